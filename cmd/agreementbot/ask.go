@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("ask", "[--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]", stderr)
+	var src sourceFlags
+	src.register(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
+	top := fs.Int("top", 3, "show at most `N` facts")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *top < 1 || *top > 25 {
+		return fmt.Errorf("--top must be between 1 and 25, not %d", *top)
+	}
+	ix, err := src.open(ctx)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	opt := knowledge.Options{Top: *top}
+	answer := func(q string) error {
+		ans, err := ix.Answer(ctx, q, opt)
+		if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			return err
+		}
+		if *asJSON {
+			return writeJSONAnswer(out, q, ans, err)
+		}
+		writeTextAnswer(out, ans, err)
+		return nil
+	}
+	if fs.NArg() > 0 {
+		return answer(strings.Join(fs.Args(), " "))
+	}
+	// Batch mode: one question per line of standard input.
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	for sc.Scan() {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		if err := answer(sc.Text()); err != nil {
+			return err
+		}
+		if !*asJSON {
+			fmt.Fprintln(out)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions: %w", err)
+	}
+	return nil
+}
+
+// jsonAnswer is the --json form of an answer.
+type jsonAnswer struct {
+	Question    string     `json:"question"`
+	Answered    bool       `json:"answered"`
+	Confidence  float64    `json:"confidence"`
+	Facts       []jsonFact `json:"facts"`
+	Suggestions []string   `json:"suggestions"`
+	Error       string     `json:"error,omitempty"`
+}
+
+type jsonFact struct {
+	ID       string             `json:"id"`
+	Text     string             `json:"text"`
+	Score    float64            `json:"score"`
+	Citation knowledge.Citation `json:"citation"`
+}
+
+func writeJSONAnswer(w io.Writer, q string, ans knowledge.Answer, err error) error {
+	ja := jsonAnswer{Question: q, Answered: ans.Answered, Confidence: ans.Confidence,
+		Facts: []jsonFact{}, Suggestions: ans.Suggestions}
+	if ja.Suggestions == nil {
+		ja.Suggestions = []string{}
+	}
+	if err != nil {
+		ja.Error = err.Error()
+	}
+	for _, f := range ans.Facts {
+		ja.Facts = append(ja.Facts, jsonFact{ID: f.ID, Text: f.Text, Score: f.Score, Citation: f.Citation})
+	}
+	b, merr := json.Marshal(ja)
+	if merr != nil {
+		return merr
+	}
+	_, werr := fmt.Fprintf(w, "%s\n", b)
+	return werr
+}
+
+func writeTextAnswer(w io.Writer, ans knowledge.Answer, err error) {
+	if err != nil {
+		fmt.Fprintf(w, "Sorry, I can't answer that: %v.\n", err)
+		return
+	}
+	fmt.Fprintf(w, "Q: %s\n", ans.Question)
+	if !ans.Answered {
+		fmt.Fprintf(w, "I don't know: nothing in the sources answers that (confidence %.2f).\n", ans.Confidence)
+		if len(ans.Suggestions) > 0 {
+			fmt.Fprintf(w, "Did you mean: %s?\n", strings.Join(ans.Suggestions, " · "))
+		}
+		return
+	}
+	for i, f := range ans.Facts {
+		fmt.Fprintf(w, "%d. %s\n", i+1, oneLine(f.Text))
+		fmt.Fprintf(w, "   — %s  [%s, score %.2f]\n", citationLine(f.Citation), f.ID, f.Score)
+	}
+	fmt.Fprintf(w, "Confidence: %.2f\n", ans.Confidence)
+}
+
+// citationLine renders a citation for people: source, date, place in it.
+func citationLine(c knowledge.Citation) string {
+	parts := []string{c.Title}
+	if c.Date != "" {
+		parts = append(parts, c.Date)
+	}
+	if c.Publisher != "" {
+		parts = append(parts, c.Publisher)
+	}
+	where := fmt.Sprintf("paragraph %d", c.Paragraph)
+	if c.Sentence > 0 {
+		where += fmt.Sprintf(", sentence %d", c.Sentence)
+	}
+	if c.Section != "" {
+		where += fmt.Sprintf(" (under %q)", c.Section)
+	}
+	parts = append(parts, where)
+	if c.Credit != "" {
+		parts = append(parts, "credit: "+c.Credit)
+	}
+	if c.URL != "" {
+		parts = append(parts, c.URL)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("ingest", "--sources DIR --db FILE", stderr)
+	sources := fs.String("sources", "", "read the sources in `DIR`")
+	db := fs.String("db", "", "write the fact store to `FILE` (replaced atomically)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *sources == "" || *db == "" {
+		fs.Usage()
+		return errors.Join(errUsage, errors.New("--sources and --db are required"))
+	}
+	info, err := os.Stat(*sources)
+	if err != nil {
+		return fmt.Errorf("sources: %w", err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("sources: %s is not a directory", *sources)
+	}
+	corpus, err := knowledge.LoadCorpus(os.DirFS(*sources))
+	if err != nil {
+		return fmt.Errorf("%w (the store was not changed)", err)
+	}
+	rep, err := knowledge.Build(ctx, *db, corpus)
+	if err != nil {
+		return fmt.Errorf("%w (the store was not changed)", err)
+	}
+	counts := corpus.FactCount()
+	for _, s := range corpus.Sources {
+		fmt.Fprintf(stdout, "source %-40s %-10s %4d facts\n", s.Path, s.Date, counts[s.ID])
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed) in %s\n",
+		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed), rep.Duration.Round(100_000))
+	return nil
+}

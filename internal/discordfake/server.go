@@ -1,0 +1,710 @@
+package discordfake
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// Default values used for zero fields of [Options].
+const (
+	DefaultToken             = "test-token"
+	DefaultBotUserID         = "1100000000000000001"
+	DefaultBotUsername       = "fakebot"
+	DefaultHeartbeatInterval = 41250 * time.Millisecond
+)
+
+// ErrNoSession is returned by the Dispatch methods when no client has
+// completed IDENTIFY (or every session was closed or invalidated).
+var ErrNoSession = errors.New("discordfake: no gateway session (has the bot connected?)")
+
+// Options configures a [Server]. The zero value is usable.
+type Options struct {
+	// Token is the bot token without the "Bot " prefix. REST requests must
+	// carry "Authorization: Bot <Token>" and IDENTIFY/RESUME must carry
+	// the token (with or without the prefix). Default [DefaultToken].
+	Token string
+	// BotUserID is the bot's user ID. Default [DefaultBotUserID].
+	BotUserID string
+	// BotUsername is the bot's username. Default [DefaultBotUsername].
+	BotUsername string
+	// ApplicationID is the application ID. Default BotUserID.
+	ApplicationID string
+	// HeartbeatInterval is sent in HELLO. Default
+	// [DefaultHeartbeatInterval]; tests typically use ~500ms.
+	HeartbeatInterval time.Duration
+	// Guilds are listed as unavailable in READY and then sent as
+	// GUILD_CREATE events after every IDENTIFY.
+	Guilds []*discordgo.Guild
+	// Logger receives debug logs. Nil means silent.
+	Logger *slog.Logger
+}
+
+// File is a file uploaded by the bot in a multipart request.
+type File struct {
+	// Field is the multipart field name, e.g. "files[0]".
+	Field string
+	// Name is the file name.
+	Name string
+	// ContentType is the part's Content-Type.
+	ContentType string
+	// Data is the file content.
+	Data []byte
+	// URL is where the fake serves the file.
+	URL string
+}
+
+// Request is one HTTP request received by the fake.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// Path is the URL path as received, e.g. "/api/v9/channels/1/messages".
+	Path string
+	// Route is the matched route, e.g. "POST /channels/{channel}/messages"
+	// (API version prefix removed), or "" if no route matched.
+	Route string
+	// Query holds the query parameters.
+	Query url.Values
+	// Header holds the request headers.
+	Header http.Header
+	// Body is the JSON body, or the payload_json part of a multipart
+	// body; nil if there was none.
+	Body json.RawMessage
+	// Files are the files of a multipart body.
+	Files []File
+	// Status is the HTTP status the fake answered with.
+	Status int
+	// Response is the JSON response body, if any.
+	Response json.RawMessage
+}
+
+// InteractionCallback is an accepted POST interactions/{id}/{token}/callback.
+type InteractionCallback struct {
+	// InteractionID is the interaction's ID.
+	InteractionID string
+	// Token is the interaction token.
+	Token string
+	// Response is the decoded response, components included.
+	Response discordgo.InteractionResponse
+	// Files are files attached to the response.
+	Files []File
+	// Body is the raw JSON payload.
+	Body json.RawMessage
+}
+
+// MessageKind says which route produced a [SentMessage].
+type MessageKind string
+
+// Message kinds.
+const (
+	// KindChannelMessage is POST channels/{id}/messages.
+	KindChannelMessage MessageKind = "channel_message"
+	// KindChannelEdit is PATCH channels/{id}/messages/{id}.
+	KindChannelEdit MessageKind = "channel_edit"
+	// KindInteractionMessage is an interaction callback of type 4
+	// (ChannelMessageWithSource).
+	KindInteractionMessage MessageKind = "interaction_message"
+	// KindInteractionUpdate is an interaction callback of type 7
+	// (UpdateMessage).
+	KindInteractionUpdate MessageKind = "interaction_update"
+	// KindOriginalEdit is PATCH webhooks/{app}/{token}/messages/@original.
+	KindOriginalEdit MessageKind = "original_edit"
+	// KindFollowup is POST webhooks/{app}/{token}. After a deferred (type
+	// 5) response whose loading message was not yet edited, Discord (and
+	// the fake) edit the loading message instead of creating a new one;
+	// Message.ID is then the original's ID.
+	KindFollowup MessageKind = "followup"
+	// KindFollowupEdit is PATCH webhooks/{app}/{token}/messages/{id}.
+	KindFollowupEdit MessageKind = "followup_edit"
+)
+
+// SentMessage is a message the bot created or edited.
+type SentMessage struct {
+	// Kind identifies the route.
+	Kind MessageKind
+	// ChannelID is the channel the message is in.
+	ChannelID string
+	// InteractionID is set for interaction responses, follow-ups and
+	// their edits.
+	InteractionID string
+	// Message is the full message after the operation (treat as
+	// read-only).
+	Message *discordgo.Message
+	// Files are files uploaded with the request.
+	Files []File
+	// Body is the raw JSON payload.
+	Body json.RawMessage
+}
+
+// GatewayPayload is a non-heartbeat payload a client sent on the gateway.
+type GatewayPayload struct {
+	// Op is the gateway opcode.
+	Op int
+	// Data is the raw "d" field.
+	Data json.RawMessage
+}
+
+// interactionState tracks one dispatched interaction.
+type interactionState struct {
+	id, token          string
+	typ                discordgo.InteractionType
+	channelID, guildID string
+	source             *discordgo.Message
+	acked              bool
+	callback           discordgo.InteractionResponseType
+	originalID         string
+	loading            bool
+	followups          map[string]bool
+}
+
+// hostedFile is a file served under /attachments/.
+type hostedFile struct {
+	contentType string
+	data        []byte
+}
+
+// Server is a fake Discord REST API and gateway. Create it with [New];
+// all methods are safe for concurrent use.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	ts       *httptest.Server
+	wsURL    string
+	ids      snowflakes
+	upgrader websocket.Upgrader
+	routes   []*route
+	wsWG     sync.WaitGroup
+	botUser  *discordgo.User
+
+	mu           sync.Mutex
+	changed      chan struct{}
+	closed       bool
+	requests     []Request
+	callbacks    []InteractionCallback
+	sent         []SentMessage
+	interactions map[string]*interactionState // by ID
+	byToken      map[string]*interactionState
+	messages     map[string]*discordgo.Message
+	commands     map[string][]*discordgo.ApplicationCommand // by guild ID, "" = global
+	channels     map[string]*discordgo.Channel
+	dmByUser     map[string]string
+	users        map[string]*discordgo.User
+	members      map[string]*discordgo.Member // guildID + "/" + userID
+	files        map[string]hostedFile        // by URL path
+	sessions     map[string]*gwSession
+	conns        map[*gwConn]struct{}
+	identifies   int
+	resumes      int
+	heartbeats   int
+	payloads     []GatewayPayload
+}
+
+// New starts a fake Discord server on a loopback port.
+func New(opts Options) *Server {
+	opts.Token = strings.TrimPrefix(opts.Token, "Bot ")
+	if opts.Token == "" {
+		opts.Token = DefaultToken
+	}
+	if opts.BotUserID == "" {
+		opts.BotUserID = DefaultBotUserID
+	}
+	if opts.BotUsername == "" {
+		opts.BotUsername = DefaultBotUsername
+	}
+	if opts.ApplicationID == "" {
+		opts.ApplicationID = opts.BotUserID
+	}
+	if opts.HeartbeatInterval <= 0 {
+		opts.HeartbeatInterval = DefaultHeartbeatInterval
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	f := &Server{
+		opts: opts,
+		log:  logger,
+		upgrader: websocket.Upgrader{
+			CheckOrigin: func(*http.Request) bool { return true },
+		},
+		botUser: &discordgo.User{
+			ID:            opts.BotUserID,
+			Username:      opts.BotUsername,
+			Discriminator: "0",
+			Bot:           true,
+			Verified:      true,
+		},
+		changed:      make(chan struct{}),
+		interactions: make(map[string]*interactionState),
+		byToken:      make(map[string]*interactionState),
+		messages:     make(map[string]*discordgo.Message),
+		commands:     make(map[string][]*discordgo.ApplicationCommand),
+		channels:     make(map[string]*discordgo.Channel),
+		dmByUser:     make(map[string]string),
+		users:        make(map[string]*discordgo.User),
+		members:      make(map[string]*discordgo.Member),
+		files:        make(map[string]hostedFile),
+		sessions:     make(map[string]*gwSession),
+		conns:        make(map[*gwConn]struct{}),
+	}
+	f.users[f.botUser.ID] = f.botUser
+	f.routes = f.buildRoutes()
+	f.ts = httptest.NewServer(f)
+	f.wsURL = "ws" + strings.TrimPrefix(f.ts.URL, "http") + wsPath
+	return f
+}
+
+// Close closes all gateway connections and shuts the server down. Close
+// discordgo sessions first, or they will keep trying to reconnect.
+func (f *Server) Close() {
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return
+	}
+	f.closed = true
+	conns := make([]*gwConn, 0, len(f.conns))
+	for c := range f.conns {
+		conns = append(conns, c)
+	}
+	f.mu.Unlock()
+	for _, c := range conns {
+		_ = c.ws.Close()
+	}
+	f.wsWG.Wait()
+	f.ts.Close()
+}
+
+// URL returns the server's root URL, e.g. "http://127.0.0.1:1234"; it plays
+// the role of discordgo.EndpointDiscord (without the trailing slash).
+func (f *Server) URL() string { return f.ts.URL }
+
+// APIURL returns the REST base corresponding to discordgo.EndpointAPI,
+// e.g. "http://127.0.0.1:1234/api/v9/".
+func (f *Server) APIURL() string { return f.ts.URL + "/api/v" + discordgo.APIVersion + "/" }
+
+// GatewayURL returns the gateway WebSocket URL (ws://...), as also
+// returned by GET gateway and gateway/bot and in READY's
+// resume_gateway_url.
+func (f *Server) GatewayURL() string { return f.wsURL }
+
+// Options returns the effective options (defaults filled in).
+func (f *Server) Options() Options { return f.opts }
+
+// BotUser returns the bot's user object.
+func (f *Server) BotUser() *discordgo.User {
+	u := *f.botUser
+	return &u
+}
+
+// Transport returns an http.RoundTripper that sends requests for Discord
+// hosts (discord.com, discordapp.com, *.discordapp.net and their
+// subdomains) to the fake, keeping path and query, and passes any other
+// request through unchanged.
+func (f *Server) Transport() http.RoundTripper {
+	target, _ := url.Parse(f.ts.URL)
+	return &rewriteTransport{target: target, base: f.ts.Client().Transport}
+}
+
+// HTTPClient returns an *http.Client using [Server.Transport].
+func (f *Server) HTTPClient() *http.Client {
+	return &http.Client{Transport: f.Transport(), Timeout: 20 * time.Second}
+}
+
+// Configure points s at the fake: it replaces s.Client with
+// [Server.HTTPClient] and s.Dialer with a proxy-less dialer. The gateway
+// URL is then discovered by Session.Open through GET gateway. Call it
+// before s.Open.
+func (f *Server) Configure(s *discordgo.Session) {
+	s.Client = f.HTTPClient()
+	s.Dialer = &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+}
+
+// NewSession returns an unopened discordgo session authenticated with
+// the fake's token and configured with [Server.Configure].
+func (f *Server) NewSession() (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + f.opts.Token)
+	if err != nil {
+		return nil, err
+	}
+	f.Configure(s)
+	return s, nil
+}
+
+// rewriteTransport redirects Discord hosts to the fake.
+type rewriteTransport struct {
+	target *url.URL
+	base   http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !isDiscordHost(r.URL.Hostname()) {
+		return t.base.RoundTrip(r)
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme = t.target.Scheme
+	r2.URL.Host = t.target.Host
+	r2.Host = ""
+	return t.base.RoundTrip(r2)
+}
+
+// isDiscordHost reports whether host belongs to Discord.
+func isDiscordHost(host string) bool {
+	host = strings.ToLower(host)
+	for _, d := range []string{"discord.com", "discordapp.com", "discordapp.net", "discord.gg"} {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// notify wakes all waiters. f.mu must be held.
+func (f *Server) notify() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// WaitFor blocks until cond returns true or ctx is done. cond is evaluated
+// without internal locks held (it may call other methods) once initially
+// and again after every state change of the fake (request, gateway event,
+// connection change).
+func (f *Server) WaitFor(ctx context.Context, cond func() bool) error {
+	for {
+		f.mu.Lock()
+		ch := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("discordfake: wait: %w", context.Cause(ctx))
+		case <-ch:
+		}
+	}
+}
+
+// waitLocked is like WaitFor but evaluates cond with f.mu held.
+func (f *Server) waitLocked(ctx context.Context, what string, cond func() bool) error {
+	for {
+		f.mu.Lock()
+		ch := f.changed
+		ok := cond()
+		f.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("discordfake: waiting for %s: %w", what, context.Cause(ctx))
+		case <-ch:
+		}
+	}
+}
+
+// Requests returns every HTTP request received so far, in order.
+func (f *Server) Requests() []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Request(nil), f.requests...)
+}
+
+// UnknownRequests returns the requests that matched no route (answered 404).
+func (f *Server) UnknownRequests() []Request {
+	return f.filterRequests(func(r Request) bool { return r.Route == "" })
+}
+
+// FailedRequests returns the requests answered with a status >= 400,
+// including unknown routes, authentication failures and rejected
+// interaction callbacks.
+func (f *Server) FailedRequests() []Request {
+	return f.filterRequests(func(r Request) bool { return r.Status >= 400 })
+}
+
+// filterRequests returns the recorded requests matching keep.
+func (f *Server) filterRequests(keep func(Request) bool) []Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Request
+	for _, r := range f.requests {
+		if keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// WaitRequest waits until a recorded request (past or future) satisfies
+// pred and returns the first such request.
+func (f *Server) WaitRequest(ctx context.Context, pred func(Request) bool) (Request, error) {
+	var found Request
+	err := f.waitLocked(ctx, "request", func() bool {
+		for _, r := range f.requests {
+			if pred(r) {
+				found = r
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+// InteractionResponses returns every accepted interaction callback, in order.
+func (f *Server) InteractionResponses() []InteractionCallback {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]InteractionCallback(nil), f.callbacks...)
+}
+
+// InteractionResponse returns the callback accepted for the interaction
+// with the given ID, if any.
+func (f *Server) InteractionResponse(interactionID string) (InteractionCallback, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.callbackLocked(interactionID)
+}
+
+// callbackLocked finds the callback for interactionID. f.mu must be held.
+func (f *Server) callbackLocked(interactionID string) (InteractionCallback, bool) {
+	for _, c := range f.callbacks {
+		if c.InteractionID == interactionID {
+			return c, true
+		}
+	}
+	return InteractionCallback{}, false
+}
+
+// WaitInteractionResponse waits until the bot has answered the interaction
+// with the given ID (POST interactions/{id}/{token}/callback accepted) and
+// returns the response. Use a ctx with a deadline to assert the bot
+// answered in time (Discord allows 3 seconds).
+func (f *Server) WaitInteractionResponse(ctx context.Context, interactionID string) (discordgo.InteractionResponse, error) {
+	var cb InteractionCallback
+	err := f.waitLocked(ctx, "response to interaction "+interactionID, func() bool {
+		var ok bool
+		cb, ok = f.callbackLocked(interactionID)
+		return ok
+	})
+	return cb.Response, err
+}
+
+// Messages returns every message the bot created or edited, in order.
+func (f *Server) Messages() []SentMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]SentMessage(nil), f.sent...)
+}
+
+// Followups returns the follow-up messages (kind [KindFollowup]) sent for
+// the interaction with the given ID.
+func (f *Server) Followups(interactionID string) []SentMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []SentMessage
+	for _, m := range f.sent {
+		if m.Kind == KindFollowup && m.InteractionID == interactionID {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// WaitMessage waits until a message sent or edited by the bot (past or
+// future) satisfies pred and returns the first such message.
+func (f *Server) WaitMessage(ctx context.Context, pred func(SentMessage) bool) (SentMessage, error) {
+	var found SentMessage
+	err := f.waitLocked(ctx, "message", func() bool {
+		for _, m := range f.sent {
+			if pred(m) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
+}
+
+// Message returns the current state of a message known to the fake
+// (created by the bot or dispatched with DispatchMessage); deleted
+// messages are not found.
+func (f *Server) Message(messageID string) (*discordgo.Message, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.messages[messageID]
+	return m, ok
+}
+
+// OriginalResponse returns the current state of the interaction's
+// original response message (after callbacks 4, 5, 6 or 7 and later
+// edits), if it exists.
+func (f *Server) OriginalResponse(interactionID string) (*discordgo.Message, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.interactions[interactionID]
+	if st == nil || st.originalID == "" {
+		return nil, false
+	}
+	m, ok := f.messages[st.originalID]
+	return m, ok
+}
+
+// Commands returns the application commands registered for guildID, or
+// the global commands if guildID is "".
+func (f *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*discordgo.ApplicationCommand(nil), f.commands[guildID]...)
+}
+
+// AddChannel registers a channel served by GET channels/{id}. Channels
+// referenced by dispatched interactions and messages are registered
+// automatically.
+func (f *Server) AddChannel(c *discordgo.Channel) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.channels[c.ID] = c
+}
+
+// AddUser registers a user served by GET users/{id}. Users of dispatched
+// interactions and messages are registered automatically.
+func (f *Server) AddUser(u *discordgo.User) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[u.ID] = u
+}
+
+// AddMember registers a guild member served by GET
+// guilds/{guild}/members/{user}. Members of dispatched interactions are
+// registered automatically.
+func (f *Server) AddMember(guildID string, m *discordgo.Member) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.registerMemberLocked(guildID, m)
+}
+
+// registerMemberLocked stores a member and its user. f.mu must be held.
+func (f *Server) registerMemberLocked(guildID string, m *discordgo.Member) {
+	if m == nil || m.User == nil {
+		return
+	}
+	f.members[guildID+"/"+m.User.ID] = m
+	f.registerUserLocked(m.User)
+}
+
+// registerUserLocked stores u unless already known. f.mu must be held.
+func (f *Server) registerUserLocked(u *discordgo.User) {
+	if u == nil || u.ID == "" {
+		return
+	}
+	if _, ok := f.users[u.ID]; !ok {
+		f.users[u.ID] = u
+	}
+}
+
+// registerChannelLocked registers a channel seen in an event unless it is
+// already known. f.mu must be held.
+func (f *Server) registerChannelLocked(channelID, guildID string, user *discordgo.User) {
+	if channelID == "" {
+		return
+	}
+	if _, ok := f.channels[channelID]; ok {
+		return
+	}
+	c := &discordgo.Channel{ID: channelID, GuildID: guildID, Type: discordgo.ChannelTypeGuildText, Name: "channel-" + channelID}
+	if guildID == "" {
+		c.Type = discordgo.ChannelTypeDM
+		c.Name = ""
+		if user != nil {
+			c.Recipients = []*discordgo.User{user}
+			if _, ok := f.dmByUser[user.ID]; !ok {
+				f.dmByUser[user.ID] = channelID
+			}
+		}
+	}
+	f.channels[channelID] = c
+}
+
+// AddAttachment hosts data under the given file name and returns its
+// absolute URL on the fake (plain HTTP, no authentication needed). The
+// same path is also reachable as https://cdn.discordapp.com/<path> through
+// [Server.Transport].
+func (f *Server) AddAttachment(name string, data []byte) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, u := f.hostLocked(name, "", data)
+	return u
+}
+
+// NewAttachment hosts data like [Server.AddAttachment] and returns a
+// message attachment describing it, for use in dispatched messages or
+// resolved interaction data.
+func (f *Server) NewAttachment(name, contentType string, data []byte) *discordgo.MessageAttachment {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.attachmentLocked(File{Name: name, ContentType: contentType, Data: data})
+}
+
+// hostLocked stores a file and returns its ID and URL. f.mu must be held.
+func (f *Server) hostLocked(name, contentType string, data []byte) (id, u string) {
+	id = f.ids.next()
+	p := "/attachments/" + id + "/" + url.PathEscape(name)
+	f.files[p] = hostedFile{contentType: contentType, data: data}
+	return id, f.ts.URL + p
+}
+
+// attachmentLocked hosts file and describes it. f.mu must be held.
+func (f *Server) attachmentLocked(file File) *discordgo.MessageAttachment {
+	id, u := f.hostLocked(file.Name, file.ContentType, file.Data)
+	return &discordgo.MessageAttachment{
+		ID:          id,
+		URL:         u,
+		ProxyURL:    u,
+		Filename:    file.Name,
+		ContentType: file.ContentType,
+		Size:        len(file.Data),
+	}
+}
+
+// Identifies returns how many IDENTIFYs succeeded (READY sent).
+func (f *Server) Identifies() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.identifies
+}
+
+// Resumes returns how many RESUMEs succeeded (RESUMED sent).
+func (f *Server) Resumes() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.resumes
+}
+
+// Heartbeats returns how many heartbeats (op 1) were acknowledged.
+func (f *Server) Heartbeats() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.heartbeats
+}
+
+// GatewayPayloads returns every payload clients sent on the gateway except
+// heartbeats (IDENTIFY, RESUME, presence updates, ...), in order.
+func (f *Server) GatewayPayloads() []GatewayPayload {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]GatewayPayload(nil), f.payloads...)
+}

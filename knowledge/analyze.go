@@ -1,0 +1,374 @@
+package knowledge
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
+)
+
+// Term namespaces. A plain stem has no prefix; the others cannot collide
+// with a stem because a stem never starts with punctuation.
+const (
+	conceptPrefix = "@" // an entity: "@blinken"
+	synonymPrefix = "=" // a synonym group: "=3"
+	familyPrefix  = "~" // a word family: the first letters of a long word
+	familyLen     = 5   // letters in a word family key
+)
+
+// Strengths of a term in a fact: how directly the fact says it.
+const (
+	strengthDirect  = 1.0  // the word or name is in the fact
+	strengthTitle   = 0.75 // a title that refers to an entity named earlier
+	strengthPronoun = 0.55 // a pronoun that refers to the last person named
+	strengthContext = 0.3  // a word of the sentence before, in the same paragraph
+	strengthAnaphor = 0.5  // ... when the fact opens with a word that points back
+)
+
+// token is one word of analyzed text.
+type token struct {
+	lower string // folded, lower case, spelling variant applied
+	key   string // the stem the index matches on
+	upper bool   // written in capitals in the original (an acronym)
+	stop  bool   // a stop word
+	num   bool   // a number such as 2.4 or 285000
+}
+
+// analyzer turns text into tokens and matching terms using a compiled
+// vocabulary. It is immutable after construction and safe for concurrent use.
+type analyzer struct {
+	stop      map[string]bool
+	variants  map[string]string
+	repairs   map[string][]string
+	phrases   map[string][]phrase // by the key of their first token
+	questions map[string][]phrase // question phrases, by first key
+	entities  map[string]Entity   // by concept term ("@id")
+	synonyms  [][]string
+	stems     map[string]string // stem cache, filled while indexing only
+	frozen    bool              // set once indexing is done: stems is read-only
+	maxPhrase int
+}
+
+// phrase is a multi-word (or single-word) name, title or synonym.
+type phrase struct {
+	keys     []string
+	concept  string // "@id" or "=n"; for question phrases the wanted type
+	title    bool   // an entity title: resolved by coreference in sources
+	caseSens bool   // an acronym that is also a common word ("US" but not "us")
+}
+
+func newAnalyzer(v *Vocabulary) *analyzer {
+	a := &analyzer{
+		stop:      make(map[string]bool, len(v.StopWords)),
+		variants:  make(map[string]string, len(v.Variants)),
+		repairs:   make(map[string][]string, len(v.Repairs)),
+		phrases:   make(map[string][]phrase),
+		questions: make(map[string][]phrase),
+		entities:  make(map[string]Entity, len(v.Entities)),
+		stems:     make(map[string]string),
+	}
+	for _, w := range v.StopWords {
+		a.stop[fold.String(w)] = true
+	}
+	for from, to := range v.Variants {
+		a.variants[fold.String(from)] = fold.String(to)
+	}
+	for from, to := range v.Repairs {
+		a.repairs[fold.String(from)] = strings.Fields(fold.String(to))
+	}
+	for _, e := range v.Entities {
+		concept := conceptPrefix + e.ID
+		a.entities[concept] = e
+		for _, n := range e.Names {
+			a.addPhrase(a.phrases, n, concept, false)
+		}
+		for _, n := range e.Titles {
+			a.addPhrase(a.phrases, n, concept, true)
+		}
+	}
+	for i, group := range v.Synonyms {
+		concept := synonymPrefix + strconv.Itoa(i)
+		for _, w := range group {
+			a.addPhrase(a.phrases, w, concept, false)
+		}
+	}
+	a.synonyms = v.Synonyms
+	for w, want := range v.QuestionWords {
+		a.addPhrase(a.questions, w, want, false)
+	}
+	return a
+}
+
+func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {
+	isQuestion := concept == WantPerson || concept == WantDate || concept == WantPlace || concept == WantNumber
+	toks := a.tokens(text)
+	if len(toks) == 0 {
+		return
+	}
+	p := phrase{concept: concept, title: title}
+	for _, t := range toks {
+		p.keys = append(p.keys, t.key)
+	}
+	// An all-capitals name whose lower-case form is an ordinary stop word
+	// ("US" / "us") only matches when written in capitals.
+	if len(toks) == 1 && toks[0].upper && a.stop[toks[0].lower] {
+		p.caseSens = true
+	}
+	// A phrase made only of stop words would fire everywhere.
+	if len(toks) == 1 && a.stop[toks[0].lower] && !p.caseSens && !isQuestion {
+		return
+	}
+	into[p.keys[0]] = append(into[p.keys[0]], p)
+	a.maxPhrase = max(a.maxPhrase, len(p.keys))
+}
+
+// stem returns the matching key of a folded lower-case word.
+func (a *analyzer) stem(w string) string {
+	if s, ok := a.stems[w]; ok {
+		return s
+	}
+	s := stemWord(w)
+	if !a.frozen {
+		a.stems[w] = s
+	}
+	return s
+}
+
+func stemWord(w string) string {
+	if len(w) < 3 || !isAlpha(w) {
+		return w
+	}
+	return english.Stem(w, true)
+}
+
+func isAlpha(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// tokens splits text into words: letters and digits, numbers kept whole
+// ("2.4", "285,000" → "285000"), dotted acronyms joined ("U.S." → "us"),
+// possessive endings dropped, and run-together words repaired.
+func (a *analyzer) tokens(text string) []token {
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, " ")
+	}
+	out := make([]token, 0, len(text)/6+1)
+	raw := fold.KeepCase(text)
+	i := 0
+	for i < len(raw) {
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		word, next := scanWord(raw, i)
+		i = next
+		// Drop the "s" of a possessive and the "t" of a contraction.
+		if start > 0 && raw[start-1] == '\'' && (word == "s" || word == "S" || word == "t") {
+			continue
+		}
+		a.appendToken(&out, word)
+	}
+	return out
+}
+
+func (a *analyzer) appendToken(out *[]token, word string) {
+	upper := hasUpper(word) && strings.ToUpper(word) == word
+	lower := strings.ToLower(word)
+	if parts, ok := a.repairs[lower]; ok {
+		for _, p := range parts {
+			*out = append(*out, a.makeToken(p, false))
+		}
+		return
+	}
+	t := a.makeToken(lower, upper)
+	*out = append(*out, t)
+}
+
+func (a *analyzer) makeToken(lower string, upper bool) token {
+	if v, ok := a.variants[lower]; ok {
+		lower = v
+	}
+	t := token{lower: lower, upper: upper, stop: a.stop[lower]}
+	if lower[0] >= '0' && lower[0] <= '9' {
+		t.num = true
+		t.key = strings.ReplaceAll(lower, ",", "")
+		return t
+	}
+	t.key = a.stem(lower)
+	return t
+}
+
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// scanWord reads the word starting at raw[i] and returns it with the index
+// just past it. Digits may hold '.' or ',' between them ("2.4", "285,000");
+// single letters joined by dots form one acronym ("U.S." → "US").
+func scanWord(raw string, i int) (string, int) {
+	start := i
+	for i < len(raw) {
+		r, size := utf8.DecodeRuneInString(raw[i:])
+		if isWordRune(r) {
+			i += size
+			continue
+		}
+		if (r == '.' || r == ',') && i > start && i+1 < len(raw) && isDigit(raw[i-1]) && isDigit(raw[i+1]) {
+			i++
+			continue
+		}
+		break
+	}
+	word := raw[start:i]
+	if len(word) != 1 || !isASCIILetter(word[0]) {
+		return word, i
+	}
+	acronym := []byte(word)
+	for i+1 < len(raw) && raw[i] == '.' && isASCIILetter(raw[i+1]) && (i+2 == len(raw) || !isWordByte(raw[i+2])) {
+		acronym = append(acronym, raw[i+1])
+		i += 2
+	}
+	return string(acronym), i
+}
+
+func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isWordByte(c byte) bool    { return isASCIILetter(c) || isDigit(c) || c >= utf8.RuneSelf }
+
+// phraseAt returns the phrases of table that match toks starting at i,
+// longest first.
+func (a *analyzer) phrasesAt(table map[string][]phrase, toks []token, i int) []phrase {
+	cands := table[toks[i].key]
+	if len(cands) == 0 {
+		return nil
+	}
+	var out []phrase
+	for _, p := range cands {
+		if i+len(p.keys) > len(toks) {
+			continue
+		}
+		ok := true
+		for j, k := range p.keys {
+			if toks[i+j].key != k {
+				ok = false
+				break
+			}
+		}
+		if ok && p.caseSens && !toks[i].upper {
+			ok = false
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	// Longest first, so a caller taking the first gets the greediest match.
+	for x := 1; x < len(out); x++ {
+		for y := x; y > 0 && len(out[y].keys) > len(out[y-1].keys); y-- {
+			out[y], out[y-1] = out[y-1], out[y]
+		}
+	}
+	return out
+}
+
+// features a fact can have that question types look for.
+type featureSet uint8
+
+const (
+	hasDate featureSet = 1 << iota
+	hasNumber
+	hasPerson
+	hasPlace
+)
+
+func wantFeature(want string) featureSet {
+	switch want {
+	case WantDate:
+		return hasDate
+	case WantNumber:
+		return hasNumber
+	case WantPerson:
+		return hasPerson
+	case WantPlace:
+		return hasPlace
+	}
+	return 0
+}
+
+var monthNames = map[string]bool{
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
+	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+	"enero": true, "febrero": true, "marzo": true, "abril": true, "mayo": true, "junio": true,
+	"julio": true, "agosto": true, "septiembre": true, "octubre": true, "noviembre": true, "diciembre": true,
+}
+
+var dayWords = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "yesterday": true, "today": true, "tomorrow": true,
+	"lunes": true, "martes": true, "miercoles": true, "jueves": true, "viernes": true,
+	"sabado": true, "domingo": true, "ayer": true, "hoy": true,
+}
+
+var numberWords = map[string]bool{
+	"hundred": true, "hundreds": true, "thousand": true, "thousands": true, "million": true,
+	"millions": true, "billion": true, "billions": true, "half": true, "third": true,
+	"quarter": true, "dozen": true, "dozens": true, "percent": true, "majority": true,
+	"mil": true, "millon": true, "millones": true, "mitad": true, "tercio": true,
+}
+
+// pronouns that stand for a person named earlier.
+var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}
+
+// anaphors that, opening a sentence, point back at the one before.
+var anaphors = map[string]bool{
+	"he": true, "she": true, "it": true, "they": true, "them": true, "this": true,
+	"these": true, "those": true, "that": true, "his": true, "her": true, "their": true,
+	"its": true, "both": true, "such": true,
+}
+
+// scanFeatures reports the question-type features of a token sequence.
+func scanFeatures(toks []token) featureSet {
+	var f featureSet
+	for i, t := range toks {
+		switch {
+		case monthNames[t.lower] || dayWords[t.lower]:
+			f |= hasDate
+		case t.num && isYear(t.key):
+			f |= hasDate
+		case t.num:
+			// A day of the month next to a month name is part of a date.
+			if (i > 0 && monthNames[toks[i-1].lower]) || (i+1 < len(toks) && monthNames[toks[i+1].lower]) {
+				continue
+			}
+			f |= hasNumber
+		case numberWords[t.lower]:
+			f |= hasNumber
+		}
+	}
+	return f
+}
+
+func isYear(s string) bool {
+	if len(s) != 4 {
+		return false
+	}
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1800 && n <= 2199
+}

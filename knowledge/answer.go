@@ -1,0 +1,508 @@
+package knowledge
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sahilm/fuzzy"
+)
+
+// MaxQuestionLength is the longest question, in characters, the engine
+// accepts. Discord's own option limit is far higher, but no real question
+// about one news story needs more, and a bound keeps every answer fast.
+const MaxQuestionLength = 1000
+
+// DefaultThreshold is the confidence below which the engine abstains. It was
+// calibrated on the development questions (see README): off-topic questions
+// reach at most about a third of it, answerable ones clear it.
+const DefaultThreshold = 0.5
+
+// Errors a question can be refused with.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty")
+	ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionLength)
+)
+
+// Options tune one answer.
+type Options struct {
+	// Top is the most facts to return; 0 means 3.
+	Top int
+	// Threshold is the confidence needed to answer; 0 means DefaultThreshold.
+	Threshold float64
+}
+
+// Answer is the engine's reply to one question.
+type Answer struct {
+	Question string
+	// Answered is false when no fact answers the question well enough; Facts
+	// is then empty and Suggestions offers topics instead.
+	Answered bool
+	// Confidence in [0, 1]: the share of the question's weight that the best
+	// fact matches.
+	Confidence float64
+	// Facts answer the question, best first.
+	Facts []ScoredFact
+	// Suggestions are "did you mean" topics, offered when abstaining.
+	Suggestions []string
+	// Wants is the kind of answer the question asks for ("person", "date",
+	// "place", "number"), or empty.
+	Wants string
+}
+
+// ScoredFact is a fact with its relevance to a question.
+type ScoredFact struct {
+	Fact
+	// Score is the fact's relevance in [0, 1]: the share of the question it
+	// matches, weighted by how rare the matched words are.
+	Score float64
+}
+
+// Answer answers a question with ranked, cited facts, or abstains. Bad input
+// (empty, too long) is an error; input with nothing to match (punctuation,
+// emoji, off-topic words) is an abstention.
+func (ix *Index) Answer(ctx context.Context, question string, opt Options) (Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	q, err := CleanQuestion(question)
+	if err != nil {
+		return Answer{}, err
+	}
+	if opt.Top <= 0 {
+		opt.Top = 3
+	}
+	if opt.Threshold <= 0 {
+		opt.Threshold = DefaultThreshold
+	}
+	pq := ix.parseQuery(q)
+	ans := Answer{Question: q, Wants: pq.wants}
+	hits := ix.rank(pq, max(opt.Top, 3))
+	if len(hits) > 0 {
+		ans.Confidence = round3(hits[0].coverage)
+	}
+	if len(hits) == 0 || hits[0].coverage < opt.Threshold {
+		ans.Suggestions = ix.suggest(pq, hits, 3)
+		return ans, nil
+	}
+	ans.Answered = true
+	floor := opt.Threshold * 0.5
+	for _, h := range hits {
+		if len(ans.Facts) == opt.Top || h.coverage < floor {
+			break
+		}
+		ans.Facts = append(ans.Facts, ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(h.coverage)})
+	}
+	return ans, nil
+}
+
+// CleanQuestion validates a question and normalises its spacing: control
+// characters become spaces, invalid UTF-8 is replaced, runs of space are
+// collapsed. It rejects empty and overlong questions.
+func CleanQuestion(q string) (string, error) {
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, "\uFFFD")
+	}
+	q = strings.Join(strings.FieldsFunc(q, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	if q == "" {
+		return "", ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(q) > MaxQuestionLength {
+		return "", ErrQuestionTooLong
+	}
+	return q, nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// query is a question analysed for matching.
+type query struct {
+	groups []group
+	wants  string
+	words  []string // content words, for suggestions
+	total  float64  // sum of group weights
+}
+
+// group is one thing the question asks about (a word, a name, a phrase),
+// with the alternative terms that count as matching it. A fact scores the
+// best of the alternatives, so a word and its synonym are not counted twice.
+type group struct {
+	terms  []qterm
+	weight float64 // how much the group matters: the idf of its main term
+}
+
+type qterm struct {
+	id int32
+	w  float32
+}
+
+// Weights of the alternative terms of a group, relative to the word itself.
+const (
+	weightExact   = 1.0
+	weightEntity  = 1.0
+	weightSynonym = 0.85
+	weightFamily  = 0.45
+	weightPrefix  = 0.6
+	weightPart    = 0.5 // one word of a multi-word name
+	weightTypo1   = 0.85
+	weightTypo2   = 0.7
+	// wantBoost multiplies the score of a fact that has what the question
+	// word asks for (a date for "when", a person for "who").
+	wantBoost = 0.35
+)
+
+func (ix *Index) parseQuery(q string) query {
+	toks := ix.an.tokens(q)
+	if len(toks) > 64 {
+		toks = toks[:64]
+	}
+	// Correct unknown words first, so phrases and question words are found
+	// in the corrected text. weight[i] is how sure the word is.
+	weights := make([]float32, len(toks))
+	var unknown []bool = make([]bool, len(toks))
+	for i := range toks {
+		weights[i] = 1
+		t := toks[i]
+		if t.stop || t.num || ix.known(t) {
+			continue
+		}
+		fixes, dist := ix.correct(t.lower)
+		if len(fixes) == 0 && i < 3 {
+			fixes, dist = ix.correctQuestionWord(t.lower)
+		}
+		if len(fixes) == 0 {
+			unknown[i] = true
+			continue
+		}
+		toks[i] = ix.an.makeToken(fixes[0], t.upper)
+		weights[i] = weightTypo1
+		if dist > 1 {
+			weights[i] = weightTypo2
+		}
+	}
+
+	var pq query
+	start := 0
+	for i := 0; i < len(toks) && i < 4; i++ {
+		if ps := ix.an.phrasesAt(ix.an.questions, toks, i); len(ps) > 0 {
+			pq.wants = ps[0].concept
+			start = i + len(ps[0].keys)
+			break
+		}
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i < start && t.stop {
+			continue
+		}
+		ps := ix.an.phrasesAt(ix.an.phrases, toks, i)
+		if len(ps) > 0 && len(ps[0].keys) > 1 {
+			// A multi-word name or phrase: one group for the whole span.
+			p := ps[0]
+			g := group{}
+			g.add(ix, p.concept, conceptWeight(p)*minWeight(weights[i:i+len(p.keys)]))
+			for j := i; j < i+len(p.keys); j++ {
+				if !toks[j].stop {
+					g.add(ix, toks[j].key, weightPart*weights[j])
+					pq.words = append(pq.words, toks[j].lower)
+				}
+			}
+			g.weight = ix.groupWeight(g, p.concept)
+			pq.groups = append(pq.groups, g)
+			i += len(p.keys) - 1
+			continue
+		}
+		if t.stop {
+			continue
+		}
+		pq.words = append(pq.words, t.lower)
+		g := group{}
+		w := weights[i]
+		g.add(ix, t.key, weightExact*w)
+		if fam, ok := family(t); ok {
+			g.add(ix, fam, weightFamily*w)
+		}
+		for _, p := range ps {
+			g.add(ix, p.concept, conceptWeight(p)*w)
+		}
+		if unknown[i] && len(t.lower) >= 4 && !t.num {
+			for _, c := range ix.complete(t.lower, 4) {
+				g.add(ix, ix.an.stem(c), weightPrefix)
+			}
+		}
+		g.weight = ix.groupWeight(g, t.key)
+		pq.groups = append(pq.groups, g)
+	}
+	for _, g := range pq.groups {
+		pq.total += g.weight
+	}
+	return pq
+}
+
+func conceptWeight(p phrase) float32 {
+	if strings.HasPrefix(p.concept, conceptPrefix) {
+		return weightEntity
+	}
+	return weightSynonym
+}
+
+func minWeight(ws []float32) float32 {
+	m := float32(1)
+	for _, w := range ws {
+		m = min(m, w)
+	}
+	return m
+}
+
+func (g *group) add(ix *Index, term string, w float32) {
+	id, ok := ix.termIDs[term]
+	if !ok {
+		return
+	}
+	for i, t := range g.terms {
+		if t.id == id {
+			g.terms[i].w = max(t.w, w)
+			return
+		}
+	}
+	g.terms = append(g.terms, qterm{id: id, w: w})
+}
+
+// groupWeight is the idf of the group's main term, or of a word no fact has
+// when the index does not know it: an unknown word weighs the most, so a
+// question about something else entirely cannot reach the threshold.
+func (ix *Index) groupWeight(g group, main string) float64 {
+	if id, ok := ix.termIDs[main]; ok {
+		return float64(ix.idf[id])
+	}
+	best := float32(0)
+	for _, t := range g.terms {
+		best = max(best, ix.idf[t.id]*t.w)
+	}
+	if best == 0 {
+		return float64(ix.idfMissing)
+	}
+	return float64(best)
+}
+
+// known reports whether the index has the token's word, or a phrase begins
+// with it.
+func (ix *Index) known(t token) bool {
+	if _, ok := ix.termIDs[t.key]; ok {
+		return true
+	}
+	if _, ok := ix.words[t.lower]; ok {
+		return true
+	}
+	if _, ok := ix.an.phrases[t.key]; ok {
+		return true
+	}
+	_, ok := ix.an.questions[t.key]
+	return ok
+}
+
+// correctQuestionWord fixes a misspelt question word ("whre", "hwo") at
+// the start of a question.
+func (ix *Index) correctQuestionWord(w string) ([]string, int) {
+	if len(w) < 3 {
+		return nil, 0
+	}
+	best, bestDist := "", 2
+	for key, ps := range ix.an.questions {
+		if len(ps) == 0 {
+			continue
+		}
+		if d := damerau(w, key, 1); d < bestDist {
+			best, bestDist = key, d
+		}
+	}
+	if best == "" {
+		return nil, 0
+	}
+	return []string{best}, bestDist
+}
+
+// hit is one ranked fact.
+type hit struct {
+	doc      int32
+	score    float64
+	coverage float64
+}
+
+// scratch holds the per-fact accumulators of one search, pooled so that a
+// search allocates almost nothing.
+type scratch struct {
+	score, cover   []float32
+	gbest, gcover  []float32
+	seen, gseen    []bool
+	touched, gdocs []int32
+}
+
+func newScratch(n int) *scratch {
+	return &scratch{
+		score: make([]float32, n), cover: make([]float32, n),
+		gbest: make([]float32, n), gcover: make([]float32, n),
+		seen: make([]bool, n), gseen: make([]bool, n),
+	}
+}
+
+// rank scores every fact that matches the query and returns the best n.
+func (ix *Index) rank(pq query, n int) []hit {
+	if pq.total == 0 || len(ix.corpus.Facts) == 0 {
+		return nil
+	}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	sc.touched = sc.touched[:0]
+	for _, g := range pq.groups {
+		sc.gdocs = sc.gdocs[:0]
+		for _, t := range g.terms {
+			idf := ix.idf[t.id]
+			for _, p := range ix.postings[t.id] {
+				d := p.doc
+				if !sc.gseen[d] {
+					sc.gseen[d] = true
+					sc.gdocs = append(sc.gdocs, d)
+				}
+				sc.gbest[d] = max(sc.gbest[d], idf*t.w*p.w)
+				sc.gcover[d] = max(sc.gcover[d], t.w*p.s)
+			}
+		}
+		gw := float32(g.weight)
+		for _, d := range sc.gdocs {
+			if !sc.seen[d] {
+				sc.seen[d] = true
+				sc.touched = append(sc.touched, d)
+			}
+			sc.score[d] += sc.gbest[d]
+			sc.cover[d] += gw * sc.gcover[d]
+			sc.gbest[d], sc.gcover[d], sc.gseen[d] = 0, 0, false
+		}
+	}
+	want := wantFeature(pq.wants)
+	top := make([]hit, 0, n+1)
+	for _, d := range sc.touched {
+		cov := float64(sc.cover[d]) / pq.total
+		s := float64(sc.score[d]) * math.Sqrt(cov)
+		if want != 0 && ix.feats[d]&want != 0 {
+			s *= 1 + wantBoost
+		}
+		sc.score[d], sc.cover[d], sc.seen[d] = 0, 0, false
+		h := hit{doc: d, score: s, coverage: min(cov, 1)}
+		// Insert into the small sorted top list.
+		if len(top) == n && !better(h, top[n-1]) {
+			continue
+		}
+		i := len(top)
+		top = append(top, h)
+		for i > 0 && better(h, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = h
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
+}
+
+func better(a, b hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// suggest offers up to n topics related to what the question did match, or,
+// failing that, topics whose names fuzzily match its words.
+func (ix *Index) suggest(pq query, hits []hit, n int) []string {
+	scores := map[string]int{}
+	order := []string{}
+	bump := func(topic string, by int) {
+		if topic == "" {
+			return
+		}
+		if _, ok := scores[topic]; !ok {
+			order = append(order, topic)
+		}
+		scores[topic] += by
+	}
+	for _, w := range pq.words {
+		if len(w) < 3 {
+			continue
+		}
+		for _, m := range fuzzy.Find(w, ix.foldedTopics) {
+			if wordPrefixMatch(m) {
+				bump(ix.topics[m.Index], 100+m.Score)
+			}
+		}
+	}
+	for rank, h := range hits {
+		f := ix.corpus.Facts[h.doc]
+		if h.coverage > 0.15 {
+			bump(f.Citation.Section, 10-rank)
+			for _, e := range ix.mentions(h.doc) {
+				bump(e, 10-rank)
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(scores[b], scores[a]) })
+	if len(order) < n {
+		for _, t := range ix.corpus.Vocabulary.Topics {
+			if _, ok := scores[t]; !ok {
+				order = append(order, t)
+				scores[t] = 0
+			}
+		}
+	}
+	if len(order) > n {
+		order = order[:n]
+	}
+	return order
+}
+
+// wordPrefixMatch accepts a fuzzy match only when the pattern matched the
+// start of a word of the topic and stayed contiguous: sahilm/fuzzy matches
+// any subsequence, which for suggestions is too loose.
+func wordPrefixMatch(m fuzzy.Match) bool {
+	if len(m.MatchedIndexes) == 0 {
+		return false
+	}
+	first := m.MatchedIndexes[0]
+	if first > 0 && m.Str[first-1] != ' ' {
+		return false
+	}
+	for i := 1; i < len(m.MatchedIndexes); i++ {
+		if m.MatchedIndexes[i] != m.MatchedIndexes[i-1]+1 {
+			return false
+		}
+	}
+	return true
+}
+
+// mentions lists the display names of the entities a fact names directly.
+func (ix *Index) mentions(doc int32) []string {
+	var out []string
+	for _, e := range ix.corpus.Vocabulary.Entities {
+		id, ok := ix.termIDs[conceptPrefix+e.ID]
+		if !ok || e.Display == "" || e.Type == EntityCountry {
+			continue
+		}
+		for _, p := range ix.postings[id] {
+			if p.doc == doc && p.s >= strengthDirect {
+				out = append(out, e.Display)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,139 @@
+package knowledge
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed default/sources
+var defaultSources embed.FS
+
+// DefaultSources returns the source material embedded in the binary: the
+// news article on the 28 February 2024 agreement.
+func DefaultSources() fs.FS {
+	sub, err := fs.Sub(defaultSources, "default/sources")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	return sub
+}
+
+// IsSourceFile reports whether a file name is one LoadCorpus reads as a
+// source (the vocabulary file is not a source).
+func IsSourceFile(name string) bool {
+	if strings.HasPrefix(name, ".") || name == VocabularyFile {
+		return false
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".txt", ".md", ".markdown", ".yaml", ".yml":
+		return true
+	}
+	return false
+}
+
+// LoadCorpus reads and parses every source file at the top of fsys (plain
+// text, Markdown and curated YAML facts), plus an optional vocabulary.yaml
+// that extends the default vocabulary. Files of other types are skipped. It
+// fails, naming the file and line, on the first source that cannot be used,
+// and when there is no source at all.
+func LoadCorpus(fsys fs.FS) (*Corpus, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	c := &Corpus{Vocabulary: DefaultVocabulary()}
+	ids := map[string]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() {
+			continue
+		}
+		if name == VocabularyFile {
+			raw, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", name, err)
+			}
+			extra, err := ParseVocabulary(name, raw)
+			if err != nil {
+				return nil, err
+			}
+			c.Vocabulary = c.Vocabulary.Merge(extra)
+			continue
+		}
+		if !IsSourceFile(name) {
+			continue
+		}
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		doc, err := ParseSource(name, raw)
+		if err != nil {
+			return nil, err
+		}
+		if other, dup := ids[doc.Source.ID]; dup {
+			return nil, &SourceError{Path: name, Err: fmt.Errorf("source id %q is also used by %s; rename one of them", doc.Source.ID, other)}
+		}
+		ids[doc.Source.ID] = name
+		c.Add(doc)
+	}
+	if len(c.Sources) == 0 {
+		return nil, errors.New("no sources found: add .txt, .md or facts .yaml files")
+	}
+	return c, nil
+}
+
+// Add appends a parsed document to the corpus.
+func (c *Corpus) Add(doc *Document) {
+	c.Sources = append(c.Sources, doc.Source)
+	c.Facts = append(c.Facts, doc.Facts...)
+	for _, p := range doc.Paragraphs {
+		c.Paragraphs = append(c.Paragraphs, SourceParagraph{SourceID: doc.Source.ID, Paragraph: p})
+	}
+}
+
+// FactCount returns how many facts each source has, by source id.
+func (c *Corpus) FactCount() map[string]int {
+	out := make(map[string]int, len(c.Sources))
+	for _, f := range c.Facts {
+		out[f.Citation.SourceID]++
+	}
+	return out
+}
+
+// Diff compares the facts of an older corpus with c's: ids only in c were
+// added, ids only in old were removed. A fact whose wording changed shows as
+// one removed and one added, because ids are derived from the words.
+type Diff struct {
+	Added, Removed []string
+}
+
+// DiffFrom returns how c differs from old.
+func (c *Corpus) DiffFrom(old *Corpus) Diff {
+	var d Diff
+	oldIDs := map[string]bool{}
+	if old != nil {
+		for _, f := range old.Facts {
+			oldIDs[f.ID] = true
+		}
+	}
+	newIDs := map[string]bool{}
+	for _, f := range c.Facts {
+		newIDs[f.ID] = true
+		if !oldIDs[f.ID] {
+			d.Added = append(d.Added, f.ID)
+		}
+	}
+	for id := range oldIDs {
+		if !newIDs[id] {
+			d.Removed = append(d.Removed, id)
+		}
+	}
+	slices.Sort(d.Removed)
+	return d
+}

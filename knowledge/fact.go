@@ -1,0 +1,104 @@
+// Package knowledge is agreementbot's domain: the sources it reads, the
+// facts it cuts them into, the citations that tie each fact back to the exact
+// words it came from, the SQLite store that keeps them, and the retrieval
+// pipeline that answers a question with ranked, cited facts or abstains.
+//
+// Nothing here knows about Discord or any other transport; bot/ and
+// cmd/agreementbot adapt this package to the outside world.
+package knowledge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Kind says what sort of passage a fact is, so answers can present a quote or
+// a tweet differently from plain reporting.
+type Kind string
+
+// The kinds of fact the parsers produce.
+const (
+	KindSentence Kind = "sentence" // a sentence of running text
+	KindQuote    Kind = "quote"    // a paragraph that is a direct quotation, kept whole
+	KindTweet    Kind = "tweet"    // an embedded social-media post, kept whole with its attribution
+	KindCaption  Kind = "caption"  // a photo caption; its agency credit goes to the citation
+	KindCurated  Kind = "curated"  // a fact an admin wrote in a facts file
+)
+
+// Source describes one document the facts come from.
+type Source struct {
+	ID        string // stable id: the file name without extension
+	Title     string // human title; for plain text, the file's base name made readable
+	Date      string // publication date, YYYY-MM-DD, empty when unknown
+	Publisher string // who published it, when known
+	URL       string // where it can be read, when known
+	Credit    string // a closing credit line such as "With EFE and local media"
+	Path      string // file name inside the sources directory
+	Format    string // "txt", "md" or "yaml"
+	SHA256    string // hex digest of the raw bytes, to tell changed sources apart
+}
+
+// Citation ties a fact to the exact place it was taken from.
+type Citation struct {
+	SourceID  string `json:"source_id"`
+	Title     string `json:"title"`
+	Date      string `json:"date,omitempty"`
+	Publisher string `json:"publisher,omitempty"`
+	Credit    string `json:"credit,omitempty"` // fact-level credit (photo agency, tweet author) or the source's credit line
+	URL       string `json:"url,omitempty"`
+	Section   string `json:"section,omitempty"` // the heading the fact sits under, if any
+	Paragraph int    `json:"paragraph"`         // 1-based body paragraph number (headings are not counted)
+	Sentence  int    `json:"sentence"`          // 1-based sentence number within the paragraph
+	Start     int    `json:"start"`             // byte offset of the fact's first byte in the raw source
+	End       int    `json:"end"`               // byte offset just past the fact's last byte
+}
+
+// Fact is one quotable unit of a source: normally a sentence, or a whole
+// quote, tweet or caption.
+type Fact struct {
+	ID   string `json:"id"`
+	Kind Kind   `json:"kind"`
+	// Text is the original words exactly as the source has them.
+	Text string `json:"text"`
+	// Clean is Text with clearly broken spots repaired (words run together,
+	// markup removed); it is what matching reads, never what is shown.
+	Clean string `json:"-"`
+	// Phrasings are alternative wordings an admin gave for a curated fact;
+	// they help matching and are never shown as the fact.
+	Phrasings []string `json:"phrasings,omitempty"`
+	// Context is text that the fact implicitly refers to, such as the person
+	// a pronoun stands for, filled in by coreference at index time.
+	Context  string   `json:"-"`
+	Citation Citation `json:"citation"`
+}
+
+// FactID derives a fact's id from its source and its words, so that ids stay
+// the same across rebuilds while the text does not change. occurrence
+// separates identical sentences within one source (0 for the first).
+func FactID(sourceID, text string, occurrence int) string {
+	h := sha256.New()
+	h.Write([]byte(sourceID))
+	h.Write([]byte{0})
+	h.Write([]byte(strings.Join(strings.Fields(text), " ")))
+	if occurrence > 0 {
+		h.Write([]byte{0, byte(occurrence), byte(occurrence >> 8)})
+	}
+	return "f" + hex.EncodeToString(h.Sum(nil))[:11]
+}
+
+// Document is a parsed source: its metadata, its facts in reading order and
+// its paragraphs (so a reader can be shown the whole paragraph a fact came
+// from).
+type Document struct {
+	Source     Source
+	Facts      []Fact
+	Paragraphs []Paragraph
+}
+
+// Paragraph is one body paragraph of a source, kept for display.
+type Paragraph struct {
+	Number  int    // 1-based, as in Citation.Paragraph
+	Section string // heading above it, if any
+	Text    string // original words
+}

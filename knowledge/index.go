@@ -1,0 +1,499 @@
+package knowledge
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
+)
+
+// BM25 parameters. Facts are single sentences, so length normalisation is
+// kept mild.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.5
+)
+
+// Corpus is everything an Index is built from: the sources, their facts in
+// reading order, their paragraphs, and the vocabulary.
+type Corpus struct {
+	Sources    []Source
+	Facts      []Fact
+	Paragraphs []SourceParagraph
+	Vocabulary *Vocabulary
+}
+
+// SourceParagraph is a Paragraph together with the source it belongs to.
+type SourceParagraph struct {
+	SourceID string
+	Paragraph
+}
+
+// Index is an immutable in-memory retrieval index over a corpus: the
+// analysed terms of every fact, their BM25 weights, and the word lists used
+// for typo tolerance and prefix completion. It is safe for concurrent use.
+type Index struct {
+	corpus   *Corpus
+	an       *analyzer
+	termIDs  map[string]int32
+	postings [][]posting
+	idf      []float32
+	feats    []featureSet
+	byID     map[string]int
+	paras    map[paraKey]int // into corpus.Paragraphs
+
+	// Word lists for typo tolerance and prefix completion.
+	words      map[string]int     // surface word → number of facts using it
+	sorted     []string           // words, sorted, for prefix search
+	deletions  map[string][]int32 // word with one letter deleted → words (into sorted)
+	idfMissing float32            // the idf of a word no fact has
+
+	topics       []string
+	foldedTopics []string // topics folded, for fuzzy matching
+	scratch      sync.Pool
+}
+
+type posting struct {
+	doc int32
+	w   float32 // BM25 term-frequency weight times strength
+	s   float32 // strength: how directly the fact says it
+}
+
+type paraKey struct {
+	source string
+	number int
+}
+
+// termStat accumulates one term of one fact while indexing.
+type termStat struct {
+	tf float32
+	s  float32
+}
+
+// NewIndex analyses the corpus and builds an index over it. The vocabulary
+// defaults to DefaultVocabulary when the corpus has none.
+func NewIndex(c *Corpus) *Index {
+	if c.Vocabulary == nil {
+		c.Vocabulary = DefaultVocabulary()
+	}
+	ix := &Index{
+		corpus:  c,
+		an:      newAnalyzer(c.Vocabulary),
+		termIDs: make(map[string]int32),
+		byID:    make(map[string]int, len(c.Facts)),
+		paras:   make(map[paraKey]int, len(c.Paragraphs)),
+		words:   make(map[string]int),
+	}
+	for i, p := range c.Paragraphs {
+		ix.paras[paraKey{p.SourceID, p.Number}] = i
+	}
+	bags := make([]map[string]termStat, len(c.Facts))
+	lengths := make([]float32, len(c.Facts))
+	ix.feats = make([]featureSet, len(c.Facts))
+
+	var co coref
+	prevSource, prevPara := "", -1
+	var prevDirect map[string]termStat
+	for i := range c.Facts {
+		f := &c.Facts[i]
+		ix.byID[f.ID] = i
+		if f.Citation.SourceID != prevSource {
+			co = coref{named: map[string]bool{}}
+			prevDirect = nil
+		} else if f.Citation.Paragraph != prevPara {
+			prevDirect = nil
+		}
+		prevSource, prevPara = f.Citation.SourceID, f.Citation.Paragraph
+
+		toks := ix.an.tokens(f.Clean)
+		bag := make(map[string]termStat, len(toks)*2)
+		feats := ix.an.docTerms(bag, toks, &co, strengthDirect)
+		for _, p := range f.Phrasings {
+			feats |= ix.an.docTerms(bag, ix.an.tokens(p), &co, strengthDirect)
+		}
+		direct := bag
+		if prevDirect != nil {
+			s := float32(strengthContext)
+			if opensWithAnaphor(toks) {
+				s = strengthAnaphor
+			}
+			direct = make(map[string]termStat, len(bag))
+			for t, st := range bag {
+				direct[t] = st
+			}
+			for t, st := range prevDirect {
+				if _, ok := bag[t]; !ok && st.s >= strengthTitle {
+					bag[t] = termStat{tf: 1, s: s}
+				}
+			}
+		}
+		prevDirect = direct
+		bags[i] = bag
+		ix.feats[i] = feats
+		n := 0
+		for _, t := range toks {
+			if !t.stop {
+				n++
+				if !t.num && len(t.lower) >= 3 && isAlpha(t.lower) {
+					ix.words[t.lower]++
+				}
+			}
+		}
+		lengths[i] = float32(max(n, 1))
+	}
+	ix.an.frozen = true
+	ix.buildPostings(bags, lengths)
+	ix.buildWordLists()
+	ix.topics = ix.buildTopics()
+	for _, t := range ix.topics {
+		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
+	}
+	ix.scratch.New = func() any { return newScratch(len(c.Facts)) }
+	return ix
+}
+
+// coref carries what a source has said so far, so later sentences can be
+// tied to the entities they refer to.
+type coref struct {
+	named      map[string]bool // entity concepts named so far in the source
+	lastPerson string          // the person most recently named
+}
+
+// docTerms adds the terms of one fact's tokens to bag and returns the
+// fact's question-type features.
+func (a *analyzer) docTerms(bag map[string]termStat, toks []token, co *coref, strength float32) featureSet {
+	add := func(term string, s float32) {
+		st := bag[term]
+		st.tf++
+		st.s = max(st.s, s)
+		bag[term] = st
+	}
+	feats := scanFeatures(toks)
+	pronoun := false
+	person := ""
+	for i, t := range toks {
+		if personPronouns[t.lower] {
+			pronoun = true
+		}
+		if !t.stop {
+			add(t.key, strength)
+			if fam, ok := family(t); ok {
+				add(fam, strength)
+			}
+		}
+		for _, p := range a.phrasesAt(a.phrases, toks, i) {
+			s := strength
+			if p.title {
+				if !co.named[p.concept] {
+					continue
+				}
+				s = strengthTitle * strength
+			}
+			add(p.concept, s)
+			e, isEntity := a.entities[p.concept]
+			if !isEntity {
+				continue
+			}
+			if !p.title {
+				co.named[p.concept] = true
+			}
+			feats |= entityFeature(e)
+			if e.Type == EntityPerson {
+				person = p.concept
+			}
+		}
+	}
+	if pronoun && co.lastPerson != "" {
+		if _, ok := bag[co.lastPerson]; !ok {
+			add(co.lastPerson, strengthPronoun*strength)
+			feats |= hasPerson
+		}
+	}
+	if person != "" {
+		co.lastPerson = person
+	}
+	return feats
+}
+
+func entityFeature(e Entity) featureSet {
+	switch e.Type {
+	case EntityPerson:
+		return hasPerson
+	case EntityPlace:
+		return hasPlace
+	}
+	return 0
+}
+
+// family returns the word-family term of a token: the first letters of a
+// long word, so "migrants", "migration" and "migratory" meet.
+func family(t token) (string, bool) {
+	if t.num || len(t.lower) < familyLen+1 {
+		return "", false
+	}
+	return familyPrefix + t.lower[:familyLen], true
+}
+
+func opensWithAnaphor(toks []token) bool {
+	for i := 0; i < len(toks) && i < 4; i++ {
+		if anaphors[toks[i].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+func (ix *Index) buildPostings(bags []map[string]termStat, lengths []float32) {
+	var total float32
+	for _, l := range lengths {
+		total += l
+	}
+	avg := total / float32(max(len(lengths), 1))
+	for doc, bag := range bags {
+		norm := bm25K1 * (1 - bm25B + bm25B*lengths[doc]/avg)
+		for term, st := range bag {
+			id, ok := ix.termIDs[term]
+			if !ok {
+				id = int32(len(ix.postings))
+				ix.termIDs[term] = id
+				ix.postings = append(ix.postings, nil)
+			}
+			w := st.tf * (bm25K1 + 1) / (st.tf + norm) * st.s
+			ix.postings[id] = append(ix.postings[id], posting{doc: int32(doc), w: w, s: st.s})
+		}
+	}
+	n := float64(len(bags))
+	ix.idf = make([]float32, len(ix.postings))
+	for id, ps := range ix.postings {
+		ix.idf[id] = bm25IDF(n, float64(len(ps)))
+	}
+	ix.idfMissing = bm25IDF(n, 0)
+}
+
+func bm25IDF(n, df float64) float32 {
+	return float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
+}
+
+func (ix *Index) buildWordLists() {
+	// Words of the vocabulary count as known too, so a misspelt name is
+	// corrected even when the sources only use the person's title.
+	for _, list := range [][]string{vocabularyWords(ix.corpus.Vocabulary)} {
+		for _, w := range list {
+			for _, t := range ix.an.tokens(w) {
+				if !t.stop && !t.num && len(t.lower) >= 3 {
+					if _, ok := ix.words[t.lower]; !ok {
+						ix.words[t.lower] = 0
+					}
+				}
+			}
+		}
+	}
+	ix.sorted = make([]string, 0, len(ix.words))
+	for w := range ix.words {
+		ix.sorted = append(ix.sorted, w)
+	}
+	sort.Strings(ix.sorted)
+	ix.deletions = make(map[string][]int32, len(ix.sorted)*4)
+	for i, w := range ix.sorted {
+		if len(w) < 4 {
+			continue
+		}
+		for _, d := range deletions(w) {
+			ix.deletions[d] = append(ix.deletions[d], int32(i))
+		}
+	}
+}
+
+func vocabularyWords(v *Vocabulary) []string {
+	var out []string
+	for _, e := range v.Entities {
+		out = append(out, e.Names...)
+		out = append(out, e.Titles...)
+	}
+	for _, g := range v.Synonyms {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// deletions returns the distinct strings made by deleting one byte-rune
+// of w. Words here are folded, so almost always ASCII.
+func deletions(w string) []string {
+	r := []rune(w)
+	out := make([]string, 0, len(r))
+	for i := range r {
+		d := string(r[:i]) + string(r[i+1:])
+		if len(out) == 0 || out[len(out)-1] != d {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (ix *Index) buildTopics() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		k := strings.ToLower(s)
+		if s != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, s)
+		}
+	}
+	for _, t := range ix.corpus.Vocabulary.Topics {
+		add(t)
+	}
+	for _, f := range ix.corpus.Facts {
+		add(f.Citation.Section)
+	}
+	for _, e := range ix.corpus.Vocabulary.Entities {
+		if _, ok := ix.termIDs[conceptPrefix+e.ID]; ok && e.Display != "" {
+			add(e.Display)
+		}
+	}
+	return out
+}
+
+// Topics lists what the sources are about: curated topics, section
+// headings and the people, places and institutions they mention.
+func (ix *Index) Topics() []string { return slices.Clone(ix.topics) }
+
+// Facts returns the indexed facts in source order.
+func (ix *Index) Facts() []Fact { return ix.corpus.Facts }
+
+// Sources returns the indexed sources.
+func (ix *Index) Sources() []Source { return ix.corpus.Sources }
+
+// Fact returns the fact with the given id.
+func (ix *Index) Fact(id string) (Fact, bool) {
+	i, ok := ix.byID[id]
+	if !ok {
+		return Fact{}, false
+	}
+	return ix.corpus.Facts[i], true
+}
+
+// Paragraph returns the whole paragraph a fact came from.
+func (ix *Index) Paragraph(f Fact) (Paragraph, bool) {
+	i, ok := ix.paras[paraKey{f.Citation.SourceID, f.Citation.Paragraph}]
+	if !ok {
+		return Paragraph{}, false
+	}
+	return ix.corpus.Paragraphs[i].Paragraph, true
+}
+
+// correct returns the known words closest to an unknown word: at edit
+// distance 1 (substitution, omission, insertion or transposition), or 2 for
+// long words, most frequent first. It returns the distance found.
+func (ix *Index) correct(w string) ([]string, int) {
+	n := len([]rune(w))
+	if n < 4 {
+		return nil, 0
+	}
+	maxDist := 1
+	if n >= 8 {
+		maxDist = 2
+	}
+	cands := map[string]bool{}
+	consider := func(d string) {
+		if _, ok := ix.words[d]; ok {
+			cands[d] = true
+		}
+		for _, i := range ix.deletions[d] {
+			cands[ix.sorted[i]] = true
+		}
+	}
+	consider(w)
+	dels := deletions(w)
+	for _, d := range dels {
+		consider(d)
+	}
+	best, bestDist := []string(nil), maxDist+1
+	check := func() {
+		for c := range cands {
+			if c == w {
+				continue
+			}
+			d := damerau(w, c, maxDist)
+			if d < bestDist {
+				best, bestDist = []string{c}, d
+			} else if d == bestDist {
+				best = append(best, c)
+			}
+		}
+	}
+	check()
+	if best == nil && maxDist == 2 {
+		for _, d := range dels {
+			for _, dd := range deletions(d) {
+				consider(dd)
+			}
+		}
+		check()
+	}
+	slices.SortFunc(best, func(a, b string) int {
+		return cmp.Or(cmp.Compare(ix.words[b], ix.words[a]), cmp.Compare(a, b))
+	})
+	if len(best) > 3 {
+		best = best[:3]
+	}
+	return best, bestDist
+}
+
+// complete returns known words that start with prefix, most frequent first.
+func (ix *Index) complete(prefix string, limit int) []string {
+	i := sort.SearchStrings(ix.sorted, prefix)
+	var out []string
+	for ; i < len(ix.sorted) && strings.HasPrefix(ix.sorted[i], prefix); i++ {
+		if ix.sorted[i] != prefix {
+			out = append(out, ix.sorted[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		return cmp.Or(cmp.Compare(ix.words[b], ix.words[a]), cmp.Compare(a, b))
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// damerau is the optimal-string-alignment edit distance between a and b,
+// giving up (returning limit+1) once it must exceed limit.
+func damerau(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,370 @@
+package knowledge
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+//go:embed schema.sql
+var schemaSQL string
+
+// SchemaVersion is the version of the store's tables this build reads and
+// writes.
+const SchemaVersion = 1
+
+// appID marks a SQLite file as an agreementbot store.
+const appID = "agreementbot"
+
+// ErrStore is wrapped by every error that means the store file cannot be
+// used as it is (missing, damaged, or of another version) and must be
+// rebuilt.
+var ErrStore = errors.New("unusable fact store")
+
+// BuildReport says what building a store did.
+type BuildReport struct {
+	Path       string
+	Sources    int
+	Facts      int
+	Paragraphs int
+	Duration   time.Duration
+	Diff       Diff // against the store that was replaced, if any
+}
+
+// Build writes the corpus to a new SQLite store at path, atomically: it
+// writes a temporary file beside path, checks it, and only then renames it
+// over path. On any failure path is left as it was.
+func Build(ctx context.Context, path string, c *Corpus) (BuildReport, error) {
+	start := time.Now()
+	rep := BuildReport{Path: path, Sources: len(c.Sources), Facts: len(c.Facts), Paragraphs: len(c.Paragraphs)}
+	if old, err := OpenStore(ctx, path); err == nil {
+		if oc, err := old.Corpus(ctx); err == nil {
+			rep.Diff = c.DiffFrom(oc)
+		}
+		old.Close()
+	} else {
+		rep.Diff = c.DiffFrom(nil)
+	}
+
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return rep, fmt.Errorf("build store %s: %w", path, err)
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	defer os.Remove(tmpPath) // a no-op once renamed
+
+	db, err := sql.Open("sqlite3", fileDSN(tmpPath, "rwc"))
+	if err != nil {
+		return rep, fmt.Errorf("build store %s: %w", path, err)
+	}
+	err = writeCorpus(ctx, db, c)
+	if err == nil {
+		err = checkStore(ctx, db, len(c.Facts))
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return rep, fmt.Errorf("build store %s: %w", path, err)
+	}
+	if err := syncFile(tmpPath); err != nil {
+		return rep, fmt.Errorf("build store %s: %w", path, err)
+	}
+	if err := os.Rename(tmpPath, path); err != nil {
+		return rep, fmt.Errorf("build store %s: %w", path, err)
+	}
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+func fileDSN(path, mode string) string {
+	u := url.URL{Scheme: "file", Path: path, RawQuery: "mode=" + mode + "&_foreign_keys=1"}
+	if abs, err := filepath.Abs(path); err == nil {
+		u.Path = abs
+	}
+	return u.String()
+}
+
+// Store is an open SQLite fact store.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// OpenStore opens an existing store read-only and checks that it is an
+// agreementbot store of this schema version. The error of a missing, damaged
+// or foreign file wraps ErrStore and says how to rebuild it.
+func OpenStore(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, storeError(path, err)
+	}
+	db, err := sql.Open("sqlite3", fileDSN(path, "ro"))
+	if err != nil {
+		return nil, storeError(path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenMemory writes the corpus to a new in-memory store and returns it
+// open. The command line uses it to answer from the embedded sources
+// through the same store code as a file.
+func OpenMemory(ctx context.Context, c *Corpus) (*Store, error) {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return nil, fmt.Errorf("open memory store: %w", err)
+	}
+	// Every connection to ":memory:" is a different database: keep one.
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := writeCorpus(ctx, db, c); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open memory store: %w", err)
+	}
+	return &Store{db: db, path: ":memory:"}, nil
+}
+
+func storeError(path string, err error) error {
+	return fmt.Errorf("%w %s: %v; rebuild it with: agreementbot ingest --sources DIR --db %s", ErrStore, path, err, path)
+}
+
+func (s *Store) check(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return storeError(s.path, fmt.Errorf("not a readable SQLite database (%v)", err))
+	}
+	var app string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'application'").Scan(&app)
+	if err != nil || app != appID {
+		return storeError(s.path, errors.New("not an agreementbot fact store"))
+	}
+	if version != SchemaVersion {
+		return storeError(s.path, fmt.Errorf("schema version %d, this build needs %d", version, SchemaVersion))
+	}
+	return nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the store's file name (":memory:" for an in-memory store).
+func (s *Store) Path() string { return s.path }
+
+func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
+	vocab, err := json.Marshal(c.Vocabulary)
+	if err != nil {
+		return fmt.Errorf("encode vocabulary: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	meta := [][2]string{
+		{"application", appID},
+		{"schema_version", strconv.Itoa(SchemaVersion)},
+		{"built_at", time.Now().UTC().Format(time.RFC3339)},
+		{"vocabulary", string(vocab)},
+	}
+	for _, kv := range meta {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", kv[0], kv[1]); err != nil {
+			return fmt.Errorf("write meta: %w", err)
+		}
+	}
+	for i, src := range c.Sources {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sources (id, position, title, date, publisher, url, credit, path, format, sha256)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			src.ID, i, src.Title, src.Date, src.Publisher, src.URL, src.Credit, src.Path, src.Format, src.SHA256)
+		if err != nil {
+			return fmt.Errorf("write source %s: %w", src.ID, err)
+		}
+	}
+	paraStmt, err := tx.PrepareContext(ctx, "INSERT INTO paragraphs (source_id, number, section, text) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer paraStmt.Close()
+	for _, p := range c.Paragraphs {
+		if _, err := paraStmt.ExecContext(ctx, p.SourceID, p.Number, p.Section, p.Text); err != nil {
+			return fmt.Errorf("write paragraph %s/%d: %w", p.SourceID, p.Number, err)
+		}
+	}
+	factStmt, err := tx.PrepareContext(ctx, `INSERT INTO facts (id, position, source_id, kind, text, clean, title, date,
+		publisher, credit, url, section, paragraph, sentence, start, end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer factStmt.Close()
+	phraseStmt, err := tx.PrepareContext(ctx, "INSERT INTO phrasings (fact_id, text) VALUES (?, ?)")
+	if err != nil {
+		return err
+	}
+	defer phraseStmt.Close()
+	for i, f := range c.Facts {
+		ct := f.Citation
+		_, err := factStmt.ExecContext(ctx, f.ID, i, ct.SourceID, string(f.Kind), f.Text, f.Clean, ct.Title, ct.Date,
+			ct.Publisher, ct.Credit, ct.URL, ct.Section, ct.Paragraph, ct.Sentence, ct.Start, ct.End)
+		if err != nil {
+			return fmt.Errorf("write fact %s (%s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
+		}
+		for _, p := range f.Phrasings {
+			if _, err := phraseStmt.ExecContext(ctx, f.ID, p); err != nil {
+				return fmt.Errorf("write phrasing of %s: %w", f.ID, err)
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// checkStore verifies a freshly written store before it replaces the old
+// one.
+func checkStore(ctx context.Context, db *sql.DB, wantFacts int) error {
+	var result string
+	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&result); err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	if result != "ok" {
+		return fmt.Errorf("check: %s", result)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM facts").Scan(&n); err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	if n != wantFacts {
+		return fmt.Errorf("check: wrote %d facts, store holds %d", wantFacts, n)
+	}
+	return nil
+}
+
+// Corpus reads the whole store back into memory.
+func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
+	c := &Corpus{}
+	var vocab string
+	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'vocabulary'").Scan(&vocab); err != nil {
+		return nil, s.readError("vocabulary", err)
+	}
+	c.Vocabulary = &Vocabulary{}
+	if err := json.Unmarshal([]byte(vocab), c.Vocabulary); err != nil {
+		return nil, s.readError("vocabulary", err)
+	}
+
+	rows, err := s.db.QueryContext(ctx, "SELECT id, title, date, publisher, url, credit, path, format, sha256 FROM sources ORDER BY position")
+	if err != nil {
+		return nil, s.readError("sources", err)
+	}
+	for rows.Next() {
+		var src Source
+		if err := rows.Scan(&src.ID, &src.Title, &src.Date, &src.Publisher, &src.URL, &src.Credit, &src.Path, &src.Format, &src.SHA256); err != nil {
+			rows.Close()
+			return nil, s.readError("sources", err)
+		}
+		c.Sources = append(c.Sources, src)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, s.readError("sources", err)
+	}
+
+	rows, err = s.db.QueryContext(ctx, "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number")
+	if err != nil {
+		return nil, s.readError("paragraphs", err)
+	}
+	for rows.Next() {
+		var p SourceParagraph
+		if err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text); err != nil {
+			rows.Close()
+			return nil, s.readError("paragraphs", err)
+		}
+		c.Paragraphs = append(c.Paragraphs, p)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, s.readError("paragraphs", err)
+	}
+
+	phrasings := map[string][]string{}
+	rows, err = s.db.QueryContext(ctx, "SELECT fact_id, text FROM phrasings ORDER BY rowid")
+	if err != nil {
+		return nil, s.readError("phrasings", err)
+	}
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			rows.Close()
+			return nil, s.readError("phrasings", err)
+		}
+		phrasings[id] = append(phrasings[id], text)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, s.readError("phrasings", err)
+	}
+
+	rows, err = s.db.QueryContext(ctx, `SELECT id, source_id, kind, text, clean, title, date, publisher, credit, url,
+		section, paragraph, sentence, start, end FROM facts ORDER BY position`)
+	if err != nil {
+		return nil, s.readError("facts", err)
+	}
+	for rows.Next() {
+		var f Fact
+		ct := &f.Citation
+		if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit,
+			&ct.URL, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
+			rows.Close()
+			return nil, s.readError("facts", err)
+		}
+		f.Phrasings = phrasings[f.ID]
+		c.Facts = append(c.Facts, f)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, s.readError("facts", err)
+	}
+	return c, nil
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (s *Store) readError(what string, err error) error {
+	return storeError(s.path, fmt.Errorf("read %s: %v", what, err))
+}
+
+// LoadIndex reads the store's corpus and indexes it.
+func LoadIndex(ctx context.Context, s *Store) (*Index, error) {
+	c, err := s.Corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return NewIndex(c), nil
+}
