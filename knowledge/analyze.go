@@ -31,11 +31,12 @@ const (
 
 // token is one word of analyzed text.
 type token struct {
-	lower string // folded, lower case, spelling variant applied
-	key   string // the stem the index matches on
-	upper bool   // written in capitals in the original (an acronym)
-	stop  bool   // a stop word
-	num   bool   // a number such as 2.4 or 285000
+	lower   string // folded, lower case, spelling variant applied
+	key     string // the stem the index matches on
+	upper   bool   // written in capitals in the original (an acronym)
+	capital bool   // written with a capital first letter
+	stop    bool   // a stop word
+	num     bool   // a number such as 2.4 or 285000
 }
 
 // analyzer turns text into tokens and matching terms using a compiled
@@ -184,6 +185,8 @@ func (a *analyzer) tokens(text string) []token {
 
 func (a *analyzer) appendToken(out *[]token, word string) {
 	upper := hasUpper(word) && strings.ToUpper(word) == word
+	first, _ := utf8.DecodeRuneInString(word)
+	capital := unicode.IsUpper(first)
 	lower := strings.ToLower(word)
 	if parts, ok := a.repairs[lower]; ok {
 		for _, p := range parts {
@@ -192,6 +195,7 @@ func (a *analyzer) appendToken(out *[]token, word string) {
 		return
 	}
 	t := a.makeToken(lower, upper)
+	t.capital = capital
 	*out = append(*out, t)
 }
 

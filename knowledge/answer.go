@@ -22,7 +22,7 @@ const MaxQuestionLength = 1000
 // DefaultThreshold is the confidence below which the engine abstains. It was
 // calibrated on the development questions (see README): off-topic questions
 // reach at most about a third of it, answerable ones clear it.
-const DefaultThreshold = 0.5
+const DefaultThreshold = 0.35
 
 // Errors a question can be refused with.
 var (
@@ -129,6 +129,8 @@ type query struct {
 	wants  string
 	words  []string // content words, for suggestions
 	total  float64  // sum of group weights
+	// unknownNames counts the names in the question that no source has.
+	unknownNames int
 }
 
 // group is one thing the question asks about (a word, a name, a phrase),
@@ -157,6 +159,13 @@ const (
 	// wantBoost multiplies the score of a fact that has what the question
 	// word asks for (a date for "when", a person for "who").
 	wantBoost = 0.35
+	// Scales of the weight of a word no fact has (see unknownWeight).
+	unknownNameWeight = 1.0
+	unknownWordWeight = 0.6
+	// unknownNamePenalty multiplies the confidence once for every name in
+	// the question that no source mentions: "When did Biden meet Putin?"
+	// matches Biden and meeting, but the sources cannot answer it.
+	unknownNamePenalty = 0.5
 )
 
 func (ix *Index) parseQuery(q string) query {
@@ -190,6 +199,7 @@ func (ix *Index) parseQuery(q string) query {
 	}
 
 	var pq query
+	titleCase := isTitleCase(toks)
 	start := 0
 	for i := 0; i < len(toks) && i < 4; i++ {
 		if ps := ix.an.phrasesAt(ix.an.questions, toks, i); len(ps) > 0 {
@@ -239,12 +249,48 @@ func (ix *Index) parseQuery(q string) query {
 			}
 		}
 		g.weight = ix.groupWeight(g, t.key)
+		if len(g.terms) == 0 {
+			g.weight *= unknownWeight(t, i, titleCase)
+			if isName(t, i, titleCase) {
+				pq.unknownNames++
+			}
+		}
 		pq.groups = append(pq.groups, g)
 	}
 	for _, g := range pq.groups {
 		pq.total += g.weight
 	}
 	return pq
+}
+
+// unknownWeight scales the weight of a word no fact has. A capitalised
+// word inside the question is most likely a name the sources never mention
+// ("Japan"), strong evidence that the question is about something else; an
+// ordinary word ("want", "allow") is often just the asker's phrasing.
+func unknownWeight(t token, pos int, titleCase bool) float64 {
+	if isName(t, pos, titleCase) {
+		return unknownNameWeight
+	}
+	return unknownWordWeight
+}
+
+// isName guesses whether a question word is a proper name: capitalised,
+// not the question's first word, in a question not written in title case
+// or capitals throughout.
+func isName(t token, pos int, titleCase bool) bool {
+	return t.capital && pos > 0 && !titleCase
+}
+
+// isTitleCase reports whether every longer word of a question is
+// capitalised ("Who Hosted The Meeting"), in which case capitals say
+// nothing about names.
+func isTitleCase(toks []token) bool {
+	for _, t := range toks {
+		if len(t.lower) > 3 && !t.num && !t.capital {
+			return false
+		}
+	}
+	return true
 }
 
 func conceptWeight(p phrase) float32 {
@@ -390,7 +436,7 @@ func (ix *Index) rank(pq query, n int) []hit {
 	want := wantFeature(pq.wants)
 	top := make([]hit, 0, n+1)
 	for _, d := range sc.touched {
-		cov := float64(sc.cover[d]) / pq.total
+		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownNamePenalty, float64(pq.unknownNames))
 		s := float64(sc.score[d]) * math.Sqrt(cov)
 		if want != 0 && ix.feats[d]&want != 0 {
 			s *= 1 + wantBoost

@@ -387,12 +387,16 @@ func (ix *Index) Paragraph(f Fact) (Paragraph, bool) {
 	return ix.corpus.Paragraphs[i].Paragraph, true
 }
 
+// minTypoLength is the shortest word typo tolerance corrects: shorter words
+// have too many neighbours one edit away ("hace" is not a typo of "face").
+const minTypoLength = 5
+
 // correct returns the known words closest to an unknown word: at edit
 // distance 1 (substitution, omission, insertion or transposition), or 2 for
 // long words, most frequent first. It returns the distance found.
 func (ix *Index) correct(w string) ([]string, int) {
 	n := len([]rune(w))
-	if n < 4 {
+	if n < minTypoLength {
 		return nil, 0
 	}
 	maxDist := 1

@@ -18,11 +18,15 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	src.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
 	top := fs.Int("top", 3, "show at most `N` facts")
+	threshold := fs.Float64("threshold", knowledge.DefaultThreshold, "abstain below this `confidence` (0-1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *top < 1 || *top > 25 {
 		return fmt.Errorf("--top must be between 1 and 25, not %d", *top)
+	}
+	if *threshold <= 0 || *threshold > 1 {
+		return fmt.Errorf("--threshold must be in (0, 1], not %g", *threshold)
 	}
 	ix, err := src.open(ctx)
 	if err != nil {
@@ -30,7 +34,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	out := bufio.NewWriter(stdout)
 	defer out.Flush()
-	opt := knowledge.Options{Top: *top}
+	opt := knowledge.Options{Top: *top, Threshold: *threshold}
 	answer := func(q string) error {
 		ans, err := ix.Answer(ctx, q, opt)
 		if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
