@@ -69,7 +69,13 @@ func Build(ctx context.Context, path string, c *Corpus) (BuildReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("build store %s: %w", path, err)
 	}
-	err = writeCorpus(ctx, db, c)
+	db.SetMaxOpenConns(1) // the pragmas below hold per connection
+	// The temporary file needs no journal: if the build fails it is thrown
+	// away, and once it succeeds it is synced as a whole before the rename.
+	_, err = db.ExecContext(ctx, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
+	if err == nil {
+		err = writeCorpus(ctx, db, c)
+	}
 	if err == nil {
 		err = checkStore(ctx, db, len(c.Facts))
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -63,14 +64,21 @@ const (
 	WantNumber = "number"
 )
 
-// DefaultVocabulary returns the vocabulary embedded in the binary.
+// DefaultVocabulary returns a copy of the vocabulary embedded in the
+// binary.
 func DefaultVocabulary() *Vocabulary {
+	return parsedDefaultVocabulary().Merge(&Vocabulary{})
+}
+
+// parsedDefaultVocabulary parses the embedded vocabulary once; callers get
+// copies, so the parsed value is never changed.
+var parsedDefaultVocabulary = sync.OnceValue(func() *Vocabulary {
 	v, err := ParseVocabulary("default/"+VocabularyFile, defaultVocabulary)
 	if err != nil {
 		panic(fmt.Sprintf("embedded vocabulary is invalid: %v", err))
 	}
 	return v
-}
+})
 
 // ParseVocabulary reads a vocabulary file. Unknown keys, entities without an
 // id or a name, unknown entity types and unknown answer types are errors that

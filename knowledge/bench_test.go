@@ -1,0 +1,259 @@
+package knowledge
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// benchQuestions are asked in turn by the answer benchmarks: a spread of
+// question types, a typo, and an off-topic question.
+var benchQuestions = []string{
+	"Where did the foreign ministers meet?",
+	"What did the three countries agree to create?",
+	"How many migrants were apprehended at the southern border in 2023?",
+	"Who is the Guatemalan foreign minister?",
+	"What did Blinkn say about root causes?",
+	"What are Trump's plans for deportation?",
+	"What is the tallest mountain in the world?",
+}
+
+func articleIndex(tb testing.TB) *Index {
+	tb.Helper()
+	c, err := LoadCorpus(DefaultSources())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewIndex(c)
+}
+
+// BenchmarkAnswer measures answering one question against the article.
+func BenchmarkAnswer(b *testing.B) {
+	ix := articleIndex(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)], Options{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkBuildArticle measures building the store and the index from the
+// embedded article: parse, write a SQLite file, read it back, index.
+func BenchmarkBuildArticle(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	path := filepath.Join(dir, "facts.db")
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := LoadCorpus(DefaultSources())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Build(ctx, path, c); err != nil {
+			b.Fatal(err)
+		}
+		s, err := OpenStore(ctx, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := LoadIndex(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
+
+// scaleFacts is the size of the generated corpus of the scale benchmarks.
+const scaleFacts = 100_000
+
+// syntheticSources generates plain-text sources holding n sentences in
+// all: words drawn with a Zipf distribution from a made-up vocabulary, mixed
+// with the article's own words, so postings lists have a realistic skew.
+func syntheticSources(n int) map[string][]byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	article := strings.Fields("migration border security working group Mexico Guatemala United States " +
+		"Washington Blinken Bárcena Martínez apprehensions deportation asylum police cooperation trafficking " +
+		"Biden Trump Congress caravan Chiapas Arriaga families detention centers opportunities development")
+	syll := []string{"ka", "lo", "mi", "ra", "te", "su", "vin", "dor", "pel", "an", "tro", "gue", "nas", "bel", "co", "fi"}
+	vocab := make([]string, 20000)
+	for i := range vocab {
+		var sb strings.Builder
+		for j := 0; j < 2+i%3; j++ {
+			sb.WriteString(syll[(i/(j+1)+j*7)%len(syll)])
+		}
+		sb.WriteString(strconv.Itoa(i % 97))
+		vocab[i] = strings.TrimRight(sb.String(), "0123456789") + string(rune('a'+i%26)) + string(rune('a'+(i/26)%26))
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	files := map[string][]byte{}
+	const perFile = 1000
+	for f := 0; f*perFile < n; f++ {
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, " date 2024-%02d-%02d ", 1+f%12, 1+f%28)
+		for s := 0; s < perFile && f*perFile+s < n; s++ {
+			words := 12 + rng.IntN(18)
+			for w := 0; w < words; w++ {
+				word := vocab[zipf.Uint64()]
+				if rng.IntN(8) == 0 {
+					word = article[rng.IntN(len(article))]
+				}
+				if w == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+				} else {
+					buf.WriteByte(' ')
+				}
+				buf.WriteString(word)
+			}
+			buf.WriteString(".")
+			if s%3 == 2 {
+				buf.WriteString("\n\n")
+			} else {
+				buf.WriteString(" ")
+			}
+		}
+		files[fmt.Sprintf("synthetic-%04d.txt", f)] = buf.Bytes()
+	}
+	return files
+}
+
+func syntheticCorpus(tb testing.TB, n int) *Corpus {
+	tb.Helper()
+	files := syntheticSources(n)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	c := &Corpus{Vocabulary: DefaultVocabulary()}
+	for _, name := range names {
+		doc, err := ParseSource(name, files[name])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		c.Add(doc)
+	}
+	return c
+}
+
+var (
+	scaleOnce  sync.Once
+	scaleIndex *Index
+)
+
+// BenchmarkScaleAnswer measures answering against a generated corpus of
+// 100,000 facts.
+func BenchmarkScaleAnswer(b *testing.B) {
+	scaleOnce.Do(func() { scaleIndex = NewIndex(syntheticCorpus(b, scaleFacts)) })
+	ix := scaleIndex
+	b.ReportMetric(float64(len(ix.Facts())), "facts")
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)], Options{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkScaleIngest measures ingesting 100,000 generated facts: parse
+// the sources and write them to a SQLite store file, as `agreementbot
+// ingest` does. It reports facts per second and the process's peak
+// resident memory (VmHWM) afterwards; run it on its own (-bench
+// ScaleIngest) for a peak that belongs to ingest alone.
+func BenchmarkScaleIngest(b *testing.B) {
+	files := syntheticSources(scaleFacts)
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	dir := b.TempDir()
+	for name, raw := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	files = nil
+	runtime.GC()
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "facts.db")
+	var total time.Duration
+	for b.Loop() {
+		start := time.Now()
+		c, err := LoadCorpus(os.DirFS(dir))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Build(ctx, db, c); err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		if len(c.Facts) < scaleFacts {
+			b.Fatalf("ingested %d facts, want %d", len(c.Facts), scaleFacts)
+		}
+	}
+	b.ReportMetric(float64(scaleFacts)*float64(b.N)/total.Seconds(), "facts/s")
+	if peak := peakRSS(); peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	}
+}
+
+// BenchmarkScaleIndex measures loading 100,000 facts from a store and
+// indexing them, the work a bot does at start and on reload, and reports
+// peak resident memory.
+func BenchmarkScaleIndex(b *testing.B) {
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "facts.db")
+	if _, err := Build(ctx, db, syntheticCorpus(b, scaleFacts)); err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	for b.Loop() {
+		s, err := OpenStore(ctx, db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := LoadIndex(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	if peak := peakRSS(); peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	}
+}
+
+// peakRSS returns the process's peak resident set size in bytes, from
+// /proc/self/status, or 0 where that is not available.
+func peakRSS() int64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
+}
