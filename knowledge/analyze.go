@@ -33,6 +33,7 @@ const (
 type token struct {
 	lower   string // folded, lower case, spelling variant applied
 	key     string // the stem the index matches on
+	fam     string // the word-family term ("~migra"), or empty
 	upper   bool   // written in capitals in the original (an acronym)
 	capital bool   // written with a capital first letter
 	stop    bool   // a stop word
@@ -49,9 +50,8 @@ type analyzer struct {
 	questions map[string][]phrase // question phrases, by first key
 	entities  map[string]Entity   // by concept term ("@id")
 	synonyms  [][]string
-	stems     map[string]string // stem cache, filled while indexing only
-	frozen    bool              // set once indexing is done: stems is read-only
-	maxPhrase int
+	stems     map[string]wordForms // cache, filled while indexing only
+	frozen    bool                 // set once indexing is done: stems is read-only
 }
 
 // phrase is a multi-word (or single-word) name, title or synonym.
@@ -70,7 +70,7 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 		phrases:   make(map[string][]phrase),
 		questions: make(map[string][]phrase),
 		entities:  make(map[string]Entity, len(v.Entities)),
-		stems:     make(map[string]string),
+		stems:     make(map[string]wordForms),
 	}
 	for _, w := range v.StopWords {
 		a.stop[fold.String(w)] = true
@@ -124,19 +124,32 @@ func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, tit
 		return
 	}
 	into[p.keys[0]] = append(into[p.keys[0]], p)
-	a.maxPhrase = max(a.maxPhrase, len(p.keys))
+}
+
+// wordForms are the matching terms derived from one word.
+type wordForms struct {
+	key string // stem
+	fam string // word-family term, or empty
 }
 
 // stem returns the matching key of a folded lower-case word.
-func (a *analyzer) stem(w string) string {
-	if s, ok := a.stems[w]; ok {
-		return s
+func (a *analyzer) stem(w string) string { return a.forms(w).key }
+
+// forms returns the stem and word-family term of a folded lower-case word,
+// caching them while the index is being built so that indexing a large
+// corpus stems each distinct word once.
+func (a *analyzer) forms(w string) wordForms {
+	if f, ok := a.stems[w]; ok {
+		return f
 	}
-	s := stemWord(w)
+	f := wordForms{key: stemWord(w)}
+	if len(w) > familyLen && isAlpha(w) {
+		f.fam = familyPrefix + w[:familyLen]
+	}
 	if !a.frozen {
-		a.stems[w] = s
+		a.stems[strings.Clone(w)] = f
 	}
-	return s
+	return f
 }
 
 func stemWord(w string) string {
@@ -159,10 +172,14 @@ func isAlpha(w string) bool {
 // ("2.4", "285,000" → "285000"), dotted acronyms joined ("U.S." → "us"),
 // possessive endings dropped, and run-together words repaired.
 func (a *analyzer) tokens(text string) []token {
+	return a.appendTokens(make([]token, 0, len(text)/6+1), text)
+}
+
+// appendTokens is tokens appending to out, so a caller can reuse a buffer.
+func (a *analyzer) appendTokens(out []token, text string) []token {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	out := make([]token, 0, len(text)/6+1)
 	raw := fold.KeepCase(text)
 	i := 0
 	for i < len(raw) {
@@ -178,25 +195,25 @@ func (a *analyzer) tokens(text string) []token {
 		if start > 0 && raw[start-1] == '\'' && (word == "s" || word == "S" || word == "t") {
 			continue
 		}
-		a.appendToken(&out, word)
+		out = a.appendToken(out, word)
 	}
 	return out
 }
 
-func (a *analyzer) appendToken(out *[]token, word string) {
+func (a *analyzer) appendToken(out []token, word string) []token {
 	upper := hasUpper(word) && strings.ToUpper(word) == word
 	first, _ := utf8.DecodeRuneInString(word)
 	capital := unicode.IsUpper(first)
 	lower := strings.ToLower(word)
 	if parts, ok := a.repairs[lower]; ok {
 		for _, p := range parts {
-			*out = append(*out, a.makeToken(p, false))
+			out = append(out, a.makeToken(p, false))
 		}
-		return
+		return out
 	}
 	t := a.makeToken(lower, upper)
 	t.capital = capital
-	*out = append(*out, t)
+	return append(out, t)
 }
 
 func (a *analyzer) makeToken(lower string, upper bool) token {
@@ -209,7 +226,8 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 		t.key = strings.ReplaceAll(lower, ",", "")
 		return t
 	}
-	t.key = a.stem(lower)
+	f := a.forms(lower)
+	t.key, t.fam = f.key, f.fam
 	return t
 }
 
@@ -257,16 +275,13 @@ func isDigit(c byte) bool       { return c >= '0' && c <= '9' }
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isWordByte(c byte) bool    { return isASCIILetter(c) || isDigit(c) || c >= utf8.RuneSelf }
 
-// phraseAt returns the phrases of table that match toks starting at i,
-// longest first.
-func (a *analyzer) phrasesAt(table map[string][]phrase, toks []token, i int) []phrase {
+// eachPhrase calls fn for every phrase of table that matches toks starting
+// at i.
+func (a *analyzer) eachPhrase(table map[string][]phrase, toks []token, i int, fn func(p *phrase)) {
 	cands := table[toks[i].key]
-	if len(cands) == 0 {
-		return nil
-	}
-	var out []phrase
-	for _, p := range cands {
-		if i+len(p.keys) > len(toks) {
+	for c := range cands {
+		p := &cands[c]
+		if i+len(p.keys) > len(toks) || (p.caseSens && !toks[i].upper) {
 			continue
 		}
 		ok := true
@@ -276,20 +291,24 @@ func (a *analyzer) phrasesAt(table map[string][]phrase, toks []token, i int) []p
 				break
 			}
 		}
-		if ok && p.caseSens && !toks[i].upper {
-			ok = false
-		}
 		if ok {
-			out = append(out, p)
+			fn(p)
 		}
 	}
-	// Longest first, so a caller taking the first gets the greediest match.
-	for x := 1; x < len(out); x++ {
-		for y := x; y > 0 && len(out[y].keys) > len(out[y-1].keys); y-- {
-			out[y], out[y-1] = out[y-1], out[y]
+}
+
+// longestPhrase returns the longest phrase of table matching toks at i.
+func (a *analyzer) longestPhrase(table map[string][]phrase, toks []token, i int) (phrase, bool) {
+	var best *phrase
+	a.eachPhrase(table, toks, i, func(p *phrase) {
+		if best == nil || len(p.keys) > len(best.keys) {
+			best = p
 		}
+	})
+	if best == nil {
+		return phrase{}, false
 	}
-	return out
+	return *best, true
 }
 
 // features a fact can have that question types look for.

@@ -202,9 +202,9 @@ func (ix *Index) parseQuery(q string) query {
 	titleCase := isTitleCase(toks)
 	start := 0
 	for i := 0; i < len(toks) && i < 4; i++ {
-		if ps := ix.an.phrasesAt(ix.an.questions, toks, i); len(ps) > 0 {
-			pq.wants = ps[0].concept
-			start = i + len(ps[0].keys)
+		if p, ok := ix.an.longestPhrase(ix.an.questions, toks, i); ok {
+			pq.wants = p.concept
+			start = i + len(p.keys)
 			break
 		}
 	}
@@ -213,10 +213,8 @@ func (ix *Index) parseQuery(q string) query {
 		if i < start && t.stop {
 			continue
 		}
-		ps := ix.an.phrasesAt(ix.an.phrases, toks, i)
-		if len(ps) > 0 && len(ps[0].keys) > 1 {
+		if p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i); ok && len(p.keys) > 1 {
 			// A multi-word name or phrase: one group for the whole span.
-			p := ps[0]
 			g := group{}
 			g.add(ix, p.concept, conceptWeight(p)*minWeight(weights[i:i+len(p.keys)]))
 			for j := i; j < i+len(p.keys); j++ {
@@ -237,12 +235,12 @@ func (ix *Index) parseQuery(q string) query {
 		g := group{}
 		w := weights[i]
 		g.add(ix, t.key, weightExact*w)
-		if fam, ok := family(t); ok {
-			g.add(ix, fam, weightFamily*w)
+		if t.fam != "" {
+			g.add(ix, t.fam, weightFamily*w)
 		}
-		for _, p := range ps {
-			g.add(ix, p.concept, conceptWeight(p)*w)
-		}
+		ix.an.eachPhrase(ix.an.phrases, toks, i, func(p *phrase) {
+			g.add(ix, p.concept, conceptWeight(*p)*w)
+		})
 		if unknown[i] && len(t.lower) >= 4 && !t.num {
 			for _, c := range ix.complete(t.lower, 4) {
 				g.add(ix, ix.an.stem(c), weightPrefix)

@@ -87,66 +87,22 @@ func NewIndex(c *Corpus) *Index {
 		byID:    make(map[string]int, len(c.Facts)),
 		paras:   make(map[paraKey]int, len(c.Paragraphs)),
 		words:   make(map[string]int),
+		feats:   make([]featureSet, len(c.Facts)),
 	}
 	for i, p := range c.Paragraphs {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
-	bags := make([]map[string]termStat, len(c.Facts))
-	lengths := make([]float32, len(c.Facts))
-	ix.feats = make([]featureSet, len(c.Facts))
-
-	var co coref
-	prevSource, prevPara := "", -1
-	var prevDirect map[string]termStat
+	b := indexBuilder{
+		ix:      ix,
+		bag:     map[int32]termStat{},
+		prev:    map[int32]termStat{},
+		lengths: make([]float32, len(c.Facts)),
+	}
 	for i := range c.Facts {
-		f := &c.Facts[i]
-		ix.byID[f.ID] = i
-		if f.Citation.SourceID != prevSource {
-			co = coref{named: map[string]bool{}}
-			prevDirect = nil
-		} else if f.Citation.Paragraph != prevPara {
-			prevDirect = nil
-		}
-		prevSource, prevPara = f.Citation.SourceID, f.Citation.Paragraph
-
-		toks := ix.an.tokens(f.Clean)
-		bag := make(map[string]termStat, len(toks)*2)
-		feats := ix.an.docTerms(bag, toks, &co, strengthDirect)
-		for _, p := range f.Phrasings {
-			feats |= ix.an.docTerms(bag, ix.an.tokens(p), &co, strengthDirect)
-		}
-		direct := bag
-		if prevDirect != nil {
-			s := float32(strengthContext)
-			if opensWithAnaphor(toks) {
-				s = strengthAnaphor
-			}
-			direct = make(map[string]termStat, len(bag))
-			for t, st := range bag {
-				direct[t] = st
-			}
-			for t, st := range prevDirect {
-				if _, ok := bag[t]; !ok && st.s >= strengthTitle {
-					bag[t] = termStat{tf: 1, s: s}
-				}
-			}
-		}
-		prevDirect = direct
-		bags[i] = bag
-		ix.feats[i] = feats
-		n := 0
-		for _, t := range toks {
-			if !t.stop {
-				n++
-				if !t.num && len(t.lower) >= 3 && isAlpha(t.lower) {
-					ix.words[t.lower]++
-				}
-			}
-		}
-		lengths[i] = float32(max(n, 1))
+		b.add(i)
 	}
 	ix.an.frozen = true
-	ix.buildPostings(bags, lengths)
+	b.finish()
 	ix.buildWordLists()
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {
@@ -156,6 +112,119 @@ func NewIndex(c *Corpus) *Index {
 	return ix
 }
 
+// indexBuilder holds the reusable buffers of one NewIndex run, so that
+// indexing allocates little beyond the postings themselves.
+type indexBuilder struct {
+	ix         *Index
+	bag, prev  map[int32]termStat // this fact's terms; the previous fact's direct terms
+	toks       []token
+	co         coref
+	lastSource string
+	lastPara   int
+	hasPrev    bool
+	lengths    []float32
+}
+
+// add indexes fact i: its words, names, synonyms and word families, the
+// entities its titles and pronouns refer to, and, weakly, the words of the
+// sentence before it in the same paragraph.
+func (b *indexBuilder) add(i int) {
+	ix := b.ix
+	f := &ix.corpus.Facts[i]
+	ix.byID[f.ID] = i
+	if f.Citation.SourceID != b.lastSource || i == 0 {
+		b.co = coref{named: map[string]bool{}}
+		b.hasPrev = false
+	} else if f.Citation.Paragraph != b.lastPara {
+		b.hasPrev = false
+	}
+	b.lastSource, b.lastPara = f.Citation.SourceID, f.Citation.Paragraph
+
+	clear(b.bag)
+	b.toks = ix.an.appendTokens(b.toks[:0], f.Clean)
+	add := func(term string, s float32) {
+		id := ix.termID(term)
+		st := b.bag[id]
+		st.tf++
+		st.s = max(st.s, s)
+		b.bag[id] = st
+	}
+	feats := ix.an.docTerms(add, b.toks, &b.co)
+	n := 0
+	for _, t := range b.toks {
+		if !t.stop {
+			n++
+			if !t.num && len(t.lower) >= 3 {
+				ix.words[t.lower]++
+			}
+		}
+	}
+	for _, p := range f.Phrasings {
+		feats |= ix.an.docTerms(add, ix.an.tokens(p), &b.co)
+	}
+	anaphoric := opensWithAnaphor(b.toks)
+	if b.hasPrev {
+		s := float32(strengthContext)
+		if anaphoric {
+			s = strengthAnaphor
+		}
+		for id, st := range b.prev {
+			if _, ok := b.bag[id]; !ok && st.s >= strengthTitle {
+				b.bag[id] = termStat{tf: 1, s: -s} // negative: not a direct term
+			}
+		}
+	}
+	clear(b.prev)
+	for id, st := range b.bag {
+		if st.s < 0 {
+			st.s = -st.s
+			b.bag[id] = st
+			continue
+		}
+		b.prev[id] = st
+	}
+	b.hasPrev = true
+	for id, st := range b.bag {
+		ix.postings[id] = append(ix.postings[id], posting{doc: int32(i), w: st.tf, s: st.s})
+	}
+	ix.feats[i] = feats
+	b.lengths[i] = float32(max(n, 1))
+}
+
+// termID returns the id of a term, adding it if new.
+func (ix *Index) termID(term string) int32 {
+	if id, ok := ix.termIDs[term]; ok {
+		return id
+	}
+	id := int32(len(ix.postings))
+	ix.termIDs[strings.Clone(term)] = id
+	ix.postings = append(ix.postings, nil)
+	return id
+}
+
+// finish turns the raw term frequencies of the postings into BM25 weights
+// and computes each term's idf.
+func (b *indexBuilder) finish() {
+	ix := b.ix
+	var total float32
+	for _, l := range b.lengths {
+		total += l
+	}
+	avg := total / float32(max(len(b.lengths), 1))
+	n := float64(len(b.lengths))
+	ix.idf = make([]float32, len(ix.postings))
+	for id, ps := range ix.postings {
+		for j := range ps {
+			p := &ps[j]
+			norm := bm25K1 * (1 - bm25B + bm25B*b.lengths[p.doc]/avg)
+			p.w = p.w * (bm25K1 + 1) / (p.w + norm) * p.s
+		}
+		ix.postings[id] = slices.Clip(ps)
+		ix.idf[id] = bm25IDF(n, float64(len(ps)))
+	}
+	ix.idfMissing = bm25IDF(n, 0)
+}
+
 // coref carries what a source has said so far, so later sentences can be
 // tied to the entities they refer to.
 type coref struct {
@@ -163,15 +232,9 @@ type coref struct {
 	lastPerson string          // the person most recently named
 }
 
-// docTerms adds the terms of one fact's tokens to bag and returns the
-// fact's question-type features.
-func (a *analyzer) docTerms(bag map[string]termStat, toks []token, co *coref, strength float32) featureSet {
-	add := func(term string, s float32) {
-		st := bag[term]
-		st.tf++
-		st.s = max(st.s, s)
-		bag[term] = st
-	}
+// docTerms reports the terms of one fact's tokens to add, with their
+// strengths, and returns the fact's question-type features.
+func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *coref) featureSet {
 	feats := scanFeatures(toks)
 	pronoun := false
 	person := ""
@@ -180,23 +243,23 @@ func (a *analyzer) docTerms(bag map[string]termStat, toks []token, co *coref, st
 			pronoun = true
 		}
 		if !t.stop {
-			add(t.key, strength)
-			if fam, ok := family(t); ok {
-				add(fam, strength)
+			add(t.key, strengthDirect)
+			if t.fam != "" {
+				add(t.fam, strengthDirect)
 			}
 		}
-		for _, p := range a.phrasesAt(a.phrases, toks, i) {
-			s := strength
+		a.eachPhrase(a.phrases, toks, i, func(p *phrase) {
+			s := float32(strengthDirect)
 			if p.title {
 				if !co.named[p.concept] {
-					continue
+					return
 				}
-				s = strengthTitle * strength
+				s = strengthTitle
 			}
 			add(p.concept, s)
 			e, isEntity := a.entities[p.concept]
 			if !isEntity {
-				continue
+				return
 			}
 			if !p.title {
 				co.named[p.concept] = true
@@ -205,13 +268,11 @@ func (a *analyzer) docTerms(bag map[string]termStat, toks []token, co *coref, st
 			if e.Type == EntityPerson {
 				person = p.concept
 			}
-		}
+		})
 	}
-	if pronoun && co.lastPerson != "" {
-		if _, ok := bag[co.lastPerson]; !ok {
-			add(co.lastPerson, strengthPronoun*strength)
-			feats |= hasPerson
-		}
+	if pronoun && co.lastPerson != "" && co.lastPerson != person {
+		add(co.lastPerson, strengthPronoun)
+		feats |= hasPerson
 	}
 	if person != "" {
 		co.lastPerson = person
@@ -229,15 +290,6 @@ func entityFeature(e Entity) featureSet {
 	return 0
 }
 
-// family returns the word-family term of a token: the first letters of a
-// long word, so "migrants", "migration" and "migratory" meet.
-func family(t token) (string, bool) {
-	if t.num || len(t.lower) < familyLen+1 {
-		return "", false
-	}
-	return familyPrefix + t.lower[:familyLen], true
-}
-
 func opensWithAnaphor(toks []token) bool {
 	for i := 0; i < len(toks) && i < 4; i++ {
 		if anaphors[toks[i].lower] {
@@ -245,33 +297,6 @@ func opensWithAnaphor(toks []token) bool {
 		}
 	}
 	return false
-}
-
-func (ix *Index) buildPostings(bags []map[string]termStat, lengths []float32) {
-	var total float32
-	for _, l := range lengths {
-		total += l
-	}
-	avg := total / float32(max(len(lengths), 1))
-	for doc, bag := range bags {
-		norm := bm25K1 * (1 - bm25B + bm25B*lengths[doc]/avg)
-		for term, st := range bag {
-			id, ok := ix.termIDs[term]
-			if !ok {
-				id = int32(len(ix.postings))
-				ix.termIDs[term] = id
-				ix.postings = append(ix.postings, nil)
-			}
-			w := st.tf * (bm25K1 + 1) / (st.tf + norm) * st.s
-			ix.postings[id] = append(ix.postings[id], posting{doc: int32(doc), w: w, s: st.s})
-		}
-	}
-	n := float64(len(bags))
-	ix.idf = make([]float32, len(ix.postings))
-	for id, ps := range ix.postings {
-		ix.idf[id] = bm25IDF(n, float64(len(ps)))
-	}
-	ix.idfMissing = bm25IDF(n, 0)
 }
 
 func bm25IDF(n, df float64) float32 {

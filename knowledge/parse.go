@@ -427,16 +427,19 @@ var yamlLineRe = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 // to its scanner), whose line numbers count from 0.
 var yamlParserErrorRe = regexp.MustCompile(`^(?:did not find expected (?:key|node content|'-' indicator|',' or '[\]}]'|<[a-z -]+>)|found (?:duplicate %|incompatible YAML|undefined tag handle))`)
 
-// yamlError converts a YAML syntax error in a document that starts after
-// line lineBase of the file into a *SourceError; what names the document.
-func (b *docBuilder) yamlError(err error, lineBase int, what string) error {
+// yamlError converts err, a syntax error in the YAML document data that
+// starts after line lineBase of the file, into a *SourceError; what names
+// the document.
+func (b *docBuilder) yamlError(err error, data []byte, lineBase int, what string) error {
 	line, msg := lineBase, strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
 		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
 			if yamlParserErrorRe.MatchString(m[2]) {
 				n++
 			}
-			line, msg = lineBase+n, m[2]
+			// Errors at the end of the data may name the line after it.
+			last := max(1, bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))+1)
+			line, msg = lineBase+min(n, last), m[2]
 		}
 	}
 	return &SourceError{Path: b.path, Line: line, Err: fmt.Errorf("%s: %s", what, msg)}

@@ -17,9 +17,10 @@ func ParseFacts(path string, raw []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	data := raw[bomLen(raw):]
 	var doc yaml.Node
-	if err := yaml.Unmarshal(raw[bomLen(raw):], &doc); err != nil {
-		return nil, b.yamlError(err, 0, "facts file")
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, b.yamlError(err, data, 0, "facts file")
 	}
 	if len(doc.Content) == 0 {
 		return nil, b.errorf(0, "no facts")

@@ -87,7 +87,9 @@ func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byt
 		if !errors.As(err, &se) {
 			t.Fatalf("error %v is a %T, want *SourceError", err, err)
 		}
-		if se.Path != path || se.Line < 0 || se.Line > bytes.Count(raw, []byte("\n"))+1 {
+		// YAML also breaks lines at a lone "\r".
+		lines := bytes.Count(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), []byte("\r")) + bytes.Count(raw, []byte("\n")) + 1
+		if se.Path != path || se.Line < 0 || se.Line > lines {
 			t.Fatalf("error %q: bad path or line", err)
 		}
 		if doc != nil {

@@ -48,9 +48,10 @@ func (b *docBuilder) frontMatter(raw []byte, lines []textLine) ([]textLine, bool
 			continue
 		}
 		const what = "front matter"
+		data := raw[lines[1].start:lines[k].start]
 		var doc yaml.Node
-		if err := yaml.Unmarshal(raw[lines[1].start:lines[k].start], &doc); err != nil {
-			return nil, false, b.yamlError(err, lines[0].num, what)
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return nil, false, b.yamlError(err, data, lines[0].num, what)
 		}
 		src := &b.doc.Source
 		src.Title = ""

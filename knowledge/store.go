@@ -237,7 +237,11 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 	defer phraseStmt.Close()
 	for i, f := range c.Facts {
 		ct := f.Citation
-		_, err := factStmt.ExecContext(ctx, f.ID, i, ct.SourceID, string(f.Kind), f.Text, f.Clean, ct.Title, ct.Date,
+		clean := f.Clean
+		if clean == f.Text {
+			clean = "" // the common case: stored once, restored on read
+		}
+		_, err := factStmt.ExecContext(ctx, f.ID, i, ct.SourceID, string(f.Kind), f.Text, clean, ct.Title, ct.Date,
 			ct.Publisher, ct.Credit, ct.URL, ct.Section, ct.Paragraph, ct.Sentence, ct.Start, ct.End)
 		if err != nil {
 			return fmt.Errorf("write fact %s (%s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
@@ -337,6 +341,15 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 	if err != nil {
 		return nil, s.readError("facts", err)
 	}
+	// Citation fields repeat from fact to fact: keep one copy of each.
+	intern := map[string]string{}
+	one := func(s *string) {
+		if v, ok := intern[*s]; ok {
+			*s = v
+		} else {
+			intern[*s] = *s
+		}
+	}
 	for rows.Next() {
 		var f Fact
 		ct := &f.Citation
@@ -344,6 +357,12 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 			&ct.URL, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
 			rows.Close()
 			return nil, s.readError("facts", err)
+		}
+		if f.Clean == "" {
+			f.Clean = f.Text
+		}
+		for _, p := range []*string{&ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section} {
+			one(p)
 		}
 		f.Phrasings = phrasings[f.ID]
 		c.Facts = append(c.Facts, f)
