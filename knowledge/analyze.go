@@ -311,6 +311,39 @@ func (a *analyzer) longestPhrase(table map[string][]phrase, toks []token, i int)
 	return *best, true
 }
 
+// titleOfAnother reports whether the title phrase p at toks[i] is qualified
+// by a country other than its holder's: "the president of Mexico" or
+// "Guatemala's president" when the vocabulary gives "president" to the US
+// president.
+func (a *analyzer) titleOfAnother(toks []token, i int, p phrase) bool {
+	e, ok := a.entities[p.concept]
+	if !ok || e.Country == "" {
+		return false
+	}
+	own := conceptPrefix + e.Country
+	other := func(k int, endAt int) bool {
+		c, ok := a.longestPhrase(a.phrases, toks, k)
+		if !ok || (endAt >= 0 && k+len(c.keys) != endAt) {
+			return false
+		}
+		ce, isEntity := a.entities[c.concept]
+		return isEntity && ce.Type == EntityCountry && c.concept != own
+	}
+	for k := max(0, i-3); k < i; k++ {
+		if other(k, i) {
+			return true
+		}
+	}
+	j := i + len(p.keys)
+	if j+1 < len(toks) && (toks[j].lower == "of" || toks[j].lower == "de") {
+		if toks[j+1].lower == "the" && j+2 < len(toks) {
+			j++
+		}
+		return other(j+1, -1)
+	}
+	return false
+}
+
 // features a fact can have that question types look for.
 type featureSet uint8
 
@@ -359,11 +392,13 @@ var numberWords = map[string]bool{
 // pronouns that stand for a person named earlier.
 var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}
 
-// anaphors that, opening a sentence, point back at the one before.
+// anaphors and discourse markers that, opening a sentence, tie it to the
+// one before.
 var anaphors = map[string]bool{
 	"he": true, "she": true, "it": true, "they": true, "them": true, "this": true,
 	"these": true, "those": true, "that": true, "his": true, "her": true, "their": true,
-	"its": true, "both": true, "such": true,
+	"its": true, "both": true, "such": true, "and": true, "but": true, "also": true,
+	"finally": true, "however": true, "moreover": true, "besides": true, "therefore": true,
 }
 
 // scanFeatures reports the question-type features of a token sequence.

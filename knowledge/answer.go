@@ -129,8 +129,9 @@ type query struct {
 	wants  string
 	words  []string // content words, for suggestions
 	total  float64  // sum of group weights
-	// unknownNames counts the names in the question that no source has.
-	unknownNames int
+	// unknownSpecifics counts the names and numbers in the question that
+	// no source has.
+	unknownSpecifics int
 }
 
 // group is one thing the question asks about (a word, a name, a phrase),
@@ -139,7 +140,11 @@ type query struct {
 type group struct {
 	terms  []qterm
 	weight float64 // how much the group matters: the idf of its main term
+	focus  bool    // the word the question asks about ("how many X")
 }
+
+// focusWords open a question whose next word is its focus: "which city".
+var focusWords = map[string]bool{"which": true, "what": true, "cual": true, "cuales": true, "que": true}
 
 type qterm struct {
 	id int32
@@ -162,10 +167,19 @@ const (
 	// Scales of the weight of a word no fact has (see unknownWeight).
 	unknownNameWeight = 1.0
 	unknownWordWeight = 0.6
-	// unknownNamePenalty multiplies the confidence once for every name in
-	// the question that no source mentions: "When did Biden meet Putin?"
-	// matches Biden and meeting, but the sources cannot answer it.
-	unknownNamePenalty = 0.5
+	// unknownSpecificPenalty multiplies the confidence once for every name
+	// or number in the question that no source mentions: "When did Biden
+	// meet Putin?" matches Biden and meeting, and "How many migrants were
+	// apprehended in 2019?" almost everything, but the sources answer
+	// neither.
+	unknownSpecificPenalty = 0.5
+	// typeMismatchPenalty multiplies the confidence in a fact that lacks
+	// what the question word asks for: no number for "how many", no date
+	// for "when", no person for "who", no place for "where".
+	typeMismatchPenalty = 0.6
+	// focusBoost multiplies the score of a fact that says the question's
+	// focus word itself (see parseQuery).
+	focusBoost = 0.3
 )
 
 func (ix *Index) parseQuery(q string) query {
@@ -208,12 +222,28 @@ func (ix *Index) parseQuery(q string) query {
 			break
 		}
 	}
+	// The word right after "how many" or "which" names what is asked
+	// about ("how many Guatemalans", "which agency"): the answer must say
+	// it, not just words around it.
+	focus := -1
+	if pq.wants == WantNumber && start > 0 {
+		focus = start
+	} else if len(toks) > 1 && focusWords[toks[0].lower] {
+		focus = 1
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if i < start && t.stop {
 			continue
 		}
-		if p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i); ok && len(p.keys) > 1 {
+		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
+		if ok && p.title && ix.an.titleOfAnother(toks, i, p) {
+			// "the president of Mexico": a title, but not of the person the
+			// sources give it to. The sources do not say who holds it.
+			pq.unknownSpecifics++
+			ok = false
+		}
+		if ok && len(p.keys) > 1 {
 			// A multi-word name or phrase: one group for the whole span.
 			g := group{}
 			g.add(ix, p.concept, conceptWeight(p)*minWeight(weights[i:i+len(p.keys)]))
@@ -224,6 +254,7 @@ func (ix *Index) parseQuery(q string) query {
 				}
 			}
 			g.weight = ix.groupWeight(g, p.concept)
+			g.focus = i == focus
 			pq.groups = append(pq.groups, g)
 			i += len(p.keys) - 1
 			continue
@@ -239,7 +270,9 @@ func (ix *Index) parseQuery(q string) query {
 			g.add(ix, t.fam, weightFamily*w)
 		}
 		ix.an.eachPhrase(ix.an.phrases, toks, i, func(p *phrase) {
-			g.add(ix, p.concept, conceptWeight(*p)*w)
+			if !p.title || !ix.an.titleOfAnother(toks, i, *p) {
+				g.add(ix, p.concept, conceptWeight(*p)*w)
+			}
 		})
 		if unknown[i] && len(t.lower) >= 4 && !t.num {
 			for _, c := range ix.complete(t.lower, 4) {
@@ -247,10 +280,11 @@ func (ix *Index) parseQuery(q string) query {
 			}
 		}
 		g.weight = ix.groupWeight(g, t.key)
+		g.focus = i == focus
 		if len(g.terms) == 0 {
 			g.weight *= unknownWeight(t, i, titleCase)
-			if isName(t, i, titleCase) {
-				pq.unknownNames++
+			if isName(t, i, titleCase) || t.num {
+				pq.unknownSpecifics++
 			}
 		}
 		pq.groups = append(pq.groups, g)
@@ -387,6 +421,7 @@ type scratch struct {
 	score, cover   []float32
 	gbest, gcover  []float32
 	seen, gseen    []bool
+	focused        []bool
 	touched, gdocs []int32
 }
 
@@ -394,7 +429,7 @@ func newScratch(n int) *scratch {
 	return &scratch{
 		score: make([]float32, n), cover: make([]float32, n),
 		gbest: make([]float32, n), gcover: make([]float32, n),
-		seen: make([]bool, n), gseen: make([]bool, n),
+		seen: make([]bool, n), gseen: make([]bool, n), focused: make([]bool, n),
 	}
 }
 
@@ -428,18 +463,27 @@ func (ix *Index) rank(pq query, n int) []hit {
 			}
 			sc.score[d] += sc.gbest[d]
 			sc.cover[d] += gw * sc.gcover[d]
+			if g.focus && sc.gcover[d] >= weightSynonym {
+				sc.focused[d] = true
+			}
 			sc.gbest[d], sc.gcover[d], sc.gseen[d] = 0, 0, false
 		}
 	}
 	want := wantFeature(pq.wants)
 	top := make([]hit, 0, n+1)
 	for _, d := range sc.touched {
-		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownNamePenalty, float64(pq.unknownNames))
+		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics))
 		s := float64(sc.score[d]) * math.Sqrt(cov)
 		if want != 0 && ix.feats[d]&want != 0 {
 			s *= 1 + wantBoost
+		} else if want != 0 {
+			// "How many" answered by a fact without a number is no answer.
+			cov *= typeMismatchPenalty
 		}
-		sc.score[d], sc.cover[d], sc.seen[d] = 0, 0, false
+		if sc.focused[d] {
+			s *= 1 + focusBoost
+		}
+		sc.score[d], sc.cover[d], sc.seen[d], sc.focused[d] = 0, 0, false, false
 		h := hit{doc: d, score: s, coverage: min(cov, 1)}
 		// Insert into the small sorted top list.
 		if len(top) == n && !better(h, top[n-1]) {

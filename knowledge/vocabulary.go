@@ -46,6 +46,9 @@ type Entity struct {
 	// Titles refer to it in a source only after it has been named there
 	// (coreference), and always in a question.
 	Titles []string `yaml:"titles,omitempty" json:"titles,omitempty"`
+	// Country is the id of the country entity a person serves, so that
+	// "the president of Mexico" is not taken for the US president.
+	Country string `yaml:"country,omitempty" json:"country,omitempty"`
 }
 
 // Entity types the matcher understands.
