@@ -1,0 +1,182 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
+)
+
+// TestAnswerMechanisms checks each matching mechanism on its own with
+// phrasings that are not in the evaluation sets: the first fact must contain
+// the expected words.
+func TestAnswerMechanisms(t *testing.T) {
+	ix := articleIndex(t)
+	tests := []struct {
+		name, question, want string
+	}{
+		{"accent folding", "Martinez and Barcena", "Alicia Bárcena, and Guatemala, Carlos Ramiro Martínez"},
+		{"number kept whole", "285,000", "285,000 were Guatemalans"},
+		{"number without separator", "285000 Guatemalans", "285,000 were Guatemalans"},
+		{"decimal number", "2.4 million", "2.4 million migrant apprehensions"},
+		{"stemming", "migrant apprehension record", "2.4 million migrant apprehensions"},
+		{"typo transposition", "Gautemala foreign minister", "Carlos Ramiro Martínez"},
+		{"typo omission", "what did Blinkn say about displacements", "more displacements of people"},
+		{"typo substitution", "deportaton operation", "largest deportation operation"},
+		{"alias", "Secretary of State counterparts", "received his counterparts"},
+		{"title coreference", "who said migration must be orderly", "safe, orderly and humane"},
+		{"pronoun coreference", "Did Trump practice family separation in the White House?", "He already practiced the measure"},
+		{"synonym", "arrests at the southern border in 2023", "2.4 million"},
+		{"question type where", "Where were migrants in a caravan?", "Arriaga"},
+		{"question type who", "Who is Stephen Miller?", "Stephen Miller"},
+		{"british spelling", "labour mobility", "labor mobility"},
+		{"repaired run-together words", "control border traffic", "control border traffic"},
+		{"us acronym", "U.S. elections", "US elections"},
+		{"tweet whole", "unprecedented meeting tweet", "First time we met trilaterally"},
+		{"caption", "photo of the caravan in Chiapas", "Arriaga, Chiapas"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans, err := ix.Answer(t.Context(), tt.question, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Answered || len(ans.Facts) == 0 {
+				t.Fatalf("%q: abstained (confidence %.2f), want a fact containing %q", tt.question, ans.Confidence, tt.want)
+			}
+			if got := ans.Facts[0].Text; !fold.Contains(got, tt.want) {
+				t.Errorf("%q: first fact %q does not contain %q", tt.question, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAnswerAbstains checks that questions the sources cannot answer get no
+// facts but do get suggestions.
+func TestAnswerAbstains(t *testing.T) {
+	ix := articleIndex(t)
+	for _, q := range []string{
+		"What is the capital of Australia?",
+		"How do I bake sourdough bread?",
+		"When did Biden meet Putin?",
+		"How many migrants were apprehended in 2019?",
+		"Who is the president of Guatemala?",
+		"What did Canada and Mexico agree about trade?",
+		"!!! ??? ...",
+		"🙂🙂🙂",
+		"'; DROP TABLE facts; --",
+		`"a" NEAR b*`,
+	} {
+		t.Run(q, func(t *testing.T) {
+			ans, err := ix.Answer(t.Context(), q, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered || len(ans.Facts) != 0 {
+				t.Errorf("answered %q with %q (confidence %.2f)", q, ans.Facts[0].Text, ans.Confidence)
+			}
+			if len(ans.Suggestions) == 0 || len(ans.Suggestions) > 3 {
+				t.Errorf("got %d suggestions, want 1 to 3", len(ans.Suggestions))
+			}
+		})
+	}
+}
+
+func TestAnswerBadInput(t *testing.T) {
+	ix := articleIndex(t)
+	tests := []struct {
+		name     string
+		question string
+		wantErr  error
+	}{
+		{"empty", "", ErrEmptyQuestion},
+		{"whitespace", " \t\n ", ErrEmptyQuestion},
+		{"control characters only", "\x00\x01\x1b", ErrEmptyQuestion},
+		{"100 kB", strings.Repeat("border ", 100_000/7), ErrQuestionTooLong},
+		{"invalid UTF-8", "Where did the \xff\xfe ministers meet?", nil},
+		{"control characters inside", "Where\x00 did the\x1b ministers meet?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans, err := ix.Answer(t.Context(), tt.question, Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("error = %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && !utf8.ValidString(ans.Question) {
+				t.Errorf("answer echoes invalid UTF-8: %q", ans.Question)
+			}
+		})
+	}
+}
+
+func TestAnswerRespectsTopAndContext(t *testing.T) {
+	ix := articleIndex(t)
+	ans, err := ix.Answer(t.Context(), "migration", Options{Top: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Facts) > 1 {
+		t.Errorf("Top 1 gave %d facts", len(ans.Facts))
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := ix.Answer(ctx, "migration", Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: error = %v", err)
+	}
+}
+
+// TestAnswerScoresOrdered checks the facts come best first with scores in
+// [0, 1] and the confidence is the first fact's score.
+func TestAnswerScoresOrdered(t *testing.T) {
+	ix := articleIndex(t)
+	ans, err := ix.Answer(t.Context(), "What did the three countries agree?", Options{Top: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered {
+		t.Fatal("abstained")
+	}
+	if ans.Confidence != ans.Facts[0].Score {
+		t.Errorf("confidence %v != first score %v", ans.Confidence, ans.Facts[0].Score)
+	}
+	for _, f := range ans.Facts {
+		if f.Score < 0 || f.Score > 1 {
+			t.Errorf("score %v out of range", f.Score)
+		}
+	}
+}
+
+// FuzzAnswer throws arbitrary text at the question path: it must return an
+// answer or one of the documented errors, quickly, and never panic.
+func FuzzAnswer(f *testing.F) {
+	ix := articleIndex(f)
+	for _, s := range []string{
+		"Where did the ministers meet?", "", "'; DROP TABLE facts; --", `"a" NEAR b*`,
+		"\xff\xfe", "U.S.A.", "2.4.5,,6", "🇲🇽🇺🇸", "Gautemala", "¿Quién representó a Guatemala?",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		start := time.Now()
+		ans, err := ix.Answer(context.Background(), q, Options{Top: 3})
+		if err != nil {
+			if !errors.Is(err, ErrEmptyQuestion) && !errors.Is(err, ErrQuestionTooLong) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Fatalf("answering %q took %v", q, time.Since(start))
+		}
+		if ans.Answered != (len(ans.Facts) > 0) {
+			t.Fatalf("answered=%v with %d facts", ans.Answered, len(ans.Facts))
+		}
+		if len(ans.Facts) > 3 || len(ans.Suggestions) > 3 {
+			t.Fatalf("%d facts, %d suggestions", len(ans.Facts), len(ans.Suggestions))
+		}
+	})
+}

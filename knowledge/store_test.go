@@ -1,0 +1,210 @@
+package knowledge
+
+import (
+	"database/sql"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func articleCorpus(t *testing.T) *Corpus {
+	t.Helper()
+	c, err := LoadCorpus(DefaultSources())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestStoreRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "facts.db")
+	c := articleCorpus(t)
+	rep, err := Build(ctx, path, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Facts != len(c.Facts) || rep.Sources != 1 || len(rep.Diff.Added) != len(c.Facts) {
+		t.Errorf("report = %+v", rep)
+	}
+	s, err := OpenStore(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Corpus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Sources, c.Sources) {
+		t.Errorf("sources differ:\n got %+v\nwant %+v", got.Sources, c.Sources)
+	}
+	if !reflect.DeepEqual(got.Facts, c.Facts) {
+		t.Errorf("facts differ after a round trip")
+	}
+	if !reflect.DeepEqual(got.Paragraphs, c.Paragraphs) {
+		t.Errorf("paragraphs differ after a round trip")
+	}
+	if !reflect.DeepEqual(got.Vocabulary, c.Vocabulary) {
+		t.Errorf("vocabulary differs after a round trip")
+	}
+}
+
+// TestStoreFactIDsStable checks that rebuilding from unchanged text keeps
+// every fact id, and that changing one sentence changes only its id.
+func TestStoreFactIDsStable(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "facts.db")
+	c := articleCorpus(t)
+	if _, err := Build(ctx, path, c); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(ctx, path, articleCorpus(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Diff.Added)+len(rep.Diff.Removed) != 0 {
+		t.Errorf("rebuild of the same sources changed facts: %+v", rep.Diff)
+	}
+
+	raw, err := fs.ReadFile(DefaultSources(), "trilateral-migration-2024-02-28.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(raw), "a record number", "an all-time record number", 1)
+	c2, err := LoadCorpus(fstest.MapFS{"trilateral-migration-2024-02-28.txt": {Data: []byte(edited)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = Build(ctx, path, c2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Diff.Added) != 1 || len(rep.Diff.Removed) != 1 {
+		t.Errorf("one edited sentence: diff = %+v, want one added and one removed", rep.Diff)
+	}
+}
+
+// TestBuildFailureKeepsOldStore checks the build is atomic: when writing
+// fails, the old store is untouched and no temporary file is left.
+func TestBuildFailureKeepsOldStore(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "facts.db")
+	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two facts with one id violate the primary key: the write fails.
+	bad := articleCorpus(t)
+	bad.Facts = append(bad.Facts, bad.Facts[0])
+	if _, err := Build(ctx, path, bad); err == nil {
+		t.Fatal("Build with a duplicate fact id succeeded")
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) != string(after) {
+		t.Error("failed build changed the existing store")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("directory holds %v, want only facts.db", names)
+	}
+}
+
+func TestOpenStoreErrors(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 100)), 0o644)
+
+	foreign := filepath.Join(dir, "foreign.db")
+	db, err := sql.Open("sqlite3", foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	old := filepath.Join(dir, "old.db")
+	if _, err := Build(ctx, old, articleCorpus(t)); err != nil {
+		t.Fatal(err)
+	}
+	db, err = sql.Open("sqlite3", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "missing.db"), "no such file"},
+		{"damaged", garbage, "not a readable SQLite database"},
+		{"not ours", foreign, "not an agreementbot fact store"},
+		{"other version", old, "schema version 99"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := OpenStore(ctx, tt.path)
+			if err == nil {
+				t.Fatal("OpenStore succeeded")
+			}
+			if !errors.Is(err, ErrStore) {
+				t.Errorf("error %v does not wrap ErrStore", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "agreementbot ingest") {
+				t.Errorf("error %q should contain %q and say how to rebuild", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestQuestionsDoNotChangeStore asks SQL-looking questions of an index
+// loaded from a store file and checks the file is byte for byte the same.
+func TestQuestionsDoNotChangeStore(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "facts.db")
+	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	s, err := OpenStore(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := LoadIndex(ctx, s)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"'; DROP TABLE facts; --", `"a" NEAR b*`, "facts MATCH 'x*'", "1 OR 1=1"} {
+		if _, err := ix.Answer(ctx, q, Options{}); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+	}
+	after, _ := os.ReadFile(path)
+	if string(before) != string(after) {
+		t.Error("asking questions changed the store file")
+	}
+}
