@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,7 +18,7 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	if *sources == "" || *db == "" {
 		fs.Usage()
-		return errors.Join(errUsage, errors.New("--sources and --db are required"))
+		return usageError("--sources and --db are required")
 	}
 	info, err := os.Stat(*sources)
 	if err != nil {

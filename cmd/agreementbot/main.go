@@ -47,8 +47,11 @@ func commands() []command {
 	}
 }
 
-// errUsage marks an error already explained by a usage message.
-var errUsage = errors.New("usage")
+// usageError is a mistake on the command line. The command's usage has
+// already been printed; the message, if any, says what was wrong.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
@@ -68,7 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 0
 		case errors.Is(err, flag.ErrHelp):
 			return 0
-		case errors.Is(err, errUsage):
+		case errors.As(err, new(usageError)):
+			if msg := err.Error(); msg != "" {
+				fmt.Fprintf(stderr, "agreementbot %s: %s\n", c.name, msg)
+			}
 			return 2
 		default:
 			fmt.Fprintf(stderr, "agreementbot %s: %v\n", c.name, err)
@@ -100,14 +106,14 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning a flag error into errUsage (the flag
+// parseFlags parses args, turning a flag error into a usageError (the flag
 // package has already printed it).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return errUsage
+		return usageError("")
 	}
 	return nil
 }
