@@ -418,7 +418,17 @@ func isQuotation(text string) bool {
 	return true
 }
 
-// YAML helpers shared by Markdown front matter and facts files.
+// YAML shared by Markdown front matter and facts files.
+
+// yamlDoc is a YAML document read from part of a source file. It reports
+// problems with the file's line numbers.
+type yamlDoc struct {
+	b    *docBuilder
+	base int // file line just before the document
+	// lines[k] is the line of the document that yaml.v3 calls line k+1:
+	// YAML also breaks lines at a lone "\r", U+2028 and U+2029.
+	lines []int
+}
 
 // yamlLineRe picks the line number out of a yaml.v3 syntax error.
 var yamlLineRe = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
@@ -427,59 +437,90 @@ var yamlLineRe = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
 // to its scanner), whose line numbers count from 0.
 var yamlParserErrorRe = regexp.MustCompile(`^(?:did not find expected (?:key|node content|'-' indicator|',' or '[\]}]'|<[a-z -]+>)|found (?:duplicate %|incompatible YAML|undefined tag handle))`)
 
-// yamlError converts err, a syntax error in the YAML document data that
-// starts after line lineBase of the file, into a *SourceError; what names
-// the document.
-func (b *docBuilder) yamlError(err error, data []byte, lineBase int, what string) error {
-	line, msg := lineBase, strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
-		if n, convErr := strconv.Atoi(m[1]); convErr == nil {
-			if yamlParserErrorRe.MatchString(m[2]) {
-				n++
-			}
-			// Errors at the end of the data may name the line after it.
-			last := max(1, bytes.Count(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))+1)
-			line, msg = lineBase+min(n, last), m[2]
+// parseYAML parses data, a YAML document of the builder's file that starts
+// after line base, and returns its top node, nil when it is empty; what
+// names the document in errors.
+func (b *docBuilder) parseYAML(data []byte, base int, what string) (*yamlDoc, *yaml.Node, error) {
+	y := &yamlDoc{b: b, base: base, lines: []int{1}}
+	for i, line := 0, 1; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		i += size
+		if i == len(data) {
+			break // a final line break does not start a line
+		}
+		switch {
+		case r == '\n':
+			line++
+			y.lines = append(y.lines, line)
+		case r == '\r' && data[i] != '\n', r == '\u2028', r == '\u2029':
+			y.lines = append(y.lines, line)
 		}
 	}
-	return &SourceError{Path: b.path, Line: line, Err: fmt.Errorf("%s: %s", what, msg)}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		line, msg := base, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
+			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
+				if yamlParserErrorRe.MatchString(m[2]) {
+					n++
+				}
+				line, msg = y.line(n), m[2]
+			}
+		}
+		return nil, nil, &SourceError{Path: b.path, Line: line, Err: fmt.Errorf("%s: %s", what, msg)}
+	}
+	if len(root.Content) == 0 {
+		return y, nil, nil
+	}
+	return y, root.Content[0], nil
+}
+
+// line returns the file line of the document's line n as yaml.v3 numbers
+// it; a line past the end (where errors at the end are reported) is the
+// document's last line.
+func (y *yamlDoc) line(n int) int {
+	return y.base + y.lines[max(1, min(n, len(y.lines)))-1]
+}
+
+// errorf returns a *SourceError at the line of node n.
+func (y *yamlDoc) errorf(n *yaml.Node, format string, args ...any) error {
+	return y.b.errorf(y.line(n.Line), format, args...)
 }
 
 // yamlPair is one key and value of a YAML mapping.
 type yamlPair struct {
-	key   string
-	line  int // file line of the key
+	key   *yaml.Node
 	value *yaml.Node
 }
 
-// yamlMapping returns the pairs of mapping node n, rejecting other kinds of
-// node and repeated keys. lineBase is added to node lines to get file lines.
-func (b *docBuilder) yamlMapping(n *yaml.Node, lineBase int, what string) ([]yamlPair, error) {
+// mapping returns the pairs of mapping node n, rejecting other kinds of
+// node and repeated keys.
+func (y *yamlDoc) mapping(n *yaml.Node, what string) ([]yamlPair, error) {
 	n = yamlResolve(n)
 	if n.Kind != yaml.MappingNode {
-		return nil, b.errorf(lineBase+n.Line, "%s: want a mapping", what)
+		return nil, y.errorf(n, "%s: want a mapping", what)
 	}
 	pairs := make([]yamlPair, 0, len(n.Content)/2)
 	seen := make(map[string]bool)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := yamlResolve(n.Content[i])
 		if k.Kind != yaml.ScalarNode {
-			return nil, b.errorf(lineBase+k.Line, "%s: keys must be strings", what)
+			return nil, y.errorf(k, "%s: keys must be strings", what)
 		}
 		if seen[k.Value] {
-			return nil, b.errorf(lineBase+k.Line, "%s: duplicate key %q", what, k.Value)
+			return nil, y.errorf(k, "%s: duplicate key %q", what, k.Value)
 		}
 		seen[k.Value] = true
-		pairs = append(pairs, yamlPair{key: k.Value, line: lineBase + k.Line, value: n.Content[i+1]})
+		pairs = append(pairs, yamlPair{key: k, value: n.Content[i+1]})
 	}
 	return pairs, nil
 }
 
-// yamlString returns the text of a scalar node, trimmed; null is "".
-func (b *docBuilder) yamlString(n *yaml.Node, lineBase int, what string) (string, error) {
+// str returns the text of a scalar node, trimmed; null is "".
+func (y *yamlDoc) str(n *yaml.Node, what string) (string, error) {
 	n = yamlResolve(n)
 	if n.Kind != yaml.ScalarNode {
-		return "", b.errorf(lineBase+n.Line, "%s: want a string", what)
+		return "", y.errorf(n, "%s: want a string", what)
 	}
 	if n.ShortTag() == "!!null" {
 		return "", nil
@@ -487,11 +528,31 @@ func (b *docBuilder) yamlString(n *yaml.Node, lineBase int, what string) (string
 	return strings.TrimSpace(n.Value), nil
 }
 
-// yamlDate returns the YYYY-MM-DD date held by a scalar node; null is "".
-func (b *docBuilder) yamlDate(n *yaml.Node, lineBase int, what string) (string, error) {
-	s, err := b.yamlString(n, lineBase, what)
+// strs returns the non-empty strings of a list node, or of a single string.
+func (y *yamlDoc) strs(n *yaml.Node, what string) ([]string, error) {
+	n = yamlResolve(n)
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []string
+	for _, item := range items {
+		s, err := y.str(item, what)
+		if err != nil {
+			return nil, err
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// date returns the YYYY-MM-DD date held by a scalar node; null is "".
+func (y *yamlDoc) date(n *yaml.Node, what string) (string, error) {
+	s, err := y.str(n, what)
 	if err == nil && s != "" && !validDate(s) {
-		err = b.errorf(lineBase+yamlResolve(n).Line, "%s: bad date %q, want YYYY-MM-DD", what, s)
+		err = y.errorf(yamlResolve(n), "%s: bad date %q, want YYYY-MM-DD", what, s)
 	}
 	return s, err
 }
@@ -504,18 +565,18 @@ func yamlResolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// decodeSourceMeta reads the source metadata keys of mapping node n (title,
+// sourceMeta reads the source metadata keys of mapping node n (title,
 // date, url, publisher, credit) into the document's Source. Other keys are
 // an error when strict, and ignored otherwise.
-func (b *docBuilder) decodeSourceMeta(n *yaml.Node, lineBase int, what string, strict bool) error {
-	pairs, err := b.yamlMapping(n, lineBase, what)
+func (y *yamlDoc) sourceMeta(n *yaml.Node, what string, strict bool) error {
+	pairs, err := y.mapping(n, what)
 	if err != nil {
 		return err
 	}
-	src := &b.doc.Source
+	src := &y.b.doc.Source
 	for _, p := range pairs {
 		var dst *string
-		switch p.key {
+		switch key := p.key.Value; key {
 		case "title":
 			dst = &src.Title
 		case "url":
@@ -525,17 +586,17 @@ func (b *docBuilder) decodeSourceMeta(n *yaml.Node, lineBase int, what string, s
 		case "credit":
 			dst = &src.Credit
 		case "date":
-			if src.Date, err = b.yamlDate(p.value, lineBase, what+": date"); err != nil {
+			if src.Date, err = y.date(p.value, what+": date"); err != nil {
 				return err
 			}
 			continue
 		default:
 			if strict {
-				return b.errorf(p.line, "%s: unknown key %q", what, p.key)
+				return y.errorf(p.key, "%s: unknown key %q", what, key)
 			}
 			continue
 		}
-		s, err := b.yamlString(p.value, lineBase, what+": "+p.key)
+		s, err := y.str(p.value, what+": "+p.key.Value)
 		if err != nil {
 			return err
 		}

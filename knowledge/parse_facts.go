@@ -17,65 +17,64 @@ func ParseFacts(path string, raw []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := raw[bomLen(raw):]
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, b.yamlError(err, data, 0, "facts file")
-	}
-	if len(doc.Content) == 0 {
-		return nil, b.errorf(0, "no facts")
-	}
-	pairs, err := b.yamlMapping(doc.Content[0], 0, "facts file")
+	y, top, err := b.parseYAML(raw[bomLen(raw):], 0, "facts file")
 	if err != nil {
 		return nil, err
 	}
-	var facts *yaml.Node
-	factsLine := 0
+	if top == nil {
+		return nil, b.errorf(0, "no facts")
+	}
+	pairs, err := y.mapping(top, "facts file")
+	if err != nil {
+		return nil, err
+	}
+	var facts, factsKey *yaml.Node
 	for _, p := range pairs {
-		switch p.key {
+		switch p.key.Value {
 		case "source":
-			if err := b.decodeSourceMeta(p.value, 0, "source", true); err != nil {
+			if err := y.sourceMeta(p.value, "source", true); err != nil {
 				return nil, err
 			}
 		case "facts":
-			facts, factsLine = yamlResolve(p.value), p.line
+			facts, factsKey = yamlResolve(p.value), p.key
 		default:
-			return nil, b.errorf(p.line, "unknown key %q", p.key)
+			return nil, y.errorf(p.key, "unknown key %q", p.key.Value)
 		}
 	}
-	if facts == nil || facts.Kind == yaml.ScalarNode && facts.ShortTag() == "!!null" {
-		return nil, b.errorf(factsLine, "no facts")
-	}
-	if facts.Kind != yaml.SequenceNode {
-		return nil, b.errorf(facts.Line, "facts: want a list")
-	}
-	if len(facts.Content) == 0 {
-		return nil, b.errorf(facts.Line, "no facts")
+	switch {
+	case facts == nil:
+		return nil, b.errorf(0, "no facts")
+	case facts.Kind == yaml.ScalarNode && facts.ShortTag() == "!!null",
+		facts.Kind == yaml.SequenceNode && len(facts.Content) == 0:
+		return nil, y.errorf(factsKey, "no facts")
+	case facts.Kind != yaml.SequenceNode:
+		return nil, y.errorf(facts, "facts: want a list")
 	}
 	for _, n := range facts.Content {
-		if err := b.addCurated(n); err != nil {
+		if err := y.curated(n); err != nil {
 			return nil, err
 		}
 	}
 	return b.finish()
 }
 
-// addCurated adds the fact described by item n of a facts list.
-func (b *docBuilder) addCurated(n *yaml.Node) error {
+// curated adds the fact described by item n of a facts list.
+func (y *yamlDoc) curated(n *yaml.Node) error {
+	b := y.b
 	what := "fact " + strconv.Itoa(len(b.doc.Facts)+1)
-	pairs, err := b.yamlMapping(n, 0, what)
+	pairs, err := y.mapping(n, what)
 	if err != nil {
 		return err
 	}
 	var text, section string
+	var textKey *yaml.Node
 	var phrasings []string
 	var c Citation
-	textLine := 0
 	for _, p := range pairs {
 		var dst *string
-		switch p.key {
+		switch key := p.key.Value; key {
 		case "text":
-			dst, textLine = &text, p.line
+			dst, textKey = &text, p.key
 		case "section":
 			dst = &section
 		case "url":
@@ -83,52 +82,31 @@ func (b *docBuilder) addCurated(n *yaml.Node) error {
 		case "credit":
 			dst = &c.Credit
 		case "date":
-			if c.Date, err = b.yamlDate(p.value, 0, what+": date"); err != nil {
+			if c.Date, err = y.date(p.value, what+": date"); err != nil {
 				return err
 			}
 			continue
 		case "phrasings":
-			if phrasings, err = b.yamlStrings(p.value, what+": phrasings"); err != nil {
+			if phrasings, err = y.strs(p.value, what+": phrasings"); err != nil {
 				return err
 			}
 			continue
 		default:
-			return b.errorf(p.line, "%s: unknown key %q", what, p.key)
+			return y.errorf(p.key, "%s: unknown key %q", what, key)
 		}
-		if *dst, err = b.yamlString(p.value, 0, what+": "+p.key); err != nil {
+		if *dst, err = y.str(p.value, what+": "+p.key.Value); err != nil {
 			return err
 		}
 	}
 	switch {
-	case textLine == 0:
-		return b.errorf(yamlResolve(n).Line, "%s: missing text", what)
+	case textKey == nil:
+		return y.errorf(yamlResolve(n), "%s: missing text", what)
 	case text == "":
-		return b.errorf(textLine, "%s: empty text", what)
+		return y.errorf(textKey, "%s: empty text", what)
 	}
 	section = collapseSpace(section)
 	c.Section, c.Sentence = section, 1
 	c.Paragraph = b.addParagraph(section, text)
 	b.addFact(KindCurated, text, c).Phrasings = phrasings
 	return nil
-}
-
-// yamlStrings returns the non-empty strings of a list node, or of a single
-// string.
-func (b *docBuilder) yamlStrings(n *yaml.Node, what string) ([]string, error) {
-	n = yamlResolve(n)
-	items := []*yaml.Node{n}
-	if n.Kind == yaml.SequenceNode {
-		items = n.Content
-	}
-	var out []string
-	for _, item := range items {
-		s, err := b.yamlString(item, 0, what)
-		if err != nil {
-			return nil, err
-		}
-		if s != "" {
-			out = append(out, s)
-		}
-	}
-	return out, nil
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // ParseMarkdown parses a Markdown article. It may open with YAML front
@@ -48,15 +46,14 @@ func (b *docBuilder) frontMatter(raw []byte, lines []textLine) ([]textLine, bool
 			continue
 		}
 		const what = "front matter"
-		data := raw[lines[1].start:lines[k].start]
-		var doc yaml.Node
-		if err := yaml.Unmarshal(data, &doc); err != nil {
-			return nil, false, b.yamlError(err, data, lines[0].num, what)
+		y, top, err := b.parseYAML(raw[lines[1].start:lines[k].start], lines[0].num, what)
+		if err != nil {
+			return nil, false, err
 		}
 		src := &b.doc.Source
 		src.Title = ""
-		if len(doc.Content) > 0 {
-			if err := b.decodeSourceMeta(doc.Content[0], lines[0].num, what, false); err != nil {
+		if top != nil {
+			if err := y.sourceMeta(top, what, false); err != nil {
 				return nil, false, err
 			}
 		}
@@ -131,7 +128,7 @@ func (p *mdParser) parse() {
 		for i++; i < len(p.lines) && p.continues(i, !ok); i++ {
 			segs = append(segs, p.seg(i, leadingSpace(p.line(i))))
 		}
-		if level := mdSetextLevel(p.lines, p.raw, i); !ok && level > 0 {
+		if level := p.setextLevel(i); !ok && level > 0 {
 			p.heading(level, segs)
 			i++
 			continue
@@ -154,7 +151,7 @@ func (p *mdParser) continues(i int, inParagraph bool) bool {
 	if _, ok := mdQuoteMarker(line); ok {
 		return false
 	}
-	if inParagraph && mdSetextLevel(p.lines, p.raw, i) > 0 {
+	if inParagraph && p.setextLevel(i) > 0 {
 		return false
 	}
 	_, first, ok := mdListMarker(line)
@@ -268,13 +265,13 @@ func mdHeading(line []byte) (level, start, end int, ok bool) {
 	return level, start, start + len(text), true
 }
 
-// mdSetextLevel returns 1 or 2 when line i of lines underlines the
-// paragraph above it as a setext heading ("===" or "---"), else 0.
-func mdSetextLevel(lines []textLine, raw []byte, i int) int {
-	if i >= len(lines) {
+// setextLevel returns 1 or 2 when line i underlines the paragraph above
+// it as a setext heading ("===" or "---"), else 0.
+func (p *mdParser) setextLevel(i int) int {
+	if i >= len(p.lines) {
 		return 0
 	}
-	line := raw[lines[i].start:lines[i].end]
+	line := p.line(i)
 	if leadingSpace(line) > 3 {
 		return 0
 	}

@@ -55,6 +55,9 @@ func TestParseTextArticle(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
+	for _, f := range doc.Facts { // go test -v shows every fact for review
+		t.Logf("%-8s %2d.%d %q", f.Kind, f.Citation.Paragraph, f.Citation.Sentence, f.Text)
+	}
 	wantSource := Source{
 		ID:     "trilateral-migration-2024-02-28",
 		Title:  "Trilateral migration 2024-02-28",
