@@ -193,13 +193,14 @@ func BenchmarkScaleIngest(b *testing.B) {
 	runtime.GC()
 	ctx := context.Background()
 	db := filepath.Join(b.TempDir(), "facts.db")
-	var total time.Duration
+	var total, parse time.Duration
 	for b.Loop() {
 		start := time.Now()
 		c, err := LoadCorpus(os.DirFS(dir))
 		if err != nil {
 			b.Fatal(err)
 		}
+		parse += time.Since(start)
 		if _, err := Build(ctx, db, c); err != nil {
 			b.Fatal(err)
 		}
@@ -209,6 +210,8 @@ func BenchmarkScaleIngest(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(scaleFacts)*float64(b.N)/total.Seconds(), "facts/s")
+	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s")
+	b.ReportMetric((total-parse).Seconds()/float64(b.N), "write-s")
 	if peak := peakRSS(); peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed default/sources
@@ -47,13 +49,12 @@ func LoadCorpus(fsys fs.FS) (*Corpus, error) {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
 	c := &Corpus{Vocabulary: DefaultVocabulary()}
-	ids := map[string]string{}
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() {
-			continue
-		}
-		if name == VocabularyFile {
+		switch {
+		case e.IsDir():
+		case name == VocabularyFile:
 			raw, err := fs.ReadFile(fsys, name)
 			if err != nil {
 				return nil, fmt.Errorf("read %s: %w", name, err)
@@ -63,29 +64,59 @@ func LoadCorpus(fsys fs.FS) (*Corpus, error) {
 				return nil, err
 			}
 			c.Vocabulary = c.Vocabulary.Merge(extra)
-			continue
+		case IsSourceFile(name):
+			names = append(names, name)
 		}
-		if !IsSourceFile(name) {
-			continue
-		}
-		raw, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, err)
-		}
-		doc, err := ParseSource(name, raw)
-		if err != nil {
-			return nil, err
-		}
+	}
+	docs, err := parseAll(fsys, names)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]string{}
+	for i, doc := range docs {
 		if other, dup := ids[doc.Source.ID]; dup {
-			return nil, &SourceError{Path: name, Err: fmt.Errorf("source id %q is also used by %s; rename one of them", doc.Source.ID, other)}
+			return nil, &SourceError{Path: names[i], Err: fmt.Errorf("source id %q is also used by %s; rename one of them", doc.Source.ID, other)}
 		}
-		ids[doc.Source.ID] = name
+		ids[doc.Source.ID] = names[i]
 		c.Add(doc)
 	}
 	if len(c.Sources) == 0 {
 		return nil, errors.New("no sources found: add .txt, .md or facts .yaml files")
 	}
 	return c, nil
+}
+
+// parseAll reads and parses the named files on all CPUs, returning the
+// documents in the order of names, or the error of the first file (in that
+// order) that failed.
+func parseAll(fsys fs.FS, names []string) ([]*Document, error) {
+	docs := make([]*Document, len(names))
+	errs := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				raw, err := fs.ReadFile(fsys, names[i])
+				if err != nil {
+					errs[i] = fmt.Errorf("read %s: %w", names[i], err)
+					continue
+				}
+				docs[i], errs[i] = ParseSource(names[i], raw)
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return docs, nil
 }
 
 // Add appends a parsed document to the corpus.

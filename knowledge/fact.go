@@ -10,7 +10,7 @@ package knowledge
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
+	"io"
 )
 
 // Kind says what sort of passage a fact is, so answers can present a quote or
@@ -78,9 +78,9 @@ type Fact struct {
 // separates identical sentences within one source (0 for the first).
 func FactID(sourceID, text string, occurrence int) string {
 	h := sha256.New()
-	h.Write([]byte(sourceID))
+	io.WriteString(h, sourceID)
 	h.Write([]byte{0})
-	h.Write([]byte(strings.Join(strings.Fields(text), " ")))
+	io.WriteString(h, collapseSpace(text))
 	if occurrence > 0 {
 		h.Write([]byte{0, byte(occurrence), byte(occurrence >> 8)})
 	}

@@ -220,7 +220,29 @@ func isBlank(b []byte) bool {
 // collapseSpace replaces every run of white space in s by a single space
 // and trims it at both ends.
 func collapseSpace(s string) string {
+	if isCollapsed(s) {
+		return s // the common case, without allocating
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isCollapsed reports whether s has no leading, trailing, repeated or
+// non-space white space.
+func isCollapsed(s string) bool {
+	prevSpace := true
+	for _, r := range s {
+		var space bool
+		if r < utf8.RuneSelf {
+			space = r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+		} else {
+			space = unicode.IsSpace(r)
+		}
+		if space && (prevSpace || r != ' ') {
+			return false
+		}
+		prevSpace = space
+	}
+	return !prevSpace || s == ""
 }
 
 // trimSpace narrows the byte range [start, end) of s to exclude white space

@@ -30,6 +30,28 @@ var captionCreditRe = regexp.MustCompile(`[.!?”")]\s+(` +
 	`\p{Lu}[\p{Lu}\d&.'’/-]*(?: \p{Lu}[\p{Lu}\d&.'’/-]*)*\s+[–—-]\s+\p{Lu}[\p{Lu}\d.'’-]*(?: \p{Lu}[\p{Lu}\d.'’-]*)*` +
 	`|\(?(?:Photo|Image|Foto)s?:[ \t]*\p{Lu}[^\n]{0,80}?\)?)\s*$`)
 
+// captionTail bounds how far from a paragraph's end a caption credit is
+// looked for, so the unanchored regexp never scans a long paragraph.
+const captionTail = 200
+
+// findCaptionCredit returns captionCreditRe's submatch indexes in s, or nil.
+func findCaptionCredit(s string) []int {
+	from := 0
+	if len(s) > captionTail {
+		from = len(s) - captionTail
+		for from < len(s) && !utf8.RuneStart(s[from]) {
+			from++
+		}
+	}
+	m := captionCreditRe.FindStringSubmatchIndex(s[from:])
+	for i := range m {
+		if m[i] >= 0 {
+			m[i] += from
+		}
+	}
+	return m
+}
+
 // textBlock is one paragraph of a plain-text source: lines separated from
 // the next paragraph by blank lines.
 type textBlock struct {
@@ -71,7 +93,7 @@ func ParseText(path string, raw []byte) (*Document, error) {
 			i = last
 			continue
 		}
-		if m := captionCreditRe.FindStringSubmatchIndex(blk.text); m != nil {
+		if m := findCaptionCredit(blk.text); m != nil {
 			par := b.addParagraph(section, blk.text)
 			_, end := trimSpace(blk.text, 0, m[2])
 			b.addFact(KindCaption, blk.text[:end], Citation{
@@ -120,7 +142,8 @@ func findTweets(blocks []textBlock) map[int]int {
 	tweets := make(map[int]int)
 	first := 0 // blocks before this belong to an earlier tweet
 	for j, blk := range blocks {
-		if !tweetAttributionRe.MatchString(blk.text) {
+		// The cheap test first: the regexp is slow on long paragraphs.
+		if !strings.Contains(blk.text, "(@") || !tweetAttributionRe.MatchString(blk.text) {
 			continue
 		}
 		i := j

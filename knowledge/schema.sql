@@ -31,18 +31,22 @@ CREATE TABLE paragraphs (
 	PRIMARY KEY (source_id, number)
 ) STRICT;
 
+-- position is the rowid, so facts are stored in reading order; the unique
+-- index on id is created after the rows are written, which is much faster
+-- than keeping it up to date through a bulk insert.
 CREATE TABLE facts (
-	id        TEXT PRIMARY KEY,
-	position  INTEGER NOT NULL UNIQUE,
+	position  INTEGER PRIMARY KEY,
+	id        TEXT NOT NULL,
 	source_id TEXT NOT NULL REFERENCES sources (id),
 	kind      TEXT NOT NULL,
 	text      TEXT NOT NULL,
 	clean     TEXT NOT NULL,
-	title     TEXT NOT NULL,
-	date      TEXT NOT NULL,
-	publisher TEXT NOT NULL,
-	credit    TEXT NOT NULL,
-	url       TEXT NOT NULL,
+	-- NULL in these five: the same as the source's.
+	title     TEXT,
+	date      TEXT,
+	publisher TEXT,
+	credit    TEXT,
+	url       TEXT,
 	section   TEXT NOT NULL,
 	paragraph INTEGER NOT NULL,
 	sentence  INTEGER NOT NULL,
@@ -51,8 +55,6 @@ CREATE TABLE facts (
 ) STRICT;
 
 CREATE TABLE phrasings (
-	fact_id TEXT NOT NULL REFERENCES facts (id),
+	fact_id TEXT NOT NULL,
 	text    TEXT NOT NULL
 ) STRICT;
-
-CREATE INDEX phrasings_fact ON phrasings (fact_id);

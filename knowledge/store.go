@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -214,45 +215,116 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 			return fmt.Errorf("write source %s: %w", src.ID, err)
 		}
 	}
-	paraStmt, err := tx.PrepareContext(ctx, "INSERT INTO paragraphs (source_id, number, section, text) VALUES (?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer paraStmt.Close()
+	paras := newBatchInserter(tx, "paragraphs (source_id, number, section, text)", 4)
 	for _, p := range c.Paragraphs {
-		if _, err := paraStmt.ExecContext(ctx, p.SourceID, p.Number, p.Section, p.Text); err != nil {
-			return fmt.Errorf("write paragraph %s/%d: %w", p.SourceID, p.Number, err)
+		if err := paras.add(ctx, p.SourceID, p.Number, p.Section, p.Text); err != nil {
+			return fmt.Errorf("write paragraphs: %w", err)
 		}
 	}
-	factStmt, err := tx.PrepareContext(ctx, `INSERT INTO facts (id, position, source_id, kind, text, clean, title, date,
-		publisher, credit, url, section, paragraph, sentence, start, end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
+	if err := paras.flush(ctx); err != nil {
+		return fmt.Errorf("write paragraphs: %w", err)
 	}
-	defer factStmt.Close()
-	phraseStmt, err := tx.PrepareContext(ctx, "INSERT INTO phrasings (fact_id, text) VALUES (?, ?)")
-	if err != nil {
-		return err
+	facts := newBatchInserter(tx, `facts (id, position, source_id, kind, text, clean, title, date,
+		publisher, credit, url, section, paragraph, sentence, start, end)`, 16)
+	phrasings := newBatchInserter(tx, "phrasings (fact_id, text)", 2)
+	sources := make(map[string]Source, len(c.Sources))
+	for _, src := range c.Sources {
+		sources[src.ID] = src
 	}
-	defer phraseStmt.Close()
 	for i, f := range c.Facts {
 		ct := f.Citation
+		src := sources[ct.SourceID]
 		clean := f.Clean
 		if clean == f.Text {
 			clean = "" // the common case: stored once, restored on read
 		}
-		_, err := factStmt.ExecContext(ctx, f.ID, i, ct.SourceID, string(f.Kind), f.Text, clean, ct.Title, ct.Date,
-			ct.Publisher, ct.Credit, ct.URL, ct.Section, ct.Paragraph, ct.Sentence, ct.Start, ct.End)
+		err := facts.add(ctx, f.ID, i, ct.SourceID, string(f.Kind), f.Text, clean,
+			unlessSame(ct.Title, src.Title), unlessSame(ct.Date, src.Date), unlessSame(ct.Publisher, src.Publisher),
+			unlessSame(ct.Credit, src.Credit), unlessSame(ct.URL, src.URL), ct.Section, ct.Paragraph, ct.Sentence, ct.Start, ct.End)
 		if err != nil {
-			return fmt.Errorf("write fact %s (%s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
+			return fmt.Errorf("write facts (up to %s, %s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
 		}
 		for _, p := range f.Phrasings {
-			if _, err := phraseStmt.ExecContext(ctx, f.ID, p); err != nil {
-				return fmt.Errorf("write phrasing of %s: %w", f.ID, err)
+			if err := phrasings.add(ctx, f.ID, p); err != nil {
+				return fmt.Errorf("write phrasings (up to %s): %w", f.ID, err)
 			}
 		}
 	}
+	if err := facts.flush(ctx); err != nil {
+		return fmt.Errorf("write facts: %w", err)
+	}
+	if err := phrasings.flush(ctx); err != nil {
+		return fmt.Errorf("write phrasings: %w", err)
+	}
+	// Indexes go on once the rows are in: building them in one pass over
+	// sorted keys beats updating them row by row.
+	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
+		return fmt.Errorf("index facts: %w", err)
+	}
 	return tx.Commit()
+}
+
+// batchRows is how many rows one INSERT statement of a bulk write carries:
+// one statement per row would spend most of the time in per-call overhead.
+const batchRows = 64
+
+// batchInserter writes rows to a table with multi-row INSERT statements.
+type batchInserter struct {
+	tx   *sql.Tx
+	into string // "table (col, ...)"
+	cols int
+	full *sql.Stmt // prepared on first use for batchRows rows
+	args []any
+}
+
+func newBatchInserter(tx *sql.Tx, into string, cols int) *batchInserter {
+	return &batchInserter{tx: tx, into: into, cols: cols, args: make([]any, 0, cols*batchRows)}
+}
+
+// add queues one row, writing a full batch when it has one.
+func (b *batchInserter) add(ctx context.Context, row ...any) error {
+	b.args = append(b.args, row...)
+	if len(b.args) < b.cols*batchRows {
+		return nil
+	}
+	if b.full == nil {
+		st, err := b.tx.PrepareContext(ctx, b.statement(batchRows))
+		if err != nil {
+			return err
+		}
+		b.full = st
+	}
+	_, err := b.full.ExecContext(ctx, b.args...)
+	b.args = b.args[:0]
+	return err
+}
+
+// flush writes the queued rows and releases the prepared statement.
+func (b *batchInserter) flush(ctx context.Context) error {
+	if b.full != nil {
+		defer b.full.Close()
+	}
+	if len(b.args) == 0 {
+		return nil
+	}
+	_, err := b.tx.ExecContext(ctx, b.statement(len(b.args)/b.cols), b.args...)
+	b.args = b.args[:0]
+	return err
+}
+
+func (b *batchInserter) statement(rows int) string {
+	row := "(" + strings.Repeat("?, ", b.cols-1) + "?)"
+	return "INSERT INTO " + b.into + " VALUES " + strings.Repeat(row+", ", rows-1) + row
+}
+
+// unlessSame returns nil (NULL) when a fact's citation field is the same as
+// its source's, which is the common case, so the store does not repeat it
+// on every row.
+func unlessSame(v, sourceValue string) any {
+	if v == sourceValue {
+		return nil
+	}
+	return v
 }
 
 // checkStore verifies a freshly written store before it replaces the old
@@ -350,14 +422,25 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 			intern[*s] = *s
 		}
 	}
+	sources := make(map[string]Source, len(c.Sources))
+	for _, src := range c.Sources {
+		sources[src.ID] = src
+	}
 	for rows.Next() {
 		var f Fact
 		ct := &f.Citation
-		if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit,
-			&ct.URL, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
+		var title, date, publisher, credit, url sql.NullString
+		if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &title, &date, &publisher, &credit,
+			&url, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
 			rows.Close()
 			return nil, s.readError("facts", err)
 		}
+		src := sources[ct.SourceID]
+		ct.Title = orSource(title, src.Title)
+		ct.Date = orSource(date, src.Date)
+		ct.Publisher = orSource(publisher, src.Publisher)
+		ct.Credit = orSource(credit, src.Credit)
+		ct.URL = orSource(url, src.URL)
 		if f.Clean == "" {
 			f.Clean = f.Text
 		}
@@ -371,6 +454,14 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 		return nil, s.readError("facts", err)
 	}
 	return c, nil
+}
+
+// orSource is the inverse of unlessSame.
+func orSource(v sql.NullString, sourceValue string) string {
+	if v.Valid {
+		return v.String
+	}
+	return sourceValue
 }
 
 func closeRows(rows *sql.Rows) error {
