@@ -67,10 +67,7 @@ type Fact struct {
 	// Phrasings are alternative wordings an admin gave for a curated fact;
 	// they help matching and are never shown as the fact.
 	Phrasings []string `json:"phrasings,omitempty"`
-	// Context is text that the fact implicitly refers to, such as the person
-	// a pronoun stands for, filled in by coreference at index time.
-	Context  string   `json:"-"`
-	Citation Citation `json:"citation"`
+	Citation  Citation `json:"citation"`
 }
 
 // FactID derives a fact's id from its source and its words, so that ids stay
