@@ -526,3 +526,6 @@ func damerau(a, b string, limit int) int {
 	}
 	return prev[len(rb)]
 }
+
+// FactCounts returns how many facts each source has, by source id.
+func (ix *Index) FactCounts() map[string]int { return ix.corpus.FactCount() }

@@ -1,0 +1,184 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Library serves answers from the current index and rebuilds it from the
+// sources on demand. A rebuild writes a new store atomically and swaps the
+// new index in only once it is complete, so questions keep being answered
+// from the old facts throughout, and a failed rebuild leaves them serving.
+type Library struct {
+	sourcesDir string // empty: the embedded sources
+	dbPath     string // empty: an in-memory store
+	current    atomic.Pointer[Index]
+	reload     sync.Mutex // one rebuild at a time
+}
+
+// ReloadReport says what a rebuild changed.
+type ReloadReport struct {
+	Sources  int
+	Facts    int
+	Added    int
+	Removed  int
+	Duration time.Duration
+}
+
+// NewLibrary opens a library. With a store path it answers from that store
+// when it is usable, building it from the sources when it is missing or
+// unusable; with neither a sources directory nor a store it answers from the
+// embedded article.
+func NewLibrary(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
+	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath}
+	if dbPath != "" {
+		if s, err := OpenStore(ctx, dbPath); err == nil {
+			ix, err := LoadIndex(ctx, s)
+			s.Close()
+			if err == nil {
+				l.current.Store(ix)
+				return l, nil
+			}
+		}
+	}
+	if _, err := l.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Index returns the index currently serving. It never changes under the
+// caller: a reload swaps in a new one.
+func (l *Library) Index() *Index { return l.current.Load() }
+
+// Answer answers from the current index.
+func (l *Library) Answer(ctx context.Context, question string, opt Options) (Answer, error) {
+	return l.Index().Answer(ctx, question, opt)
+}
+
+// SourcesDir returns the directory the library reads, or "" for the
+// embedded sources.
+func (l *Library) SourcesDir() string { return l.sourcesDir }
+
+// Reload re-reads the sources, rebuilds the store and swaps in the new
+// index. On any error the previous index keeps serving and the error names
+// the file and line at fault.
+func (l *Library) Reload(ctx context.Context) (ReloadReport, error) {
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	return l.rebuild(ctx)
+}
+
+func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
+	start := time.Now()
+	var fsys fs.FS = DefaultSources()
+	if l.sourcesDir != "" {
+		fsys = os.DirFS(l.sourcesDir)
+	}
+	c, err := LoadCorpus(fsys)
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	var store *Store
+	if l.dbPath != "" {
+		if _, err := Build(ctx, l.dbPath, c); err != nil {
+			return ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
+		store, err = OpenStore(ctx, l.dbPath)
+	} else {
+		store, err = OpenMemory(ctx, c)
+	}
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	ix, err := LoadIndex(ctx, store)
+	store.Close()
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	var old *Corpus
+	if prev := l.current.Load(); prev != nil {
+		old = prev.corpus
+	}
+	diff := ix.corpus.DiffFrom(old)
+	l.current.Store(ix)
+	return ReloadReport{
+		Sources: len(ix.corpus.Sources), Facts: len(ix.corpus.Facts),
+		Added: len(diff.Added), Removed: len(diff.Removed), Duration: time.Since(start),
+	}, nil
+}
+
+// ErrNoSourcesDir is returned when a source is added to a library that
+// serves the embedded sources, which cannot be changed.
+var ErrNoSourcesDir = errors.New("no sources directory is configured, so sources cannot be added")
+
+// AddSource validates one source document, stores it in the sources
+// directory (replacing a file of the same name) and reloads. A document
+// that does not parse is refused before anything is written; if the reload
+// fails, the previous file is put back and the old facts keep serving.
+func (l *Library) AddSource(ctx context.Context, name string, data []byte) (ReloadReport, error) {
+	if l.sourcesDir == "" {
+		return ReloadReport{}, ErrNoSourcesDir
+	}
+	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(IsSourceFile(name) || name == VocabularyFile) {
+		return ReloadReport{}, fmt.Errorf("add source: %q is not a source file name (.txt, .md, .yaml, or %s)", name, VocabularyFile)
+	}
+	var err error
+	if name == VocabularyFile {
+		_, err = ParseVocabulary(name, data)
+	} else {
+		_, err = ParseSource(name, data)
+	}
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("add source: %w", err)
+	}
+
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	path := filepath.Join(l.sourcesDir, name)
+	previous, readErr := os.ReadFile(path)
+	existed := readErr == nil
+	if err := writeFileAtomic(path, data); err != nil {
+		return ReloadReport{}, fmt.Errorf("add source: %w", err)
+	}
+	rep, err := l.rebuild(ctx)
+	if err != nil {
+		if existed {
+			_ = writeFileAtomic(path, previous)
+		} else {
+			_ = os.Remove(path)
+		}
+		return ReloadReport{}, err
+	}
+	return rep, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path, so readers never see a half-written file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

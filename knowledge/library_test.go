@@ -1,0 +1,140 @@
+package knowledge
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
+)
+
+// newTestLibrary copies the article into a sources directory and opens a
+// library over it with a store file.
+func newTestLibrary(t *testing.T) (*Library, string) {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "sources")
+	if err := os.Mkdir(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := fs.ReadFile(DefaultSources(), "trilateral-migration-2024-02-28.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "article.txt"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLibrary(t.Context(), src, filepath.Join(dir, "facts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l, src
+}
+
+func firstFact(t *testing.T, l *Library, q string) string {
+	t.Helper()
+	ans, err := l.Answer(t.Context(), q, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered {
+		return ""
+	}
+	return ans.Facts[0].Text
+}
+
+func TestLibraryReloadAddsFacts(t *testing.T) {
+	l, src := newTestLibrary(t)
+	q := "Where did the working group first meet in Mexico City?"
+	notes := "source: {title: Admin notes, date: 2024-03-05}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 1 || rep.Removed != 0 || rep.Sources != 2 {
+		t.Errorf("report = %+v, want 1 added, 0 removed, 2 sources", rep)
+	}
+	if got := firstFact(t, l, q); !strings.Contains(got, "Mexico City") {
+		t.Errorf("after reload, first fact = %q", got)
+	}
+}
+
+func TestLibraryFailedReloadKeepsServing(t *testing.T) {
+	l, src := newTestLibrary(t)
+	before := l.Index()
+	if err := os.WriteFile(filepath.Join(src, "broken.md"), []byte("---\ndate: yesterday\n---\nText.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.Reload(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "broken.md:2") {
+		t.Fatalf("error = %v, want one naming broken.md:2", err)
+	}
+	if l.Index() != before {
+		t.Error("a failed reload replaced the index")
+	}
+	if got := firstFact(t, l, "Where did the ministers meet?"); !fold.Contains(got, "Washington") {
+		t.Errorf("old facts no longer answer: %q", got)
+	}
+}
+
+func TestLibraryAddSource(t *testing.T) {
+	l, src := newTestLibrary(t)
+	if _, err := l.AddSource(t.Context(), "../escape.txt", []byte("x")); err == nil {
+		t.Error("a path outside the sources directory was accepted")
+	}
+	if _, err := l.AddSource(t.Context(), "bad.md", []byte("---\ntitle: [\n---\nx\n")); err == nil {
+		t.Error("a broken document was accepted")
+	}
+	if _, err := os.Stat(filepath.Join(src, "bad.md")); !os.IsNotExist(err) {
+		t.Error("a refused document was written")
+	}
+	doc := "---\ntitle: Follow-up\ndate: 2024-03-10\n---\nThe ministers will meet again in Guatemala City in April.\n"
+	rep, err := l.AddSource(t.Context(), "follow-up.md", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 1 {
+		t.Errorf("report = %+v", rep)
+	}
+	if got := firstFact(t, l, "When will the ministers meet again in Guatemala City?"); !strings.Contains(got, "April") {
+		t.Errorf("first fact = %q", got)
+	}
+}
+
+// TestLibraryAnswersDuringReload asks questions from many goroutines while
+// reloading: every answer must come from a complete index (run with -race).
+func TestLibraryAnswersDuringReload(t *testing.T) {
+	l, _ := newTestLibrary(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for range 8 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				got := firstFact(t, l, "Where did the ministers meet?")
+				if !fold.Contains(got, "Washington") {
+					errs <- got
+					return
+				}
+			}
+		})
+	}
+	for range 5 {
+		if _, err := l.Reload(t.Context()); err != nil {
+			t.Error(err)
+		}
+	}
+	cancel()
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("answer during reload: %q", e)
+	}
+}
