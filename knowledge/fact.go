@@ -74,10 +74,15 @@ type Fact struct {
 // the same across rebuilds while the text does not change. occurrence
 // separates identical sentences within one source (0 for the first).
 func FactID(sourceID, text string, occurrence int) string {
+	return factID(sourceID, collapseSpace(text), occurrence)
+}
+
+// factID is FactID of text whose white space is already collapsed.
+func factID(sourceID, collapsed string, occurrence int) string {
 	h := sha256.New()
 	io.WriteString(h, sourceID)
 	h.Write([]byte{0})
-	io.WriteString(h, collapseSpace(text))
+	io.WriteString(h, collapsed)
 	if occurrence > 0 {
 		h.Write([]byte{0, byte(occurrence), byte(occurrence >> 8)})
 	}

@@ -110,7 +110,7 @@ func (b *docBuilder) addFact(kind Kind, text string, c Citation) *Fact {
 	occurrence := b.seen[clean]
 	b.seen[clean]++
 	b.doc.Facts = append(b.doc.Facts, Fact{
-		ID:       FactID(b.doc.Source.ID, text, occurrence),
+		ID:       factID(b.doc.Source.ID, clean, occurrence),
 		Kind:     kind,
 		Text:     text,
 		Clean:    clean,
@@ -230,14 +230,22 @@ func collapseSpace(s string) string {
 // non-space white space.
 func isCollapsed(s string) bool {
 	prevSpace := true
-	for _, r := range s {
-		var space bool
-		if r < utf8.RuneSelf {
-			space = r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
-		} else {
-			space = unicode.IsSpace(r)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			// Unicode spaces (U+0085, U+00A0, U+2000...) all start with a
+			// byte of 0xC2 or more; other multi-byte runes are letters,
+			// marks or symbols. Decode only here.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+			prevSpace = false
+			continue
 		}
-		if space && (prevSpace || r != ' ') {
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+		if space && (prevSpace || c != ' ') {
 			return false
 		}
 		prevSpace = space

@@ -43,7 +43,14 @@ func findCaptionCredit(s string) []int {
 			from++
 		}
 	}
-	m := captionCreditRe.FindStringSubmatchIndex(s[from:])
+	tail := s[from:]
+	// The cheap test first: a credit has a dash between agency and author,
+	// or says Photo, Image or Foto.
+	if !strings.ContainsAny(tail, "–—-") &&
+		!strings.Contains(tail, "Photo") && !strings.Contains(tail, "Image") && !strings.Contains(tail, "Foto") {
+		return nil
+	}
+	m := captionCreditRe.FindStringSubmatchIndex(tail)
 	for i := range m {
 		if m[i] >= 0 {
 			m[i] += from
