@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sahilm/fuzzy"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
 )
 
 // MaxQuestionLength is the longest question, in characters, the engine
@@ -594,3 +596,53 @@ func (ix *Index) mentions(doc int32) []string {
 	}
 	return out
 }
+
+// Complete suggests up to n questions or topics for what a user has typed
+// so far: the curated topics, section headings, entities and the
+// alternative phrasings of curated facts, ranked with sahilm/fuzzy (made
+// for exactly this kind of as-you-type matching). With nothing typed it
+// returns the first topics.
+func (ix *Index) Complete(typed string, n int) []string {
+	typed = strings.TrimSpace(fold.String(typed))
+	if typed == "" {
+		return slices.Clone(ix.completions[:min(n, len(ix.completions))])
+	}
+	matches := fuzzy.Find(typed, ix.foldedCompletions)
+	out := make([]string, 0, min(n, len(matches)))
+	for _, m := range matches {
+		if len(out) == n {
+			break
+		}
+		out = append(out, ix.completions[m.Index])
+	}
+	return out
+}
+
+// MatchFacts returns up to n facts whose id or words match what a user has
+// typed, best first, for picking a fact by id. With nothing typed it
+// returns the first facts.
+func (ix *Index) MatchFacts(typed string, n int) []Fact {
+	facts := ix.corpus.Facts
+	typed = strings.TrimSpace(fold.String(typed))
+	if typed == "" {
+		return slices.Clone(facts[:min(n, len(facts))])
+	}
+	if i, ok := ix.byID[typed]; ok {
+		return []Fact{facts[i]}
+	}
+	matches := fuzzy.FindFrom(typed, factLabels(facts))
+	out := make([]Fact, 0, min(n, len(matches)))
+	for _, m := range matches {
+		if len(out) == n {
+			break
+		}
+		out = append(out, facts[m.Index])
+	}
+	return out
+}
+
+// factLabels presents facts to sahilm/fuzzy as "id text", folded.
+type factLabels []Fact
+
+func (f factLabels) String(i int) string { return f[i].ID + " " + fold.String(f[i].Clean) }
+func (f factLabels) Len() int            { return len(f) }

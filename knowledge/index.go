@@ -54,7 +54,10 @@ type Index struct {
 
 	topics       []string
 	foldedTopics []string // topics folded, for fuzzy matching
-	scratch      sync.Pool
+	// completions are what Complete offers: topics, then the phrasings of
+	// curated facts; foldedCompletions the same folded.
+	completions, foldedCompletions []string
+	scratch                        sync.Pool
 }
 
 type posting struct {
@@ -107,6 +110,13 @@ func NewIndex(c *Corpus) *Index {
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {
 		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
+	}
+	ix.completions = slices.Clone(ix.topics)
+	for _, f := range c.Facts {
+		ix.completions = append(ix.completions, f.Phrasings...)
+	}
+	for _, t := range ix.completions {
+		ix.foldedCompletions = append(ix.foldedCompletions, fold.String(t))
 	}
 	ix.scratch.New = func() any { return newScratch(len(c.Facts)) }
 	return ix

@@ -1,0 +1,359 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Options configure the Discord side of the bot.
+type Options struct {
+	Token      string   // bot token, without the "Bot " prefix
+	AppID      string   // application id; empty: the one READY reports
+	GuildIDs   []string // register commands in these guilds (instant); empty: globally
+	APIURL     string   // REST base; empty: Discord's
+	GatewayURL string   // gateway; empty: ask the REST API
+	// DeferAfter is how long a handler may run before the interaction is
+	// acknowledged with a deferral; Discord allows three seconds in all.
+	DeferAfter time.Duration
+	// ShutdownTimeout bounds the wait for in-flight replies at shutdown.
+	ShutdownTimeout time.Duration
+	// HTTPClient, when set, carries REST calls (tests route it to a fake).
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// Bot connects the handlers to Discord through a discordgo session.
+type Bot struct {
+	opts     Options
+	h        *Handlers
+	s        *discordgo.Session
+	log      *slog.Logger
+	selfID   atomic.Value // string: the bot's own user id
+	base     context.Context
+	closing  atomic.Bool
+	inflight sync.WaitGroup
+}
+
+// New prepares a bot; Run connects it. The handlers' attachment downloads
+// should use Bot.Download.
+func New(opts Options, h *Handlers) (*Bot, error) {
+	if strings.TrimSpace(opts.Token) == "" {
+		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
+	}
+	if opts.DeferAfter <= 0 {
+		opts.DeferAfter = 1500 * time.Millisecond
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s, err := discordgo.New("Bot " + opts.Token)
+	if err != nil {
+		return nil, fmt.Errorf("create Discord session: %w", err) // discordgo never echoes the token
+	}
+	if opts.HTTPClient != nil {
+		s.Client = opts.HTTPClient
+	}
+	if opts.APIURL != "" || opts.GatewayURL != "" {
+		t, err := newEndpointTransport(s.Client.Transport, opts.APIURL, opts.GatewayURL)
+		if err != nil {
+			return nil, err
+		}
+		c := *s.Client
+		c.Transport = t
+		s.Client = &c
+	}
+	s.LogLevel = discordgo.LogWarning
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	b := &Bot{opts: opts, h: h, s: s, log: opts.Logger, base: context.Background()}
+	b.selfID.Store("")
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		b.selfID.Store(r.User.ID)
+		b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds))
+	})
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Resumed) { b.log.Info("resumed the gateway session") })
+	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) {
+		b.log.Warn("disconnected from the gateway; reconnecting")
+	})
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+	return b, nil
+}
+
+// Run connects to the gateway, registers the commands and serves until ctx
+// ends; then it stops taking new work, waits for replies in flight, and
+// closes the connection.
+func (b *Bot) Run(ctx context.Context) error {
+	b.base = context.WithoutCancel(ctx)
+	if err := b.s.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	if u := b.s.State.User; u != nil {
+		b.selfID.Store(u.ID)
+	}
+	if err := b.register(); err != nil {
+		b.s.Close()
+		return err
+	}
+	<-ctx.Done()
+	b.log.Info("shutting down: finishing replies in flight")
+	b.closing.Store(true)
+	done := make(chan struct{})
+	go func() { b.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.opts.ShutdownTimeout):
+		b.log.Warn("shutdown timed out with replies still in flight")
+	}
+	return b.s.Close()
+}
+
+// register bulk-overwrites the application's commands, per guild when
+// guilds are configured (changes show at once) or globally.
+func (b *Bot) register() error {
+	appID := b.opts.AppID
+	if appID == "" && b.s.State.Application != nil {
+		appID = b.s.State.Application.ID
+	}
+	if appID == "" {
+		appID = b.selfID.Load().(string)
+	}
+	if appID == "" {
+		return errors.New("register commands: no application id (set discord.application_id)")
+	}
+	guilds := b.opts.GuildIDs
+	if len(guilds) == 0 {
+		guilds = []string{""}
+	}
+	for _, g := range guilds {
+		cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, g, Commands())
+		if err != nil {
+			return fmt.Errorf("register commands (guild %q): %w", g, err)
+		}
+		b.log.Info("registered commands", "guild", g, "count", len(cmds))
+	}
+	return nil
+}
+
+// Download fetches an attachment of at most limit bytes.
+func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("download: larger than %d bytes", limit)
+	}
+	return data, nil
+}
+
+// interactionDeadline bounds a handler: Discord accepts follow-ups to an
+// interaction for 15 minutes.
+const interactionDeadline = 14 * time.Minute
+
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	if b.closing.Load() {
+		return
+	}
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	i := ic.Interaction
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("panic answering an interaction", "id", i.ID, "panic", p, "stack", string(debug.Stack()))
+			b.respondError(i, "Sorry, something went wrong on my side. Please try again.")
+		}
+	}()
+	req, err := requestFromInteraction(i)
+	if err != nil {
+		b.log.Info("malformed interaction", "id", i.ID, "error", err)
+		b.respondError(i, "Sorry, I couldn't understand that request: "+err.Error()+".")
+		return
+	}
+	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
+	defer cancel()
+
+	if req.Kind == KindAutocomplete {
+		r := b.h.Handle(ctx, req)
+		if r.Choices == nil {
+			r.Choices = []*discordgo.ApplicationCommandOptionChoice{}
+		}
+		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: r.Choices[:min(len(r.Choices), maxChoices)]},
+		})
+		b.logSendError(i.ID, "autocomplete", err)
+		return
+	}
+
+	// Run the handler; answer directly if it is quick, else acknowledge
+	// with a deferral in time and edit the reply in when it is ready.
+	ephemeral := b.h.Ephemeral(req)
+	replies := make(chan Reply, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				b.log.Error("panic in handler", "id", i.ID, "panic", p, "stack", string(debug.Stack()))
+				replies <- errorReply("Sorry, something went wrong on my side. Please try again.")
+			}
+		}()
+		replies <- b.h.Handle(ctx, req)
+	}()
+	timer := time.NewTimer(b.opts.DeferAfter)
+	defer timer.Stop()
+	select {
+	case r := <-replies:
+		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: responseData(r),
+		})
+		b.logSendError(i.ID, "respond", err)
+	case <-timer.C:
+		flags := discordgo.MessageFlags(0)
+		if ephemeral {
+			flags = discordgo.MessageFlagsEphemeral
+		}
+		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: flags},
+		})
+		b.logSendError(i.ID, "defer", err)
+		r := <-replies
+		_, err = s.InteractionResponseEdit(i, webhookEdit(r))
+		b.logSendError(i.ID, "edit deferred reply", err)
+	}
+}
+
+func (b *Bot) respondError(i *discordgo.Interaction, msg string) {
+	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: responseData(errorReply(msg)),
+	})
+	if err != nil {
+		// Already acknowledged: try the deferred reply instead.
+		_, err = b.s.InteractionResponseEdit(i, webhookEdit(errorReply(msg)))
+	}
+	b.logSendError(i.ID, "error reply", err)
+}
+
+func (b *Bot) logSendError(id, what string, err error) {
+	if err != nil {
+		b.log.Warn("sending to Discord failed", "id", id, "step", what, "error", err)
+	}
+}
+
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	m := mc.Message
+	if b.closing.Load() || m.Author == nil || m.Author.Bot || m.Author.ID == b.selfID.Load().(string) {
+		return
+	}
+	self := b.selfID.Load().(string)
+	text, ok := questionFromMessage(m, self)
+	if !ok {
+		return
+	}
+	b.inflight.Add(1)
+	defer b.inflight.Done()
+	req := Request{ID: m.ID, Kind: KindMessage, Text: text, UserID: m.Author.ID, UserName: m.Author.Username,
+		GuildID: m.GuildID, ChannelID: m.ChannelID}
+	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
+	defer cancel()
+	var r Reply
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				b.log.Error("panic answering a message", "id", m.ID, "panic", p, "stack", string(debug.Stack()))
+				r = Reply{Content: "Sorry, something went wrong on my side. Please try again."}
+			}
+		}()
+		r = b.h.Handle(ctx, req)
+	}()
+	if r.None {
+		return
+	}
+	send := &discordgo.MessageSend{
+		Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
+		AllowedMentions: noMentions(), Reference: m.Reference(),
+	}
+	if send.Reference != nil {
+		f := false
+		send.Reference.FailIfNotExists = &f
+	}
+	_, err := s.ChannelMessageSendComplex(m.ChannelID, send)
+	b.logSendError(m.ID, "message reply", err)
+}
+
+// questionFromMessage decides whether a message is for the bot: any direct
+// message is; in a server only one that mentions the bot, with the mention
+// removed.
+func questionFromMessage(m *discordgo.Message, self string) (string, bool) {
+	if m.GuildID == "" {
+		return m.Content, true
+	}
+	if self == "" {
+		return "", false
+	}
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			mentioned = true
+		}
+	}
+	if !mentioned {
+		return "", false
+	}
+	text := strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content)
+	return strings.TrimSpace(text), true
+}
+
+// responseData turns a reply into an interaction response.
+func responseData(r Reply) *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{
+		Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
+		AllowedMentions: noMentions(),
+	}
+	if r.Ephemeral {
+		d.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return d
+}
+
+// webhookEdit turns a reply into the edit of a deferred response.
+func webhookEdit(r Reply) *discordgo.WebhookEdit {
+	content := trim(r.Content, maxContent)
+	embeds := r.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	comps := r.Components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
+}

@@ -1,0 +1,414 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// Library is what the bot needs of the knowledge engine: the index serving
+// now, and the two ways admins change it.
+type Library interface {
+	Index() *knowledge.Index
+	Reload(ctx context.Context) (knowledge.ReloadReport, error)
+	AddSource(ctx context.Context, name string, data []byte) (knowledge.ReloadReport, error)
+}
+
+// Settings tune the handlers.
+type Settings struct {
+	Top        int           // facts per answer
+	Threshold  float64       // confidence needed to answer
+	Ephemeral  bool          // answers visible only to the asker by default
+	AdminUsers []string      // user ids allowed to use admin commands
+	AdminRoles []string      // role ids allowed to use admin commands
+	RateCount  int           // questions a user may ask...
+	RatePer    time.Duration // ...per this long
+	// MaxAttachment bounds a source uploaded with /reload, in bytes.
+	MaxAttachment int64
+}
+
+// Downloader fetches an attachment; the adapter provides one.
+type Downloader func(ctx context.Context, url string, limit int64) ([]byte, error)
+
+// Handlers answer requests. They are safe for concurrent use.
+type Handlers struct {
+	lib      Library
+	set      Settings
+	stats    *Stats
+	limiter  *limiter
+	answers  *answerCache
+	download Downloader
+	log      *slog.Logger
+}
+
+// NewHandlers returns handlers over lib.
+func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logger) *Handlers {
+	if set.Top <= 0 {
+		set.Top = 3
+	}
+	if set.MaxAttachment <= 0 {
+		set.MaxAttachment = 1 << 20
+	}
+	return &Handlers{
+		lib:      lib,
+		set:      set,
+		stats:    NewStats(),
+		limiter:  newLimiter(set.RateCount, set.RatePer),
+		answers:  newAnswerCache(4096, 15*time.Minute),
+		download: download,
+		log:      log,
+	}
+}
+
+// Stats returns the handlers' question counters.
+func (h *Handlers) Stats() *Stats { return h.stats }
+
+// Handle answers one request. It never panics on bad input; the adapter
+// still recovers, in case of a bug.
+func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
+	switch req.Kind {
+	case KindAutocomplete:
+		return h.autocomplete(req)
+	case KindMessage:
+		return h.message(ctx, req)
+	case KindMessageMenu:
+		return h.ask(ctx, req, req.Text, h.set.Ephemeral)
+	case KindButton:
+		return h.button(ctx, req)
+	case KindCommand:
+		switch req.Command {
+		case cmdAsk:
+			q, ok := req.Options[optQuestion]
+			if !ok || strings.TrimSpace(q) == "" {
+				return errorReply("Please give a question, for example `/ask question: Where did the ministers meet?`")
+			}
+			return h.ask(ctx, req, q, h.ephemeral(req))
+		case cmdSources:
+			return h.sources()
+		case cmdFact:
+			return h.fact(req.Options[optID])
+		case cmdHelp:
+			return helpReply()
+		case cmdReload:
+			return h.admin(req, func() Reply { return h.reload(ctx, req) })
+		case cmdStats:
+			return h.admin(req, h.statsReply)
+		}
+	}
+	return errorReply("I don't know that command. Try `/help`.")
+}
+
+// Ephemeral reports whether the reply to req will be visible only to the
+// asker. The adapter needs it before the handler runs, to defer correctly.
+func (h *Handlers) Ephemeral(req Request) bool {
+	switch req.Kind {
+	case KindMessage:
+		return false
+	case KindButton:
+		kind, _, _ := strings.Cut(req.CustomID, ":")
+		return kind != buttonAsk || h.set.Ephemeral
+	case KindCommand:
+		switch req.Command {
+		case cmdAsk:
+			return h.ephemeral(req)
+		case cmdReload, cmdStats, cmdFact, cmdHelp, cmdSources:
+			return true
+		}
+	}
+	return h.set.Ephemeral
+}
+
+func (h *Handlers) ephemeral(req Request) bool {
+	if v, ok := req.Options[optPrivate]; ok {
+		return v == "true"
+	}
+	return h.set.Ephemeral
+}
+
+func errorReply(msg string) Reply {
+	return Reply{Content: msg, Ephemeral: true}
+}
+
+// ask answers a question with an embed of cited facts and buttons.
+func (h *Handlers) ask(ctx context.Context, req Request, question string, ephemeral bool) Reply {
+	if !h.limiter.allow(req.UserID) {
+		return Reply{Content: fmt.Sprintf("You're asking faster than I can keep up: up to %d questions every %s. Please try again in a moment.",
+			h.limiter.burst, h.limiter.per), Ephemeral: true}
+	}
+	start := time.Now()
+	ix := h.lib.Index()
+	ans, err := ix.Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold})
+	latency := time.Since(start)
+	if err != nil {
+		h.log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
+		if errors.Is(err, knowledge.ErrEmptyQuestion) || errors.Is(err, knowledge.ErrQuestionTooLong) {
+			return errorReply("Sorry, I can't answer that: " + err.Error() + ".")
+		}
+		return errorReply("Sorry, something went wrong while answering. Please try again.")
+	}
+	h.stats.record(ans)
+	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
+		"confidence", ans.Confidence, "facts", len(ans.Facts), "latency", latency)
+	return h.answerReply(ix, ans, 0, ephemeral)
+}
+
+// answerReply renders an answer, with "More" and "Source" buttons under
+// facts and a button per suggestion under an abstention.
+func (h *Handlers) answerReply(ix *knowledge.Index, ans knowledge.Answer, offset int, ephemeral bool) Reply {
+	r := Reply{Embeds: []*discordgo.MessageEmbed{answerEmbed(ans, offset)}, Ephemeral: ephemeral}
+	var buttons []discordgo.Button
+	if ans.Answered {
+		key := h.answers.put(ans.Question)
+		buttons = append(buttons, button("More", fmt.Sprintf("%s:%d:%s", buttonMore, offset+len(ans.Facts), key), discordgo.SecondaryButton))
+		ids := make([]string, len(ans.Facts))
+		for i, f := range ans.Facts {
+			ids[i] = f.ID
+		}
+		buttons = append(buttons, button("Source", buttonSource+":"+strings.Join(ids, ","), discordgo.SecondaryButton))
+	} else {
+		for _, s := range ans.Suggestions {
+			buttons = append(buttons, button(s, buttonAsk+":"+s, discordgo.PrimaryButton))
+		}
+	}
+	r.Components = rows(buttons)
+	return r
+}
+
+// Button custom id prefixes.
+const (
+	buttonMore   = "more" // more:<offset>:<answer key>
+	buttonSource = "src"  // src:<fact id>,<fact id>...
+	buttonAsk    = "ask"  // ask:<question>
+)
+
+func (h *Handlers) button(ctx context.Context, req Request) Reply {
+	kind, rest, _ := strings.Cut(req.CustomID, ":")
+	switch kind {
+	case buttonAsk:
+		return h.ask(ctx, req, rest, h.set.Ephemeral)
+	case buttonSource:
+		return h.sourceParagraphs(strings.Split(rest, ","))
+	case buttonMore:
+		offText, key, _ := strings.Cut(rest, ":")
+		offset, err := strconv.Atoi(offText)
+		q, ok := h.answers.get(key)
+		if err != nil || !ok {
+			return errorReply("That answer has expired; please ask again.")
+		}
+		return h.more(ctx, req, q, offset)
+	}
+	return errorReply("I don't recognise that button. Please ask again.")
+}
+
+// more shows the facts after the first offset of an earlier answer.
+func (h *Handlers) more(ctx context.Context, req Request, question string, offset int) Reply {
+	if !h.limiter.allow(req.UserID) {
+		return errorReply("You're asking faster than I can keep up. Please try again in a moment.")
+	}
+	ix := h.lib.Index()
+	ans, err := ix.Answer(ctx, question, knowledge.Options{Top: offset + h.set.Top, Threshold: h.set.Threshold})
+	if err != nil || !ans.Answered || len(ans.Facts) <= offset {
+		return errorReply("There are no more facts that answer this question.")
+	}
+	ans.Facts = ans.Facts[offset:]
+	return h.answerReply(ix, ans, offset, true)
+}
+
+// sourceParagraphs shows the whole paragraph each fact came from.
+func (h *Handlers) sourceParagraphs(ids []string) Reply {
+	ix := h.lib.Index()
+	e := &discordgo.MessageEmbed{Title: "Where these facts come from", Color: colorAnswer}
+	for _, id := range ids {
+		f, ok := ix.Fact(id)
+		if !ok {
+			continue
+		}
+		text := f.Text
+		if p, ok := ix.Paragraph(f); ok && f.Kind != knowledge.KindTweet {
+			text = p.Text
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
+			Name:  trim(fmt.Sprintf("Paragraph %d of %s", f.Citation.Paragraph, f.Citation.Title), maxFieldName),
+			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation),
+		})
+	}
+	if len(e.Fields) == 0 {
+		return errorReply("Those facts are no longer in the sources (they were reloaded). Please ask again.")
+	}
+	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+}
+
+// message answers a direct message, or a server message that mentions the
+// bot; the adapter has already dropped other messages and bots' messages.
+func (h *Handlers) message(ctx context.Context, req Request) Reply {
+	q := strings.TrimSpace(req.Text)
+	if q == "" {
+		return Reply{Content: "Ask me anything about the 28 February 2024 US–Mexico–Guatemala migration agreement, for example: *Where did the ministers meet?*"}
+	}
+	return h.ask(ctx, req, q, false)
+}
+
+func (h *Handlers) autocomplete(req Request) Reply {
+	typed := req.Options[req.Focused]
+	ix := h.lib.Index()
+	var choices []*discordgo.ApplicationCommandOptionChoice
+	switch {
+	case req.Command == cmdFact:
+		for _, f := range ix.MatchFacts(typed, maxChoices) {
+			choices = append(choices, choice(f.ID+" — "+strings.Join(strings.Fields(f.Text), " "), f.ID))
+		}
+	default:
+		for _, s := range ix.Complete(typed, maxChoices) {
+			choices = append(choices, choice(s, s))
+		}
+	}
+	return Reply{Choices: choices}
+}
+
+func (h *Handlers) sources() Reply {
+	ix := h.lib.Index()
+	counts := ix.FactCounts()
+	e := &discordgo.MessageEmbed{Title: "Sources", Color: colorAnswer}
+	for _, s := range ix.Sources() {
+		var parts []string
+		if s.Date != "" {
+			parts = append(parts, s.Date)
+		}
+		if s.Publisher != "" {
+			parts = append(parts, escape(s.Publisher))
+		}
+		if s.Credit != "" {
+			parts = append(parts, escape(s.Credit))
+		}
+		parts = append(parts, fmt.Sprintf("%d facts", counts[s.ID]))
+		if s.URL != "" {
+			parts = append(parts, s.URL)
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: trim(s.Title, maxFieldName), Value: strings.Join(parts, " · ")})
+	}
+	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+}
+
+func (h *Handlers) fact(id string) Reply {
+	f, ok := h.lib.Index().Fact(strings.TrimSpace(id))
+	if !ok {
+		return errorReply("There is no fact with that id. Start typing in the `id` option to pick one.")
+	}
+	e := &discordgo.MessageEmbed{Title: "Fact " + f.ID, Color: colorAnswer}
+	e.Fields = []*discordgo.MessageEmbedField{factField(1, knowledge.ScoredFact{Fact: f, Score: 1})}
+	e.Fields[0].Name = trim(kindLabel(f.Kind)+" "+f.ID, maxFieldName)
+	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+}
+
+func helpReply() Reply {
+	return Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+		Title: "agreementbot",
+		Color: colorAnswer,
+		Description: "I answer questions about the agreement of 28 February 2024 in which the United States, Mexico and " +
+			"Guatemala agreed to create a trilateral working group on migration and border security.\n\n" +
+			"• `/ask question:` — I reply with the facts that answer it, quoted word for word with their source, date and paragraph.\n" +
+			"• Send me a direct message, or mention me in a channel, with your question.\n" +
+			"• Right-click a message → Apps → **Ask agreementbot** to ask with its text.\n" +
+			"• `/sources` lists what I know; `/fact` shows one fact.\n\n" +
+			"When my sources don't answer a question I say so, and suggest what I can answer instead.",
+	}}}
+}
+
+// isAdmin reports whether the requester may use admin commands: the Manage
+// Server or Administrator permission in this server, or a configured admin
+// user or role. Checked on every use, whatever Discord's own command
+// permissions say.
+func (h *Handlers) isAdmin(req Request) bool {
+	if slices.Contains(h.set.AdminUsers, req.UserID) {
+		return true
+	}
+	if req.GuildID == "" {
+		return false
+	}
+	if req.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true
+	}
+	for _, r := range req.Roles {
+		if slices.Contains(h.set.AdminRoles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Handlers) admin(req Request, run func() Reply) Reply {
+	if !h.isAdmin(req) {
+		h.log.Warn("admin command refused", "id", req.ID, "user", req.UserID, "command", req.Command)
+		return errorReply("Sorry, only server admins can use this command.")
+	}
+	return run()
+}
+
+func (h *Handlers) reload(ctx context.Context, req Request) Reply {
+	var rep knowledge.ReloadReport
+	var err error
+	if a := req.Attachment; a != nil {
+		name := path.Base(a.Filename)
+		if a.Size > int(h.set.MaxAttachment) {
+			return errorReply(fmt.Sprintf("%s is too large (%d bytes; the limit is %d).", escape(name), a.Size, h.set.MaxAttachment))
+		}
+		var data []byte
+		data, err = h.download(ctx, a.URL, h.set.MaxAttachment)
+		if err != nil {
+			h.log.Warn("attachment download failed", "id", req.ID, "file", name, "error", err)
+			return errorReply("I couldn't download " + escape(name) + ". Please try again.")
+		}
+		rep, err = h.lib.AddSource(ctx, name, data)
+	} else {
+		rep, err = h.lib.Reload(ctx)
+	}
+	if err != nil {
+		h.log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", err)
+		return errorReply("Reload failed; the previous facts are still being served.\n```\n" +
+			trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-120) + "\n```")
+	}
+	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
+		"added", rep.Added, "removed", rep.Removed, "duration", rep.Duration)
+	return Reply{Ephemeral: true, Content: fmt.Sprintf("Reloaded: %d sources, %d facts (%d added, %d removed) in %s.",
+		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Duration.Round(time.Millisecond))}
+}
+
+func (h *Handlers) statsReply() Reply {
+	s := h.stats.Snapshot(10)
+	e := &discordgo.MessageEmbed{Title: "Questions since " + s.Since.UTC().Format("2006-01-02 15:04 UTC"), Color: colorAnswer}
+	e.Description = fmt.Sprintf("Answered: **%d** · Not answered: **%d**", s.Answered, s.Abstained)
+	if len(s.TopUnanswered) > 0 {
+		var b strings.Builder
+		for _, u := range s.TopUnanswered {
+			fmt.Fprintf(&b, "%d× %s\n", u.Count, escape(u.Question))
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Most frequent unanswered questions", Value: b.String()})
+	}
+	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+}
+
+func kindName(k Kind) string {
+	switch k {
+	case KindCommand:
+		return "command"
+	case KindAutocomplete:
+		return "autocomplete"
+	case KindButton:
+		return "button"
+	case KindMessageMenu:
+		return "message-menu"
+	case KindMessage:
+		return "message"
+	}
+	return "unknown"
+}
