@@ -68,9 +68,22 @@
 // # discordgo behaviour worth knowing
 //
 // discordgo v0.29.0 ignores resume_gateway_url: after a dropped connection
-// it closes the session (sleeping 1 s), redials the gateway URL cached
-// from the first Open and sends RESUME with the last sequence number it
-// saw. On op 9 it re-IDENTIFYs on the same connection. On op 7 it closes
-// with code 1012 and resumes. It considers a heartbeat ACK missing after
-// five heartbeat intervals.
+// it closes the session (Session.Close always sleeps 1 s), redials the
+// gateway URL cached from the first Open and sends RESUME with the last
+// sequence number it saw; the fake then replays the missed dispatches and
+// sends RESUMED. On op 9 it re-IDENTIFYs on the same connection. On op 7
+// it closes with code 1012 and resumes. A client closing with 1000/1001
+// ends its session, as on Discord.
+//
+// discordgo forces a reconnect when no heartbeat ACK arrived within five
+// heartbeat intervals, so very short intervals combined with a loaded
+// machine (-race, hundreds of concurrent interactions) can cause spurious
+// reconnects; 500 ms has proved fine. Its heartbeat goroutine also races
+// with Session.Close; see [Server.WaitHeartbeat] for how reconnect tests
+// avoid that. Handlers run in their own goroutines unless
+// Session.SyncEvents is set, so events may be handled out of order.
+//
+// Bursts of hundreds of fresh loopback connections can stall for seconds
+// in some environments; [Server.Transport] therefore caps and reuses its
+// connections, much like discordgo's single HTTP/2 connection to Discord.
 package discordfake

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
-	"net/http"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
 
@@ -229,7 +228,10 @@ func (f *Server) identify(c *gwConn, data json.RawMessage) bool {
 		c.closeWith(closeAlreadyAuthenticated, "Already authenticated.")
 		return false
 	}
-	var id discordgo.Identify
+	var id struct {
+		Token string  `json:"token"`
+		Shard *[2]int `json:"shard"`
+	}
 	if err := json.Unmarshal(data, &id); err != nil {
 		c.closeWith(closeDecodeError, "Error while decoding payload.")
 		return false
@@ -266,10 +268,17 @@ func (f *Server) identify(c *gwConn, data json.RawMessage) bool {
 		return false
 	}
 
+	// Register the session before READY reaches the client, holding s.mu
+	// so that concurrent dispatches queue up behind READY.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.conn = c
 	c.sess = s
+	f.mu.Lock()
+	f.sessions[s.id] = s
+	f.identifies++
+	f.notify()
+	f.mu.Unlock()
 	s.dispatchLocked("READY", readyRaw)
 	for _, g := range f.opts.Guilds {
 		raw, err := json.Marshal(g)
@@ -277,11 +286,6 @@ func (f *Server) identify(c *gwConn, data json.RawMessage) bool {
 			s.dispatchLocked("GUILD_CREATE", raw)
 		}
 	}
-	f.mu.Lock()
-	f.sessions[s.id] = s
-	f.identifies++
-	f.notify()
-	f.mu.Unlock()
 	return true
 }
 
@@ -329,18 +333,17 @@ func (f *Server) resume(c *gwConn, data json.RawMessage) bool {
 			s.sendLocked(ev)
 		}
 	}
-	s.dispatchLocked("RESUMED", json.RawMessage(`{}`))
-	s.mu.Unlock()
-
 	f.mu.Lock()
 	f.resumes++
 	f.notify()
 	f.mu.Unlock()
+	s.dispatchLocked("RESUMED", json.RawMessage(`{}`))
+	s.mu.Unlock()
 	return true
 }
 
-// liveSessions returns the sessions that have not been invalidated.
-func (f *Server) liveSessions() []*gwSession {
+// allSessions returns every session, including invalidated ones.
+func (f *Server) allSessions() []*gwSession {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]*gwSession, 0, len(f.sessions))
@@ -365,7 +368,7 @@ func (f *Server) Dispatch(eventType string, data any) error {
 		}
 	}
 	sent := 0
-	for _, s := range f.liveSessions() {
+	for _, s := range f.allSessions() {
 		s.mu.Lock()
 		if !s.invalid {
 			s.dispatchLocked(eventType, raw)
@@ -384,7 +387,7 @@ func (f *Server) Dispatch(eventType string, data any) error {
 // live, authenticated connection.
 func (f *Server) Connected() int {
 	n := 0
-	for _, s := range f.liveSessions() {
+	for _, s := range f.allSessions() {
 		s.mu.Lock()
 		if s.conn != nil && !s.invalid {
 			n++
@@ -405,7 +408,7 @@ func (f *Server) WaitReady(ctx context.Context) error {
 // discordgo reconnects and RESUMEs, and events dispatched meanwhile are
 // replayed.
 func (f *Server) DropConnections() {
-	for _, s := range f.liveSessions() {
+	for _, s := range f.allSessions() {
 		s.mu.Lock()
 		s.conn = nil
 		s.mu.Unlock()
@@ -424,7 +427,7 @@ func (f *Server) DropConnections() {
 // RequestReconnect sends op 7 (Reconnect) on every live session's
 // connection; discordgo closes with code 1012 and RESUMEs.
 func (f *Server) RequestReconnect() {
-	for _, s := range f.liveSessions() {
+	for _, s := range f.allSessions() {
 		s.mu.Lock()
 		if s.conn != nil {
 			if err := s.conn.write(outPayload{Op: opReconnect}); err != nil {
@@ -440,7 +443,7 @@ func (f *Server) RequestReconnect() {
 // all connections. The client's RESUME is answered with op 9 (Invalid
 // Session, d=false), after which discordgo IDENTIFYs again.
 func (f *Server) InvalidateSessions() {
-	for _, s := range f.liveSessions() {
+	for _, s := range f.allSessions() {
 		s.mu.Lock()
 		s.invalid = true
 		s.mu.Unlock()

@@ -16,7 +16,9 @@ import (
 // interaction is registered before it is sent so the bot's callback and
 // webhook calls are accepted, and its channel, user and member become
 // visible through the GET routes. It returns after the event was written
-// to every session (see [Server.Dispatch]).
+// to every session (see [Server.Dispatch]). Without any gateway session it
+// returns [ErrNoSession], but the interaction stays registered, so
+// REST-only tests can still answer it with a session's REST methods.
 func (f *Server) DispatchInteraction(i *discordgo.Interaction) error {
 	if i == nil {
 		return errors.New("discordfake: nil interaction")
@@ -47,7 +49,7 @@ func (f *Server) DispatchInteraction(i *discordgo.Interaction) error {
 		f.mu.Unlock()
 		return fmt.Errorf("discordfake: interaction %s already dispatched", i.ID)
 	}
-	st := &interactionState{id: i.ID, token: i.Token, typ: i.Type, channelID: i.ChannelID, guildID: i.GuildID}
+	st := &interactionState{id: i.ID, token: i.Token, typ: i.Type, channelID: i.ChannelID}
 	if i.Message != nil {
 		src := *i.Message
 		st.source = &src

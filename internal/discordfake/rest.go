@@ -400,8 +400,8 @@ func (f *Server) listCommands(c *call) response {
 	return ok(cmds)
 }
 
-// findCommandLocked returns the index of the command with the given name
-// and type in list, or -1.
+// findCommand returns the index of the command with the given name and
+// type in list, or -1.
 func findCommand(list []*discordgo.ApplicationCommand, name string, typ discordgo.ApplicationCommandType) int {
 	for i, cmd := range list {
 		if cmd.Name == name && normType(cmd.Type) == normType(typ) {
@@ -519,8 +519,17 @@ func (f *Server) editCommand(c *call) response {
 	}
 	guild := c.p["guild"]
 	list := append([]*discordgo.ApplicationCommand(nil), f.commands[guild]...)
-	cmd := *list[i]
-	if err := json.Unmarshal(c.req.Body, &cmd); err != nil {
+	// Start from a deep copy (via JSON) so that decoding the patch never
+	// writes into slices shared with previously returned commands.
+	var cmd discordgo.ApplicationCommand
+	old, err := json.Marshal(list[i])
+	if err == nil {
+		err = json.Unmarshal(old, &cmd)
+	}
+	if err == nil {
+		err = json.Unmarshal(c.req.Body, &cmd)
+	}
+	if err != nil {
 		return apiErr(http.StatusBadRequest, codeInvalidFormBody, "Invalid Form Body")
 	}
 	f.stampCommand(&cmd, guild, list[i].ID)
@@ -774,7 +783,7 @@ func (f *Server) interactionCallback(c *call) response {
 		st.originalID = src.ID
 	}
 	st.acked = true
-	st.callback = resp.Type
+	f.callbackIdx[st.id] = len(f.callbacks)
 	f.callbacks = append(f.callbacks, InteractionCallback{
 		InteractionID: st.id,
 		Token:         st.token,
@@ -782,6 +791,7 @@ func (f *Server) interactionCallback(c *call) response {
 		Files:         c.req.Files,
 		Body:          c.req.Body,
 	})
+	close(f.answeredLocked(st.id))
 	return noContent
 }
 

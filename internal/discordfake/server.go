@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,6 +25,9 @@ const (
 	DefaultBotUsername       = "fakebot"
 	DefaultHeartbeatInterval = 41250 * time.Millisecond
 )
+
+// maxConns caps the connections of [Server.Transport] per host.
+const maxConns = 16
 
 // ErrNoSession is returned by the Dispatch methods when no client has
 // completed IDENTIFY (or every session was closed or invalidated).
@@ -157,15 +161,14 @@ type GatewayPayload struct {
 
 // interactionState tracks one dispatched interaction.
 type interactionState struct {
-	id, token          string
-	typ                discordgo.InteractionType
-	channelID, guildID string
-	source             *discordgo.Message
-	acked              bool
-	callback           discordgo.InteractionResponseType
-	originalID         string
-	loading            bool
-	followups          map[string]bool
+	id, token  string
+	typ        discordgo.InteractionType
+	channelID  string
+	source     *discordgo.Message // message a component interaction came from
+	acked      bool
+	originalID string          // ID of the @original message, if any
+	loading    bool            // @original is a deferred "thinking" message
+	followups  map[string]bool // IDs of follow-up messages
 }
 
 // hostedFile is a file served under /attachments/.
@@ -186,12 +189,16 @@ type Server struct {
 	routes   []*route
 	wsWG     sync.WaitGroup
 	botUser  *discordgo.User
+	// transport carries requests from sessions configured with Configure.
+	transport *http.Transport
 
 	mu           sync.Mutex
 	changed      chan struct{}
 	closed       bool
 	requests     []Request
 	callbacks    []InteractionCallback
+	callbackIdx  map[string]int           // interaction ID -> index in callbacks
+	answered     map[string]chan struct{} // closed when an interaction is answered
 	sent         []SentMessage
 	interactions map[string]*interactionState // by ID
 	byToken      map[string]*interactionState
@@ -247,6 +254,8 @@ func New(opts Options) *Server {
 		},
 		changed:      make(chan struct{}),
 		interactions: make(map[string]*interactionState),
+		callbackIdx:  make(map[string]int),
+		answered:     make(map[string]chan struct{}),
 		byToken:      make(map[string]*interactionState),
 		messages:     make(map[string]*discordgo.Message),
 		commands:     make(map[string][]*discordgo.ApplicationCommand),
@@ -260,6 +269,17 @@ func New(opts Options) *Server {
 	}
 	f.users[f.botUser.ID] = f.botUser
 	f.routes = f.buildRoutes()
+	// A bounded, reused connection pool: Discord serves REST over one
+	// HTTP/2 connection, and bursts of hundreds of fresh loopback dials
+	// (e.g. 200 concurrent interaction callbacks) can stall for seconds
+	// in the kernel's accept queue.
+	f.transport = &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        maxConns,
+		MaxIdleConnsPerHost: maxConns,
+		MaxConnsPerHost:     maxConns,
+		IdleConnTimeout:     90 * time.Second,
+	}
 	f.ts = httptest.NewServer(f)
 	f.wsURL = "ws" + strings.TrimPrefix(f.ts.URL, "http") + wsPath
 	return f
@@ -283,6 +303,7 @@ func (f *Server) Close() {
 		_ = c.ws.Close()
 	}
 	f.wsWG.Wait()
+	f.transport.CloseIdleConnections()
 	f.ts.Close()
 }
 
@@ -311,10 +332,11 @@ func (f *Server) BotUser() *discordgo.User {
 // Transport returns an http.RoundTripper that sends requests for Discord
 // hosts (discord.com, discordapp.com, *.discordapp.net and their
 // subdomains) to the fake, keeping path and query, and passes any other
-// request through unchanged.
+// request through unchanged. It uses at most 16 connections per host,
+// reused across requests.
 func (f *Server) Transport() http.RoundTripper {
 	target, _ := url.Parse(f.ts.URL)
-	return &rewriteTransport{target: target, base: f.ts.Client().Transport}
+	return &rewriteTransport{target: target, base: f.transport}
 }
 
 // HTTPClient returns an *http.Client using [Server.Transport].
@@ -480,26 +502,42 @@ func (f *Server) InteractionResponse(interactionID string) (InteractionCallback,
 
 // callbackLocked finds the callback for interactionID. f.mu must be held.
 func (f *Server) callbackLocked(interactionID string) (InteractionCallback, bool) {
-	for _, c := range f.callbacks {
-		if c.InteractionID == interactionID {
-			return c, true
-		}
+	i, found := f.callbackIdx[interactionID]
+	if !found {
+		return InteractionCallback{}, false
 	}
-	return InteractionCallback{}, false
+	return f.callbacks[i], true
+}
+
+// answeredLocked returns the channel closed when interactionID is
+// answered. f.mu must be held.
+func (f *Server) answeredLocked(interactionID string) chan struct{} {
+	ch := f.answered[interactionID]
+	if ch == nil {
+		ch = make(chan struct{})
+		f.answered[interactionID] = ch
+	}
+	return ch
 }
 
 // WaitInteractionResponse waits until the bot has answered the interaction
 // with the given ID (POST interactions/{id}/{token}/callback accepted) and
 // returns the response. Use a ctx with a deadline to assert the bot
-// answered in time (Discord allows 3 seconds).
+// answered in time (Discord allows 3 seconds). Waiting costs O(1) per
+// interaction, so hundreds of concurrent waiters are cheap.
 func (f *Server) WaitInteractionResponse(ctx context.Context, interactionID string) (discordgo.InteractionResponse, error) {
-	var cb InteractionCallback
-	err := f.waitLocked(ctx, "response to interaction "+interactionID, func() bool {
-		var ok bool
-		cb, ok = f.callbackLocked(interactionID)
-		return ok
-	})
-	return cb.Response, err
+	f.mu.Lock()
+	ch := f.answeredLocked(interactionID)
+	f.mu.Unlock()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		return discordgo.InteractionResponse{}, fmt.Errorf("discordfake: waiting for response to interaction %s: %w", interactionID, context.Cause(ctx))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cb, _ := f.callbackLocked(interactionID)
+	return cb.Response, nil
 }
 
 // Messages returns every message the bot created or edited, in order.
@@ -699,6 +737,36 @@ func (f *Server) Heartbeats() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.heartbeats
+}
+
+// WaitHeartbeat waits until the fake has acknowledged one more heartbeat
+// than when it was called, plus a short settle time (a fifth of the
+// heartbeat interval, at most 100ms). Call it right before
+// [Server.DropConnections], [Server.RequestReconnect] or
+// [Server.InvalidateSessions] to make reconnect tests deterministic:
+// discordgo v0.29.0's heartbeat goroutine races with Session.Close, and a
+// disruption that lands while that goroutine is between sending a
+// heartbeat and going back to sleep can make it close the freshly resumed
+// connection with code 1000, which (as on Discord) invalidates the session
+// and forces a new IDENTIFY. Shortly after an ACK the goroutine is idle
+// until the next interval, so the race cannot occur. It costs up to one
+// heartbeat interval.
+func (f *Server) WaitHeartbeat(ctx context.Context) error {
+	f.mu.Lock()
+	n := f.heartbeats
+	f.mu.Unlock()
+	if err := f.waitLocked(ctx, "heartbeat", func() bool { return f.heartbeats > n }); err != nil {
+		return err
+	}
+	settle := min(f.opts.HeartbeatInterval/5, 100*time.Millisecond)
+	t := time.NewTimer(settle)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("discordfake: waiting for heartbeat: %w", context.Cause(ctx))
+	}
 }
 
 // GatewayPayloads returns every payload clients sent on the gateway except

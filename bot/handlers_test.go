@@ -1,0 +1,344 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// testLibrary serves the embedded article; reloads and uploads are
+// recorded, not performed.
+type testLibrary struct {
+	ix        *knowledge.Index
+	reloads   int
+	reloadErr error
+}
+
+func (l *testLibrary) Index() *knowledge.Index { return l.ix }
+func (l *testLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
+	l.reloads++
+	return knowledge.ReloadReport{Sources: 1, Facts: 28}, l.reloadErr
+}
+func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowledge.ReloadReport, error) {
+	l.reloads++
+	return knowledge.ReloadReport{Sources: 2, Facts: 29, Added: 1}, l.reloadErr
+}
+
+func newTestHandlers(t *testing.T, set Settings) (*Handlers, *testLibrary) {
+	t.Helper()
+	c, err := knowledge.LoadCorpus(knowledge.DefaultSources())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib := &testLibrary{ix: knowledge.NewIndex(c)}
+	download := func(context.Context, string, int64) ([]byte, error) { return []byte("x"), nil }
+	return NewHandlers(lib, set, download, slog.New(slog.NewTextHandler(io.Discard, nil))), lib
+}
+
+func askRequest(q string) Request {
+	return Request{ID: "1", Kind: KindCommand, Command: cmdAsk, Options: map[string]string{optQuestion: q}, UserID: "u1", GuildID: "g1"}
+}
+
+func TestAskAnswersWithCitedEmbed(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	r := h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
+	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) == 0 {
+		t.Fatalf("reply = %+v", r)
+	}
+	f := r.Embeds[0].Fields[0]
+	for _, want := range []string{"Washington", "paragraph 1", "2024-02-28"} {
+		if !strings.Contains(f.Value, want) {
+			t.Errorf("first fact field lacks %q: %s", want, f.Value)
+		}
+	}
+	if !hasButton(r, "More") || !hasButton(r, "Source") {
+		t.Errorf("answer lacks More/Source buttons: %+v", r.Components)
+	}
+}
+
+func TestAskAbstainsWithSuggestionButtons(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	r := h.Handle(t.Context(), askRequest("What is the tallest mountain in the world?"))
+	if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Description, "I don't know") {
+		t.Fatalf("reply = %+v", r)
+	}
+	buttons := allButtons(r)
+	if len(buttons) == 0 || len(buttons) > 3 {
+		t.Fatalf("want 1-3 suggestion buttons, got %d", len(buttons))
+	}
+	// Pressing a suggestion asks it.
+	press := Request{ID: "2", Kind: KindButton, CustomID: buttons[0].CustomID, UserID: "u1"}
+	r2 := h.Handle(t.Context(), press)
+	if len(r2.Embeds) != 1 {
+		t.Fatalf("suggestion press reply = %+v", r2)
+	}
+}
+
+func TestMoreAndSourceButtons(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{Top: 1})
+	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
+	var more, src string
+	for _, b := range allButtons(r) {
+		switch b.Label {
+		case "More":
+			more = b.CustomID
+		case "Source":
+			src = b.CustomID
+		}
+	}
+	r2 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: more, UserID: "u1"})
+	if len(r2.Embeds) != 1 || len(r2.Embeds[0].Fields) == 0 || !strings.HasPrefix(r2.Embeds[0].Fields[0].Name, "2.") {
+		t.Errorf("More should show fact 2 onwards: %+v", r2)
+	}
+	r3 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: src, UserID: "u1"})
+	if !r3.Ephemeral || len(r3.Embeds) != 1 || !strings.Contains(r3.Embeds[0].Fields[0].Name, "Paragraph") {
+		t.Errorf("Source should show the paragraph, privately: %+v", r3)
+	}
+	r4 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: "more:3:nope", UserID: "u1"})
+	if !strings.Contains(r4.Content, "expired") {
+		t.Errorf("unknown key: %+v", r4)
+	}
+}
+
+func TestEveryoneIsEscaped(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	r := h.Handle(t.Context(), askRequest("@everyone <@&123> where did the ministers meet?"))
+	title := r.Embeds[0].Title
+	if strings.Contains(title, "@everyone") || strings.Contains(title, "<@&") {
+		t.Errorf("title echoes a live mention: %q", title)
+	}
+	if d := responseData(r); d.AllowedMentions == nil || len(d.AllowedMentions.Parse) != 0 {
+		t.Errorf("allowed_mentions must allow nothing: %+v", d.AllowedMentions)
+	}
+}
+
+func TestAdminCommandsRefuseOthers(t *testing.T) {
+	h, lib := newTestHandlers(t, Settings{AdminUsers: []string{"boss"}, AdminRoles: []string{"mods"}})
+	tests := []struct {
+		name  string
+		req   Request
+		admin bool
+	}{
+		{"member", Request{UserID: "u1", GuildID: "g1"}, false},
+		{"manage server", Request{UserID: "u2", GuildID: "g1", Permissions: discordgo.PermissionManageGuild}, true},
+		{"administrator", Request{UserID: "u3", GuildID: "g1", Permissions: discordgo.PermissionAdministrator}, true},
+		{"admin role", Request{UserID: "u4", GuildID: "g1", Roles: []string{"mods"}}, true},
+		{"admin user in a DM", Request{UserID: "boss"}, true},
+		{"manage server bits in a DM", Request{UserID: "u5", Permissions: discordgo.PermissionManageGuild}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := lib.reloads
+			req := tt.req
+			req.Kind, req.Command = KindCommand, cmdReload
+			r := h.Handle(t.Context(), req)
+			ran := lib.reloads > before
+			if ran != tt.admin {
+				t.Errorf("reload ran = %v, want %v (reply %q)", ran, tt.admin, r.Content)
+			}
+			if !tt.admin && (!r.Ephemeral || !strings.Contains(r.Content, "only server admins")) {
+				t.Errorf("refusal should be a private note: %+v", r)
+			}
+		})
+	}
+}
+
+func TestReloadFailureShowsError(t *testing.T) {
+	h, lib := newTestHandlers(t, Settings{})
+	lib.reloadErr = errors.New("reload: broken.md:3: front matter: bad date")
+	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", Permissions: discordgo.PermissionManageGuild})
+	if !strings.Contains(r.Content, "broken.md:3") || !strings.Contains(r.Content, "previous facts") {
+		t.Errorf("reply = %q", r.Content)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{RateCount: 2, RatePer: time.Hour})
+	for i := range 2 {
+		if r := h.Handle(t.Context(), askRequest("Where did the ministers meet?")); len(r.Embeds) == 0 {
+			t.Fatalf("question %d refused: %+v", i+1, r)
+		}
+	}
+	r := h.Handle(t.Context(), askRequest("Where did the ministers meet?"))
+	if !r.Ephemeral || !strings.Contains(r.Content, "faster than I can keep up") {
+		t.Errorf("third question: %+v", r)
+	}
+	other := askRequest("Where did the ministers meet?")
+	other.UserID = "u2"
+	if r := h.Handle(t.Context(), other); len(r.Embeds) == 0 {
+		t.Error("another user was limited too")
+	}
+}
+
+func TestAutocompleteFitsDiscord(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	for _, typed := range []string{"", "bl", "migr", "zzzzqqq", strings.Repeat("x", 500)} {
+		for _, cmd := range []string{cmdAsk, cmdFact} {
+			opt := optQuestion
+			if cmd == cmdFact {
+				opt = optID
+			}
+			r := h.Handle(t.Context(), Request{Kind: KindAutocomplete, Command: cmd, Focused: opt, Options: map[string]string{opt: typed}})
+			if len(r.Choices) > maxChoices {
+				t.Errorf("%s %q: %d choices", cmd, typed, len(r.Choices))
+			}
+			for _, c := range r.Choices {
+				if utf8.RuneCountInString(c.Name) > maxChoiceName || utf8.RuneCountInString(c.Value.(string)) > maxChoiceValue {
+					t.Errorf("%s %q: choice too long: %q", cmd, typed, c.Name)
+				}
+			}
+			if typed == "" && len(r.Choices) == 0 {
+				t.Errorf("%s: no choices for an empty prefix", cmd)
+			}
+		}
+	}
+}
+
+func TestFactCommand(t *testing.T) {
+	h, lib := newTestHandlers(t, Settings{})
+	id := lib.ix.Facts()[0].ID
+	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdFact, Options: map[string]string{optID: id}})
+	if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Title, id) {
+		t.Errorf("reply = %+v", r)
+	}
+	r = h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdFact, Options: map[string]string{optID: "nope"}})
+	if !r.Ephemeral || r.Content == "" {
+		t.Errorf("unknown id: %+v", r)
+	}
+}
+
+func TestStatsCountsUnanswered(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	for _, q := range []string{"Who wrote Hamlet?", "who wrote hamlet?", "Where did the ministers meet?"} {
+		h.Handle(t.Context(), askRequest(q))
+	}
+	s := h.Stats().Snapshot(5)
+	if s.Answered != 1 || s.Abstained != 2 || len(s.TopUnanswered) != 1 || s.TopUnanswered[0].Count != 2 {
+		t.Errorf("snapshot = %+v", s)
+	}
+}
+
+func TestMessages(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *discordgo.Message
+		want string
+		ok   bool
+	}{
+		{"DM", &discordgo.Message{Content: "Where?"}, "Where?", true},
+		{"mention", &discordgo.Message{GuildID: "g", Content: "<@42> where did they meet?", Mentions: []*discordgo.User{{ID: "42"}}}, "where did they meet?", true},
+		{"nickname mention", &discordgo.Message{GuildID: "g", Content: "hey <@!42> who?", Mentions: []*discordgo.User{{ID: "42"}}}, "hey   who?", true},
+		{"no mention", &discordgo.Message{GuildID: "g", Content: "where did they meet?"}, "", false},
+		{"someone else", &discordgo.Message{GuildID: "g", Content: "<@7> hi", Mentions: []*discordgo.User{{ID: "7"}}}, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := questionFromMessage(tt.m, "42")
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("%s: got %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRequestFromInteraction(t *testing.T) {
+	user := &discordgo.User{ID: "u"}
+	tests := []struct {
+		name    string
+		i       *discordgo.Interaction
+		kind    Kind
+		wantErr bool
+	}{
+		{"slash", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "hi"}}}}, KindCommand, false},
+		{"button", &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: user,
+			Data: discordgo.MessageComponentInteractionData{CustomID: "ask:x"}}, KindButton, false},
+		{"no user", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk}}, 0, true},
+		{"modal", &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, User: user,
+			Data: discordgo.ModalSubmitInteractionData{CustomID: "m"}}, 0, true},
+		{"ping", &discordgo.Interaction{Type: discordgo.InteractionPing, User: user}, 0, true},
+		{"oversized option", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: strings.Repeat("a", 7000)}}}}, 0, true},
+		{"message menu without target", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAskMenu, CommandType: discordgo.MessageApplicationCommand}}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := requestFromInteraction(tt.i)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error = %v, wantErr %v", err, tt.wantErr)
+			}
+			if err == nil && req.Kind != tt.kind {
+				t.Errorf("kind = %v, want %v", req.Kind, tt.kind)
+			}
+		})
+	}
+}
+
+func TestFitEmbedLimits(t *testing.T) {
+	long := strings.Repeat("word ", 3000)
+	e := &discordgo.MessageEmbed{Title: long, Description: long, Footer: &discordgo.MessageEmbedFooter{Text: long}}
+	for range 40 {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: long, Value: long})
+	}
+	fitEmbed(e)
+	if utf8.RuneCountInString(e.Title) > maxEmbedTitle || utf8.RuneCountInString(e.Description) > maxEmbedDescription ||
+		len(e.Fields) > maxEmbedFields || embedSize(e) > maxEmbedTotal {
+		t.Errorf("embed exceeds limits: title %d, description %d, fields %d, total %d",
+			utf8.RuneCountInString(e.Title), utf8.RuneCountInString(e.Description), len(e.Fields), embedSize(e))
+	}
+	if got := trim("alpha beta gamma delta", 12); got != "alpha beta…" {
+		t.Errorf("trim at a word boundary: %q", got)
+	}
+}
+
+func FuzzTrimAndEscape(f *testing.F) {
+	f.Add("@everyone hello", 10)
+	f.Add("ünïcödé 🇲🇽 text", 3)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = n%5000 + 1
+		if n < 0 {
+			n = -n
+		}
+		got := trim(s, n)
+		if utf8.ValidString(s) && utf8.RuneCountInString(got) > n {
+			t.Fatalf("trim(%q, %d) = %q, too long", s, n, got)
+		}
+		if e := escape(s); strings.Contains(e, "@everyone") || strings.Contains(e, "<@") {
+			t.Fatalf("escape(%q) = %q still mentions", s, e)
+		}
+	})
+}
+
+func hasButton(r Reply, label string) bool {
+	for _, b := range allButtons(r) {
+		if b.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+func allButtons(r Reply) []discordgo.Button {
+	var out []discordgo.Button
+	for _, c := range r.Components {
+		if row, ok := c.(discordgo.ActionsRow); ok {
+			for _, b := range row.Components {
+				if btn, ok := b.(discordgo.Button); ok {
+					out = append(out, btn)
+				}
+			}
+		}
+	}
+	return out
+}
