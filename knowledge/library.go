@@ -21,7 +21,10 @@ type Library struct {
 	sourcesDir string // empty: the embedded sources
 	dbPath     string // empty: an in-memory store
 	current    atomic.Pointer[Index]
-	reload     sync.Mutex // one rebuild at a time
+	reload     sync.Mutex // one rebuild at a time; guards ownWrite
+	// ownWrite is the store file as this library last wrote it, so that
+	// WatchStore does not reload our own rebuilds.
+	ownWrite storeStamp
 }
 
 // ReloadReport says what a rebuild changed.
@@ -40,13 +43,9 @@ type ReloadReport struct {
 func NewLibrary(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
 	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath}
 	if dbPath != "" {
-		if s, err := OpenStore(ctx, dbPath); err == nil {
-			ix, err := LoadIndex(ctx, s)
-			s.Close()
-			if err == nil {
-				l.current.Store(ix)
-				return l, nil
-			}
+		if _, err := l.loadStore(ctx); err == nil {
+			l.ownWrite, _ = statStore(dbPath)
+			return l, nil
 		}
 	}
 	if _, err := l.Reload(ctx); err != nil {
@@ -92,6 +91,7 @@ func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
 		if _, err := Build(ctx, l.dbPath, c); err != nil {
 			return ReloadReport{}, fmt.Errorf("reload: %w", err)
 		}
+		l.ownWrite, _ = statStore(l.dbPath)
 		store, err = OpenStore(ctx, l.dbPath)
 	} else {
 		store, err = OpenMemory(ctx, c)
@@ -104,6 +104,12 @@ func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
 	if err != nil {
 		return ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
+	return l.swap(ix, start), nil
+}
+
+// swap puts ix in service and reports how it differs from the index it
+// replaces.
+func (l *Library) swap(ix *Index, start time.Time) ReloadReport {
 	var old *Corpus
 	if prev := l.current.Load(); prev != nil {
 		old = prev.corpus
@@ -113,7 +119,7 @@ func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
 	return ReloadReport{
 		Sources: len(ix.corpus.Sources), Facts: len(ix.corpus.Facts),
 		Added: len(diff.Added), Removed: len(diff.Removed), Duration: time.Since(start),
-	}, nil
+	}
 }
 
 // ErrNoSourcesDir is returned when a source is added to a library that
@@ -181,4 +187,66 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// storeStamp identifies one version of the store file.
+type storeStamp struct {
+	size    int64
+	modTime time.Time
+}
+
+func statStore(path string) (storeStamp, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return storeStamp{}, false
+	}
+	return storeStamp{fi.Size(), fi.ModTime()}, true
+}
+
+// WatchStore polls the store file every interval until ctx ends, and when
+// something else (`agreementbot ingest`) has replaced it, loads the new
+// facts and swaps them in. report is called after each such reload. It
+// does nothing for a library without a store file.
+func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report func(ReloadReport, error)) {
+	if l.dbPath == "" {
+		return
+	}
+	l.reload.Lock()
+	last, _ := statStore(l.dbPath)
+	l.reload.Unlock()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		l.reload.Lock()
+		now, ok := statStore(l.dbPath)
+		if !ok || now == last || l.ownWrite == now {
+			last = now
+			l.reload.Unlock()
+			continue
+		}
+		last = now
+		rep, err := l.loadStore(ctx)
+		l.reload.Unlock()
+		report(rep, err)
+	}
+}
+
+// loadStore swaps in the facts of the store file as it is now.
+func (l *Library) loadStore(ctx context.Context) (ReloadReport, error) {
+	start := time.Now()
+	s, err := OpenStore(ctx, l.dbPath)
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	ix, err := LoadIndex(ctx, s)
+	s.Close()
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	return l.swap(ix, start), nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 )
@@ -136,5 +137,46 @@ func TestLibraryAnswersDuringReload(t *testing.T) {
 	close(errs)
 	for e := range errs {
 		t.Errorf("answer during reload: %q", e)
+	}
+}
+
+// TestLibraryWatchStore checks that a store rebuilt by another process
+// (agreementbot ingest) is picked up, and the library's own rebuilds are not
+// reloaded twice.
+func TestLibraryWatchStore(t *testing.T) {
+	l, src := newTestLibrary(t)
+	reports := make(chan ReloadReport, 4)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go l.WatchStore(ctx, 20*time.Millisecond, func(r ReloadReport, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+		reports <- r
+	})
+	if _, err := l.Reload(t.Context()); err != nil { // our own write
+		t.Fatal(err)
+	}
+	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadCorpus(os.DirFS(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(t.Context(), l.dbPath, c); err != nil { // as ingest would
+		t.Fatal(err)
+	}
+	select {
+	case r := <-reports:
+		if r.Added != 1 {
+			t.Errorf("report = %+v, want 1 added", r)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watcher did not pick up the rebuilt store")
+	}
+	if got := firstFact(t, l, "Where did the working group first meet?"); !strings.Contains(got, "Mexico City") {
+		t.Errorf("first fact = %q", got)
 	}
 }
