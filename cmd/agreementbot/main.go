@@ -8,6 +8,8 @@
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
 //	agreementbot ingest --sources DIR --db FILE
 //	agreementbot eval [--file FILE] [--verbose] [--sources DIR | --db FILE]
+//	agreementbot run [--config FILE]
+//	agreementbot config check [--config FILE]
 //
 // With neither --sources nor --db it uses the article embedded in the
 // binary, so it needs no set-up at all.
@@ -44,6 +46,8 @@ func commands() []command {
 		{"facts", "list the facts with their ids and citations", runFacts},
 		{"ingest", "build the SQLite fact store from a sources directory", runIngest},
 		{"eval", "measure answer quality on a question file", runEval},
+		{"run", "run the Discord bot (token from DISCORD_TOKEN or the config)", runBot},
+		{"config", "check a config file and print the effective settings", runConfig},
 	}
 }
 
