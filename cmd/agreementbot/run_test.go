@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agreementbot/agreementbot/internal/discordfake"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the bot's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestRunAgainstFakeDiscord runs the whole command as an admin would, with
+// settings from the environment, against a fake Discord: it registers its
+// commands, answers a question, shuts down cleanly on cancel, and never
+// writes the token to its logs.
+func TestRunAgainstFakeDiscord(t *testing.T) {
+	const token = "sekrit-token-value-1234"
+	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
+	t.Cleanup(f.Close)
+	t.Setenv("DISCORD_TOKEN", token)
+	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())
+	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
+	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	var logs syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"run"}, strings.NewReader(""), &logs, &logs) }()
+
+	wait, stop := context.WithTimeout(t.Context(), 20*time.Second)
+	defer stop()
+	if err := f.WaitFor(wait, func() bool { return len(f.Commands("")) > 0 }); err != nil {
+		cancel()
+		t.Fatalf("commands never registered: %v\n%s", err, logs.String())
+	}
+	i := discordfake.NewSlashInteraction(discordfake.InGuild("g1", "c1", discordfake.Member("u1", 0)), "ask",
+		discordfake.StringOpt("question", "Where did the foreign ministers meet?"))
+	if err := f.DispatchInteraction(i); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := f.WaitInteractionResponse(wait, i.ID)
+	if err != nil {
+		t.Fatalf("no answer: %v\n%s", err, logs.String())
+	}
+	if resp.Data == nil || len(resp.Data.Embeds) == 0 || !strings.Contains(resp.Data.Embeds[0].Fields[0].Value, "Washington") {
+		t.Errorf("answer = %+v", resp.Data)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("run exited %d:\n%s", code, logs.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("run did not shut down")
+	}
+	out := logs.String()
+	if strings.Contains(out, token) {
+		t.Errorf("the token appears in the logs:\n%s", out)
+	}
+	for _, want := range []string{"registered commands", "question", "latency", "answered=true"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestRunWithoutTokenFails(t *testing.T) {
+	t.Setenv("DISCORD_TOKEN", "")
+	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	code, _, errOut := runCLI(t, "", "run")
+	if code == 0 || !strings.Contains(errOut, "DISCORD_TOKEN") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	t.Setenv("DISCORD_TOKEN", "another-secret")
+	code, out, errOut := runCLI(t, "", "config", "check")
+	if code != 0 || strings.Contains(out, "another-secret") || !strings.Contains(out, "token: (set)") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	path := t.TempDir() + "/bad.yaml"
+	if err := os.WriteFile(path, []byte("answer:\n  top: 50\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "", "config", "check", "--config", path)
+	if code == 0 || !strings.Contains(errOut, "bad.yaml:2") || !strings.Contains(errOut, "answer.top") {
+		t.Errorf("bad file: exit %d, stderr %q", code, errOut)
+	}
+}
