@@ -73,7 +73,9 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 		stems:     make(map[string]wordForms),
 	}
 	for _, w := range v.StopWords {
-		a.stop[fold.String(w)] = true
+		w = fold.String(w)
+		a.stop[w] = true
+		a.forms(w) // every question has some: stem them once, here
 	}
 	for from, to := range v.Variants {
 		a.variants[fold.String(from)] = fold.String(to)
