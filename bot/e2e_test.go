@@ -1,0 +1,1121 @@
+package bot_test
+
+// End-to-end tests: the real bot (discordgo session, adapter, handlers,
+// knowledge library on disk) against discordfake, a local fake of
+// Discord's REST API and gateway. Each test starts its own fake, bot and
+// library over a fresh copy of the article, so tests run in parallel;
+// the load test runs on its own because it asserts Discord's 3-second
+// acknowledgement limit.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/discordfake"
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+const (
+	e2eGuild     = "2000000000000000001"
+	e2eChannel   = "2000000000000000002"
+	e2eDMChannel = "2000000000000000003"
+	e2eUser      = "3000000000000000001"
+	e2eAdmin     = "3000000000000000002"
+
+	// e2eWait bounds every wait for the bot. Generous: -race on two
+	// cores with other tests in parallel.
+	e2eWait = 15 * time.Second
+	// ackLimit is Discord's limit for acknowledging an interaction.
+	ackLimit = 3 * time.Second
+
+	articleFile = "trilateral-migration-2024-02-28.txt"
+)
+
+// e2e is one running fake + bot + library.
+type e2e struct {
+	f   *discordfake.Server
+	lib *knowledge.Library
+	bot *bot.Bot
+	dir string // the library's sources directory
+	log *lockedBuffer
+
+	cancel   context.CancelFunc // stops the bot
+	runErr   chan error         // bot.Run's result
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// stop shuts the bot down and waits (boundedly) for Run to return.
+func (e *e2e) stop(wait time.Duration) error {
+	e.stopOnce.Do(func() {
+		e.cancel()
+		select {
+		case e.stopErr = <-e.runErr:
+		case <-time.After(wait):
+			e.stopErr = fmt.Errorf("bot.Run did not return within %s of shutdown", wait)
+		}
+	})
+	return e.stopErr
+}
+
+// lockedBuffer collects the bot's logs, shown when a test fails.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// e2eConfig varies the bot startBot starts.
+type e2eConfig struct {
+	guilds     []string
+	deferAfter time.Duration
+	wrap       func(*knowledge.Library) bot.Library
+}
+
+type option func(*e2eConfig)
+
+// withGuilds registers the commands in these guilds rather than globally.
+func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = ids } }
+
+// withDeferAfter sets bot.Options.DeferAfter.
+func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
+
+// withLibrary wraps the library the handlers see.
+func withLibrary(wrap func(*knowledge.Library) bot.Library) option {
+	return func(c *e2eConfig) { c.wrap = wrap }
+}
+
+// startBot starts a fake Discord, a library over a fresh sources
+// directory holding the article, and the bot, and waits until the bot has
+// registered its commands (so it is connected and knows its own id). At
+// cleanup the bot is shut down first (context cancelled, Run waited for),
+// then the fake is closed.
+func startBot(tb testing.TB, opts ...option) *e2e {
+	tb.Helper()
+	var cfg e2eConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	f := discordfake.New(discordfake.Options{Token: "test-token", HeartbeatInterval: 500 * time.Millisecond})
+	tb.Cleanup(f.Close) // registered first: runs last
+
+	dir := filepath.Join(tb.TempDir(), "sources")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	article, err := os.ReadFile(filepath.Join("..", "knowledge", "default", "sources", articleFile))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, articleFile), article, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	lib, err := knowledge.NewLibrary(context.Background(), dir, filepath.Join(tb.TempDir(), "facts.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var served bot.Library = lib
+	if cfg.wrap != nil {
+		served = cfg.wrap(lib)
+	}
+
+	logs := &lockedBuffer{}
+	var w io.Writer = logs
+	if os.Getenv("E2E_LOG") != "" {
+		w = io.MultiWriter(logs, os.Stderr)
+	}
+	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var b *bot.Bot
+	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: 0.35, AdminUsers: []string{"9999999999999999999"},
+		RateCount: 1000, RatePer: time.Second},
+		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
+	b, err = bot.New(bot.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
+		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter}, h)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &e2e{f: f, lib: lib, bot: b, dir: dir, log: logs, cancel: cancel, runErr: make(chan error, 1)}
+	var ran atomic.Bool
+	go func() {
+		err := b.Run(ctx)
+		ran.Store(true)
+		e.runErr <- err
+	}()
+	tb.Cleanup(func() {
+		if err := e.stop(e2eWait); err != nil {
+			tb.Errorf("bot.Run: %v", err)
+		}
+		if tb.Failed() {
+			tb.Logf("bot log:\n%s", logs.String())
+		}
+	})
+
+	registered := func() bool {
+		if len(cfg.guilds) == 0 {
+			return len(f.Commands("")) > 0
+		}
+		for _, g := range cfg.guilds {
+			if len(f.Commands(g)) == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	if err := f.WaitFor(waitCtx(tb, e2eWait), func() bool { return registered() || ran.Load() }); err != nil || !registered() {
+		tb.Fatalf("commands not registered (bot.Run returned: %v): %v\n%s", ran.Load(), err, logs.String())
+	}
+	return e
+}
+
+// waitCtx returns a context that ends after d (or with the test).
+func waitCtx(tb testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	tb.Cleanup(cancel)
+	return ctx
+}
+
+// Origins used by the tests.
+func member() discordfake.Origin {
+	return discordfake.InGuild(e2eGuild, e2eChannel, discordfake.Member(e2eUser, discordgo.PermissionViewChannel|discordgo.PermissionSendMessages))
+}
+
+func admin() discordfake.Origin {
+	return discordfake.InGuild(e2eGuild, e2eChannel, discordfake.Member(e2eAdmin, discordgo.PermissionManageGuild))
+}
+
+func dm() discordfake.Origin {
+	return discordfake.InDM(e2eDMChannel, discordfake.User(e2eUser))
+}
+
+// reply is what the user ends up seeing for an interaction: the immediate
+// response, or for a deferred one, the deferral's flags and the edited-in
+// message.
+type reply struct {
+	Type       discordgo.InteractionResponseType // 4, 8, or 5 when deferred
+	Flags      discordgo.MessageFlags
+	Content    string
+	Embeds     []*discordgo.MessageEmbed
+	Components []discordgo.MessageComponent
+	Choices    []*discordgo.ApplicationCommandOptionChoice
+	// Mentions is the raw allowed_mentions sent with the reply (nil if
+	// none was sent).
+	Mentions json.RawMessage
+	// Ack is the time from just before dispatch to the accepted callback
+	// (the acknowledgement Discord requires within 3 s); Total to the
+	// final content.
+	Ack, Total time.Duration
+	AckedAt    time.Time
+}
+
+// interact dispatches i and waits for the reply the user sees.
+func (e *e2e) interact(tb testing.TB, i *discordgo.Interaction) reply {
+	tb.Helper()
+	r, err := e.tryInteract(waitCtx(tb, e2eWait), i)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// tryInteract is interact for use off the test goroutine.
+func (e *e2e) tryInteract(ctx context.Context, i *discordgo.Interaction) (reply, error) {
+	start := time.Now()
+	if err := e.f.DispatchInteraction(i); err != nil {
+		return reply{}, fmt.Errorf("dispatch: %w", err)
+	}
+	return e.await(ctx, i, start)
+}
+
+// await waits for the reply to i, dispatched at start.
+func (e *e2e) await(ctx context.Context, i *discordgo.Interaction, start time.Time) (reply, error) {
+	resp, err := e.f.WaitInteractionResponse(ctx, i.ID)
+	if err != nil {
+		return reply{}, fmt.Errorf("interaction %s (%s): no response: %w", i.ID, describe(i), err)
+	}
+	r := reply{Type: resp.Type, AckedAt: time.Now()}
+	r.Ack = r.AckedAt.Sub(start)
+	cb, _ := e.f.InteractionResponse(i.ID)
+	if resp.Data != nil {
+		r.Flags, r.Content, r.Embeds, r.Components, r.Choices = resp.Data.Flags, resp.Data.Content, resp.Data.Embeds, resp.Data.Components, resp.Data.Choices
+	}
+	var body struct {
+		Data struct {
+			AllowedMentions json.RawMessage `json:"allowed_mentions"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(cb.Body, &body); err != nil {
+		return r, fmt.Errorf("interaction %s: callback body %s: %w", i.ID, cb.Body, err)
+	}
+	r.Mentions = body.Data.AllowedMentions
+	if resp.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		m, err := e.f.WaitMessage(ctx, func(m discordfake.SentMessage) bool {
+			return m.InteractionID == i.ID && m.Kind == discordfake.KindOriginalEdit
+		})
+		if err != nil {
+			return r, fmt.Errorf("interaction %s deferred but never edited: %w", i.ID, err)
+		}
+		r.Content, r.Embeds, r.Components = m.Message.Content, m.Message.Embeds, m.Message.Components
+		r.Mentions = mentionsOf(m.Body)
+	}
+	r.Total = time.Since(start)
+	return r, nil
+}
+
+func describe(i *discordgo.Interaction) string {
+	if d, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok {
+		return "/" + d.Name
+	}
+	if d, ok := i.Data.(discordgo.MessageComponentInteractionData); ok {
+		return "button " + d.CustomID
+	}
+	return fmt.Sprintf("type %d", i.Type)
+}
+
+// mentionsOf returns the allowed_mentions of a message or webhook body.
+func mentionsOf(body json.RawMessage) json.RawMessage {
+	var b struct {
+		AllowedMentions json.RawMessage `json:"allowed_mentions"`
+	}
+	_ = json.Unmarshal(body, &b)
+	return b.AllowedMentions
+}
+
+// checkNoMentions asserts allowed_mentions lets nobody be pinged: present,
+// with an empty parse list and no users or roles.
+func checkNoMentions(tb testing.TB, raw json.RawMessage) {
+	tb.Helper()
+	if len(raw) == 0 {
+		tb.Errorf("no allowed_mentions sent: the reply could ping")
+		return
+	}
+	var am struct {
+		Parse *[]string `json:"parse"`
+		Users []string  `json:"users"`
+		Roles []string  `json:"roles"`
+	}
+	if err := json.Unmarshal(raw, &am); err != nil {
+		tb.Errorf("allowed_mentions %s: %v", raw, err)
+		return
+	}
+	if am.Parse == nil || len(*am.Parse) != 0 || len(am.Users) != 0 || len(am.Roles) != 0 {
+		tb.Errorf("allowed_mentions = %s, want parse: [] and nothing else", raw)
+	}
+}
+
+// buttons lists the buttons in action rows, whatever their decoded form.
+func buttons(comps []discordgo.MessageComponent) []discordgo.Button {
+	var out []discordgo.Button
+	for _, c := range comps {
+		var inner []discordgo.MessageComponent
+		switch row := c.(type) {
+		case *discordgo.ActionsRow:
+			inner = row.Components
+		case discordgo.ActionsRow:
+			inner = row.Components
+		}
+		for _, x := range inner {
+			switch b := x.(type) {
+			case *discordgo.Button:
+				out = append(out, *b)
+			case discordgo.Button:
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// answerText is an answer embed's first fact, failing unless the reply is
+// one embed with fields.
+func answerText(tb testing.TB, r reply) string {
+	tb.Helper()
+	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) == 0 {
+		tb.Fatalf("want one answer embed with facts, got content %q embeds %s", r.Content, embedsJSON(r.Embeds))
+	}
+	return r.Embeds[0].Fields[0].Value
+}
+
+func embedsJSON(es []*discordgo.MessageEmbed) string {
+	b, _ := json.Marshal(es)
+	return string(b)
+}
+
+func ask(o discordfake.Origin, question string) *discordgo.Interaction {
+	return discordfake.NewSlashInteraction(o, "ask", discordfake.StringOpt("question", question))
+}
+
+func writeSource(tb testing.TB, dir, name, text string) {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+const adminNotes = "source: {title: Admin notes, date: 2024-03-05}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+
+// 1. Commands are registered by bulk overwrite, globally or per guild.
+func TestE2ECommandsRegistered(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		guilds []string
+		where  string
+	}{
+		{"global", nil, ""},
+		{"guild", []string{"g1"}, "g1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := startBot(t, withGuilds(tc.guilds...))
+			if _, err := e.f.WaitRequest(waitCtx(t, e2eWait), func(r discordfake.Request) bool {
+				return r.Method == "PUT" && strings.Contains(r.Route, "commands")
+			}); err != nil {
+				t.Fatalf("no bulk overwrite (PUT commands): %v", err)
+			}
+			if tc.where != "" && len(e.f.Commands("")) != 0 {
+				t.Errorf("with GuildIDs set, global commands were registered too: %d", len(e.f.Commands("")))
+			}
+			byName := map[string]*discordgo.ApplicationCommand{}
+			for _, c := range e.f.Commands(tc.where) {
+				byName[c.Name] = c
+			}
+			for _, name := range []string{"ask", "sources", "fact", "help", "reload", "stats", "Ask agreementbot"} {
+				if byName[name] == nil {
+					t.Errorf("command %q not registered (have %v)", name, keys(byName))
+				}
+			}
+			if len(byName) != 7 {
+				t.Errorf("registered %d commands, want 7: %v", len(byName), keys(byName))
+			}
+			if m := byName["Ask agreementbot"]; m != nil && m.Type != discordgo.MessageApplicationCommand {
+				t.Errorf("Ask agreementbot has type %d, want message command (3)", m.Type)
+			}
+			if a := byName["ask"]; a != nil {
+				wantCtx := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
+				if a.Contexts == nil || !sameSet(*a.Contexts, wantCtx) {
+					t.Errorf("ask contexts = %v, want %v", deref(a.Contexts), wantCtx)
+				}
+				wantInst := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+				if a.IntegrationTypes == nil || !sameSet(*a.IntegrationTypes, wantInst) {
+					t.Errorf("ask integration types = %v, want %v", deref(a.IntegrationTypes), wantInst)
+				}
+				if len(a.Options) == 0 || a.Options[0].Name != "question" || !a.Options[0].Required || !a.Options[0].Autocomplete {
+					t.Errorf("ask options = %+v", a.Options)
+				}
+			}
+			for _, name := range []string{"reload", "stats"} {
+				c := byName[name]
+				if c == nil {
+					continue
+				}
+				if c.DefaultMemberPermissions == nil || *c.DefaultMemberPermissions != discordgo.PermissionManageGuild {
+					t.Errorf("%s default_member_permissions = %v, want Manage Server (%d)", name, deref(c.DefaultMemberPermissions), discordgo.PermissionManageGuild)
+				}
+			}
+		})
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sameSet[T comparable](got, want []T) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// 2. /ask in a guild answers with a cited fact, pinging nobody.
+func TestE2EAskInGuild(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	r := e.interact(t, ask(member(), "Where did the foreign ministers meet?"))
+	if r.Type != discordgo.InteractionResponseChannelMessageWithSource && r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("response type %d, want 4 (or 5 then edit)", r.Type)
+	}
+	first := answerText(t, r)
+	for _, want := range []string{"Washington", "paragraph", "2024-02-28"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first fact lacks %q: %s", want, first)
+		}
+	}
+	if r.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		t.Errorf("answer is ephemeral by default (flags %d)", r.Flags)
+	}
+	checkNoMentions(t, r.Mentions)
+	labels := []string{}
+	for _, b := range buttons(r.Components) {
+		labels = append(labels, b.Label)
+	}
+	if !slices.Contains(labels, "More") || !slices.Contains(labels, "Source") {
+		t.Errorf("answer buttons = %v, want More and Source", labels)
+	}
+	if bad := e.f.FailedRequests(); len(bad) != 0 {
+		t.Errorf("failed requests: %+v", bad)
+	}
+}
+
+// 3. Autocomplete answers with choices within Discord's limits.
+func TestE2EAutocomplete(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	check := func(t *testing.T, r reply) {
+		t.Helper()
+		if r.Type != discordgo.InteractionApplicationCommandAutocompleteResult {
+			t.Fatalf("response type %d, want 8", r.Type)
+		}
+		if n := len(r.Choices); n < 1 || n > 25 {
+			t.Fatalf("%d choices, want 1..25", n)
+		}
+		for _, c := range r.Choices {
+			v := fmt.Sprint(c.Value)
+			if utf8.RuneCountInString(c.Name) > 100 || utf8.RuneCountInString(v) > 100 || c.Name == "" || v == "" {
+				t.Errorf("choice out of limits: name %q (%d) value %q (%d)", c.Name, utf8.RuneCountInString(c.Name), v, utf8.RuneCountInString(v))
+			}
+		}
+	}
+	for _, typed := range []string{"bli", "", "migr"} {
+		t.Run("ask/"+typed, func(t *testing.T) {
+			check(t, e.interact(t, discordfake.NewAutocompleteInteraction(member(), "ask",
+				discordfake.Focused(discordfake.StringOpt("question", typed)))))
+		})
+	}
+	for _, typed := range []string{"", "wash"} {
+		t.Run("fact/"+typed, func(t *testing.T) {
+			r := e.interact(t, discordfake.NewAutocompleteInteraction(dm(), "fact",
+				discordfake.Focused(discordfake.StringOpt("id", typed))))
+			check(t, r)
+			// The chosen id shows that fact.
+			id := fmt.Sprint(r.Choices[0].Value)
+			f := e.interact(t, discordfake.NewSlashInteraction(dm(), "fact", discordfake.StringOpt("id", id)))
+			if len(f.Embeds) != 1 || !strings.Contains(f.Embeds[0].Title, id) || f.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("/fact %s = content %q embeds %s flags %d", id, f.Content, embedsJSON(f.Embeds), f.Flags)
+			}
+		})
+	}
+}
+
+// 4. A direct message is answered in the DM channel.
+func TestE2EDirectMessage(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	in := discordfake.NewUserMessage(dm(), "Where did the foreign ministers meet?")
+	if err := e.f.DispatchMessage(in); err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.f.WaitMessage(waitCtx(t, e2eWait), func(m discordfake.SentMessage) bool {
+		return m.Kind == discordfake.KindChannelMessage && m.ChannelID == e2eDMChannel
+	})
+	if err != nil {
+		t.Fatalf("no answer to the DM: %v", err)
+	}
+	if len(m.Message.Embeds) != 1 || len(m.Message.Embeds[0].Fields) == 0 || !strings.Contains(m.Message.Embeds[0].Fields[0].Value, "Washington") {
+		t.Errorf("DM answer = %q %s", m.Message.Content, embedsJSON(m.Message.Embeds))
+	}
+	checkNoMentions(t, mentionsOf(m.Body))
+}
+
+// 5. A server message mentioning the bot is answered as a reply to it.
+func TestE2EMentionInGuild(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	self := e.f.BotUser()
+	in := discordfake.NewUserMessage(member(), "<@"+self.ID+"> who hosted the foreign ministers?")
+	in.Mentions = []*discordgo.User{self}
+	if err := e.f.DispatchMessage(in); err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.f.WaitMessage(waitCtx(t, e2eWait), func(m discordfake.SentMessage) bool {
+		return m.Kind == discordfake.KindChannelMessage && m.ChannelID == e2eChannel
+	})
+	if err != nil {
+		t.Fatalf("no answer to the mention: %v", err)
+	}
+	ref := m.Message.MessageReference
+	if ref == nil || ref.MessageID != in.ID || ref.ChannelID != e2eChannel {
+		t.Errorf("message_reference = %+v, want message %s in %s", ref, in.ID, e2eChannel)
+	}
+	if len(m.Message.Embeds) != 1 || len(m.Message.Embeds[0].Fields) == 0 {
+		t.Fatalf("mention answer = %q %s", m.Message.Content, embedsJSON(m.Message.Embeds))
+	}
+	if title := m.Message.Embeds[0].Title; strings.Contains(title, "<@") {
+		t.Errorf("the bot's mention was echoed in the title: %q", title)
+	}
+	checkNoMentions(t, mentionsOf(m.Body))
+}
+
+// 6. Server messages without a mention, and bots' messages, are ignored.
+func TestE2EIgnoredMessages(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	plain := discordfake.NewUserMessage(member(), "Where did the foreign ministers meet?")
+	fromBot := discordfake.NewUserMessage(dm(), "Where did the foreign ministers meet?")
+	fromBot.Author = &discordgo.User{ID: "4000000000000000009", Username: "otherbot", Bot: true}
+	guildBot := discordfake.NewUserMessage(member(), "<@"+e.f.BotUser().ID+"> where did they meet?")
+	guildBot.Author = fromBot.Author
+	guildBot.Mentions = []*discordgo.User{e.f.BotUser()}
+	ignored := []*discordgo.Message{plain, fromBot, guildBot}
+	for _, m := range ignored {
+		if err := e.f.DispatchMessage(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	if m, err := e.f.WaitMessage(ctx, func(discordfake.SentMessage) bool { return true }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the bot answered an ignored message: %+v (err %v)", m.Message, err)
+	}
+
+	// A DM dispatched after them is answered; by then the ignored ones
+	// have long been handled, and still nothing was sent for them.
+	q := discordfake.NewUserMessage(dm(), "Where did the foreign ministers meet?")
+	if err := e.f.DispatchMessage(q); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.f.WaitMessage(waitCtx(t, e2eWait), func(m discordfake.SentMessage) bool {
+		return m.ChannelID == e2eDMChannel && m.Kind == discordfake.KindChannelMessage
+	}); err != nil {
+		t.Fatalf("no answer to the DM after the ignored messages: %v", err)
+	}
+	msgs := e.f.Messages()
+	if len(msgs) != 1 {
+		t.Errorf("sent %d messages, want only the DM answer", len(msgs))
+	}
+	for _, m := range msgs {
+		if ref := m.Message.MessageReference; ref != nil && slices.ContainsFunc(ignored, func(x *discordgo.Message) bool { return x.ID == ref.MessageID }) {
+			t.Errorf("answered ignored message %s", ref.MessageID)
+		}
+	}
+}
+
+// 7. An off-topic question: "I don't know", with suggestion buttons that
+// ask a question the sources answer.
+func TestE2EOffTopicSuggestions(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	q := ask(member(), "What is the tallest mountain in the world?")
+	r := e.interact(t, q)
+	if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Description, "I don't know") {
+		t.Fatalf("off-topic reply = %q %s", r.Content, embedsJSON(r.Embeds))
+	}
+	if len(r.Embeds[0].Fields) != 0 {
+		t.Errorf("abstention quotes facts: %s", embedsJSON(r.Embeds))
+	}
+	bs := buttons(r.Components)
+	if len(bs) < 1 || len(bs) > 3 {
+		t.Fatalf("%d suggestion buttons, want 1..3: %+v", len(bs), bs)
+	}
+	msg, found := e.f.OriginalResponse(q.ID) // the message the buttons are on
+	if !found {
+		t.Fatal("the fake has no original response message")
+	}
+	press := e.interact(t, discordfake.NewButtonInteraction(member(), bs[0].CustomID, msg))
+	if len(press.Embeds) != 1 || len(press.Embeds[0].Fields) == 0 {
+		t.Fatalf("pressing %q (%s) got content %q embeds %s", bs[0].Label, bs[0].CustomID, press.Content, embedsJSON(press.Embeds))
+	}
+	if strings.Contains(press.Embeds[0].Description, "I don't know") {
+		t.Errorf("suggestion %q was not answered: %s", bs[0].Label, embedsJSON(press.Embeds))
+	}
+	checkNoMentions(t, press.Mentions)
+}
+
+// 8. /reload by a member without Manage Server is refused privately and
+// changes nothing.
+func TestE2EReloadRefusedForMember(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	before := e.lib.Index()
+	writeSource(t, e.dir, "notes.yaml", adminNotes)
+	r := e.interact(t, discordfake.NewSlashInteraction(member(), "reload"))
+	if r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("refusal not ephemeral (flags %d)", r.Flags)
+	}
+	if !strings.Contains(strings.ToLower(r.Content), "only server admins") || strings.Contains(r.Content, "Reloaded") {
+		t.Errorf("refusal = %q", r.Content)
+	}
+	if after := e.lib.Index(); after != before || len(after.Facts()) != len(before.Facts()) {
+		t.Errorf("a refused reload changed the library: %d facts before, %d after", len(before.Facts()), len(after.Facts()))
+	}
+	// /stats too.
+	s := e.interact(t, discordfake.NewSlashInteraction(member(), "stats"))
+	if s.Flags&discordgo.MessageFlagsEphemeral == 0 || len(s.Embeds) != 0 {
+		t.Errorf("/stats by a member = %q %s flags %d", s.Content, embedsJSON(s.Embeds), s.Flags)
+	}
+}
+
+// 9. /reload by an admin picks up a new source, which then answers.
+func TestE2EReloadByAdmin(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	facts := len(e.lib.Index().Facts())
+	writeSource(t, e.dir, "notes.yaml", adminNotes)
+	r := e.interact(t, discordfake.NewSlashInteraction(admin(), "reload"))
+	if !strings.Contains(r.Content, "Reloaded") || !strings.Contains(r.Content, "1 added") {
+		t.Fatalf("reload reply = %q", r.Content)
+	}
+	if r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("reload reply not ephemeral (flags %d)", r.Flags)
+	}
+	if got := len(e.lib.Index().Facts()); got != facts+1 {
+		t.Errorf("facts after reload = %d, want %d", got, facts+1)
+	}
+	a := e.interact(t, ask(member(), "Where did the working group first meet?"))
+	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || !strings.Contains(first, "Admin notes") {
+		t.Errorf("first fact = %s, want the Mexico City fact from Admin notes", first)
+	}
+	// /stats works for admins and counts the question.
+	s := e.interact(t, discordfake.NewSlashInteraction(admin(), "stats"))
+	if len(s.Embeds) != 1 || !strings.Contains(s.Embeds[0].Description, "Answered: **1**") {
+		t.Errorf("/stats = %q %s", s.Content, embedsJSON(s.Embeds))
+	}
+}
+
+// 10. A broken source: the admin sees the file and line, and the old facts
+// keep answering.
+func TestE2EReloadBrokenSource(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	before := e.lib.Index()
+	writeSource(t, e.dir, "broken.md", "---\ndate: yesterday\n---\nx\n")
+	r := e.interact(t, discordfake.NewSlashInteraction(admin(), "reload"))
+	if r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("error not ephemeral (flags %d)", r.Flags)
+	}
+	if !strings.Contains(r.Content, "Reload failed") || !strings.Contains(r.Content, "broken.md:2") {
+		t.Errorf("reload error = %q, want it to name broken.md line 2", r.Content)
+	}
+	if e.lib.Index() != before {
+		t.Error("a failed reload swapped the index")
+	}
+	a := e.interact(t, ask(member(), "Where did the foreign ministers meet?"))
+	if first := answerText(t, a); !strings.Contains(first, "Washington") {
+		t.Errorf("after a failed reload, first fact = %s", first)
+	}
+}
+
+// 11. /reload with an attached source saves it and answers from it.
+func TestE2EReloadAttachment(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	doc := "---\ntitle: Follow-up report\ndate: 2024-03-06\n---\n\nThe working group first met in Mexico City on 5 March 2024.\n"
+	url := e.f.AddAttachment("follow-up.md", []byte(doc))
+	att := &discordgo.MessageAttachment{ID: "5000000000000000001", Filename: "follow-up.md", URL: url, ProxyURL: url,
+		Size: len(doc), ContentType: "text/markdown"}
+	i := discordfake.NewSlashInteraction(admin(), "reload",
+		&discordfake.Option{Name: "file", Type: discordgo.ApplicationCommandOptionAttachment, Value: att.ID})
+	d := i.Data.(discordgo.ApplicationCommandInteractionData)
+	d.Resolved = &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{att.ID: att}}
+	i.Data = d
+	r := e.interact(t, i)
+	if !strings.Contains(r.Content, "Reloaded") || !strings.Contains(r.Content, "1 added") {
+		t.Fatalf("reload reply = %q", r.Content)
+	}
+	saved, err := os.ReadFile(filepath.Join(e.dir, "follow-up.md"))
+	if err != nil || string(saved) != doc {
+		t.Errorf("saved source = %q, %v", saved, err)
+	}
+	a := e.interact(t, ask(member(), "Where did the working group first meet?"))
+	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || !strings.Contains(first, "Follow-up report") {
+		t.Errorf("first fact = %s, want the Mexico City fact from the follow-up report", first)
+	}
+}
+
+// 12. 200 concurrent questions while an admin reloads: every one is
+// acknowledged within Discord's 3 seconds and answered. Not parallel with
+// the other tests: it measures latency.
+func TestE2EConcurrentAsksDuringReload(t *testing.T) {
+	e := startBot(t)
+	writeSource(t, e.dir, "notes.yaml", adminNotes)
+	questions := []string{
+		"Where did the foreign ministers meet?",
+		"Who is the Guatemalan foreign minister?",
+		"What did the three countries agree to create?",
+		"Who hosted the foreign ministers?",
+		"What is the tallest mountain in the world?",
+	}
+	const n = 200
+	ctx := waitCtx(t, 60*time.Second)
+	// The reload goes first, so the questions arrive while it runs.
+	reloadI := discordfake.NewSlashInteraction(admin(), "reload")
+	reloadStart := time.Now()
+	if err := e.f.DispatchInteraction(reloadI); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var reload reply
+	var reloadErr error
+	wg.Go(func() { reload, reloadErr = e.await(ctx, reloadI, reloadStart) })
+	replies := make([]reply, n)
+	errs := make([]error, n)
+	for k := range n {
+		wg.Go(func() {
+			o := discordfake.InGuild(e2eGuild, e2eChannel, discordfake.Member(fmt.Sprintf("31%017d", k), 0))
+			c, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			replies[k], errs[k] = e.tryInteract(c, ask(o, questions[k%len(questions)]))
+		})
+	}
+	wg.Wait()
+	if reloadErr != nil {
+		t.Fatalf("reload: %v", reloadErr)
+	}
+	if reload.Ack > ackLimit {
+		t.Errorf("reload acknowledged after %s, over Discord's %s", reload.Ack, ackLimit)
+	}
+	if !strings.Contains(reload.Content, "Reloaded") {
+		t.Errorf("reload reply = %q", reload.Content)
+	}
+	var acks []time.Duration
+	deferred, beforeReload := 0, 0
+	for k := range n {
+		if errs[k] != nil {
+			t.Errorf("ask %d: %v", k, errs[k])
+			continue
+		}
+		r := replies[k]
+		acks = append(acks, r.Ack)
+		if r.Ack > ackLimit {
+			t.Errorf("ask %d acknowledged after %s, over Discord's %s", k, r.Ack, ackLimit)
+		}
+		if r.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
+			deferred++
+		}
+		if r.AckedAt.Before(reload.AckedAt) {
+			beforeReload++
+		}
+		if len(r.Embeds) != 1 {
+			t.Errorf("ask %d (%q): content %q embeds %s", k, questions[k%len(questions)], r.Content, embedsJSON(r.Embeds))
+		}
+	}
+	if len(acks) > 0 {
+		slices.Sort(acks)
+		t.Logf("%d asks + reload: acknowledgement p50 %s, p99 %s, max %s; %d deferred; %d answered before the reload's reply (%q)",
+			len(acks), acks[len(acks)/2], acks[len(acks)*99/100], acks[len(acks)-1], deferred, beforeReload, reload.Content)
+	}
+	if got := len(e.lib.Index().Facts()); got == 0 {
+		t.Error("no facts after the reload")
+	}
+	if bad := e.f.FailedRequests(); len(bad) != 0 {
+		t.Errorf("%d failed requests, first %+v", len(bad), bad[0])
+	}
+}
+
+// 13. After the gateway connection drops, the bot resumes and answers.
+func TestE2EResumeAfterDrop(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	if err := e.f.WaitHeartbeat(waitCtx(t, e2eWait)); err != nil {
+		t.Fatal(err)
+	}
+	e.f.DropConnections()
+	if err := e.f.WaitFor(waitCtx(t, e2eWait), func() bool { return e.f.Resumes() >= 1 && e.f.Connected() == 1 }); err != nil {
+		t.Fatalf("no resume: resumes=%d identifies=%d connected=%d: %v", e.f.Resumes(), e.f.Identifies(), e.f.Connected(), err)
+	}
+	if e.f.Identifies() != 1 {
+		t.Errorf("identifies = %d, want 1 (a resume, not a new session)", e.f.Identifies())
+	}
+	r := e.interact(t, ask(member(), "Where did the foreign ministers meet?"))
+	if first := answerText(t, r); !strings.Contains(first, "Washington") {
+		t.Errorf("first fact after resume = %s", first)
+	}
+}
+
+// 14. "@everyone" in a question pings nobody and is not echoed live.
+func TestE2EEveryoneNotPinged(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	q := "@everyone <@&123> where did the foreign ministers meet?"
+	r := e.interact(t, ask(member(), q))
+	checkNoMentions(t, r.Mentions)
+	if len(r.Embeds) != 1 {
+		t.Fatalf("reply = %q %s", r.Content, embedsJSON(r.Embeds))
+	}
+	title := r.Embeds[0].Title
+	if strings.Contains(title, "@everyone") || strings.Contains(title, "<@&") {
+		t.Errorf("title echoes a live mention: %q", title)
+	}
+	if !strings.Contains(title, "everyone") {
+		t.Errorf("title lost the question: %q", title)
+	}
+	if strings.Contains(r.Content, "@everyone") {
+		t.Errorf("content echoes a live mention: %q", r.Content)
+	}
+
+	// The same through a DM, which goes through the message route.
+	in := discordfake.NewUserMessage(dm(), q)
+	if err := e.f.DispatchMessage(in); err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.f.WaitMessage(waitCtx(t, e2eWait), func(m discordfake.SentMessage) bool { return m.ChannelID == e2eDMChannel })
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoMentions(t, mentionsOf(m.Body))
+	if len(m.Message.Embeds) != 1 || strings.Contains(m.Message.Embeds[0].Title, "@everyone") {
+		t.Errorf("DM reply = %s", embedsJSON(m.Message.Embeds))
+	}
+}
+
+// 15. The "Ask agreementbot" message menu asks with the message's text.
+func TestE2EMessageMenu(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	target := &discordgo.Message{ID: "4000000000000000002", ChannelID: e2eChannel, GuildID: e2eGuild,
+		Content: "Who is the Guatemalan foreign minister?", Author: discordfake.User("3000000000000000005")}
+	r := e.interact(t, discordfake.NewMessageCommandInteraction(member(), "Ask agreementbot", target))
+	if first := answerText(t, r); !strings.Contains(first, "Carlos Ramiro Martínez") {
+		t.Errorf("first fact = %s, want Carlos Ramiro Martínez", first)
+	}
+	checkNoMentions(t, r.Mentions)
+}
+
+// 16. Malformed interactions get a private error and the bot keeps
+// working.
+func TestE2EMalformedInteractions(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	noUser := discordfake.NewSlashInteraction(discordfake.Origin{GuildID: e2eGuild, ChannelID: e2eChannel}, "ask",
+		discordfake.StringOpt("question", "Where did the foreign ministers meet?"))
+	noUser.Member, noUser.User = nil, nil
+	emptyMenu := discordfake.NewMessageCommandInteraction(member(), "Ask agreementbot",
+		&discordgo.Message{ID: "4000000000000000003", ChannelID: e2eChannel, Author: discordfake.User(e2eUser)})
+	tests := []struct {
+		name string
+		i    *discordgo.Interaction
+		want string
+	}{
+		{"no user", noUser, "no user"},
+		{"unknown command", discordfake.NewSlashInteraction(member(), "frobnicate"), "know that command"},
+		{"ask without question", discordfake.NewSlashInteraction(member(), "ask"), "give a question"},
+		{"unknown button", discordfake.NewButtonInteraction(member(), "zap:1", nil), "recognise that button"},
+		{"menu on an empty message", emptyMenu, "no text"},
+		{"modal submit", discordfake.NewModalSubmitInteraction(member(), "form", discordfake.TextField{CustomID: "x", Value: "y"}), "not supported"},
+		{"question too long", ask(member(), strings.Repeat("where ", 1100)), "too long"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.interact(t, tc.i)
+			if r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("error reply not ephemeral (flags %d): %q", r.Flags, r.Content)
+			}
+			if !strings.Contains(r.Content, tc.want) {
+				t.Errorf("error reply = %q, want it to mention %q", r.Content, tc.want)
+			}
+			checkNoMentions(t, r.Mentions)
+		})
+	}
+	r := e.interact(t, ask(member(), "Where did the foreign ministers meet?"))
+	if first := answerText(t, r); !strings.Contains(first, "Washington") {
+		t.Errorf("after malformed interactions, first fact = %s", first)
+	}
+	if bad := e.f.FailedRequests(); len(bad) != 0 {
+		t.Errorf("failed requests: %+v", bad)
+	}
+}
+
+// gatedLibrary holds every reload until the gate is opened, to make a
+// reply slow deterministically.
+type gatedLibrary struct {
+	*knowledge.Library
+	entered chan struct{} // receives when a reload is waiting at the gate
+	gate    chan struct{} // closed to let reloads through
+}
+
+func gate(l *knowledge.Library) *gatedLibrary {
+	return &gatedLibrary{Library: l, entered: make(chan struct{}, 8), gate: make(chan struct{})}
+}
+
+func (g *gatedLibrary) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
+	g.entered <- struct{}{}
+	<-g.gate
+	return g.Library.Reload(ctx)
+}
+
+func recvWithin[T any](tb testing.TB, ch <-chan T, d time.Duration, what string) T {
+	tb.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(d):
+		tb.Fatalf("timed out after %s waiting for %s", d, what)
+		panic("unreachable")
+	}
+}
+
+// A reply slower than DeferAfter is acknowledged with a deferral (with the
+// reply's visibility) and edited in later; questions are answered while
+// the reload is held.
+func TestE2EDeferredReply(t *testing.T) {
+	t.Parallel()
+	var g *gatedLibrary
+	e := startBot(t, withDeferAfter(100*time.Millisecond),
+		withLibrary(func(l *knowledge.Library) bot.Library { g = gate(l); return g }))
+	writeSource(t, e.dir, "notes.yaml", adminNotes)
+	i := discordfake.NewSlashInteraction(admin(), "reload")
+	start := time.Now()
+	if err := e.f.DispatchInteraction(i); err != nil {
+		t.Fatal(err)
+	}
+	recvWithin(t, g.entered, e2eWait, "the reload to start")
+	resp, err := e.f.WaitInteractionResponse(waitCtx(t, e2eWait), i.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := time.Since(start); ack > ackLimit {
+		t.Errorf("deferral sent after %s", ack)
+	}
+	if resp.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("response type %d, want 5 (deferred)", resp.Type)
+	}
+	if resp.Data == nil || resp.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("deferral of an admin reply is not ephemeral: %+v", resp.Data)
+	}
+
+	// The reload is still held: questions are answered meanwhile.
+	a := e.interact(t, ask(member(), "Where did the foreign ministers meet?"))
+	if first := answerText(t, a); !strings.Contains(first, "Washington") {
+		t.Errorf("first fact during the reload = %s", first)
+	}
+	if m, found := e.f.OriginalResponse(i.ID); found && m.Content != "" {
+		t.Errorf("deferred reply edited before the reload finished: %q", m.Content)
+	}
+
+	close(g.gate)
+	r, err := e.await(waitCtx(t, e2eWait), i, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Content, "Reloaded") || !strings.Contains(r.Content, "1 added") {
+		t.Errorf("edited reply = %q", r.Content)
+	}
+	checkNoMentions(t, r.Mentions)
+	if orig, found := e.f.OriginalResponse(i.ID); !found || orig.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("original response = %+v, want ephemeral", orig)
+	}
+}
+
+// Shutting down waits for replies in flight: a held reload is still
+// answered after the context is cancelled, and Run returns only then.
+func TestE2EShutdownFinishesReplies(t *testing.T) {
+	t.Parallel()
+	var g *gatedLibrary
+	e := startBot(t, withDeferAfter(100*time.Millisecond),
+		withLibrary(func(l *knowledge.Library) bot.Library { g = gate(l); return g }))
+	i := discordfake.NewSlashInteraction(admin(), "reload")
+	if err := e.f.DispatchInteraction(i); err != nil {
+		t.Fatal(err)
+	}
+	recvWithin(t, g.entered, e2eWait, "the reload to start")
+	if _, err := e.f.WaitInteractionResponse(waitCtx(t, e2eWait), i.ID); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan error, 1)
+	go func() { stopped <- e.stop(e2eWait) }()
+	// While the reply is held, the bot keeps its gateway connection (a
+	// closing session would send its close frame at once) and Run waits.
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	if err := e.f.WaitFor(ctx, func() bool { return e.f.Connected() == 0 }); err == nil {
+		t.Error("the bot closed its gateway connection with a reply in flight")
+	}
+	select {
+	case err := <-stopped:
+		t.Fatalf("Run returned with a reply in flight (err %v)", err)
+	default:
+	}
+	close(g.gate)
+	if err := recvWithin(t, stopped, e2eWait, "Run to return"); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	// Run has returned, so the edit must already have been sent.
+	var edited *discordgo.Message
+	for _, m := range e.f.Messages() {
+		if m.InteractionID == i.ID && m.Kind == discordfake.KindOriginalEdit {
+			edited = m.Message
+		}
+	}
+	if edited == nil || !strings.Contains(edited.Content, "Reloaded") {
+		t.Errorf("reply in flight at shutdown: edit = %+v", edited)
+	}
+	if e.f.Connected() != 0 {
+		t.Errorf("gateway still connected after Run returned")
+	}
+}
+
+// BenchmarkInteractionLatency measures dispatch → reply for /ask through
+// the fake gateway and REST API, one at a time.
+func BenchmarkInteractionLatency(b *testing.B) {
+	e := startBot(b)
+	questions := []string{
+		"Where did the foreign ministers meet?",
+		"Who is the Guatemalan foreign minister?",
+		"What did the three countries agree to create?",
+	}
+	// Warm up (connections, caches).
+	e.interact(b, ask(member(), questions[0]))
+	var lat []time.Duration
+	k := 0
+	for b.Loop() {
+		r := e.interact(b, ask(member(), questions[k%len(questions)]))
+		if len(r.Embeds) != 1 {
+			b.Fatalf("reply %q", r.Content)
+		}
+		lat = append(lat, r.Total)
+		k++
+	}
+	b.StopTimer()
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[min(len(lat)*99/100, len(lat)-1)].Microseconds()), "p99-µs")
+}
