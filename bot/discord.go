@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -41,8 +42,23 @@ type Bot struct {
 	log      *slog.Logger
 	selfID   atomic.Value // string: the bot's own user id
 	base     context.Context
-	closing  atomic.Bool
+
+	// mu makes "not closing, so count this reply in" one step, so that
+	// Run's wait never races a late Add.
+	mu       sync.Mutex
+	closing  bool
 	inflight sync.WaitGroup
+}
+
+// begin counts a reply in, unless the bot is shutting down.
+func (b *Bot) begin() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return false
+	}
+	b.inflight.Add(1)
+	return true
 }
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
@@ -110,7 +126,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing replies in flight")
-	b.closing.Store(true)
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
 	done := make(chan struct{})
 	go func() { b.inflight.Wait(); close(done) }()
 	select {
@@ -152,23 +170,23 @@ func (b *Bot) register() error {
 func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("download attachment: %w", err)
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("download attachment: %w", redactURL(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("download: %s", resp.Status)
+		return nil, fmt.Errorf("download attachment: %s", resp.Status)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("download attachment: %w", err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("download: larger than %d bytes", limit)
+		return nil, fmt.Errorf("download attachment: larger than %d bytes", limit)
 	}
 	return data, nil
 }
@@ -178,12 +196,12 @@ func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, er
 const interactionDeadline = 14 * time.Minute
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	if b.closing.Load() {
+	i := ic.Interaction
+	if !b.begin() {
+		b.respondError(i, "I'm restarting; please ask again in a minute.")
 		return
 	}
-	b.inflight.Add(1)
 	defer b.inflight.Done()
-	i := ic.Interaction
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("panic answering an interaction", "id", i.ID, "panic", p, "stack", string(debug.Stack()))
@@ -245,16 +263,36 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		})
 		b.logSendError(i.ID, "defer", err)
 		r := <-replies
+		if r.Ephemeral && !ephemeral {
+			// A private note (a refusal, a rate-limit notice) must not
+			// land in the public "thinking" message: drop that message and
+			// send the note privately instead.
+			b.logSendError(i.ID, "delete deferred reply", s.InteractionResponseDelete(i))
+			_, err = s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+				Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
+				Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
+			})
+			b.logSendError(i.ID, "private follow-up", err)
+			return
+		}
 		_, err = s.InteractionResponseEdit(i, webhookEdit(r))
 		b.logSendError(i.ID, "edit deferred reply", err)
 	}
 }
 
 func (b *Bot) respondError(i *discordgo.Interaction, msg string) {
-	err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
+	resp := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: responseData(errorReply(msg)),
-	})
+	}
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		// Autocomplete can only be answered with choices.
+		resp = &discordgo.InteractionResponse{
+			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
+		}
+	}
+	err := b.s.InteractionRespond(i, resp)
 	if err != nil {
 		// Already acknowledged: try the deferred reply instead.
 		_, err = b.s.InteractionResponseEdit(i, webhookEdit(errorReply(msg)))
@@ -264,21 +302,30 @@ func (b *Bot) respondError(i *discordgo.Interaction, msg string) {
 
 func (b *Bot) logSendError(id, what string, err error) {
 	if err != nil {
-		b.log.Warn("sending to Discord failed", "id", id, "step", what, "error", err)
+		b.log.Warn("sending to Discord failed", "id", id, "step", what, "error", redactURL(err))
 	}
+}
+
+// redactURL drops the URL from a transport error: interaction and webhook
+// URLs carry tokens that let anyone post as the bot for 15 minutes.
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s (URL withheld): %w", ue.Op, ue.Err)
+	}
+	return err
 }
 
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
-	if b.closing.Load() || m.Author == nil || m.Author.Bot || m.Author.ID == b.selfID.Load().(string) {
-		return
-	}
 	self := b.selfID.Load().(string)
-	text, ok := questionFromMessage(m, self)
-	if !ok {
+	if m.Author == nil || m.Author.Bot || m.Author.ID == self {
 		return
 	}
-	b.inflight.Add(1)
+	text, ok := questionFromMessage(m, self)
+	if !ok || !b.begin() {
+		return
+	}
 	defer b.inflight.Done()
 	req := Request{ID: m.ID, Kind: KindMessage, Text: text, UserID: m.Author.ID, UserName: m.Author.Username,
 		GuildID: m.GuildID, ChannelID: m.ChannelID}

@@ -31,6 +31,10 @@ type Settings struct {
 	Ephemeral  bool          // answers visible only to the asker by default
 	AdminUsers []string      // user ids allowed to use admin commands
 	AdminRoles []string      // role ids allowed to use admin commands
+	// AdminGuilds, when set, are the only servers whose Manage Server
+	// members are admins: the sources are shared by every server the bot
+	// is in, so a server elsewhere must not be able to change them.
+	AdminGuilds []string
 	RateCount  int           // questions a user may ask...
 	RatePer    time.Duration // ...per this long
 	// MaxAttachment bounds a source uploaded with /reload, in bytes.
@@ -116,7 +120,7 @@ func (h *Handlers) Ephemeral(req Request) bool {
 		return false
 	case KindButton:
 		kind, _, _ := strings.Cut(req.CustomID, ":")
-		return kind != buttonAsk || h.set.Ephemeral
+		return kind != buttonSuggestion || h.set.Ephemeral
 	case KindCommand:
 		switch req.Command {
 		case cmdAsk:
@@ -146,8 +150,7 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 			h.limiter.burst, h.limiter.per), Ephemeral: true}
 	}
 	start := time.Now()
-	ix := h.lib.Index()
-	ans, err := ix.Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold})
+	ans, more, err := h.answer(ctx, question, 0)
 	latency := time.Since(start)
 	if err != nil {
 		h.log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
@@ -159,53 +162,81 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	h.stats.record(ans)
 	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
 		"confidence", ans.Confidence, "facts", len(ans.Facts), "latency", latency)
-	return h.answerReply(ix, ans, 0, ephemeral)
+	return h.answerReply(ans, 0, more, ephemeral)
 }
 
-// answerReply renders an answer, with "More" and "Source" buttons under
-// facts and a button per suggestion under an abstention.
-func (h *Handlers) answerReply(ix *knowledge.Index, ans knowledge.Answer, offset int, ephemeral bool) Reply {
+// answer asks the index for the facts after the first offset, one more
+// than a reply shows, to know whether a "More" button has anything to show.
+func (h *Handlers) answer(ctx context.Context, question string, offset int) (ans knowledge.Answer, more bool, err error) {
+	ans, err = h.lib.Index().Answer(ctx, question, knowledge.Options{Top: offset + h.set.Top + 1, Threshold: h.set.Threshold})
+	if err != nil {
+		return ans, false, err
+	}
+	ans.Facts = ans.Facts[min(offset, len(ans.Facts)):]
+	if len(ans.Facts) > h.set.Top {
+		ans.Facts, more = ans.Facts[:h.set.Top], true
+	}
+	return ans, more, nil
+}
+
+// answerReply renders an answer: under facts, "Source" and (when there are
+// more) "More" buttons; under an abstention, a button per suggestion. The
+// buttons carry a key to what they need, kept in the answer cache, since a
+// custom id holds only 100 bytes.
+func (h *Handlers) answerReply(ans knowledge.Answer, offset int, more, ephemeral bool) Reply {
 	r := Reply{Embeds: []*discordgo.MessageEmbed{answerEmbed(ans, offset)}, Ephemeral: ephemeral}
+	e := cachedAnswer{question: ans.Question, suggestions: ans.Suggestions}
+	for _, f := range ans.Facts {
+		e.factIDs = append(e.factIDs, f.ID)
+	}
+	key := h.answers.put(e)
 	var buttons []discordgo.Button
 	if ans.Answered {
-		key := h.answers.put(ans.Question)
-		buttons = append(buttons, button("More", fmt.Sprintf("%s:%d:%s", buttonMore, offset+len(ans.Facts), key), discordgo.SecondaryButton))
-		ids := make([]string, len(ans.Facts))
-		for i, f := range ans.Facts {
-			ids[i] = f.ID
+		buttons = append(buttons, button("Source", buttonSource+":"+key, discordgo.SecondaryButton))
+		if more {
+			buttons = append(buttons, button("More", fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), discordgo.SecondaryButton))
 		}
-		buttons = append(buttons, button("Source", buttonSource+":"+strings.Join(ids, ","), discordgo.SecondaryButton))
 	} else {
-		for _, s := range ans.Suggestions {
-			buttons = append(buttons, button(s, buttonAsk+":"+s, discordgo.PrimaryButton))
+		for i, s := range ans.Suggestions {
+			buttons = append(buttons, button(s, fmt.Sprintf("%s:%s:%d", buttonSuggestion, key, i), discordgo.PrimaryButton))
 		}
 	}
 	r.Components = rows(buttons)
 	return r
 }
 
-// Button custom id prefixes.
+// Button custom ids: a kind, the answer's cache key, and for some a number.
 const (
-	buttonMore   = "more" // more:<offset>:<answer key>
-	buttonSource = "src"  // src:<fact id>,<fact id>...
-	buttonAsk    = "ask"  // ask:<question>
+	buttonMore       = "more" // more:<key>:<offset>
+	buttonSource     = "src"  // src:<key>
+	buttonSuggestion = "sug"  // sug:<key>:<suggestion index>
 )
 
+// maxMoreOffset bounds how deep "More" pages: far below knowledge.MaxTop.
+const maxMoreOffset = 30
+
 func (h *Handlers) button(ctx context.Context, req Request) Reply {
-	kind, rest, _ := strings.Cut(req.CustomID, ":")
-	switch kind {
-	case buttonAsk:
-		return h.ask(ctx, req, rest, h.set.Ephemeral)
-	case buttonSource:
-		return h.sourceParagraphs(strings.Split(rest, ","))
-	case buttonMore:
-		offText, key, _ := strings.Cut(rest, ":")
-		offset, err := strconv.Atoi(offText)
-		q, ok := h.answers.get(key)
-		if err != nil || !ok {
-			return errorReply("That answer has expired; please ask again.")
+	parts := strings.Split(req.CustomID, ":")
+	if len(parts) < 2 || (parts[0] != buttonMore && parts[0] != buttonSource && parts[0] != buttonSuggestion) {
+		return errorReply("I don't recognise that button. Please ask again.")
+	}
+	e, ok := h.answers.get(parts[1])
+	if !ok {
+		return errorReply("That answer has expired; please ask again.")
+	}
+	n := -1
+	if len(parts) == 3 {
+		if v, err := strconv.Atoi(parts[2]); err == nil {
+			n = v
 		}
-		return h.more(ctx, req, q, offset)
+	}
+	switch {
+	case parts[0] == buttonSuggestion && n >= 0 && n < len(e.suggestions):
+		return h.ask(ctx, req, e.suggestions[n], h.set.Ephemeral)
+	case parts[0] == buttonSource:
+		return h.sourceParagraphs(e.factIDs)
+	case parts[0] == buttonMore && n > 0 && n <= maxMoreOffset:
+		return h.more(ctx, req, e.question, n)
 	}
 	return errorReply("I don't recognise that button. Please ask again.")
 }
@@ -215,13 +246,11 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	if !h.limiter.allow(req.UserID) {
 		return errorReply("You're asking faster than I can keep up. Please try again in a moment.")
 	}
-	ix := h.lib.Index()
-	ans, err := ix.Answer(ctx, question, knowledge.Options{Top: offset + h.set.Top, Threshold: h.set.Threshold})
-	if err != nil || !ans.Answered || len(ans.Facts) <= offset {
+	ans, more, err := h.answer(ctx, question, offset)
+	if err != nil || !ans.Answered || len(ans.Facts) == 0 {
 		return errorReply("There are no more facts that answer this question.")
 	}
-	ans.Facts = ans.Facts[offset:]
-	return h.answerReply(ix, ans, offset, true)
+	return h.answerReply(ans, offset, more, true)
 }
 
 // sourceParagraphs shows the whole paragraph each fact came from.
@@ -325,9 +354,9 @@ func helpReply() Reply {
 }
 
 // isAdmin reports whether the requester may use admin commands: the Manage
-// Server or Administrator permission in this server, or a configured admin
-// user or role. Checked on every use, whatever Discord's own command
-// permissions say.
+// Server or Administrator permission in this server (one of AdminGuilds,
+// when set), or a configured admin user or role. Checked on every use,
+// whatever Discord's own command permissions say.
 func (h *Handlers) isAdmin(req Request) bool {
 	if slices.Contains(h.set.AdminUsers, req.UserID) {
 		return true
@@ -335,7 +364,8 @@ func (h *Handlers) isAdmin(req Request) bool {
 	if req.GuildID == "" {
 		return false
 	}
-	if req.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+	trusted := len(h.set.AdminGuilds) == 0 || slices.Contains(h.set.AdminGuilds, req.GuildID)
+	if trusted && req.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
 		return true
 	}
 	for _, r := range req.Roles {

@@ -342,3 +342,35 @@ func allButtons(r Reply) []discordgo.Button {
 	}
 	return out
 }
+
+func TestAdminGuildsRestrictManageServer(t *testing.T) {
+	h, lib := newTestHandlers(t, Settings{AdminGuilds: []string{"home"}})
+	for _, tt := range []struct {
+		guild string
+		ran   bool
+	}{{"home", true}, {"elsewhere", false}} {
+		before := lib.reloads
+		h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: tt.guild,
+			Permissions: discordgo.PermissionManageGuild})
+		if ran := lib.reloads > before; ran != tt.ran {
+			t.Errorf("guild %s: reload ran = %v, want %v", tt.guild, ran, tt.ran)
+		}
+	}
+}
+
+func TestButtonsRejectForgedIDs(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{})
+	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
+	var key string
+	for _, b := range allButtons(r) {
+		if b.Label == "Source" {
+			key = strings.Split(b.CustomID, ":")[1]
+		}
+	}
+	for _, id := range []string{"more:" + key + ":-1", "more:" + key + ":999999999999", "sug:" + key + ":7", "zzz", "more", ":"} {
+		r := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: id, UserID: "u1"})
+		if !r.Ephemeral || r.Content == "" {
+			t.Errorf("%q: want a private error, got %+v", id, r)
+		}
+	}
+}

@@ -39,8 +39,11 @@ func (l *limiter) allow(user string) bool {
 	lim, ok := l.users[user]
 	if !ok {
 		if len(l.users) >= maxLimitedUsers {
+			// Forget users whose bucket has refilled; if that is not
+			// enough, forget arbitrary ones (at worst they get a fresh
+			// bucket early), so memory stays bounded.
 			for id, other := range l.users {
-				if other.Tokens() >= float64(l.burst) {
+				if other.Tokens() >= float64(l.burst) || len(l.users) >= maxLimitedUsers/2 {
 					delete(l.users, id)
 				}
 			}
@@ -51,34 +54,38 @@ func (l *limiter) allow(user string) bool {
 	return lim.Allow()
 }
 
-// answerCache remembers recent questions under short keys, so a "More"
-// button can carry a key rather than a question that may not fit in a
-// custom id.
+// answerCache remembers recent answers under short keys, so buttons can
+// carry a key rather than a question, fact ids or suggestions that may not
+// fit in a 100-byte custom id.
 type answerCache struct {
 	// prefix differs from process to process, so a button from before a
-	// restart never finds another question under its key.
+	// restart never finds another answer under its key.
 	prefix string
 	ttl    time.Duration
 	size   int
 	seq    atomic.Uint64
 	mu     sync.Mutex
-	m      map[string]cached
-	ring   []string
+	m      map[string]cachedAnswer
+	ring   []string // keys in insertion order; the oldest is evicted
 	next   int
 }
 
-type cached struct {
-	question string
-	at       time.Time
+// cachedAnswer is what the buttons under one answer need.
+type cachedAnswer struct {
+	question    string
+	factIDs     []string
+	suggestions []string
+	at          time.Time
 }
 
 func newAnswerCache(size int, ttl time.Duration) *answerCache {
 	return &answerCache{prefix: strconv.FormatUint(rand.Uint64()%(36*36*36*36), 36), ttl: ttl, size: size,
-		m: make(map[string]cached, size), ring: make([]string, size)}
+		m: make(map[string]cachedAnswer, size), ring: make([]string, size)}
 }
 
-func (c *answerCache) put(question string) string {
+func (c *answerCache) put(e cachedAnswer) string {
 	key := c.prefix + "." + strconv.FormatUint(c.seq.Add(1), 36)
+	e.at = time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.ring[c.next]; old != "" {
@@ -86,16 +93,16 @@ func (c *answerCache) put(question string) string {
 	}
 	c.ring[c.next] = key
 	c.next = (c.next + 1) % c.size
-	c.m[key] = cached{question: question, at: time.Now()}
+	c.m[key] = e
 	return key
 }
 
-func (c *answerCache) get(key string) (string, bool) {
+func (c *answerCache) get(key string) (cachedAnswer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[key]
 	if !ok || time.Since(e.at) > c.ttl {
-		return "", false
+		return cachedAnswer{}, false
 	}
-	return e.question, true
+	return e, true
 }

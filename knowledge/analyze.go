@@ -202,14 +202,23 @@ func (a *analyzer) appendTokens(out []token, text string) []token {
 	return out
 }
 
+// maxWordLength bounds a token: nothing in any language needs more, and
+// typo tolerance on a long word costs its length cubed.
+const maxWordLength = 40
+
 func (a *analyzer) appendToken(out []token, word string) []token {
+	if len(word) > maxWordLength {
+		word = truncateWord(word, maxWordLength)
+	}
 	upper := hasUpper(word) && strings.ToUpper(word) == word
 	first, _ := utf8.DecodeRuneInString(word)
 	capital := unicode.IsUpper(first)
 	lower := strings.ToLower(word)
 	if parts, ok := a.repairs[lower]; ok {
 		for _, p := range parts {
-			out = append(out, a.makeToken(p, false))
+			if p != "" {
+				out = append(out, a.makeToken(p, false))
+			}
 		}
 		return out
 	}
@@ -219,11 +228,11 @@ func (a *analyzer) appendToken(out []token, word string) []token {
 }
 
 func (a *analyzer) makeToken(lower string, upper bool) token {
-	if v, ok := a.variants[lower]; ok {
+	if v, ok := a.variants[lower]; ok && v != "" {
 		lower = v
 	}
 	t := token{lower: lower, upper: upper, stop: a.stop[lower]}
-	if lower[0] >= '0' && lower[0] <= '9' {
+	if lower != "" && lower[0] >= '0' && lower[0] <= '9' {
 		t.num = true
 		t.key = strings.ReplaceAll(lower, ",", "")
 		return t
@@ -231,6 +240,14 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 	f := a.forms(lower)
 	t.key, t.fam = f.key, f.fam
 	return t
+}
+
+// truncateWord cuts w to at most n bytes at a rune boundary.
+func truncateWord(w string, n int) string {
+	for n > 0 && !utf8.RuneStart(w[n]) {
+		n--
+	}
+	return w[:n]
 }
 
 func hasUpper(s string) bool {

@@ -26,6 +26,9 @@ const MaxQuestionLength = 1000
 // reach at most about a third of it, answerable ones clear it.
 const DefaultThreshold = 0.35
 
+// MaxTop is the most facts one answer returns, whatever Options.Top asks.
+const MaxTop = 50
+
 // Errors a question can be refused with.
 var (
 	ErrEmptyQuestion   = errors.New("the question is empty")
@@ -80,6 +83,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt Options) (Answ
 	if opt.Top <= 0 {
 		opt.Top = 3
 	}
+	opt.Top = min(opt.Top, MaxTop)
 	if opt.Threshold <= 0 {
 		opt.Threshold = DefaultThreshold
 	}

@@ -97,12 +97,7 @@ func parseAll(fsys fs.FS, names []string) ([]*Document, error) {
 	for range min(runtime.GOMAXPROCS(0), len(names)) {
 		wg.Go(func() {
 			for i := range next {
-				raw, err := fs.ReadFile(fsys, names[i])
-				if err != nil {
-					errs[i] = fmt.Errorf("read %s: %w", names[i], err)
-					continue
-				}
-				docs[i], errs[i] = ParseSource(names[i], raw)
+				docs[i], errs[i] = readAndParse(fsys, names[i])
 			}
 		})
 	}
@@ -117,6 +112,22 @@ func parseAll(fsys fs.FS, names []string) ([]*Document, error) {
 		}
 	}
 	return docs, nil
+}
+
+// readAndParse reads and parses one source file. A panic in a parser (a
+// bug, but one an uploaded file could trigger) becomes an error naming the
+// file, so it cannot take the bot down.
+func readAndParse(fsys fs.FS, name string) (doc *Document, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = nil, &SourceError{Path: name, Err: fmt.Errorf("internal error while parsing: %v", p)}
+		}
+	}()
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return ParseSource(name, raw)
 }
 
 // Add appends a parsed document to the corpus.
@@ -146,13 +157,18 @@ type Diff struct {
 
 // DiffFrom returns how c differs from old.
 func (c *Corpus) DiffFrom(old *Corpus) Diff {
-	var d Diff
 	oldIDs := map[string]bool{}
 	if old != nil {
 		for _, f := range old.Facts {
 			oldIDs[f.ID] = true
 		}
 	}
+	return c.diffFromIDs(oldIDs)
+}
+
+// diffFromIDs returns how c differs from a corpus with the given fact ids.
+func (c *Corpus) diffFromIDs(oldIDs map[string]bool) Diff {
+	var d Diff
 	newIDs := map[string]bool{}
 	for _, f := range c.Facts {
 		newIDs[f.ID] = true

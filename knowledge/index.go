@@ -426,12 +426,16 @@ func (ix *Index) Paragraph(f Fact) (Paragraph, bool) {
 // have too many neighbours one edit away ("hace" is not a typo of "face").
 const minTypoLength = 5
 
+// maxTypoLength is the longest word typo tolerance corrects: the search
+// for two edits grows with the cube of the length.
+const maxTypoLength = 24
+
 // correct returns the known words closest to an unknown word: at edit
 // distance 1 (substitution, omission, insertion or transposition), or 2 for
 // long words, most frequent first. It returns the distance found.
 func (ix *Index) correct(w string) ([]string, int) {
 	n := len([]rune(w))
-	if n < minTypoLength {
+	if n < minTypoLength || n > maxTypoLength {
 		return nil, 0
 	}
 	maxDist := 1

@@ -58,15 +58,6 @@ func NewLibrary(ctx context.Context, sourcesDir, dbPath string) (*Library, error
 // caller: a reload swaps in a new one.
 func (l *Library) Index() *Index { return l.current.Load() }
 
-// Answer answers from the current index.
-func (l *Library) Answer(ctx context.Context, question string, opt Options) (Answer, error) {
-	return l.Index().Answer(ctx, question, opt)
-}
-
-// SourcesDir returns the directory the library reads, or "" for the
-// embedded sources.
-func (l *Library) SourcesDir() string { return l.sourcesDir }
-
 // Reload re-reads the sources, rebuilds the store and swaps in the new
 // index. On any error the previous index keeps serving and the error names
 // the file and line at fault.
@@ -86,25 +77,30 @@ func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
 	if err != nil {
 		return ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
-	var store *Store
+	// Index first: only a corpus that indexes is written over the store,
+	// so the file on disk and the facts served never disagree.
+	ix, err := indexSafely(c)
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
 	if l.dbPath != "" {
 		if _, err := Build(ctx, l.dbPath, c); err != nil {
 			return ReloadReport{}, fmt.Errorf("reload: %w", err)
 		}
 		l.ownWrite, _ = statStore(l.dbPath)
-		store, err = OpenStore(ctx, l.dbPath)
-	} else {
-		store, err = OpenMemory(ctx, c)
-	}
-	if err != nil {
-		return ReloadReport{}, fmt.Errorf("reload: %w", err)
-	}
-	ix, err := LoadIndex(ctx, store)
-	store.Close()
-	if err != nil {
-		return ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	return l.swap(ix, start), nil
+}
+
+// indexSafely is NewIndex turning a panic into an error, so that a source
+// that trips a bug in the matcher fails the reload instead of the process.
+func indexSafely(c *Corpus) (ix *Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("index the sources: internal error: %v", p)
+		}
+	}()
+	return NewIndex(c), nil
 }
 
 // swap puts ix in service and reports how it differs from the index it
@@ -151,16 +147,23 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (Relo
 	defer l.reload.Unlock()
 	path := filepath.Join(l.sourcesDir, name)
 	previous, readErr := os.ReadFile(path)
+	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
+		return ReloadReport{}, fmt.Errorf("add source: %w", readErr)
+	}
 	existed := readErr == nil
 	if err := writeFileAtomic(path, data); err != nil {
 		return ReloadReport{}, fmt.Errorf("add source: %w", err)
 	}
 	rep, err := l.rebuild(ctx)
 	if err != nil {
+		var undo error
 		if existed {
-			_ = writeFileAtomic(path, previous)
+			undo = writeFileAtomic(path, previous)
 		} else {
-			_ = os.Remove(path)
+			undo = os.Remove(path)
+		}
+		if undo != nil {
+			err = errors.Join(err, fmt.Errorf("put back the previous %s: %w", name, undo))
 		}
 		return ReloadReport{}, err
 	}
@@ -169,7 +172,12 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (Relo
 
 // writeFileAtomic writes data to a temporary file beside path and renames
 // it over path, so readers never see a half-written file.
-func writeFileAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, data []byte) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", path, err)
+		}
+	}()
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -243,8 +251,12 @@ func (l *Library) loadStore(ctx context.Context) (ReloadReport, error) {
 	if err != nil {
 		return ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}
-	ix, err := LoadIndex(ctx, s)
+	c, err := s.Corpus(ctx)
 	s.Close()
+	if err != nil {
+		return ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	ix, err := indexSafely(c)
 	if err != nil {
 		return ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}

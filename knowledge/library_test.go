@@ -38,7 +38,7 @@ func newTestLibrary(t *testing.T) (*Library, string) {
 
 func firstFact(t *testing.T, l *Library, q string) string {
 	t.Helper()
-	ans, err := l.Answer(t.Context(), q, Options{})
+	ans, err := l.Index().Answer(t.Context(), q, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

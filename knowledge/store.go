@@ -48,14 +48,12 @@ type BuildReport struct {
 func Build(ctx context.Context, path string, c *Corpus) (BuildReport, error) {
 	start := time.Now()
 	rep := BuildReport{Path: path, Sources: len(c.Sources), Facts: len(c.Facts), Paragraphs: len(c.Paragraphs)}
+	oldIDs := map[string]bool{}
 	if old, err := OpenStore(ctx, path); err == nil {
-		if oc, err := old.Corpus(ctx); err == nil {
-			rep.Diff = c.DiffFrom(oc)
-		}
+		oldIDs, _ = old.factIDs(ctx) // no diff is better than no build
 		old.Close()
-	} else {
-		rep.Diff = c.DiffFrom(nil)
 	}
+	rep.Diff = c.diffFromIDs(oldIDs)
 
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
@@ -180,9 +178,6 @@ func (s *Store) check(ctx context.Context) error {
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Path returns the store's file name (":memory:" for an in-memory store).
-func (s *Store) Path() string { return s.path }
-
 func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 	vocab, err := json.Marshal(c.Vocabulary)
 	if err != nil {
@@ -193,7 +188,7 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 	meta := [][2]string{
@@ -261,7 +256,10 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
 		return fmt.Errorf("index facts: %w", err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // batchRows is how many rows one INSERT statement of a bulk write carries:
@@ -345,6 +343,24 @@ func checkStore(ctx context.Context, db *sql.DB, wantFacts int) error {
 		return fmt.Errorf("check: wrote %d facts, store holds %d", wantFacts, n)
 	}
 	return nil
+}
+
+// factIDs reads the ids of the store's facts.
+func (s *Store) factIDs(ctx context.Context) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id FROM facts")
+	if err != nil {
+		return nil, s.readError("fact ids", err)
+	}
+	ids := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, s.readError("fact ids", err)
+		}
+		ids[id] = true
+	}
+	return ids, closeRows(rows)
 }
 
 // Corpus reads the whole store back into memory.

@@ -11,8 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
 )
 
 //go:embed default/vocabulary.yaml
@@ -103,6 +106,16 @@ func ParseVocabulary(path string, raw []byte) (*Vocabulary, error) {
 }
 
 func (v *Vocabulary) validate() error {
+	for _, m := range []struct {
+		what string
+		m    map[string]string
+	}{{"variants", v.Variants}, {"repairs", v.Repairs}} {
+		for from, to := range m.m {
+			if !hasWord(from) || !hasWord(to) {
+				return fmt.Errorf("vocabulary: %s: %q → %q: both sides need a word", m.what, from, to)
+			}
+		}
+	}
 	for i, e := range v.Entities {
 		if strings.TrimSpace(e.ID) == "" {
 			return fmt.Errorf("vocabulary: entity %d has no id", i+1)
@@ -154,6 +167,11 @@ func (v *Vocabulary) Merge(extra *Vocabulary) *Vocabulary {
 	}
 	out.Synonyms = append(out.Synonyms, extra.Synonyms...)
 	return out
+}
+
+// hasWord reports whether s has a letter or digit once folded.
+func hasWord(s string) bool {
+	return strings.ContainsFunc(fold.String(s), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 func mergeMaps(a, b map[string]string) map[string]string {

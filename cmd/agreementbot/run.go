@@ -44,7 +44,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	var b *bot.Bot
 	h := bot.NewHandlers(lib, bot.Settings{
 		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
-		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs,
+		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
 		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per,
 	}, func(ctx context.Context, url string, limit int64) ([]byte, error) {
 		return b.Download(ctx, url, limit)

@@ -573,3 +573,35 @@ func TestWriteRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenSafetyChecks(t *testing.T) {
+	const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.mnopqrstuvwxyzABCDEFGHIJKLMNOP"
+	env := func(k string) (string, bool) {
+		if k == "AGREEMENTBOT_APPLICATION_ID" {
+			return token, true
+		}
+		return "", false
+	}
+	_, err := Load("", env)
+	if err == nil || strings.Contains(err.Error(), token) {
+		t.Errorf("a token pasted as the application id: error = %v (must fail without echoing it)", err)
+	}
+	getenv := func(k string) (string, bool) {
+		if k == "AGREEMENTBOT_API_URL" {
+			return "http://proxy.example.com/api/v9/", true
+		}
+		return "", false
+	}
+	if _, err := Load("", getenv); err == nil || !strings.Contains(err.Error(), "https") {
+		t.Errorf("plain http to another host: error = %v, want one asking for https", err)
+	}
+	getenv = func(k string) (string, bool) {
+		if k == "AGREEMENTBOT_API_URL" {
+			return "http://127.0.0.1:8080/api/v9/", true
+		}
+		return "", false
+	}
+	if _, err := Load("", getenv); err != nil {
+		t.Errorf("plain http to loopback (tests): %v", err)
+	}
+}

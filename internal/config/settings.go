@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -162,6 +163,11 @@ func secretSetting(key, env string, field func(*Config) *Secret) setting {
 func checkID(s string) error {
 	v, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || v == 0 || strconv.FormatUint(v, 10) != s {
+		if len(s) > 24 {
+			// Too long for any id: perhaps a token pasted in the wrong
+			// place. Do not echo it.
+			return fmt.Errorf("must be a Discord ID (a whole number such as 1234567890123456789), got %d characters that are not one", len(s))
+		}
 		return fmt.Errorf("must be a Discord ID (a whole number such as 1234567890123456789), got %q", s)
 	}
 	return nil
@@ -407,8 +413,20 @@ func checkAPIURL(s string) *Error {
 		return problemf("", "must not have a query or fragment, got %s", quoteURL(s))
 	case !strings.HasSuffix(u.Path, "/"):
 		return problemf("", "must end with /, got %s", quoteURL(s))
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		// The token travels in every request's Authorization header.
+		return problemf("", "must use https (plain http only to this machine, for tests), got %s", quoteURL(s))
 	}
 	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func checkGatewayURL(s string) *Error {
