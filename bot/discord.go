@@ -36,12 +36,12 @@ type Options struct {
 
 // Bot connects the handlers to Discord through a discordgo session.
 type Bot struct {
-	opts     Options
-	h        *Handlers
-	s        *discordgo.Session
-	log      *slog.Logger
-	selfID   atomic.Value // string: the bot's own user id
-	base     context.Context
+	opts   Options
+	h      *Handlers
+	s      *discordgo.Session
+	log    *slog.Logger
+	selfID atomic.Value // string: the bot's own user id
+	base   context.Context
 
 	// mu makes "not closing, so count this reply in" one step, so that
 	// Run's wait never races a late Add.

@@ -26,17 +26,17 @@ type Library interface {
 
 // Settings tune the handlers.
 type Settings struct {
-	Top        int           // facts per answer
-	Threshold  float64       // confidence needed to answer
-	Ephemeral  bool          // answers visible only to the asker by default
-	AdminUsers []string      // user ids allowed to use admin commands
-	AdminRoles []string      // role ids allowed to use admin commands
+	Top        int      // facts per answer
+	Threshold  float64  // confidence needed to answer
+	Ephemeral  bool     // answers visible only to the asker by default
+	AdminUsers []string // user ids allowed to use admin commands
+	AdminRoles []string // role ids allowed to use admin commands
 	// AdminGuilds, when set, are the only servers whose Manage Server
 	// members are admins: the sources are shared by every server the bot
 	// is in, so a server elsewhere must not be able to change them.
 	AdminGuilds []string
-	RateCount  int           // questions a user may ask...
-	RatePer    time.Duration // ...per this long
+	RateCount   int           // questions a user may ask...
+	RatePer     time.Duration // ...per this long
 	// MaxAttachment bounds a source uploaded with /reload, in bytes.
 	MaxAttachment int64
 }
@@ -308,7 +308,12 @@ func (h *Handlers) sources() Reply {
 	ix := h.lib.Index()
 	counts := ix.FactCounts()
 	e := &discordgo.MessageEmbed{Title: "Sources", Color: colorAnswer}
-	for _, s := range ix.Sources() {
+	sources := ix.Sources()
+	if len(sources) > maxEmbedFields {
+		e.Description = fmt.Sprintf("%d sources; the first %d:", len(sources), maxEmbedFields-1)
+		sources = sources[:maxEmbedFields-1]
+	}
+	for _, s := range sources {
 		var parts []string
 		if s.Date != "" {
 			parts = append(parts, s.Date)

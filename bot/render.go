@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -29,11 +30,10 @@ const (
 	maxButtonsPerRow    = 5
 )
 
-// Embed colours: answered, abstained, error.
+// Embed colours: answered, abstained.
 const (
 	colorAnswer  = 0x2E86C1
 	colorAbstain = 0xB7950B
-	colorError   = 0xC0392B
 )
 
 // trim shortens s to at most n characters (runes), cutting at a word
@@ -97,9 +97,10 @@ func noMentions() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 }
 
-// citation renders a fact's citation in one line: source, date, place.
+// citation renders a fact's citation in one line: source, date, place,
+// and a link when the source has a web address.
 func citation(c knowledge.Citation) string {
-	parts := []string{escape(c.Title)}
+	parts := []string{escape(trim(c.Title, 120))}
 	if c.Date != "" {
 		parts = append(parts, c.Date)
 	}
@@ -112,13 +113,23 @@ func citation(c knowledge.Citation) string {
 	}
 	parts = append(parts, where)
 	if c.Section != "" {
-		parts = append(parts, "under “"+escape(c.Section)+"”")
+		parts = append(parts, "under “"+escape(trim(c.Section, 80))+"”")
 	}
 	line := strings.Join(parts, " · ")
-	if c.URL != "" {
-		line = "[" + line + "](" + c.URL + ")"
+	if link, ok := safeLink(c.URL); ok {
+		line = "[" + line + "](" + link + ")"
 	}
 	return line
+}
+
+// safeLink returns an http(s) address fit for a Markdown link: parsed,
+// re-encoded, with ")" escaped so it cannot end the link early.
+func safeLink(raw string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if raw == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 500 {
+		return "", false
+	}
+	return strings.NewReplacer(")", "%29", "(", "%28", " ", "%20").Replace(u.String()), true
 }
 
 // factField renders one fact as an embed field: its words quoted, then its
@@ -129,10 +140,11 @@ func factField(n int, f knowledge.ScoredFact) *discordgo.MessageEmbedField {
 		cite += " · " + escape(f.Citation.Credit)
 	}
 	body := quote(f.Text)
+	cite = trim(cite, maxFieldValue/2) // bounded, so the quote keeps at least half
 	room := maxFieldValue - utf8.RuneCountInString(cite) - 1
 	return &discordgo.MessageEmbedField{
 		Name:  trim(fmt.Sprintf("%d. %s fact `%s` · score %.2f", n, kindLabel(f.Kind), f.ID, f.Score), maxFieldName),
-		Value: trim(body, max(room, 200)) + "\n" + cite,
+		Value: trim(body, room) + "\n" + cite,
 	}
 }
 

@@ -1,6 +1,6 @@
 // Package bot makes agreementbot a Discord bot. Handlers are plain
 // functions from a Request to a Reply, with no Discord session in sight;
-// one adapter (Serve) turns gateway events into Requests and Replies into
+// one adapter (Bot) turns gateway events into Requests and Replies into
 // discordgo calls, so the same handlers could serve an HTTP interactions
 // endpoint, and tests of behaviour need no session at all.
 package bot

@@ -634,7 +634,7 @@ func (ix *Index) MatchFacts(typed string, n int) []Fact {
 	if i, ok := ix.byID[typed]; ok {
 		return []Fact{facts[i]}
 	}
-	matches := fuzzy.FindFrom(typed, factLabels(facts))
+	matches := fuzzy.Find(typed, ix.factLabels())
 	out := make([]Fact, 0, min(n, len(matches)))
 	for _, m := range matches {
 		if len(out) == n {
@@ -644,9 +644,3 @@ func (ix *Index) MatchFacts(typed string, n int) []Fact {
 	}
 	return out
 }
-
-// factLabels presents facts to sahilm/fuzzy as "id text", folded.
-type factLabels []Fact
-
-func (f factLabels) String(i int) string { return f[i].ID + " " + fold.String(f[i].Clean) }
-func (f factLabels) Len() int            { return len(f) }

@@ -57,7 +57,10 @@ type Index struct {
 	// completions are what Complete offers: topics, then the phrasings of
 	// curated facts; foldedCompletions the same folded.
 	completions, foldedCompletions []string
-	scratch                        sync.Pool
+	// factLabels are "id words" of each fact, folded, for MatchFacts;
+	// made on first use, as most callers never need them.
+	factLabels func() []string
+	scratch    sync.Pool
 }
 
 type posting struct {
@@ -111,6 +114,13 @@ func NewIndex(c *Corpus) *Index {
 	for _, t := range ix.topics {
 		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
 	}
+	ix.factLabels = sync.OnceValue(func() []string {
+		labels := make([]string, len(c.Facts))
+		for i, f := range c.Facts {
+			labels[i] = f.ID + " " + fold.String(f.Clean)
+		}
+		return labels
+	})
 	ix.completions = slices.Clone(ix.topics)
 	for _, f := range c.Facts {
 		ix.completions = append(ix.completions, f.Phrasings...)
@@ -394,14 +404,11 @@ func (ix *Index) buildTopics() []string {
 	return out
 }
 
-// Topics lists what the sources are about: curated topics, section
-// headings and the people, places and institutions they mention.
-func (ix *Index) Topics() []string { return slices.Clone(ix.topics) }
-
-// Facts returns the indexed facts in source order.
+// Facts returns the indexed facts in source order. The slice is the
+// index's own: callers must not modify it.
 func (ix *Index) Facts() []Fact { return ix.corpus.Facts }
 
-// Sources returns the indexed sources.
+// Sources returns the indexed sources; callers must not modify them.
 func (ix *Index) Sources() []Source { return ix.corpus.Sources }
 
 // Fact returns the fact with the given id.
