@@ -413,9 +413,9 @@ func (h *Handlers) reload(ctx context.Context, req Request) Reply {
 			trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-120) + "\n```")
 	}
 	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
-		"added", rep.Added, "removed", rep.Removed, "duration", rep.Duration)
-	return Reply{Ephemeral: true, Content: fmt.Sprintf("Reloaded: %d sources, %d facts (%d added, %d removed) in %s.",
-		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Duration.Round(time.Millisecond))}
+		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
+	return Reply{Ephemeral: true, Content: fmt.Sprintf("Reloaded: %d sources, %d facts (%d added, %d removed, %d changed) in %s.",
+		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Changed, rep.Duration.Round(time.Millisecond))}
 }
 
 func (h *Handlers) statsReply() Reply {

@@ -149,21 +149,58 @@ func (c *Corpus) FactCount() map[string]int {
 }
 
 // Diff compares the facts of an older corpus with c's: ids only in c were
-// added, ids only in old were removed. A fact whose wording changed shows as
-// one removed and one added, because ids are derived from the words.
+// added, ids only in old were removed. Since ids are derived from the
+// words, a fact whose wording changed has a new id; when it still stands
+// in the same place (source, paragraph, sentence) it counts as changed
+// rather than as one removed and one added.
 type Diff struct {
-	Added, Removed []string
+	Added, Removed, Changed []string // Changed holds the new ids
 }
 
 // DiffFrom returns how c differs from old.
 func (c *Corpus) DiffFrom(old *Corpus) Diff {
 	oldIDs := map[string]bool{}
-	if old != nil {
-		for _, f := range old.Facts {
-			oldIDs[f.ID] = true
-		}
+	if old == nil {
+		return c.diffFromIDs(oldIDs)
 	}
-	return c.diffFromIDs(oldIDs)
+	slots := make(map[factSlot]string, len(old.Facts))
+	for _, f := range old.Facts {
+		oldIDs[f.ID] = true
+		slots[slotOf(f)] = f.ID
+	}
+	d := c.diffFromIDs(oldIDs)
+	removed := map[string]bool{}
+	for _, id := range d.Removed {
+		removed[id] = true
+	}
+	d.Added = d.Added[:0]
+	for _, f := range c.Facts {
+		if oldIDs[f.ID] {
+			continue
+		}
+		if was, ok := slots[slotOf(f)]; ok && removed[was] {
+			d.Changed = append(d.Changed, f.ID)
+			delete(removed, was)
+			continue
+		}
+		d.Added = append(d.Added, f.ID)
+	}
+	d.Removed = d.Removed[:0]
+	for id := range removed {
+		d.Removed = append(d.Removed, id)
+	}
+	slices.Sort(d.Removed)
+	return d
+}
+
+// factSlot is where a fact stands in its source.
+type factSlot struct {
+	source              string
+	paragraph, sentence int
+}
+
+func slotOf(f Fact) factSlot {
+	return factSlot{f.Citation.SourceID, f.Citation.Paragraph, f.Citation.Sentence}
 }
 
 // diffFromIDs returns how c differs from a corpus with the given fact ids.

@@ -33,6 +33,7 @@ type ReloadReport struct {
 	Facts    int
 	Added    int
 	Removed  int
+	Changed  int // facts reworded in place
 	Duration time.Duration
 }
 
@@ -114,7 +115,7 @@ func (l *Library) swap(ix *Index, start time.Time) ReloadReport {
 	l.current.Store(ix)
 	return ReloadReport{
 		Sources: len(ix.corpus.Sources), Facts: len(ix.corpus.Facts),
-		Added: len(diff.Added), Removed: len(diff.Removed), Duration: time.Since(start),
+		Added: len(diff.Added), Removed: len(diff.Removed), Changed: len(diff.Changed), Duration: time.Since(start),
 	}
 }
 

@@ -180,3 +180,25 @@ func TestLibraryWatchStore(t *testing.T) {
 		t.Errorf("first fact = %q", got)
 	}
 }
+
+// TestLibraryReloadCountsChangedFacts rewords one sentence of the article:
+// the reload reports one changed fact, not one added and one removed.
+func TestLibraryReloadCountsChangedFacts(t *testing.T) {
+	l, src := newTestLibrary(t)
+	path := filepath.Join(src, "article.txt")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(raw), "a record number", "an all-time record", 1)
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Changed != 1 || rep.Added != 0 || rep.Removed != 0 {
+		t.Errorf("report = %+v, want exactly one changed fact", rep)
+	}
+}

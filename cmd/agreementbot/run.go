@@ -64,7 +64,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 				return
 			}
 			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
-				"added", rep.Added, "removed", rep.Removed, "duration", rep.Duration)
+				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
 		}
 	}
 	hup := make(chan os.Signal, 1)
