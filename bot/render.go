@@ -100,22 +100,8 @@ func noMentions() *discordgo.MessageAllowedMentions {
 // citation renders a fact's citation in one line: source, date, place,
 // and a link when the source has a web address.
 func citation(c knowledge.Citation) string {
-	parts := []string{escape(trim(c.Title, 120))}
-	if c.Date != "" {
-		parts = append(parts, c.Date)
-	}
-	if c.Publisher != "" {
-		parts = append(parts, escape(c.Publisher))
-	}
-	where := fmt.Sprintf("paragraph %d", c.Paragraph)
-	if c.Sentence > 1 {
-		where += fmt.Sprintf(", sentence %d", c.Sentence)
-	}
-	parts = append(parts, where)
-	if c.Section != "" {
-		parts = append(parts, "under “"+escape(trim(c.Section, 80))+"”")
-	}
-	line := strings.Join(parts, " · ")
+	c.Title, c.Section = trim(c.Title, 120), trim(c.Section, 80)
+	line := escape(c.Place())
 	if link, ok := safeLink(c.URL); ok {
 		line = "[" + line + "](" + link + ")"
 	}

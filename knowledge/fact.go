@@ -10,7 +10,9 @@ package knowledge
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
+	"strings"
 )
 
 // Kind says what sort of passage a fact is, so answers can present a quote or
@@ -103,4 +105,26 @@ type Paragraph struct {
 	Number  int    // 1-based, as in Citation.Paragraph
 	Section string // heading above it, if any
 	Text    string // original words
+}
+
+// Place says where in its source a fact stands, for people: "Title ·
+// 2024-02-28 · Publisher · paragraph 3, sentence 2 · under “Heading”". The
+// credit and the link are left to the caller, who knows how to show them.
+func (c Citation) Place() string {
+	parts := []string{c.Title}
+	if c.Date != "" {
+		parts = append(parts, c.Date)
+	}
+	if c.Publisher != "" {
+		parts = append(parts, c.Publisher)
+	}
+	where := fmt.Sprintf("paragraph %d", c.Paragraph)
+	if c.Sentence > 1 {
+		where += fmt.Sprintf(", sentence %d", c.Sentence)
+	}
+	parts = append(parts, where)
+	if c.Section != "" {
+		parts = append(parts, "under “"+c.Section+"”")
+	}
+	return strings.Join(parts, " · ")
 }

@@ -126,30 +126,17 @@ func writeTextAnswer(w io.Writer, ans knowledge.Answer, err error) {
 	fmt.Fprintf(w, "Confidence: %.2f\n", ans.Confidence)
 }
 
-// citationLine renders a citation for people: source, date, place in it.
+// citationLine renders a citation for the terminal: where the fact stands,
+// then its credit and address.
 func citationLine(c knowledge.Citation) string {
-	parts := []string{c.Title}
-	if c.Date != "" {
-		parts = append(parts, c.Date)
-	}
-	if c.Publisher != "" {
-		parts = append(parts, c.Publisher)
-	}
-	where := fmt.Sprintf("paragraph %d", c.Paragraph)
-	if c.Sentence > 0 {
-		where += fmt.Sprintf(", sentence %d", c.Sentence)
-	}
-	if c.Section != "" {
-		where += fmt.Sprintf(" (under %q)", c.Section)
-	}
-	parts = append(parts, where)
+	line := c.Place()
 	if c.Credit != "" {
-		parts = append(parts, "credit: "+c.Credit)
+		line += " · credit: " + c.Credit
 	}
 	if c.URL != "" {
-		parts = append(parts, c.URL)
+		line += " · " + c.URL
 	}
-	return strings.Join(parts, ", ")
+	return line
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
