@@ -256,6 +256,15 @@ type coref struct {
 // strengths, and returns the fact's question-type features.
 func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *coref) featureSet {
 	feats := scanFeatures(toks)
+	// Names first: a title in apposition before the name ("The US
+	// Secretary of State, Antony Blinken, ...") refers to it too.
+	for i := range toks {
+		a.eachPhrase(a.phrases, toks, i, func(p *phrase) {
+			if _, isEntity := a.entities[p.concept]; isEntity && !p.title {
+				co.named[p.concept] = true
+			}
+		})
+	}
 	pronoun := false
 	person := ""
 	for i, t := range toks {
