@@ -210,7 +210,7 @@ func (a *analyzer) appendToken(out []token, word string) []token {
 	if len(word) > maxWordLength {
 		word = truncateWord(word, maxWordLength)
 	}
-	upper := hasUpper(word) && strings.ToUpper(word) == word
+	upper := isAllCaps(word)
 	first, _ := utf8.DecodeRuneInString(word)
 	capital := unicode.IsUpper(first)
 	lower := strings.ToLower(word)
@@ -250,13 +250,17 @@ func truncateWord(w string, n int) string {
 	return w[:n]
 }
 
-func hasUpper(s string) bool {
+// isAllCaps reports whether every letter of s is upper case and it has
+// one at least ("US", "AFP"), without allocating.
+func isAllCaps(s string) bool {
+	letters := false
 	for _, r := range s {
-		if unicode.IsUpper(r) {
-			return true
+		if unicode.IsLower(r) {
+			return false
 		}
+		letters = letters || unicode.IsLetter(r)
 	}
-	return false
+	return letters
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
