@@ -149,6 +149,9 @@ type group struct {
 	focus  bool    // the word the question asks about ("how many X")
 }
 
+// topicMarkers introduce a question's topic.
+var topicMarkers = map[string]bool{"about": true, "regarding": true, "concerning": true, "sobre": true, "acerca": true}
+
 // focusWords open a question whose next word is its focus: "which city".
 var focusWords = map[string]bool{"which": true, "what": true, "cual": true, "cuales": true, "que": true}
 
@@ -228,6 +231,16 @@ func (ix *Index) parseQuery(q string) query {
 			break
 		}
 	}
+	// Words after "about" name the topic ("what did she say about
+	// tariffs"): one the sources never mention is as telling as an
+	// unknown name.
+	topic := -1
+	for i, t := range toks {
+		if topicMarkers[t.lower] {
+			topic = i
+			break
+		}
+	}
 	// The word right after "how many" or "which" names what is asked
 	// about ("how many Guatemalans", "which agency"): the answer must say
 	// it, not just words around it.
@@ -289,7 +302,7 @@ func (ix *Index) parseQuery(q string) query {
 		g.focus = i == focus
 		if len(g.terms) == 0 {
 			g.weight *= unknownWeight(t, i, titleCase)
-			if isName(t, i, titleCase) || t.num {
+			if isName(t, i, titleCase) || t.num || (topic >= 0 && i > topic) {
 				pq.unknownSpecifics++
 			}
 		}
