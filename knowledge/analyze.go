@@ -134,6 +134,25 @@ type wordForms struct {
 	fam string // word-family term, or empty
 }
 
+// minStopTypoLength is the shortest word taken for a misspelt stop word:
+// shorter ones are too often real words ("world" is one edit from
+// "would").
+const minStopTypoLength = 6
+
+// nearStopWord reports whether w is one edit away from a stop word of
+// six letters or more.
+func (a *analyzer) nearStopWord(w string) bool {
+	if len(w) < minStopTypoLength-1 || len(w) > 20 {
+		return false
+	}
+	for s := range a.stop {
+		if len(s) >= minStopTypoLength && damerau(w, s, 1) <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // stem returns the matching key of a folded lower-case word.
 func (a *analyzer) stem(w string) string { return a.forms(w).key }
 

@@ -210,6 +210,10 @@ func (ix *Index) parseQuery(q string) query {
 		if len(fixes) == 0 && i < 3 {
 			fixes, dist = ix.correctQuestionWord(t.lower)
 		}
+		if len(fixes) == 0 && ix.an.nearStopWord(t.lower) {
+			toks[i].stop = true // "artcle", "accross": a misspelt filler word
+			continue
+		}
 		if len(fixes) == 0 {
 			unknown[i] = true
 			continue
