@@ -107,7 +107,7 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 }
 
 func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {
-	isQuestion := concept == WantPerson || concept == WantDate || concept == WantPlace || concept == WantNumber
+	isQuestion := concept == WantPerson || concept == WantDate || concept == WantPlace || concept == WantNumber || concept == WantReason
 	toks := a.tokens(text)
 	if len(toks) == 0 {
 		return
@@ -394,6 +394,7 @@ const (
 	hasNumber
 	hasPerson
 	hasPlace
+	hasReason
 )
 
 func wantFeature(want string) featureSet {
@@ -406,6 +407,8 @@ func wantFeature(want string) featureSet {
 		return hasPerson
 	case WantPlace:
 		return hasPlace
+	case WantReason:
+		return hasReason
 	}
 	return 0
 }
@@ -430,6 +433,19 @@ var numberWords = map[string]bool{
 	"quarter": true, "dozen": true, "dozens": true, "percent": true, "majority": true,
 	"mil": true, "millon": true, "millones": true, "mitad": true, "tercio": true,
 }
+
+// reasonWords mark a sentence that gives a cause or a purpose, for "why"
+// questions; reasonPhrases do the same in several words.
+var (
+	reasonWords = map[string]bool{
+		"because": true, "reason": true, "reasons": true, "cause": true, "causes": true,
+		"therefore": true, "thus": true, "why": true, "porque": true, "causa": true, "causas": true,
+	}
+	reasonPhrases = [][]string{
+		{"due", "to"}, {"so", "that"}, {"in", "order", "to"}, {"in", "the", "face", "of"},
+		{"for", "this", "reason"}, {"lead", "to"}, {"led", "to"}, {"para", "que"},
+	}
+)
 
 // pronouns that stand for a person named earlier.
 var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}
@@ -460,9 +476,32 @@ func scanFeatures(toks []token) featureSet {
 			f |= hasNumber
 		case numberWords[t.lower]:
 			f |= hasNumber
+		case reasonWords[t.lower] || startsPhrase(toks, i, reasonPhrases):
+			f |= hasReason
 		}
 	}
 	return f
+}
+
+// startsPhrase reports whether one of phrases (lower-case words) begins at
+// toks[i].
+func startsPhrase(toks []token, i int, phrases [][]string) bool {
+	for _, p := range phrases {
+		if i+len(p) > len(toks) {
+			continue
+		}
+		match := true
+		for j, w := range p {
+			if toks[i+j].lower != w {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
 }
 
 func isYear(s string) bool {

@@ -135,9 +135,9 @@ type query struct {
 	wants  string
 	words  []string // content words, for suggestions
 	total  float64  // sum of group weights
-	// unknownSpecifics counts the names and numbers in the question that
-	// no source has.
-	unknownSpecifics int
+	// unknownSpecifics counts the names and topic words in the question
+	// that no source has; unknownNumbers the numbers (years, counts).
+	unknownSpecifics, unknownNumbers int
 }
 
 // group is one thing the question asks about (a word, a name, a phrase),
@@ -182,10 +182,13 @@ const (
 	// apprehended in 2019?" almost everything, but the sources answer
 	// neither.
 	unknownSpecificPenalty = 0.5
+	// unknownNumberPenalty is the same for a number: a question about 2022
+	// is not answered by a fact about 2023, however close the rest.
+	unknownNumberPenalty = 0.3
 	// typeMismatchPenalty multiplies the confidence in a fact that lacks
 	// what the question word asks for: no number for "how many", no date
 	// for "when", no person for "who", no place for "where".
-	typeMismatchPenalty = 0.6
+	typeMismatchPenalty = 0.45
 	// focusBoost multiplies the score of a fact that says the question's
 	// focus word itself (see parseQuery).
 	focusBoost = 0.3
@@ -256,7 +259,7 @@ func (ix *Index) parseQuery(q string) query {
 	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if i < start && t.stop {
+		if i < start { // the question phrase itself ("how many", "what date")
 			continue
 		}
 		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
@@ -306,7 +309,10 @@ func (ix *Index) parseQuery(q string) query {
 		g.focus = i == focus
 		if len(g.terms) == 0 {
 			g.weight *= unknownWeight(t, i, titleCase)
-			if isName(t, i, titleCase) || t.num || (topic >= 0 && i > topic) {
+			switch {
+			case t.num:
+				pq.unknownNumbers++
+			case isName(t, i, titleCase) || (topic >= 0 && i > topic):
 				pq.unknownSpecifics++
 			}
 		}
@@ -495,7 +501,8 @@ func (ix *Index) rank(pq query, n int) []hit {
 	want := wantFeature(pq.wants)
 	top := make([]hit, 0, n+1)
 	for _, d := range sc.touched {
-		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics))
+		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics)) *
+			math.Pow(unknownNumberPenalty, float64(pq.unknownNumbers))
 		s := float64(sc.score[d]) * math.Sqrt(cov)
 		if want != 0 && ix.feats[d]&want != 0 {
 			s *= 1 + wantBoost

@@ -311,7 +311,9 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 
 func entityFeature(e Entity) featureSet {
 	switch e.Type {
-	case EntityPerson:
+	case EntityPerson, EntityOrganization:
+		// "Who" asks for people and for bodies that act: "who reported
+		// it?" — the ministry.
 		return hasPerson
 	case EntityPlace:
 		return hasPlace

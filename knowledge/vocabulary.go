@@ -68,6 +68,7 @@ const (
 	WantDate   = "date"
 	WantPlace  = "place"
 	WantNumber = "number"
+	WantReason = "reason"
 )
 
 // DefaultVocabulary returns a copy of the vocabulary embedded in the
@@ -131,7 +132,7 @@ func (v *Vocabulary) validate() error {
 	}
 	for w, want := range v.QuestionWords {
 		switch want {
-		case WantPerson, WantDate, WantPlace, WantNumber:
+		case WantPerson, WantDate, WantPlace, WantNumber, WantReason:
 		default:
 			return fmt.Errorf("vocabulary: question word %q asks for unknown type %q", w, want)
 		}
