@@ -51,6 +51,7 @@ type analyzer struct {
 	entities  map[string]Entity   // by concept term ("@id")
 	synonyms  [][]string
 	stems     map[string]wordForms // cache, filled while indexing only
+	kindTerms map[Kind][]string    // terms every fact of a kind carries (see kindWords)
 	frozen    bool                 // set once indexing is done: stems is read-only
 }
 
@@ -103,7 +104,26 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 	for w, want := range v.QuestionWords {
 		a.addPhrase(a.questions, w, want, false)
 	}
+	a.kindTerms = map[Kind][]string{}
+	for k, words := range kindWords {
+		for _, t := range a.tokens(words) {
+			if !t.stop {
+				a.kindTerms[k] = append(a.kindTerms[k], t.key)
+			}
+		}
+	}
 	return a
+}
+
+// kindWords are what people call each kind of fact: "the photo", "her
+// tweet", "the sources of the article". Facts of the kind carry them,
+// weakly, so such questions find them though the words are not in the
+// text.
+var kindWords = map[Kind]string{
+	KindCaption: "photo picture image caption photograph",
+	KindTweet:   "tweet twitter post posted social media",
+	KindQuote:   "quote quoted",
+	KindCredit:  "source sources credit credits reporting agency agencies written author",
 }
 
 func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {

@@ -26,6 +26,7 @@ const (
 	KindTweet    Kind = "tweet"    // an embedded social-media post, kept whole with its attribution
 	KindCaption  Kind = "caption"  // a photo caption; its agency credit goes to the citation
 	KindCurated  Kind = "curated"  // a fact an admin wrote in a facts file
+	KindCredit   Kind = "credit"   // a source's closing credit line ("With EFE and local media")
 )
 
 // Source describes one document the facts come from.

@@ -182,6 +182,14 @@ func (b *indexBuilder) add(i int) {
 	for _, p := range f.Phrasings {
 		feats |= ix.an.docTerms(add, ix.an.tokens(p), &b.co)
 	}
+	if f.Kind == KindCaption && f.Citation.Credit != "" {
+		// "AFP – STRINGER" is not in a caption's words but answers "who
+		// took the photo?".
+		feats |= ix.an.docTerms(add, ix.an.tokens(f.Citation.Credit), &b.co)
+	}
+	for _, term := range ix.an.kindTerms[f.Kind] {
+		add(term, strengthAnaphor)
+	}
 	anaphoric := opensWithAnaphor(b.toks)
 	if b.hasPrev {
 		s := float32(strengthContext)

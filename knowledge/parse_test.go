@@ -107,9 +107,10 @@ func TestParseTextArticle(t *testing.T) {
 		{s, 20, 1, "He also recalled that any family"},
 		{s, 20, 2, "He already practiced the measure"},
 		{s, 21, 1, "Two solutions, therefore"},
+		{KindCredit, 22, 1, "With EFE and local media"},
 	})
-	if len(doc.Paragraphs) != 21 {
-		t.Errorf("got %d paragraphs, want 21", len(doc.Paragraphs))
+	if len(doc.Paragraphs) != 22 {
+		t.Errorf("got %d paragraphs, want 22 (21 and the credit line)", len(doc.Paragraphs))
 	}
 
 	byKind := func(k Kind) Fact {
@@ -142,7 +143,7 @@ func TestParseTextArticle(t *testing.T) {
 	for _, f := range doc.Facts {
 		sections[f.Citation.Section]++
 	}
-	if sections["Mexico and Guatemala, key countries"] != 5 || sections["Immigration, the central block of the race to the White House"] != 13 {
+	if sections["Mexico and Guatemala, key countries"] != 5 || sections["Immigration, the central block of the race to the White House"] != 14 {
 		t.Errorf("facts per section: %v", sections)
 	}
 }
@@ -207,7 +208,7 @@ func TestParseText(t *testing.T) {
 		{
 			name:   "headings and credit",
 			raw:    "Intro text.\n\nA Heading\n\nBody text.\n\n  \t\n\nBy Jane Doe\n",
-			want:   []wantFact{{KindSentence, 1, 1, "Intro text."}, {KindSentence, 2, 1, "Body text."}},
+			want:   []wantFact{{KindSentence, 1, 1, "Intro text."}, {KindSentence, 2, 1, "Body text."}, {KindCredit, 3, 1, "By Jane Doe"}},
 			credit: "By Jane Doe",
 		},
 		{

@@ -87,8 +87,10 @@ func ParseText(path string, raw []byte) (*Document, error) {
 		from += m[3] // the rest of the line, if any, starts the first paragraph
 	}
 	blocks := textBlocks(raw, splitLines(raw, from, 1))
+	var credit *textBlock
 	if n := len(blocks); n > 0 && isCreditLine(blocks[n-1].text) {
 		b.doc.Source.Credit = collapseSpace(blocks[n-1].text)
+		credit = &blocks[n-1]
 		blocks = blocks[:n-1]
 	}
 	tweetEnds := findTweets(blocks)
@@ -117,6 +119,14 @@ func ParseText(path string, raw []byte) (*Document, error) {
 		par := b.addParagraph(section, blk.text)
 		b.addPassage(section, par, blk.text, func(s, e int) (int, int) {
 			return blk.start + s, blk.start + e
+		})
+	}
+	if credit != nil && len(b.doc.Facts) > 0 {
+		// The credit line is also a fact: "what is the article based on?"
+		// is a fair question, and this is its answer.
+		par := b.addParagraph(section, credit.text)
+		b.addFact(KindCredit, credit.text, Citation{
+			Section: section, Paragraph: par, Sentence: 1, Start: credit.start, End: credit.end,
 		})
 	}
 	return b.finish()
