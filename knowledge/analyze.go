@@ -52,6 +52,7 @@ type analyzer struct {
 	synonyms  [][]string
 	stems     map[string]wordForms // cache, filled while indexing only
 	kindTerms map[Kind][]string    // terms every fact of a kind carries (see kindWords)
+	longStops []string             // stop words long enough to be corrected to
 	frozen    bool                 // set once indexing is done: stems is read-only
 }
 
@@ -75,6 +76,9 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 	}
 	for _, w := range v.StopWords {
 		w = fold.String(w)
+		if !a.stop[w] && len(w) >= minStopTypoLength {
+			a.longStops = append(a.longStops, w)
+		}
 		a.stop[w] = true
 		a.forms(w) // every question has some: stem them once, here
 	}
@@ -165,8 +169,8 @@ func (a *analyzer) nearStopWord(w string) bool {
 	if len(w) < minStopTypoLength-1 || len(w) > 20 {
 		return false
 	}
-	for s := range a.stop {
-		if len(s) >= minStopTypoLength && damerau(w, s, 1) <= 1 {
+	for _, s := range a.longStops {
+		if d := len(s) - len(w); d >= -1 && d <= 1 && damerau(w, s, 1) <= 1 {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 )
@@ -533,28 +534,40 @@ func (ix *Index) complete(prefix string, limit int) []string {
 }
 
 // damerau is the optimal-string-alignment edit distance between a and b,
-// giving up (returning limit+1) once it must exceed limit.
+// giving up (returning limit+1) once it must exceed limit. Words are short
+// and almost always ASCII, so that case runs on bytes with rows on the
+// stack: typo tolerance calls this many times per question.
 func damerau(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > limit || -d > limit {
+	if d := len(a) - len(b); d > limit*utf8.UTFMax || -d > limit*utf8.UTFMax {
 		return limit + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	if isASCII(a) && isASCII(b) && len(b) < 48 {
+		var rows [3][48]int
+		return osa([]byte(a), []byte(b), limit, rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1])
+	}
+	ra, rb := []rune(a), []rune(b)
+	return osa(ra, rb, limit, make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1))
+}
+
+// osa computes the optimal-string-alignment distance with three rows of
+// scratch the caller provides.
+func osa[T byte | rune](a, b []T, limit int, prev2, prev, cur []int) int {
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
+	}
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(ra); i++ {
+	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		rowMin := cur[0]
-		for j := 1; j <= len(rb); j++ {
+		for j := 1; j <= len(b); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 			rowMin = min(rowMin, cur[j])
@@ -564,7 +577,16 @@ func damerau(a, b string, limit int) int {
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(rb)]
+	return prev[len(b)]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // FactCounts returns how many facts each source has, by source id.
