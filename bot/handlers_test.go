@@ -35,7 +35,7 @@ func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowl
 
 func newTestHandlers(t *testing.T, set Settings) (*Handlers, *testLibrary) {
 	t.Helper()
-	c, err := knowledge.LoadCorpus(knowledge.DefaultSources())
+	c, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ var benchQuestions = []string{
 
 func articleIndex(tb testing.TB) *Index {
 	tb.Helper()
-	c, err := LoadCorpus(DefaultSources())
+	c, err := LoadCorpus(context.Background(), DefaultSources())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func BenchmarkBuildArticle(b *testing.B) {
 	path := filepath.Join(dir, "facts.db")
 	b.ReportAllocs()
 	for b.Loop() {
-		c, err := LoadCorpus(DefaultSources())
+		c, err := LoadCorpus(context.Background(), DefaultSources())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func BenchmarkScaleIngest(b *testing.B) {
 	var total, parse time.Duration
 	for b.Loop() {
 		start := time.Now()
-		c, err := LoadCorpus(os.DirFS(dir))
+		c, err := LoadCorpus(context.Background(), os.DirFS(dir))
 		if err != nil {
 			b.Fatal(err)
 		}

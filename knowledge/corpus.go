@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ func IsSourceFile(name string) bool {
 // that extends the default vocabulary. Files of other types are skipped. It
 // fails, naming the file and line, on the first source that cannot be used,
 // and when there is no source at all.
-func LoadCorpus(fsys fs.FS) (*Corpus, error) {
+func LoadCorpus(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
@@ -68,7 +69,7 @@ func LoadCorpus(fsys fs.FS) (*Corpus, error) {
 			names = append(names, name)
 		}
 	}
-	docs, err := parseAll(fsys, names)
+	docs, err := parseAll(ctx, fsys, names)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func LoadCorpus(fsys fs.FS) (*Corpus, error) {
 // parseAll reads and parses the named files on all CPUs, returning the
 // documents in the order of names, or the error of the first file (in that
 // order) that failed.
-func parseAll(fsys fs.FS, names []string) ([]*Document, error) {
+func parseAll(ctx context.Context, fsys fs.FS, names []string) ([]*Document, error) {
 	docs := make([]*Document, len(names))
 	errs := make([]error, len(names))
 	next := make(chan int)
@@ -102,10 +103,16 @@ func parseAll(fsys fs.FS, names []string) ([]*Document, error) {
 		})
 	}
 	for i := range names {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

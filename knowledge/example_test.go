@@ -10,7 +10,7 @@ import (
 // Answering from the embedded article: load the sources, index them, ask.
 // Each fact carries its citation back to the paragraph it came from.
 func ExampleIndex_Answer() {
-	corpus, err := knowledge.LoadCorpus(knowledge.DefaultSources())
+	corpus, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
 	if err != nil {
 		panic(err)
 	}
@@ -30,7 +30,7 @@ func ExampleIndex_Answer() {
 
 // A question the sources do not answer gets no facts, only suggestions.
 func ExampleIndex_Answer_abstain() {
-	corpus, err := knowledge.LoadCorpus(knowledge.DefaultSources())
+	corpus, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
 	if err != nil {
 		panic(err)
 	}

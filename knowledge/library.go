@@ -74,7 +74,7 @@ func (l *Library) rebuild(ctx context.Context) (ReloadReport, error) {
 	if l.sourcesDir != "" {
 		fsys = os.DirFS(l.sourcesDir)
 	}
-	c, err := LoadCorpus(fsys)
+	c, err := LoadCorpus(ctx, fsys)
 	if err != nil {
 		return ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}

@@ -161,7 +161,7 @@ func TestLibraryWatchStore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadCorpus(os.DirFS(src))
+	c, err := LoadCorpus(context.Background(), os.DirFS(src))
 	if err != nil {
 		t.Fatal(err)
 	}

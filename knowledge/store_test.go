@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"io/fs"
@@ -14,7 +15,7 @@ import (
 
 func articleCorpus(t *testing.T) *Corpus {
 	t.Helper()
-	c, err := LoadCorpus(DefaultSources())
+	c, err := LoadCorpus(context.Background(), DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestStoreFactIDsStable(t *testing.T) {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(string(raw), "a record number", "an all-time record number", 1)
-	c2, err := LoadCorpus(fstest.MapFS{"trilateral-migration-2024-02-28.txt": {Data: []byte(edited)}})
+	c2, err := LoadCorpus(context.Background(), fstest.MapFS{"trilateral-migration-2024-02-28.txt": {Data: []byte(edited)}})
 	if err != nil {
 		t.Fatal(err)
 	}

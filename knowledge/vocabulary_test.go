@@ -32,7 +32,7 @@ func FuzzVocabulary(f *testing.F) {
 	f.Add([]byte("entities:\n  - id: x\n    type: person\n    names: [Blinken]\n    titles: [\"of\"]\n"))
 	f.Add([]byte("synonyms: [[\"\", a], [\"...\"]]\nstopwords: [\"\"]\nquestion_words: {\"\": person}\n"))
 	f.Add([]byte("topics: [\"\"]\n"))
-	c, err := LoadCorpus(DefaultSources())
+	c, err := LoadCorpus(context.Background(), DefaultSources())
 	if err != nil {
 		f.Fatal(err)
 	}

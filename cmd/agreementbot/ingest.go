@@ -27,7 +27,7 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if !info.IsDir() {
 		return fmt.Errorf("sources: %s is not a directory", *sources)
 	}
-	corpus, err := knowledge.LoadCorpus(os.DirFS(*sources))
+	corpus, err := knowledge.LoadCorpus(ctx, os.DirFS(*sources))
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}

@@ -35,7 +35,7 @@ func (s *sourceFlags) open(ctx context.Context) (*knowledge.Index, error) {
 		defer store.Close()
 		return knowledge.LoadIndex(ctx, store)
 	}
-	corpus, err := s.corpus()
+	corpus, err := s.corpus(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +47,9 @@ func (s *sourceFlags) open(ctx context.Context) (*knowledge.Index, error) {
 	return knowledge.LoadIndex(ctx, store)
 }
 
-func (s *sourceFlags) corpus() (*knowledge.Corpus, error) {
+func (s *sourceFlags) corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	if s.sources == "" {
-		return knowledge.LoadCorpus(knowledge.DefaultSources())
+		return knowledge.LoadCorpus(ctx, knowledge.DefaultSources())
 	}
 	info, err := os.Stat(s.sources)
 	if err != nil {
@@ -58,5 +58,5 @@ func (s *sourceFlags) corpus() (*knowledge.Corpus, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("sources: %s is not a directory", s.sources)
 	}
-	return knowledge.LoadCorpus(os.DirFS(s.sources))
+	return knowledge.LoadCorpus(ctx, os.DirFS(s.sources))
 }
