@@ -202,7 +202,7 @@ func (ix *Index) parseQuery(q string) query {
 	// Correct unknown words first, so phrases and question words are found
 	// in the corrected text. weight[i] is how sure the word is.
 	weights := make([]float32, len(toks))
-	var unknown []bool = make([]bool, len(toks))
+	unknown := make([]bool, len(toks))
 	for i := range toks {
 		weights[i] = 1
 		t := toks[i]

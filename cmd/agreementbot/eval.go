@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/agreementbot/agreementbot/internal/evaluation"
@@ -39,7 +38,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 			if err != nil {
 				return err
 			}
-			more, err := evaluation.ReadQuestions(f.(fs.File))
+			more, err := evaluation.ReadQuestions(f)
 			f.Close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)

@@ -103,11 +103,18 @@ func (c *Counts) Add(o Outcome) {
 	}
 }
 
-// Rates of a Counts, as fractions in [0, 1].
-func (c Counts) Top1Rate() float64         { return ratio(c.Top1, c.Answerable) }
-func (c Counts) Top3Rate() float64         { return ratio(c.Top3, c.Answerable) }
+// Top1Rate is the share of answerable questions whose first fact is right.
+func (c Counts) Top1Rate() float64 { return ratio(c.Top1, c.Answerable) }
+
+// Top3Rate is the share of answerable questions with a right fact among
+// the first three.
+func (c Counts) Top3Rate() float64 { return ratio(c.Top3, c.Answerable) }
+
+// FalseAbstainRate is the share of answerable questions the bot declined.
 func (c Counts) FalseAbstainRate() float64 { return ratio(c.FalseAbstain, c.Answerable) }
-func (c Counts) AbstainRate() float64      { return ratio(c.Abstained, c.OffTopic) }
+
+// AbstainRate is the share of off-topic questions the bot declined.
+func (c Counts) AbstainRate() float64 { return ratio(c.Abstained, c.OffTopic) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {
