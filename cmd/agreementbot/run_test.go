@@ -112,3 +112,19 @@ func TestConfigCheck(t *testing.T) {
 		t.Errorf("bad file: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestConfigExampleDocumentsEverySetting loads config.example.yaml: it must
+// be valid, and set every setting (none left to "# default"), so the
+// example is where an admin finds them all.
+func TestConfigExampleDocumentsEverySetting(t *testing.T) {
+	for _, env := range []string{"DISCORD_TOKEN", "AGREEMENTBOT_DB", "AGREEMENTBOT_TOP", "AGREEMENTBOT_API_URL"} {
+		t.Setenv(env, "")
+	}
+	code, out, errOut := runCLI(t, "", "config", "check", "--config", "../../config.example.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "# default") {
+		t.Errorf("config.example.yaml leaves settings undocumented:\n%s", out)
+	}
+}
