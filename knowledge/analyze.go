@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/spanish"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 )
@@ -47,6 +48,9 @@ type analyzer struct {
 	variants  map[string]string
 	repairs   map[string][]string
 	phrases   map[string][]phrase // by the key of their first token
+	// phrasesES are the same phrases keyed by Spanish stems, for Spanish
+	// questions: "combatirán" and "combatir" share a Spanish stem.
+	phrasesES map[string][]phrase
 	questions map[string][]phrase // question phrases, by first key
 	entities  map[string]Entity   // by concept term ("@id")
 	synonyms  [][]string
@@ -70,6 +74,7 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 		variants:  make(map[string]string, len(v.Variants)),
 		repairs:   make(map[string][]string, len(v.Repairs)),
 		phrases:   make(map[string][]phrase),
+		phrasesES: make(map[string][]phrase),
 		questions: make(map[string][]phrase),
 		entities:  make(map[string]Entity, len(v.Entities)),
 		stems:     make(map[string]wordForms),
@@ -150,6 +155,56 @@ func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, tit
 		return
 	}
 	into[p.keys[0]] = append(into[p.keys[0]], p)
+	if !isQuestion {
+		es := p
+		es.keys = make([]string, len(toks))
+		for i, t := range toks {
+			es.keys[i] = spanishKey(t)
+		}
+		a.phrasesES[es.keys[0]] = append(a.phrasesES[es.keys[0]], es)
+	}
+}
+
+// spanishKey is a token's key under the Spanish stemmer.
+func spanishKey(t token) string {
+	if t.num || len(t.lower) < 3 || !isAlpha(t.lower) {
+		return t.key
+	}
+	return spanish.Stem(t.lower, true)
+}
+
+// spanishMarkers and englishMarkers are common short words that tell the
+// language of a question.
+var (
+	spanishMarkers = map[string]bool{
+		"el": true, "la": true, "los": true, "las": true, "de": true, "del": true, "y": true, "en": true,
+		"que": true, "por": true, "para": true, "con": true, "se": true, "un": true, "una": true, "es": true,
+		"son": true, "fue": true, "como": true, "quien": true, "donde": true, "cuando": true, "cuantos": true,
+		"cuantas": true, "hubo": true, "sobre": true, "al": true, "su": true, "sus": true, "lo": true,
+	}
+	englishMarkers = map[string]bool{
+		"the": true, "of": true, "and": true, "in": true, "to": true, "is": true, "are": true, "what": true,
+		"who": true, "where": true, "when": true, "how": true, "did": true, "does": true, "was": true,
+		"were": true, "on": true, "for": true, "with": true, "about": true, "a": true, "an": true,
+	}
+)
+
+// isSpanish guesses whether a question is in Spanish: it opens with ¿ or
+// ¡, or has more Spanish than English marker words.
+func isSpanish(question string, toks []token) bool {
+	if strings.HasPrefix(question, "¿") || strings.HasPrefix(question, "¡") {
+		return true
+	}
+	es, en := 0, 0
+	for _, t := range toks {
+		if spanishMarkers[t.lower] {
+			es++
+		}
+		if englishMarkers[t.lower] {
+			en++
+		}
+	}
+	return es > en
 }
 
 // wordForms are the matching terms derived from one word.

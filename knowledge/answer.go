@@ -203,11 +203,15 @@ func (ix *Index) parseQuery(q string) query {
 	// in the corrected text. weight[i] is how sure the word is.
 	weights := make([]float32, len(toks))
 	unknown := make([]bool, len(toks))
+	spanishQ := isSpanish(q, toks)
 	for i := range toks {
 		weights[i] = 1
 		t := toks[i]
 		if t.stop || t.num || ix.known(t) {
 			continue
+		}
+		if _, ok := ix.an.phrasesES[spanishKey(t)]; spanishQ && ok {
+			continue // a Spanish form of a vocabulary word, not a typo
 		}
 		fixes, dist := ix.correct(t.lower)
 		if len(fixes) == 0 && i < 3 {
@@ -225,6 +229,31 @@ func (ix *Index) parseQuery(q string) query {
 		weights[i] = weightTypo1
 		if dist > 1 {
 			weights[i] = weightTypo2
+		}
+	}
+
+	// Spanish questions also look phrases up by Spanish stems, so that any
+	// form of a Spanish word in the vocabulary finds its concept.
+	var esToks []token
+	if spanishQ {
+		esToks = slices.Clone(toks)
+		for i := range esToks {
+			esToks[i].key = spanishKey(esToks[i])
+		}
+	}
+	longest := func(i int) (phrase, bool) {
+		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
+		if spanishQ {
+			if pe, found := ix.an.longestPhrase(ix.an.phrasesES, esToks, i); found && (!ok || len(pe.keys) > len(p.keys)) {
+				return pe, true
+			}
+		}
+		return p, ok
+	}
+	each := func(i int, fn func(*phrase)) {
+		ix.an.eachPhrase(ix.an.phrases, toks, i, fn)
+		if spanishQ {
+			ix.an.eachPhrase(ix.an.phrasesES, esToks, i, fn)
 		}
 	}
 
@@ -262,7 +291,7 @@ func (ix *Index) parseQuery(q string) query {
 		if i < start { // the question phrase itself ("how many", "what date")
 			continue
 		}
-		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
+		p, ok := longest(i)
 		if ok && p.title && ix.an.titleOfAnother(toks, i, p) {
 			// "the president of Mexico": a title, but not of the person the
 			// sources give it to. The sources do not say who holds it.
@@ -295,7 +324,7 @@ func (ix *Index) parseQuery(q string) query {
 		if t.fam != "" {
 			g.add(ix, t.fam, weightFamily*w)
 		}
-		ix.an.eachPhrase(ix.an.phrases, toks, i, func(p *phrase) {
+		each(i, func(p *phrase) {
 			if !p.title || !ix.an.titleOfAnother(toks, i, *p) {
 				g.add(ix, p.concept, conceptWeight(*p)*w)
 			}

@@ -38,6 +38,9 @@ func TestAnswerMechanisms(t *testing.T) {
 		{"us acronym", "U.S. elections", "US elections"},
 		{"tweet whole", "unprecedented meeting tweet", "First time we met trilaterally"},
 		{"caption", "photo of the caravan in Chiapas", "Arriaga, Chiapas"},
+		{"spanish stems", "¿Colaborarán las policías?", "will collaborate"},
+		{"kind words", "is there a photo?", "Arriaga"},
+		{"why wants a reason", "why did they agree to work together?", "in the face of"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
