@@ -44,10 +44,10 @@ type token struct {
 // analyzer turns text into tokens and matching terms using a compiled
 // vocabulary. It is immutable after construction and safe for concurrent use.
 type analyzer struct {
-	stop      map[string]bool
-	variants  map[string]string
-	repairs   map[string][]string
-	phrases   map[string][]phrase // by the key of their first token
+	stop     map[string]bool
+	variants map[string]string
+	repairs  map[string][]string
+	phrases  map[string][]phrase // by the key of their first token
 	// phrasesES are the same phrases keyed by Spanish stems, for Spanish
 	// questions: "combatirán" and "combatir" share a Spanish stem.
 	phrasesES map[string][]phrase
