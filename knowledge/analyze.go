@@ -3,6 +3,7 @@ package knowledge
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,16 +49,18 @@ type analyzer struct {
 	variants map[string]string
 	repairs  map[string][]string
 	phrases  map[string][]phrase // by the key of their first token
-	// phrasesES are the same phrases keyed by Spanish stems, for Spanish
-	// questions: "combatirán" and "combatir" share a Spanish stem.
-	phrasesES map[string][]phrase
-	questions map[string][]phrase // question phrases, by first key
-	entities  map[string]Entity   // by concept term ("@id")
-	synonyms  [][]string
-	stems     map[string]wordForms // cache, filled while indexing only
-	kindTerms map[Kind][]string    // terms every fact of a kind carries (see kindWords)
-	longStops []string             // stop words long enough to be corrected to
-	frozen    bool                 // set once indexing is done: stems is read-only
+	// spanish holds the same phrases keyed by Spanish stems, for Spanish
+	// questions ("combatirán" and "combatir" share a Spanish stem); made on
+	// the first Spanish question, so indexing never pays for it.
+	spanish       func() map[string][]phrase
+	phraseSources []phraseSource      // each phrase added with its tokens, for spanish
+	questions     map[string][]phrase // question phrases, by first key
+	entities      map[string]Entity   // by concept term ("@id")
+	synonyms      [][]string
+	stems         map[string]wordForms // cache, filled while indexing only
+	kindTerms     map[Kind][]string    // terms every fact of a kind carries (see kindWords)
+	longStops     []string             // stop words long enough to be corrected to
+	frozen        bool                 // set once indexing is done: stems is read-only
 }
 
 // phrase is a multi-word (or single-word) name, title or synonym.
@@ -74,7 +77,6 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 		variants:  make(map[string]string, len(v.Variants)),
 		repairs:   make(map[string][]string, len(v.Repairs)),
 		phrases:   make(map[string][]phrase),
-		phrasesES: make(map[string][]phrase),
 		questions: make(map[string][]phrase),
 		entities:  make(map[string]Entity, len(v.Entities)),
 		stems:     make(map[string]wordForms),
@@ -113,6 +115,7 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 	for w, want := range v.QuestionWords {
 		a.addPhrase(a.questions, w, want, false)
 	}
+	a.spanish = sync.OnceValue(a.spanishPhrases)
 	a.kindTerms = map[Kind][]string{}
 	for k, words := range kindWords {
 		for _, t := range a.tokens(words) {
@@ -156,13 +159,29 @@ func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, tit
 	}
 	into[p.keys[0]] = append(into[p.keys[0]], p)
 	if !isQuestion {
-		es := p
-		es.keys = make([]string, len(toks))
-		for i, t := range toks {
+		a.phraseSources = append(a.phraseSources, phraseSource{toks: toks, p: p})
+	}
+}
+
+// phraseSource is a phrase with the tokens it was made from.
+type phraseSource struct {
+	toks []token
+	p    phrase
+}
+
+// spanishPhrases keys every name, title and synonym phrase by the Spanish
+// stems of its words.
+func (a *analyzer) spanishPhrases() map[string][]phrase {
+	out := make(map[string][]phrase, len(a.phraseSources))
+	for _, src := range a.phraseSources {
+		es := src.p
+		es.keys = make([]string, len(src.toks))
+		for i, t := range src.toks {
 			es.keys[i] = spanishKey(t)
 		}
-		a.phrasesES[es.keys[0]] = append(a.phrasesES[es.keys[0]], es)
+		out[es.keys[0]] = append(out[es.keys[0]], es)
 	}
+	return out
 }
 
 // spanishKey is a token's key under the Spanish stemmer.

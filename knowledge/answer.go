@@ -210,7 +210,7 @@ func (ix *Index) parseQuery(q string) query {
 		if t.stop || t.num || ix.known(t) {
 			continue
 		}
-		if _, ok := ix.an.phrasesES[spanishKey(t)]; spanishQ && ok {
+		if spanishQ && len(ix.an.spanish()[spanishKey(t)]) > 0 {
 			continue // a Spanish form of a vocabulary word, not a typo
 		}
 		fixes, dist := ix.correct(t.lower)
@@ -244,7 +244,7 @@ func (ix *Index) parseQuery(q string) query {
 	longest := func(i int) (phrase, bool) {
 		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
 		if spanishQ {
-			if pe, found := ix.an.longestPhrase(ix.an.phrasesES, esToks, i); found && (!ok || len(pe.keys) > len(p.keys)) {
+			if pe, found := ix.an.longestPhrase(ix.an.spanish(), esToks, i); found && (!ok || len(pe.keys) > len(p.keys)) {
 				return pe, true
 			}
 		}
@@ -253,7 +253,7 @@ func (ix *Index) parseQuery(q string) query {
 	each := func(i int, fn func(*phrase)) {
 		ix.an.eachPhrase(ix.an.phrases, toks, i, fn)
 		if spanishQ {
-			ix.an.eachPhrase(ix.an.phrasesES, esToks, i, fn)
+			ix.an.eachPhrase(ix.an.spanish(), esToks, i, fn)
 		}
 	}
 
