@@ -64,8 +64,9 @@ type Answer struct {
 // ScoredFact is a fact with its relevance to a question.
 type ScoredFact struct {
 	Fact
-	// Score is the fact's relevance in [0, 1]: the share of the question it
-	// matches, weighted by how rare the matched words are.
+	// Score is the fact's relevance in [0, 1]: the first fact's is the
+	// answer's confidence, and the others' are scaled by their ranking
+	// score relative to the first, so scores fall in the order given.
 	Score float64
 }
 
@@ -103,7 +104,11 @@ func (ix *Index) Answer(ctx context.Context, question string, opt Options) (Answ
 		if len(ans.Facts) == opt.Top || h.coverage < floor {
 			break
 		}
-		ans.Facts = append(ans.Facts, ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(h.coverage)})
+		score := hits[0].coverage
+		if hits[0].score > 0 {
+			score *= h.score / hits[0].score
+		}
+		ans.Facts = append(ans.Facts, ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)})
 	}
 	return ans, nil
 }

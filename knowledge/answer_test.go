@@ -146,9 +146,12 @@ func TestAnswerScoresOrdered(t *testing.T) {
 	if ans.Confidence != ans.Facts[0].Score {
 		t.Errorf("confidence %v != first score %v", ans.Confidence, ans.Facts[0].Score)
 	}
-	for _, f := range ans.Facts {
+	for i, f := range ans.Facts {
 		if f.Score < 0 || f.Score > 1 {
 			t.Errorf("score %v out of range", f.Score)
+		}
+		if i > 0 && f.Score > ans.Facts[i-1].Score {
+			t.Errorf("fact %d scores %v, above fact %d's %v", i+1, f.Score, i, ans.Facts[i-1].Score)
 		}
 	}
 }
