@@ -122,8 +122,8 @@ func safeLink(raw string) (string, bool) {
 // citation.
 func factField(n int, f knowledge.ScoredFact) *discordgo.MessageEmbedField {
 	cite := "— " + citation(f.Citation)
-	if f.Citation.Credit != "" && f.Kind != knowledge.KindSentence && f.Kind != knowledge.KindQuote {
-		cite += " · " + escape(f.Citation.Credit)
+	if credit := f.OwnCredit(); credit != "" {
+		cite += " · " + escape(credit)
 	}
 	body := quote(f.Text)
 	cite = trim(cite, maxFieldValue/2) // bounded, so the quote keeps at least half

@@ -129,3 +129,15 @@ func (c Citation) Place() string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// OwnCredit is the credit that belongs to the fact itself (a photo's
+// agency, a tweet's author, a curated fact's credit), or "" when its
+// citation only repeats the source's closing credit line, which every
+// fact of the source shares and so says nothing about this one.
+func (f Fact) OwnCredit() string {
+	switch f.Kind {
+	case KindCaption, KindTweet, KindCurated:
+		return f.Citation.Credit
+	}
+	return ""
+}

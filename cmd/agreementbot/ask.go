@@ -121,17 +121,18 @@ func writeTextAnswer(w io.Writer, ans knowledge.Answer, err error) {
 	}
 	for i, f := range ans.Facts {
 		fmt.Fprintf(w, "%d. %s\n", i+1, oneLine(f.Text))
-		fmt.Fprintf(w, "   — %s  [%s, score %.2f]\n", citationLine(f.Citation), f.ID, f.Score)
+		fmt.Fprintf(w, "   — %s  [%s, score %.2f]\n", citationLine(f.Fact), f.ID, f.Score)
 	}
 	fmt.Fprintf(w, "Confidence: %.2f\n", ans.Confidence)
 }
 
-// citationLine renders a citation for the terminal: where the fact stands,
-// then its credit and address.
-func citationLine(c knowledge.Citation) string {
+// citationLine renders a fact's citation for the terminal: where it
+// stands, then its own credit and the source's address.
+func citationLine(f knowledge.Fact) string {
+	c := f.Citation
 	line := c.Place()
-	if c.Credit != "" {
-		line += " · credit: " + c.Credit
+	if credit := f.OwnCredit(); credit != "" {
+		line += " · credit: " + credit
 	}
 	if c.URL != "" {
 		line += " · " + c.URL

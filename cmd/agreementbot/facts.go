@@ -30,7 +30,7 @@ func runFacts(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			}
 			continue
 		}
-		fmt.Fprintf(out, "%s  %s\n    — %s\n", f.ID, oneLine(f.Text), citationLine(f.Citation))
+		fmt.Fprintf(out, "%s  %s\n    — %s\n", f.ID, oneLine(f.Text), citationLine(f))
 	}
 	return nil
 }
