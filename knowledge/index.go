@@ -346,13 +346,11 @@ func bm25IDF(n, df float64) float32 {
 func (ix *Index) buildWordLists() {
 	// Words of the vocabulary count as known too, so a misspelt name is
 	// corrected even when the sources only use the person's title.
-	for _, list := range [][]string{vocabularyWords(ix.corpus.Vocabulary)} {
-		for _, w := range list {
-			for _, t := range ix.an.tokens(w) {
-				if !t.stop && !t.num && len(t.lower) >= 3 {
-					if _, ok := ix.words[t.lower]; !ok {
-						ix.words[t.lower] = 0
-					}
+	for _, w := range vocabularyWords(ix.corpus.Vocabulary) {
+		for _, t := range ix.an.tokens(w) {
+			if !t.stop && !t.num && len(t.lower) >= 3 {
+				if _, ok := ix.words[t.lower]; !ok {
+					ix.words[t.lower] = 0
 				}
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -20,14 +19,8 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fs.Usage()
 		return usageError("--sources and --db are required")
 	}
-	info, err := os.Stat(*sources)
-	if err != nil {
-		return fmt.Errorf("sources: %w", err)
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("sources: %s is not a directory", *sources)
-	}
-	corpus, err := knowledge.LoadCorpus(ctx, os.DirFS(*sources))
+	src := sourceFlags{sources: *sources}
+	corpus, err := src.corpus(ctx)
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}
