@@ -1,0 +1,67 @@
+package atomicfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.txt")
+	for _, content := range []string{"first", "second, longer than the first"} {
+		if err := WriteFile(path, []byte(content)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || string(got) != content {
+			t.Fatalf("read back %q, %v; want %q", got, err, content)
+		}
+	}
+	assertOnlyFile(t, dir, "a.txt")
+}
+
+func TestReplaceFailureLeavesOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "store.db")
+	if err := WriteFile(path, []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := Replace(path, func(tmp string) error {
+		if err := os.WriteFile(tmp, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Replace = %v, want it to wrap %v", err, boom)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "old" {
+		t.Fatalf("after a failed Replace the file holds %q, want %q", got, "old")
+	}
+	assertOnlyFile(t, dir, "store.db")
+}
+
+func TestWriteFileMissingDirectory(t *testing.T) {
+	if err := WriteFile(filepath.Join(t.TempDir(), "no", "such", "x"), []byte("x")); err == nil {
+		t.Fatal("WriteFile into a missing directory succeeded")
+	}
+}
+
+// assertOnlyFile checks that no temporary file was left behind.
+func assertOnlyFile(t *testing.T, dir, name string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != name {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("directory holds %v, want only %s", names, name)
+	}
+}
