@@ -30,6 +30,7 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
 const (
@@ -51,7 +52,7 @@ const (
 // e2e is one running fake + bot + library.
 type e2e struct {
 	f   *discordfake.Server
-	lib *knowledge.Library
+	lib *library.Library
 	bot *bot.Bot
 	dir string // the library's sources directory
 	log *lockedBuffer
@@ -97,7 +98,7 @@ func (b *lockedBuffer) String() string {
 type e2eConfig struct {
 	guilds     []string
 	deferAfter time.Duration
-	wrap       func(*knowledge.Library) bot.Library
+	wrap       func(*library.Library) bot.Library
 }
 
 type option func(*e2eConfig)
@@ -109,7 +110,7 @@ func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = i
 func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
 
 // withLibrary wraps the library the handlers see.
-func withLibrary(wrap func(*knowledge.Library) bot.Library) option {
+func withLibrary(wrap func(*library.Library) bot.Library) option {
 	return func(c *e2eConfig) { c.wrap = wrap }
 }
 
@@ -131,14 +132,14 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	article, err := os.ReadFile(filepath.Join("..", "knowledge", "default", "sources", articleFile))
+	article, err := os.ReadFile(filepath.Join("..", "knowledge", "source", "default", "sources", articleFile))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, articleFile), article, 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	lib, err := knowledge.NewLibrary(context.Background(), dir, filepath.Join(tb.TempDir(), "facts.db"))
+	lib, err := library.New(context.Background(), dir, filepath.Join(tb.TempDir(), "facts.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -964,12 +965,12 @@ func TestE2EMalformedInteractions(t *testing.T) {
 // gatedLibrary holds every reload until the gate is opened, to make a
 // reply slow deterministically.
 type gatedLibrary struct {
-	*knowledge.Library
+	*library.Library
 	entered chan struct{} // receives when a reload is waiting at the gate
 	gate    chan struct{} // closed to let reloads through
 }
 
-func gate(l *knowledge.Library) *gatedLibrary {
+func gate(l *library.Library) *gatedLibrary {
 	return &gatedLibrary{Library: l, entered: make(chan struct{}, 8), gate: make(chan struct{})}
 }
 
@@ -997,7 +998,7 @@ func TestE2EDeferredReply(t *testing.T) {
 	t.Parallel()
 	var g *gatedLibrary
 	e := startBot(t, withDeferAfter(100*time.Millisecond),
-		withLibrary(func(l *knowledge.Library) bot.Library { g = gate(l); return g }))
+		withLibrary(func(l *library.Library) bot.Library { g = gate(l); return g }))
 	writeSource(t, e.dir, "notes.yaml", adminNotes)
 	i := discordfake.NewSlashInteraction(admin(), "reload")
 	start := time.Now()
@@ -1048,7 +1049,7 @@ func TestE2EShutdownFinishesReplies(t *testing.T) {
 	t.Parallel()
 	var g *gatedLibrary
 	e := startBot(t, withDeferAfter(100*time.Millisecond),
-		withLibrary(func(l *knowledge.Library) bot.Library { g = gate(l); return g }))
+		withLibrary(func(l *library.Library) bot.Library { g = gate(l); return g }))
 	i := discordfake.NewSlashInteraction(admin(), "reload")
 	if err := e.f.DispatchInteraction(i); err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 // Library is what the bot needs of the knowledge engine: the index serving
 // now, and the two ways admins change it.
 type Library interface {
-	Index() *knowledge.Index
+	Index() knowledge.Index
 	Reload(ctx context.Context) (knowledge.ReloadReport, error)
 	AddSource(ctx context.Context, name string, data []byte) (knowledge.ReloadReport, error)
 }
@@ -57,9 +57,7 @@ type Handlers struct {
 
 // NewHandlers returns handlers over lib.
 func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logger) *Handlers {
-	if set.Top <= 0 {
-		set.Top = 3
-	}
+	set.Top = knowledge.Options{Top: set.Top}.Normalize().Top
 	if set.MaxAttachment <= 0 {
 		set.MaxAttachment = 1 << 20
 	}
@@ -165,18 +163,11 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	return h.answerReply(ans, 0, more, ephemeral)
 }
 
-// answer asks the index for the facts after the first offset, one more
-// than a reply shows, to know whether a "More" button has anything to show.
+// answer asks the index for the page of facts after the first offset;
+// more says whether a "More" button has anything to show.
 func (h *Handlers) answer(ctx context.Context, question string, offset int) (ans knowledge.Answer, more bool, err error) {
-	ans, err = h.lib.Index().Answer(ctx, question, knowledge.Options{Top: offset + h.set.Top + 1, Threshold: h.set.Threshold})
-	if err != nil {
-		return ans, false, err
-	}
-	ans.Facts = ans.Facts[min(offset, len(ans.Facts)):]
-	if len(ans.Facts) > h.set.Top {
-		ans.Facts, more = ans.Facts[:h.set.Top], true
-	}
-	return ans, more, nil
+	ans, err = h.lib.Index().Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold, Offset: offset})
+	return ans, ans.More && offset+len(ans.Facts) <= knowledge.MaxOffset, err
 }
 
 // answerReply renders an answer: under facts, "Source" and (when there are
@@ -212,9 +203,6 @@ const (
 	buttonSuggestion = "sug"  // sug:<key>:<suggestion index>
 )
 
-// maxMoreOffset bounds how deep "More" pages: far below knowledge.MaxTop.
-const maxMoreOffset = 30
-
 func (h *Handlers) button(ctx context.Context, req Request) Reply {
 	parts := strings.Split(req.CustomID, ":")
 	if len(parts) < 2 || (parts[0] != buttonMore && parts[0] != buttonSource && parts[0] != buttonSuggestion) {
@@ -235,7 +223,7 @@ func (h *Handlers) button(ctx context.Context, req Request) Reply {
 		return h.ask(ctx, req, e.suggestions[n], h.set.Ephemeral)
 	case parts[0] == buttonSource:
 		return h.sourceParagraphs(e.factIDs)
-	case parts[0] == buttonMore && n > 0 && n <= maxMoreOffset:
+	case parts[0] == buttonMore && n > 0 && n <= knowledge.MaxOffset:
 		return h.more(ctx, req, e.question, n)
 	}
 	return errorReply("I don't recognise that button. Please ask again.")

@@ -13,17 +13,19 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 // testLibrary serves the embedded article; reloads and uploads are
 // recorded, not performed.
 type testLibrary struct {
-	ix        *knowledge.Index
+	ix        knowledge.Index
 	reloads   int
 	reloadErr error
 }
 
-func (l *testLibrary) Index() *knowledge.Index { return l.ix }
+func (l *testLibrary) Index() knowledge.Index { return l.ix }
 func (l *testLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
 	l.reloads++
 	return knowledge.ReloadReport{Sources: 1, Facts: 28}, l.reloadErr
@@ -35,11 +37,11 @@ func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowl
 
 func newTestHandlers(t *testing.T, set Settings) (*Handlers, *testLibrary) {
 	t.Helper()
-	c, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
+	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}
-	lib := &testLibrary{ix: knowledge.NewIndex(c)}
+	lib := &testLibrary{ix: match.NewIndex(c)}
 	download := func(context.Context, string, int64) ([]byte, error) { return []byte("x"), nil }
 	return NewHandlers(lib, set, download, slog.New(slog.NewTextHandler(io.Discard, nil))), lib
 }

@@ -1,10 +1,3 @@
-// Package knowledge is agreementbot's domain: the sources it reads, the
-// facts it cuts them into, the citations that tie each fact back to the exact
-// words it came from, the SQLite store that keeps them, and the retrieval
-// pipeline that answers a question with ranked, cited facts or abstains.
-//
-// Nothing here knows about Discord or any other transport; bot/ and
-// cmd/agreementbot adapt this package to the outside world.
 package knowledge
 
 import (
@@ -13,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind says what sort of passage a fact is, so answers can present a quote or
@@ -77,11 +72,7 @@ type Fact struct {
 // the same across rebuilds while the text does not change. occurrence
 // separates identical sentences within one source (0 for the first).
 func FactID(sourceID, text string, occurrence int) string {
-	return factID(sourceID, collapseSpace(text), occurrence)
-}
-
-// factID is FactID of text whose white space is already collapsed.
-func factID(sourceID, collapsed string, occurrence int) string {
+	collapsed := CollapseSpace(text)
 	h := sha256.New()
 	io.WriteString(h, sourceID)
 	h.Write([]byte{0})
@@ -140,4 +131,41 @@ func (f Fact) OwnCredit() string {
 		return f.Citation.Credit
 	}
 	return ""
+}
+
+// CollapseSpace replaces every run of white space in s by a single space
+// and trims it at both ends: the form of a fact's words its id is derived
+// from.
+func CollapseSpace(s string) string {
+	if isCollapsed(s) {
+		return s // the common case, without allocating
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isCollapsed reports whether s has no leading, trailing, repeated or
+// non-space white space.
+func isCollapsed(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			// Unicode spaces (U+0085, U+00A0, U+2000...) all start with a
+			// byte of 0xC2 or more; other multi-byte runes are letters,
+			// marks or symbols. Decode only here.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size - 1
+			prevSpace = false
+			continue
+		}
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+		if space && (prevSpace || c != ' ') {
+			return false
+		}
+		prevSpace = space
+	}
+	return !prevSpace || s == ""
 }

@@ -1,29 +1,6 @@
 package knowledge
 
-import (
-	"bytes"
-	_ "embed"
-	"errors"
-	"fmt"
-	"io"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"unicode"
-
-	"go.yaml.in/yaml/v3"
-
-	"github.com/agreementbot/agreementbot/internal/fold"
-)
-
-//go:embed default/vocabulary.yaml
-var defaultVocabulary []byte
-
-// VocabularyFile is the name of the vocabulary file an admin may put in a
-// sources directory to extend the default vocabulary.
-const VocabularyFile = "vocabulary.yaml"
+import "slices"
 
 // Vocabulary is the domain knowledge the matcher uses beyond the words of the
 // sources: who and what the story is about, which words mean the same, and
@@ -71,75 +48,6 @@ const (
 	WantReason = "reason"
 )
 
-// DefaultVocabulary returns a copy of the vocabulary embedded in the
-// binary.
-func DefaultVocabulary() *Vocabulary {
-	return parsedDefaultVocabulary().Merge(&Vocabulary{})
-}
-
-// parsedDefaultVocabulary parses the embedded vocabulary once; callers get
-// copies, so the parsed value is never changed.
-var parsedDefaultVocabulary = sync.OnceValue(func() *Vocabulary {
-	v, err := ParseVocabulary("default/"+VocabularyFile, defaultVocabulary)
-	if err != nil {
-		panic(fmt.Sprintf("embedded vocabulary is invalid: %v", err))
-	}
-	return v
-})
-
-// ParseVocabulary reads a vocabulary file. Unknown keys, entities without an
-// id or a name, unknown entity types and unknown answer types are errors that
-// name the file and line.
-func ParseVocabulary(path string, raw []byte) (*Vocabulary, error) {
-	var v Vocabulary
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &v, nil
-		}
-		return nil, &SourceError{Path: path, Line: lineOfYAMLError(err), Err: fmt.Errorf("vocabulary: %w", err)}
-	}
-	if err := v.validate(); err != nil {
-		return nil, &SourceError{Path: path, Err: err}
-	}
-	return &v, nil
-}
-
-func (v *Vocabulary) validate() error {
-	for _, m := range []struct {
-		what string
-		m    map[string]string
-	}{{"variants", v.Variants}, {"repairs", v.Repairs}} {
-		for from, to := range m.m {
-			if !hasWord(from) || !hasWord(to) {
-				return fmt.Errorf("vocabulary: %s: %q → %q: both sides need a word", m.what, from, to)
-			}
-		}
-	}
-	for i, e := range v.Entities {
-		if strings.TrimSpace(e.ID) == "" {
-			return fmt.Errorf("vocabulary: entity %d has no id", i+1)
-		}
-		if len(e.Names) == 0 && len(e.Titles) == 0 {
-			return fmt.Errorf("vocabulary: entity %q has no names", e.ID)
-		}
-		switch e.Type {
-		case EntityPerson, EntityCountry, EntityPlace, EntityOrganization:
-		default:
-			return fmt.Errorf("vocabulary: entity %q has unknown type %q (want person, country, place or organization)", e.ID, e.Type)
-		}
-	}
-	for w, want := range v.QuestionWords {
-		switch want {
-		case WantPerson, WantDate, WantPlace, WantNumber, WantReason:
-		default:
-			return fmt.Errorf("vocabulary: question word %q asks for unknown type %q", w, want)
-		}
-	}
-	return nil
-}
-
 // Merge returns a vocabulary holding v's entries and then extra's; an entity
 // of extra with an id v already has adds its names and titles to it.
 func (v *Vocabulary) Merge(extra *Vocabulary) *Vocabulary {
@@ -170,11 +78,6 @@ func (v *Vocabulary) Merge(extra *Vocabulary) *Vocabulary {
 	return out
 }
 
-// hasWord reports whether s has a letter or digit once folded.
-func hasWord(s string) bool {
-	return strings.ContainsFunc(fold.String(s), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
-}
-
 func mergeMaps(a, b map[string]string) map[string]string {
 	out := make(map[string]string, len(a)+len(b))
 	for k, v := range a {
@@ -184,20 +87,4 @@ func mergeMaps(a, b map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// lineOfYAMLError digs the line number out of a YAML decoding error, or 0.
-func lineOfYAMLError(err error) int {
-	var te *yaml.TypeError
-	msg := err.Error()
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -24,7 +24,7 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}
-	rep, err := knowledge.Build(ctx, *db, corpus)
+	rep, err := sqlite.Build(ctx, *db, corpus)
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}

@@ -102,7 +102,7 @@ func TestIngestAndAskFromStore(t *testing.T) {
 	dir := t.TempDir()
 	sources := filepath.Join(dir, "sources")
 	os.Mkdir(sources, 0o755)
-	raw, err := os.ReadFile("../../knowledge/default/sources/trilateral-migration-2024-02-28.txt")
+	raw, err := os.ReadFile("../../knowledge/source/default/sources/trilateral-migration-2024-02-28.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/config"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
 // storePollInterval is how often the bot checks whether `agreementbot
@@ -34,7 +35,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	// SetDefault routes those through the same handler.
 	slog.SetDefault(log)
 
-	lib, err := knowledge.NewLibrary(ctx, cfg.Sources, cfg.Database)
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
+	"github.com/agreementbot/agreementbot/knowledge/source"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
 
 // sourceFlags are the flags that say where the facts come from.
@@ -21,35 +25,41 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&s.db, "db", "", "answer from the fact store `FILE` built by ingest")
 }
 
-// open loads the facts and indexes them: from a store file, from a sources
+// open loads the facts (through a store, so that the command line reads
+// them exactly as the bot does) and indexes them: from a store file, from a sources
 // directory, or from the embedded article.
-func (s *sourceFlags) open(ctx context.Context) (*knowledge.Index, error) {
+func (s *sourceFlags) open(ctx context.Context) (*match.Index, error) {
 	if s.sources != "" && s.db != "" {
 		return nil, errors.New("give --sources or --db, not both")
 	}
+	var store *sqlite.Store
+	var err error
 	if s.db != "" {
-		store, err := knowledge.OpenStore(ctx, s.db)
-		if err != nil {
-			return nil, err
+		store, err = sqlite.Open(ctx, s.db)
+	} else {
+		var corpus *knowledge.Corpus
+		if corpus, err = s.corpus(ctx); err == nil {
+			store, err = sqlite.OpenMemory(ctx, corpus)
 		}
-		defer store.Close()
-		return knowledge.LoadIndex(ctx, store)
 	}
-	corpus, err := s.corpus(ctx)
-	if err != nil {
-		return nil, err
-	}
-	store, err := knowledge.OpenMemory(ctx, corpus)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	return knowledge.LoadIndex(ctx, store)
+	corpus, err := store.Corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return match.NewIndex(corpus), nil
 }
 
 func (s *sourceFlags) corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	if s.sources == "" {
-		return knowledge.LoadCorpus(ctx, knowledge.DefaultSources())
+		c, err := source.LoadCorpus(ctx, source.DefaultSources())
+		if err == nil {
+			c.Origin = knowledge.OriginEmbedded
+		}
+		return c, err
 	}
 	info, err := os.Stat(s.sources)
 	if err != nil {
@@ -58,5 +68,13 @@ func (s *sourceFlags) corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("sources: %s is not a directory", s.sources)
 	}
-	return knowledge.LoadCorpus(ctx, os.DirFS(s.sources))
+	abs, err := filepath.Abs(s.sources)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	c, err := source.LoadCorpus(ctx, os.DirFS(abs))
+	if err == nil {
+		c.Origin = abs
+	}
+	return c, err
 }

@@ -130,7 +130,11 @@ func (d *Doc) Line(n int) int {
 
 // Errorf returns an *Error at the line of node n.
 func (d *Doc) Errorf(n *yaml.Node, format string, args ...any) *Error {
-	return &Error{Line: d.Line(n.Line), Msg: fmt.Sprintf(format, args...)}
+	line := d.base
+	if n != nil {
+		line = d.Line(n.Line)
+	}
+	return &Error{Line: line, Msg: fmt.Sprintf(format, args...)}
 }
 
 var (
@@ -231,7 +235,9 @@ func IsNull(n *yaml.Node) bool {
 // made after decoding into Go values name the line of the value at fault.
 func Lookup(n *yaml.Node, path ...any) *yaml.Node {
 	for _, step := range path {
-		n = Resolve(n)
+		if n = Resolve(n); n == nil {
+			return nil
+		}
 		next := child(n, step)
 		if next == nil {
 			return n

@@ -1,10 +1,12 @@
-package knowledge
+package source
 
 import (
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // textDateRe matches the metadata a plain-text source may open with:
@@ -72,7 +74,7 @@ type textBlock struct {
 // line is the source's credit, and embedded tweets, photo captions and
 // direct quotations are kept whole; other paragraphs are split into
 // sentences. Every fact's Text is exactly raw[Start:End].
-func ParseText(path string, raw []byte) (*Document, error) {
+func ParseText(path string, raw []byte) (*knowledge.Document, error) {
 	b, err := newDocBuilder(path, "txt", raw)
 	if err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ func ParseText(path string, raw []byte) (*Document, error) {
 	blocks := textBlocks(raw, splitLines(raw, from, 1))
 	var credit *textBlock
 	if n := len(blocks); n > 0 && isCreditLine(blocks[n-1].text) {
-		b.doc.Source.Credit = collapseSpace(blocks[n-1].text)
+		b.doc.Source.Credit = knowledge.CollapseSpace(blocks[n-1].text)
 		credit = &blocks[n-1]
 		blocks = blocks[:n-1]
 	}
@@ -105,15 +107,15 @@ func ParseText(path string, raw []byte) (*Document, error) {
 		if m := findCaptionCredit(blk.text); m != nil {
 			par := b.addParagraph(section, blk.text)
 			_, end := trimSpace(blk.text, 0, m[2])
-			b.addFact(KindCaption, blk.text[:end], Citation{
+			b.addFact(knowledge.KindCaption, blk.text[:end], knowledge.Citation{
 				Section: section, Paragraph: par, Sentence: 1,
 				Start: blk.start, End: blk.start + end,
-				Credit: collapseSpace(blk.text[m[2]:m[3]]),
+				Credit: knowledge.CollapseSpace(blk.text[m[2]:m[3]]),
 			})
 			continue
 		}
 		if isHeading(blk.text) {
-			section = collapseSpace(blk.text)
+			section = knowledge.CollapseSpace(blk.text)
 			continue
 		}
 		par := b.addParagraph(section, blk.text)
@@ -125,7 +127,7 @@ func ParseText(path string, raw []byte) (*Document, error) {
 		// The credit line is also a fact: "what is the article based on?"
 		// is a fair question, and this is its answer.
 		par := b.addParagraph(section, credit.text)
-		b.addFact(KindCredit, credit.text, Citation{
+		b.addFact(knowledge.KindCredit, credit.text, knowledge.Citation{
 			Section: section, Paragraph: par, Sentence: 1, Start: credit.start, End: credit.end,
 		})
 	}
@@ -185,9 +187,9 @@ func (b *docBuilder) addTweet(raw []byte, section string, blocks []textBlock) {
 		}
 	}
 	start, end := blocks[0].start, last.end
-	b.addFact(KindTweet, string(raw[start:end]), Citation{
+	b.addFact(knowledge.KindTweet, string(raw[start:end]), knowledge.Citation{
 		Section: section, Paragraph: par, Sentence: 1, Start: start, End: end,
-		Credit: collapseSpace(m[1]) + " (" + m[2] + ")",
+		Credit: knowledge.CollapseSpace(m[1]) + " (" + m[2] + ")",
 	})
 }
 

@@ -1,4 +1,4 @@
-package knowledge
+package library
 
 import (
 	"context"
@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
+	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/source"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
 
 // newTestLibrary copies the article into a sources directory and opens a
@@ -22,14 +25,14 @@ func newTestLibrary(t *testing.T) (*Library, string) {
 	if err := os.Mkdir(src, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := fs.ReadFile(DefaultSources(), "trilateral-migration-2024-02-28.txt")
+	raw, err := fs.ReadFile(source.DefaultSources(), "trilateral-migration-2024-02-28.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(src, "article.txt"), raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l, err := NewLibrary(t.Context(), src, filepath.Join(dir, "facts.db"))
+	l, err := New(t.Context(), src, filepath.Join(dir, "facts.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +41,7 @@ func newTestLibrary(t *testing.T) (*Library, string) {
 
 func firstFact(t *testing.T, l *Library, q string) string {
 	t.Helper()
-	ans, err := l.Index().Answer(t.Context(), q, Options{})
+	ans, err := l.Index().Answer(t.Context(), q, knowledge.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +148,10 @@ func TestLibraryAnswersDuringReload(t *testing.T) {
 // reloaded twice.
 func TestLibraryWatchStore(t *testing.T) {
 	l, src := newTestLibrary(t)
-	reports := make(chan ReloadReport, 4)
+	reports := make(chan knowledge.ReloadReport, 4)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	go l.WatchStore(ctx, 20*time.Millisecond, func(r ReloadReport, err error) {
+	go l.WatchStore(ctx, 20*time.Millisecond, func(r knowledge.ReloadReport, err error) {
 		if err != nil {
 			t.Error(err)
 		}
@@ -161,11 +164,11 @@ func TestLibraryWatchStore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadCorpus(context.Background(), os.DirFS(src))
+	c, err := source.LoadCorpus(context.Background(), os.DirFS(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Build(t.Context(), l.dbPath, c); err != nil { // as ingest would
+	if _, err := sqlite.Build(t.Context(), l.dbPath, c); err != nil { // as ingest would
 		t.Fatal(err)
 	}
 	select {

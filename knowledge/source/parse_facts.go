@@ -1,7 +1,10 @@
-package knowledge
+package source
 
 import (
 	"strconv"
+
+	"github.com/agreementbot/agreementbot/internal/yamlpos"
+	"github.com/agreementbot/agreementbot/knowledge"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -12,7 +15,7 @@ import (
 // and phrasings. Each item becomes one KindCurated fact and one paragraph;
 // its date, url and credit override the source's in its citation. Unknown
 // keys, an empty text and an empty list are errors.
-func ParseFacts(path string, raw []byte) (*Document, error) {
+func ParseFacts(path string, raw []byte) (*knowledge.Document, error) {
 	b, err := newDocBuilder(path, "yaml", raw)
 	if err != nil {
 		return nil, err
@@ -36,7 +39,7 @@ func ParseFacts(path string, raw []byte) (*Document, error) {
 				return nil, err
 			}
 		case "facts":
-			facts, factsKey = yamlResolve(p.value), p.key
+			facts, factsKey = yamlpos.Resolve(p.value), p.key
 		default:
 			return nil, y.errorf(p.key, "unknown key %q", p.key.Value)
 		}
@@ -69,7 +72,7 @@ func (y *yamlDoc) curated(n *yaml.Node) error {
 	var text, section string
 	var textKey *yaml.Node
 	var phrasings []string
-	var c Citation
+	var c knowledge.Citation
 	for _, p := range pairs {
 		var dst *string
 		switch key := p.key.Value; key {
@@ -100,13 +103,13 @@ func (y *yamlDoc) curated(n *yaml.Node) error {
 	}
 	switch {
 	case textKey == nil:
-		return y.errorf(yamlResolve(n), "%s: missing text", what)
+		return y.errorf(yamlpos.Resolve(n), "%s: missing text", what)
 	case text == "":
 		return y.errorf(textKey, "%s: empty text", what)
 	}
-	section = collapseSpace(section)
+	section = knowledge.CollapseSpace(section)
 	c.Section, c.Sentence = section, 1
 	c.Paragraph = b.addParagraph(section, text)
-	b.addFact(KindCurated, text, c).Phrasings = phrasings
+	b.addFact(knowledge.KindCurated, text, c).Phrasings = phrasings
 	return nil
 }

@@ -1,4 +1,4 @@
-package knowledge
+package source
 
 import (
 	"bytes"
@@ -9,42 +9,25 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agreementbot/agreementbot/internal/yamlpos"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
-
-// SourceError reports a problem in a source file with the file and line,
-// e.g. "sources/x.md:3: front matter: missing closing ---".
-type SourceError struct {
-	Path string // the file as it should be reported, e.g. "sources/x.md"
-	Line int    // 1-based line of the problem; 0 when it has no single line
-	Err  error  // what is wrong
-}
-
-// Error formats the error as "path:line: msg", or "path: msg" when Line is 0.
-func (e *SourceError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s: %v", e.Path, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *SourceError) Unwrap() error { return e.Err }
 
 // errNoText is reported for a text or Markdown source that yields no facts.
 var errNoText = errors.New("no text")
 
-// ParseSource parses raw with the parser its extension calls for: ".txt" is
+// Parse parses raw with the parser its extension calls for: ".txt" is
 // plain text (ParseText), ".md" or ".markdown" is Markdown (ParseMarkdown),
 // ".yaml" or ".yml" is a curated facts file (ParseFacts). Any other
 // extension is a *SourceError.
-func ParseSource(path string, raw []byte) (*Document, error) {
+func Parse(path string, raw []byte) (*knowledge.Document, error) {
 	ext := filepath.Ext(path)
 	switch strings.ToLower(ext) {
 	case ".txt":
@@ -54,14 +37,14 @@ func ParseSource(path string, raw []byte) (*Document, error) {
 	case ".yaml", ".yml":
 		return ParseFacts(path, raw)
 	}
-	return nil, &SourceError{Path: path, Err: fmt.Errorf("unsupported file type %q", ext)}
+	return nil, &knowledge.SourceError{Path: path, Err: fmt.Errorf("unsupported file type %q", ext)}
 }
 
 // docBuilder collects the source metadata, paragraphs and facts of one
 // document while a parser walks its file.
 type docBuilder struct {
 	path string
-	doc  Document
+	doc  knowledge.Document
 	seen map[string]int // whitespace-normalized fact text → facts so far
 }
 
@@ -74,12 +57,12 @@ func newDocBuilder(path, format string, raw []byte) (*docBuilder, error) {
 	base := filepath.Base(path)
 	id := strings.TrimSuffix(base, filepath.Ext(base))
 	if id == "" {
-		return nil, &SourceError{Path: path, Err: errors.New("source file name is empty")}
+		return nil, &knowledge.SourceError{Path: path, Err: errors.New("source file name is empty")}
 	}
 	sum := sha256.Sum256(raw)
 	return &docBuilder{
 		path: path,
-		doc: Document{Source: Source{
+		doc: knowledge.Document{Source: knowledge.Source{
 			ID:     id,
 			Title:  readableName(id),
 			Path:   base,
@@ -92,25 +75,25 @@ func newDocBuilder(path, format string, raw []byte) (*docBuilder, error) {
 
 // errorf returns a *SourceError for the builder's file at line (0: none).
 func (b *docBuilder) errorf(line int, format string, args ...any) error {
-	return &SourceError{Path: b.path, Line: line, Err: fmt.Errorf(format, args...)}
+	return &knowledge.SourceError{Path: b.path, Line: line, Err: fmt.Errorf(format, args...)}
 }
 
 // addParagraph records a body paragraph and returns its 1-based number.
 func (b *docBuilder) addParagraph(section, text string) int {
 	n := len(b.doc.Paragraphs) + 1
-	b.doc.Paragraphs = append(b.doc.Paragraphs, Paragraph{Number: n, Section: section, Text: text})
+	b.doc.Paragraphs = append(b.doc.Paragraphs, knowledge.Paragraph{Number: n, Section: section, Text: text})
 	return n
 }
 
 // addFact appends a fact with the given words and returns it. c carries
 // the fact's place and any fact-level date, URL or credit; finish fills in
 // the rest from the source.
-func (b *docBuilder) addFact(kind Kind, text string, c Citation) *Fact {
-	clean := collapseSpace(text)
+func (b *docBuilder) addFact(kind knowledge.Kind, text string, c knowledge.Citation) *knowledge.Fact {
+	clean := knowledge.CollapseSpace(text)
 	occurrence := b.seen[clean]
 	b.seen[clean]++
-	b.doc.Facts = append(b.doc.Facts, Fact{
-		ID:       factID(b.doc.Source.ID, clean, occurrence),
+	b.doc.Facts = append(b.doc.Facts, knowledge.Fact{
+		ID:       knowledge.FactID(b.doc.Source.ID, clean, occurrence),
 		Kind:     kind,
 		Text:     text,
 		Clean:    clean,
@@ -124,25 +107,25 @@ func (b *docBuilder) addFact(kind Kind, text string, c Citation) *Fact {
 // fact per sentence. span maps a byte range of text to the byte range of
 // raw it came from.
 func (b *docBuilder) addPassage(section string, par int, text string, span func(s, e int) (int, int)) {
-	cite := func(sentence, s, e int) Citation {
+	cite := func(sentence, s, e int) knowledge.Citation {
 		start, end := span(s, e)
-		return Citation{Section: section, Paragraph: par, Sentence: sentence, Start: start, End: end}
+		return knowledge.Citation{Section: section, Paragraph: par, Sentence: sentence, Start: start, End: end}
 	}
 	if isQuotation(text) {
 		s, e := trimSpace(text, 0, len(text))
-		b.addFact(KindQuote, text[s:e], cite(1, s, e))
+		b.addFact(knowledge.KindQuote, text[s:e], cite(1, s, e))
 		return
 	}
 	for i, sp := range sentenceSpans(text) {
-		b.addFact(KindSentence, text[sp[0]:sp[1]], cite(i+1, sp[0], sp[1]))
+		b.addFact(knowledge.KindSentence, text[sp[0]:sp[1]], cite(i+1, sp[0], sp[1]))
 	}
 }
 
 // finish completes every citation with the source's metadata and returns
 // the document, or an error when the source held no facts.
-func (b *docBuilder) finish() (*Document, error) {
+func (b *docBuilder) finish() (*knowledge.Document, error) {
 	if len(b.doc.Facts) == 0 {
-		return nil, &SourceError{Path: b.path, Err: errNoText}
+		return nil, &knowledge.SourceError{Path: b.path, Err: errNoText}
 	}
 	src := &b.doc.Source
 	for i := range b.doc.Facts {
@@ -163,12 +146,12 @@ func checkEncoding(path string, raw []byte) error {
 		r, size := utf8.DecodeRune(raw[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			return &SourceError{Path: path, Line: line, Err: fmt.Errorf("invalid UTF-8 at byte %d", i)}
+			return &knowledge.SourceError{Path: path, Line: line, Err: fmt.Errorf("invalid UTF-8 at byte %d", i)}
 		case r == '\n':
 			line++
 		case r == '\t' || r == '\r':
 		case unicode.IsControl(r):
-			return &SourceError{Path: path, Line: line, Err: fmt.Errorf("control character %U", r)}
+			return &knowledge.SourceError{Path: path, Line: line, Err: fmt.Errorf("control character %U", r)}
 		}
 		i += size
 	}
@@ -217,42 +200,6 @@ func isBlank(b []byte) bool {
 	return len(bytes.TrimSpace(b)) == 0
 }
 
-// collapseSpace replaces every run of white space in s by a single space
-// and trims it at both ends.
-func collapseSpace(s string) string {
-	if isCollapsed(s) {
-		return s // the common case, without allocating
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// isCollapsed reports whether s has no leading, trailing, repeated or
-// non-space white space.
-func isCollapsed(s string) bool {
-	prevSpace := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			// Unicode spaces (U+0085, U+00A0, U+2000...) all start with a
-			// byte of 0xC2 or more; other multi-byte runes are letters,
-			// marks or symbols. Decode only here.
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if unicode.IsSpace(r) {
-				return false
-			}
-			i += size - 1
-			prevSpace = false
-			continue
-		}
-		space := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-		if space && (prevSpace || c != ' ') {
-			return false
-		}
-		prevSpace = space
-	}
-	return !prevSpace || s == ""
-}
-
 // trimSpace narrows the byte range [start, end) of s to exclude white space
 // at either end.
 func trimSpace[T string | []byte](s T, start, end int) (int, int) {
@@ -290,7 +237,7 @@ func readableName(name string) string {
 		last = m[1]
 	}
 	sb.WriteString(nameSeparators.Replace(name[last:]))
-	title := collapseSpace(sb.String())
+	title := knowledge.CollapseSpace(sb.String())
 	if title == "" {
 		return name
 	}
@@ -453,68 +400,29 @@ func isQuotation(text string) bool {
 // yamlDoc is a YAML document read from part of a source file. It reports
 // problems with the file's line numbers.
 type yamlDoc struct {
-	b    *docBuilder
-	base int // file line just before the document
-	// lines[k] is the line of the document that yaml.v3 calls line k+1:
-	// YAML also breaks lines at a lone "\r", U+2028 and U+2029.
-	lines []int
+	b   *docBuilder
+	doc *yamlpos.Doc
 }
-
-// yamlLineRe picks the line number out of a yaml.v3 syntax error.
-var yamlLineRe = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
-// yamlParserErrorRe matches the messages of yaml.v3's parser (as opposed
-// to its scanner), whose line numbers count from 0.
-var yamlParserErrorRe = regexp.MustCompile(`^(?:did not find expected (?:key|node content|'-' indicator|',' or '[\]}]'|<[a-z -]+>)|found (?:duplicate %|incompatible YAML|undefined tag handle))`)
 
 // parseYAML parses data, a YAML document of the builder's file that starts
 // after line base, and returns its top node, nil when it is empty; what
 // names the document in errors.
 func (b *docBuilder) parseYAML(data []byte, base int, what string) (*yamlDoc, *yaml.Node, error) {
-	y := &yamlDoc{b: b, base: base, lines: []int{1}}
-	for i, line := 0, 1; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		i += size
-		if i == len(data) {
-			break // a final line break does not start a line
+	d, err := yamlpos.Parse(data, base)
+	if err != nil {
+		line, msg := base, err.Error()
+		var e *yamlpos.Error
+		if errors.As(err, &e) {
+			line, msg = e.Line, e.Msg
 		}
-		switch {
-		case r == '\n':
-			line++
-			y.lines = append(y.lines, line)
-		case r == '\r' && data[i] != '\n', r == '\u2028', r == '\u2029':
-			y.lines = append(y.lines, line)
-		}
+		return nil, nil, &knowledge.SourceError{Path: b.path, Line: line, Err: fmt.Errorf("%s: %s", what, msg)}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		line, msg := base, strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
-			if n, convErr := strconv.Atoi(m[1]); convErr == nil {
-				if yamlParserErrorRe.MatchString(m[2]) {
-					n++
-				}
-				line, msg = y.line(n), m[2]
-			}
-		}
-		return nil, nil, &SourceError{Path: b.path, Line: line, Err: fmt.Errorf("%s: %s", what, msg)}
-	}
-	if len(root.Content) == 0 {
-		return y, nil, nil
-	}
-	return y, root.Content[0], nil
+	return &yamlDoc{b: b, doc: d}, d.Root, nil
 }
 
-// line returns the file line of the document's line n as yaml.v3 numbers
-// it; a line past the end (where errors at the end are reported) is the
-// document's last line.
-func (y *yamlDoc) line(n int) int {
-	return y.base + y.lines[max(1, min(n, len(y.lines)))-1]
-}
-
-// errorf returns a *SourceError at the line of node n.
+// errorf returns a *knowledge.SourceError at the line of node n.
 func (y *yamlDoc) errorf(n *yaml.Node, format string, args ...any) error {
-	return y.b.errorf(y.line(n.Line), format, args...)
+	return y.b.errorf(y.doc.Line(n.Line), format, args...)
 }
 
 // yamlPair is one key and value of a YAML mapping.
@@ -526,14 +434,14 @@ type yamlPair struct {
 // mapping returns the pairs of mapping node n, rejecting other kinds of
 // node and repeated keys.
 func (y *yamlDoc) mapping(n *yaml.Node, what string) ([]yamlPair, error) {
-	n = yamlResolve(n)
+	n = yamlpos.Resolve(n)
 	if n.Kind != yaml.MappingNode {
 		return nil, y.errorf(n, "%s: want a mapping", what)
 	}
 	pairs := make([]yamlPair, 0, len(n.Content)/2)
 	seen := make(map[string]bool)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := yamlResolve(n.Content[i])
+		k := yamlpos.Resolve(n.Content[i])
 		if k.Kind != yaml.ScalarNode {
 			return nil, y.errorf(k, "%s: keys must be strings", what)
 		}
@@ -548,7 +456,7 @@ func (y *yamlDoc) mapping(n *yaml.Node, what string) ([]yamlPair, error) {
 
 // str returns the text of a scalar node, trimmed; null is "".
 func (y *yamlDoc) str(n *yaml.Node, what string) (string, error) {
-	n = yamlResolve(n)
+	n = yamlpos.Resolve(n)
 	if n.Kind != yaml.ScalarNode {
 		return "", y.errorf(n, "%s: want a string", what)
 	}
@@ -560,7 +468,7 @@ func (y *yamlDoc) str(n *yaml.Node, what string) (string, error) {
 
 // strs returns the non-empty strings of a list node, or of a single string.
 func (y *yamlDoc) strs(n *yaml.Node, what string) ([]string, error) {
-	n = yamlResolve(n)
+	n = yamlpos.Resolve(n)
 	items := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
 		items = n.Content
@@ -582,17 +490,9 @@ func (y *yamlDoc) strs(n *yaml.Node, what string) ([]string, error) {
 func (y *yamlDoc) date(n *yaml.Node, what string) (string, error) {
 	s, err := y.str(n, what)
 	if err == nil && s != "" && !validDate(s) {
-		err = y.errorf(yamlResolve(n), "%s: bad date %q, want YYYY-MM-DD", what, s)
+		err = y.errorf(yamlpos.Resolve(n), "%s: bad date %q, want YYYY-MM-DD", what, s)
 	}
 	return s, err
-}
-
-// yamlResolve follows an alias node to the node it names.
-func yamlResolve(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		return n.Alias
-	}
-	return n
 }
 
 // sourceMeta reads the source metadata keys of mapping node n (title,
@@ -631,7 +531,7 @@ func (y *yamlDoc) sourceMeta(n *yaml.Node, what string, strict bool) error {
 			return err
 		}
 		if s != "" {
-			*dst = collapseSpace(s)
+			*dst = knowledge.CollapseSpace(s)
 		}
 	}
 	return nil

@@ -1,9 +1,12 @@
-package knowledge
+package source
 
 import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 
 func TestParseVocabularyErrors(t *testing.T) {
@@ -43,9 +46,9 @@ func FuzzVocabulary(f *testing.F) {
 		}
 		cc := *c
 		cc.Vocabulary = DefaultVocabulary().Merge(extra)
-		ix := NewIndex(&cc)
+		ix := match.NewIndex(&cc)
 		for _, q := range []string{"Where did the ministers meet?", "labour traffic", "x"} {
-			if _, err := ix.Answer(context.Background(), q, Options{}); err != nil {
+			if _, err := ix.Answer(context.Background(), q, knowledge.Options{}); err != nil {
 				t.Fatal(err)
 			}
 		}

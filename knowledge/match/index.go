@@ -1,4 +1,4 @@
-package knowledge
+package match
 
 import (
 	"cmp"
@@ -7,9 +7,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
+	"github.com/agreementbot/agreementbot/internal/editdist"
 	"github.com/agreementbot/agreementbot/internal/fold"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // BM25 parameters. Facts are single sentences, so length normalisation is
@@ -19,26 +20,11 @@ const (
 	bm25B  = 0.5
 )
 
-// Corpus is everything an Index is built from: the sources, their facts in
-// reading order, their paragraphs, and the vocabulary.
-type Corpus struct {
-	Sources    []Source
-	Facts      []Fact
-	Paragraphs []SourceParagraph
-	Vocabulary *Vocabulary
-}
-
-// SourceParagraph is a Paragraph together with the source it belongs to.
-type SourceParagraph struct {
-	SourceID string
-	Paragraph
-}
-
 // Index is an immutable in-memory retrieval index over a corpus: the
 // analysed terms of every fact, their BM25 weights, and the word lists used
 // for typo tolerance and prefix completion. It is safe for concurrent use.
 type Index struct {
-	corpus   *Corpus
+	corpus   *knowledge.Corpus
 	an       *analyzer
 	termIDs  map[string]int32
 	postings [][]posting
@@ -81,11 +67,11 @@ type termStat struct {
 	s  float32
 }
 
-// NewIndex analyses the corpus and builds an index over it. The vocabulary
-// defaults to DefaultVocabulary when the corpus has none.
-func NewIndex(c *Corpus) *Index {
+// NewIndex analyses the corpus and builds an index over it. A corpus
+// without a vocabulary is matched on its words alone.
+func NewIndex(c *knowledge.Corpus) *Index {
 	if c.Vocabulary == nil {
-		c.Vocabulary = DefaultVocabulary()
+		c.Vocabulary = &knowledge.Vocabulary{}
 	}
 	ix := &Index{
 		corpus:  c,
@@ -183,7 +169,7 @@ func (b *indexBuilder) add(i int) {
 	for _, p := range f.Phrasings {
 		feats |= ix.an.docTerms(add, ix.an.tokens(p), &b.co)
 	}
-	if f.Kind == KindCaption && f.Citation.Credit != "" {
+	if f.Kind == knowledge.KindCaption && f.Citation.Credit != "" {
 		// "AFP – STRINGER" is not in a caption's words but answers "who
 		// took the photo?".
 		feats |= ix.an.docTerms(add, ix.an.tokens(f.Citation.Credit), &b.co)
@@ -303,7 +289,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 				co.named[p.concept] = true
 			}
 			feats |= entityFeature(e)
-			if e.Type == EntityPerson {
+			if e.Type == knowledge.EntityPerson {
 				person = p.concept
 			}
 		})
@@ -318,13 +304,13 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 	return feats
 }
 
-func entityFeature(e Entity) featureSet {
+func entityFeature(e knowledge.Entity) featureSet {
 	switch e.Type {
-	case EntityPerson, EntityOrganization:
+	case knowledge.EntityPerson, knowledge.EntityOrganization:
 		// "Who" asks for people and for bodies that act: "who reported
 		// it?" — the ministry.
 		return hasPerson
-	case EntityPlace:
+	case knowledge.EntityPlace:
 		return hasPlace
 	}
 	return 0
@@ -371,7 +357,7 @@ func (ix *Index) buildWordLists() {
 	}
 }
 
-func vocabularyWords(v *Vocabulary) []string {
+func vocabularyWords(v *knowledge.Vocabulary) []string {
 	var out []string
 	for _, e := range v.Entities {
 		out = append(out, e.Names...)
@@ -424,25 +410,25 @@ func (ix *Index) buildTopics() []string {
 
 // Facts returns the indexed facts in source order. The slice is the
 // index's own: callers must not modify it.
-func (ix *Index) Facts() []Fact { return ix.corpus.Facts }
+func (ix *Index) Facts() []knowledge.Fact { return ix.corpus.Facts }
 
 // Sources returns the indexed sources; callers must not modify them.
-func (ix *Index) Sources() []Source { return ix.corpus.Sources }
+func (ix *Index) Sources() []knowledge.Source { return ix.corpus.Sources }
 
 // Fact returns the fact with the given id.
-func (ix *Index) Fact(id string) (Fact, bool) {
+func (ix *Index) Fact(id string) (knowledge.Fact, bool) {
 	i, ok := ix.byID[id]
 	if !ok {
-		return Fact{}, false
+		return knowledge.Fact{}, false
 	}
 	return ix.corpus.Facts[i], true
 }
 
 // Paragraph returns the whole paragraph a fact came from.
-func (ix *Index) Paragraph(f Fact) (Paragraph, bool) {
+func (ix *Index) Paragraph(f knowledge.Fact) (knowledge.Paragraph, bool) {
 	i, ok := ix.paras[paraKey{f.Citation.SourceID, f.Citation.Paragraph}]
 	if !ok {
-		return Paragraph{}, false
+		return knowledge.Paragraph{}, false
 	}
 	return ix.corpus.Paragraphs[i].Paragraph, true
 }
@@ -487,7 +473,7 @@ func (ix *Index) correct(w string) ([]string, int) {
 			if c == w {
 				continue
 			}
-			d := damerau(w, c, maxDist)
+			d := editdist.Distance(w, c, maxDist)
 			if d < bestDist {
 				best, bestDist = []string{c}, d
 			} else if d == bestDist {
@@ -531,61 +517,9 @@ func (ix *Index) complete(prefix string, limit int) []string {
 	return out
 }
 
-// damerau is the optimal-string-alignment edit distance between a and b,
-// giving up (returning limit+1) once it must exceed limit. Words are short
-// and almost always ASCII, so that case runs on bytes with rows on the
-// stack: typo tolerance calls this many times per question.
-func damerau(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit*utf8.UTFMax || -d > limit*utf8.UTFMax {
-		return limit + 1
-	}
-	if isASCII(a) && isASCII(b) && len(b) < 48 {
-		var rows [3][48]int
-		return osa([]byte(a), []byte(b), limit, rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1])
-	}
-	ra, rb := []rune(a), []rune(b)
-	return osa(ra, rb, limit, make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1))
-}
-
-// osa computes the optimal-string-alignment distance with three rows of
-// scratch the caller provides.
-func osa[T byte | rune](a, b []T, limit int, prev2, prev, cur []int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 // FactCounts returns how many facts each source has, by source id.
 func (ix *Index) FactCounts() map[string]int { return ix.corpus.FactCount() }
+
+// Corpus returns the corpus the index was built from. It must not be
+// changed.
+func (ix *Index) Corpus() *knowledge.Corpus { return ix.corpus }

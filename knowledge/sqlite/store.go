@@ -1,4 +1,4 @@
-package knowledge
+package sqlite
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/atomicfile"
+	"github.com/agreementbot/agreementbot/knowledge"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -39,34 +42,38 @@ type BuildReport struct {
 	Facts      int
 	Paragraphs int
 	Duration   time.Duration
-	Diff       Diff // against the store that was replaced, if any
+	Diff       knowledge.Diff // against the store that was replaced, if any
 }
 
 // Build writes the corpus to a new SQLite store at path, atomically: it
 // writes a temporary file beside path, checks it, and only then renames it
 // over path. On any failure path is left as it was.
-func Build(ctx context.Context, path string, c *Corpus) (BuildReport, error) {
+func Build(ctx context.Context, path string, c *knowledge.Corpus) (BuildReport, error) {
 	start := time.Now()
 	rep := BuildReport{Path: path, Sources: len(c.Sources), Facts: len(c.Facts), Paragraphs: len(c.Paragraphs)}
 	oldIDs := map[string]bool{}
-	if old, err := OpenStore(ctx, path); err == nil {
+	if old, err := Open(ctx, path); err == nil {
 		oldIDs, _ = old.factIDs(ctx) // no diff is better than no build
 		old.Close()
 	}
-	rep.Diff = c.diffFromIDs(oldIDs)
+	rep.Diff = c.DiffFromIDs(oldIDs)
 
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	err := atomicfile.Replace(path, func(tmpPath string) error {
+		return writeFile(ctx, tmpPath, c)
+	})
 	if err != nil {
-		return rep, fmt.Errorf("build store %s: %w", path, err)
+		return rep, fmt.Errorf("build store: %w", err)
 	}
-	tmpPath := tmp.Name()
-	tmp.Close()
-	defer os.Remove(tmpPath) // a no-op once renamed
+	rep.Duration = time.Since(start)
+	return rep, nil
+}
 
-	db, err := sql.Open("sqlite3", fileDSN(tmpPath, "rwc"))
+// writeFile writes the corpus as a new store into the empty file at path,
+// and checks it.
+func writeFile(ctx context.Context, path string, c *knowledge.Corpus) error {
+	db, err := sql.Open("sqlite3", fileDSN(path, "rwc"))
 	if err != nil {
-		return rep, fmt.Errorf("build store %s: %w", path, err)
+		return err
 	}
 	db.SetMaxOpenConns(1) // the pragmas below hold per connection
 	// The temporary file needs no journal: if the build fails it is thrown
@@ -81,26 +88,7 @@ func Build(ctx context.Context, path string, c *Corpus) (BuildReport, error) {
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return rep, fmt.Errorf("build store %s: %w", path, err)
-	}
-	if err := syncFile(tmpPath); err != nil {
-		return rep, fmt.Errorf("build store %s: %w", path, err)
-	}
-	if err := os.Rename(tmpPath, path); err != nil {
-		return rep, fmt.Errorf("build store %s: %w", path, err)
-	}
-	rep.Duration = time.Since(start)
-	return rep, nil
-}
-
-func syncFile(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return f.Sync()
+	return err
 }
 
 func fileDSN(path, mode string) string {
@@ -117,10 +105,10 @@ type Store struct {
 	path string
 }
 
-// OpenStore opens an existing store read-only and checks that it is an
+// Open opens an existing store read-only and checks that it is an
 // agreementbot store of this schema version. The error of a missing, damaged
 // or foreign file wraps ErrStore and says how to rebuild it.
-func OpenStore(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, storeError(path, err)
 	}
@@ -139,7 +127,7 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 // OpenMemory writes the corpus to a new in-memory store and returns it
 // open. The command line uses it to answer from the embedded sources
 // through the same store code as a file.
-func OpenMemory(ctx context.Context, c *Corpus) (*Store, error) {
+func OpenMemory(ctx context.Context, c *knowledge.Corpus) (*Store, error) {
 	db, err := sql.Open("sqlite3", ":memory:")
 	if err != nil {
 		return nil, fmt.Errorf("open memory store: %w", err)
@@ -178,7 +166,7 @@ func (s *Store) check(ctx context.Context) error {
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
+func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus) error {
 	vocab, err := json.Marshal(c.Vocabulary)
 	if err != nil {
 		return fmt.Errorf("encode vocabulary: %w", err)
@@ -196,6 +184,7 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 		{"schema_version", strconv.Itoa(SchemaVersion)},
 		{"built_at", time.Now().UTC().Format(time.RFC3339)},
 		{"vocabulary", string(vocab)},
+		{"origin", c.Origin},
 	}
 	for _, kv := range meta {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", kv[0], kv[1]); err != nil {
@@ -222,7 +211,7 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *Corpus) error {
 	facts := newBatchInserter(tx, `facts (id, position, source_id, kind, text, clean, title, date,
 		publisher, credit, url, section, paragraph, sentence, start, end)`, 16)
 	phrasings := newBatchInserter(tx, "phrasings (fact_id, text)", 2)
-	sources := make(map[string]Source, len(c.Sources))
+	sources := make(map[string]knowledge.Source, len(c.Sources))
 	for _, src := range c.Sources {
 		sources[src.ID] = src
 	}
@@ -363,24 +352,40 @@ func (s *Store) factIDs(ctx context.Context) (map[string]bool, error) {
 	return ids, closeRows(rows)
 }
 
+// Origin returns where the store's sources were read from (see
+// knowledge.Corpus.Origin); "" for a store built before it was recorded.
+func (s *Store) Origin(ctx context.Context) (string, error) {
+	var origin string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'origin'").Scan(&origin)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", s.readError("origin", err)
+	}
+	return origin, nil
+}
+
 // Corpus reads the whole store back into memory.
-func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
-	c := &Corpus{}
+func (s *Store) Corpus(ctx context.Context) (*knowledge.Corpus, error) {
+	c := &knowledge.Corpus{}
 	var vocab string
 	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'vocabulary'").Scan(&vocab); err != nil {
 		return nil, s.readError("vocabulary", err)
 	}
-	c.Vocabulary = &Vocabulary{}
+	c.Vocabulary = &knowledge.Vocabulary{}
 	if err := json.Unmarshal([]byte(vocab), c.Vocabulary); err != nil {
 		return nil, s.readError("vocabulary", err)
 	}
+	origin, err := s.Origin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.Origin = origin
 
 	rows, err := s.db.QueryContext(ctx, "SELECT id, title, date, publisher, url, credit, path, format, sha256 FROM sources ORDER BY position")
 	if err != nil {
 		return nil, s.readError("sources", err)
 	}
 	for rows.Next() {
-		var src Source
+		var src knowledge.Source
 		if err := rows.Scan(&src.ID, &src.Title, &src.Date, &src.Publisher, &src.URL, &src.Credit, &src.Path, &src.Format, &src.SHA256); err != nil {
 			rows.Close()
 			return nil, s.readError("sources", err)
@@ -396,7 +401,7 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 		return nil, s.readError("paragraphs", err)
 	}
 	for rows.Next() {
-		var p SourceParagraph
+		var p knowledge.SourceParagraph
 		if err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text); err != nil {
 			rows.Close()
 			return nil, s.readError("paragraphs", err)
@@ -438,12 +443,12 @@ func (s *Store) Corpus(ctx context.Context) (*Corpus, error) {
 			intern[*s] = *s
 		}
 	}
-	sources := make(map[string]Source, len(c.Sources))
+	sources := make(map[string]knowledge.Source, len(c.Sources))
 	for _, src := range c.Sources {
 		sources[src.ID] = src
 	}
 	for rows.Next() {
-		var f Fact
+		var f knowledge.Fact
 		ct := &f.Citation
 		var title, date, publisher, credit, url sql.NullString
 		if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &title, &date, &publisher, &credit,
@@ -490,13 +495,4 @@ func closeRows(rows *sql.Rows) error {
 
 func (s *Store) readError(what string, err error) error {
 	return storeError(s.path, fmt.Errorf("read %s: %v", what, err))
-}
-
-// LoadIndex reads the store's corpus and indexes it.
-func LoadIndex(ctx context.Context, s *Store) (*Index, error) {
-	c, err := s.Corpus(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return NewIndex(c), nil
 }

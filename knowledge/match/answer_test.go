@@ -1,4 +1,4 @@
-package knowledge
+package match
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // TestAnswerMechanisms checks each matching mechanism on its own with
@@ -44,7 +45,7 @@ func TestAnswerMechanisms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans, err := ix.Answer(t.Context(), tt.question, Options{})
+			ans, err := ix.Answer(t.Context(), tt.question, knowledge.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +76,7 @@ func TestAnswerAbstains(t *testing.T) {
 		`"a" NEAR b*`,
 	} {
 		t.Run(q, func(t *testing.T) {
-			ans, err := ix.Answer(t.Context(), q, Options{})
+			ans, err := ix.Answer(t.Context(), q, knowledge.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,16 +97,16 @@ func TestAnswerBadInput(t *testing.T) {
 		question string
 		wantErr  error
 	}{
-		{"empty", "", ErrEmptyQuestion},
-		{"whitespace", " \t\n ", ErrEmptyQuestion},
-		{"control characters only", "\x00\x01\x1b", ErrEmptyQuestion},
-		{"100 kB", strings.Repeat("border ", 100_000/7), ErrQuestionTooLong},
+		{"empty", "", knowledge.ErrEmptyQuestion},
+		{"whitespace", " \t\n ", knowledge.ErrEmptyQuestion},
+		{"control characters only", "\x00\x01\x1b", knowledge.ErrEmptyQuestion},
+		{"100 kB", strings.Repeat("border ", 100_000/7), knowledge.ErrQuestionTooLong},
 		{"invalid UTF-8", "Where did the \xff\xfe ministers meet?", nil},
 		{"control characters inside", "Where\x00 did the\x1b ministers meet?", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans, err := ix.Answer(t.Context(), tt.question, Options{})
+			ans, err := ix.Answer(t.Context(), tt.question, knowledge.Options{})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error = %v, want %v", err, tt.wantErr)
 			}
@@ -118,7 +119,7 @@ func TestAnswerBadInput(t *testing.T) {
 
 func TestAnswerRespectsTopAndContext(t *testing.T) {
 	ix := articleIndex(t)
-	ans, err := ix.Answer(t.Context(), "migration", Options{Top: 1})
+	ans, err := ix.Answer(t.Context(), "migration", knowledge.Options{Top: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestAnswerRespectsTopAndContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := ix.Answer(ctx, "migration", Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := ix.Answer(ctx, "migration", knowledge.Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: error = %v", err)
 	}
 }
@@ -136,7 +137,7 @@ func TestAnswerRespectsTopAndContext(t *testing.T) {
 // [0, 1] and the confidence is the first fact's score.
 func TestAnswerScoresOrdered(t *testing.T) {
 	ix := articleIndex(t)
-	ans, err := ix.Answer(t.Context(), "What did the three countries agree?", Options{Top: 5})
+	ans, err := ix.Answer(t.Context(), "What did the three countries agree?", knowledge.Options{Top: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,9 +169,9 @@ func FuzzAnswer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		start := time.Now()
-		ans, err := ix.Answer(context.Background(), q, Options{Top: 3})
+		ans, err := ix.Answer(context.Background(), q, knowledge.Options{Top: 3})
 		if err != nil {
-			if !errors.Is(err, ErrEmptyQuestion) && !errors.Is(err, ErrQuestionTooLong) {
+			if !errors.Is(err, knowledge.ErrEmptyQuestion) && !errors.Is(err, knowledge.ErrQuestionTooLong) {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return

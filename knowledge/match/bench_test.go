@@ -1,4 +1,4 @@
-package knowledge
+package match
 
 import (
 	"bytes"
@@ -14,6 +14,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/source"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
 
 // benchQuestions are asked in turn by the answer benchmarks: a spread of
@@ -30,7 +34,7 @@ var benchQuestions = []string{
 
 func articleIndex(tb testing.TB) *Index {
 	tb.Helper()
-	c, err := LoadCorpus(context.Background(), DefaultSources())
+	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -48,7 +52,7 @@ func benchmarkAnswers(b *testing.B, ix *Index) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)], Options{}); err != nil {
+		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)], knowledge.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -63,21 +67,23 @@ func BenchmarkBuildArticle(b *testing.B) {
 	path := filepath.Join(dir, "facts.db")
 	b.ReportAllocs()
 	for b.Loop() {
-		c, err := LoadCorpus(context.Background(), DefaultSources())
+		c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Build(ctx, path, c); err != nil {
+		if _, err := sqlite.Build(ctx, path, c); err != nil {
 			b.Fatal(err)
 		}
-		s, err := OpenStore(ctx, path)
+		s, err := sqlite.Open(ctx, path)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := LoadIndex(ctx, s); err != nil {
-			b.Fatal(err)
-		}
+		c, err = s.Corpus(ctx)
 		s.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		NewIndex(c)
 	}
 }
 
@@ -134,7 +140,7 @@ func syntheticSources(n int) map[string][]byte {
 	return files
 }
 
-func syntheticCorpus(tb testing.TB, n int) *Corpus {
+func syntheticCorpus(tb testing.TB, n int) *knowledge.Corpus {
 	tb.Helper()
 	files := syntheticSources(n)
 	names := make([]string, 0, len(files))
@@ -142,9 +148,9 @@ func syntheticCorpus(tb testing.TB, n int) *Corpus {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	c := &Corpus{Vocabulary: DefaultVocabulary()}
+	c := &knowledge.Corpus{Vocabulary: source.DefaultVocabulary()}
 	for _, name := range names {
-		doc, err := ParseSource(name, files[name])
+		doc, err := source.Parse(name, files[name])
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -191,12 +197,12 @@ func BenchmarkScaleIngest(b *testing.B) {
 	var total, parse time.Duration
 	for b.Loop() {
 		start := time.Now()
-		c, err := LoadCorpus(context.Background(), os.DirFS(dir))
+		c, err := source.LoadCorpus(context.Background(), os.DirFS(dir))
 		if err != nil {
 			b.Fatal(err)
 		}
 		parse += time.Since(start)
-		if _, err := Build(ctx, db, c); err != nil {
+		if _, err := sqlite.Build(ctx, db, c); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(start)
@@ -218,20 +224,22 @@ func BenchmarkScaleIngest(b *testing.B) {
 func BenchmarkScaleIndex(b *testing.B) {
 	ctx := context.Background()
 	db := filepath.Join(b.TempDir(), "facts.db")
-	if _, err := Build(ctx, db, syntheticCorpus(b, scaleFacts)); err != nil {
+	if _, err := sqlite.Build(ctx, db, syntheticCorpus(b, scaleFacts)); err != nil {
 		b.Fatal(err)
 	}
 	runtime.GC()
 	resetPeakRSS()
 	for b.Loop() {
-		s, err := OpenStore(ctx, db)
+		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := LoadIndex(ctx, s); err != nil {
+		c, err := s.Corpus(ctx)
+		s.Close()
+		if err != nil {
 			b.Fatal(err)
 		}
-		s.Close()
+		NewIndex(c)
 	}
 	if peak := peakRSS(); peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")

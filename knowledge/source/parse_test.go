@@ -1,4 +1,4 @@
-package knowledge
+package source
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 const articlePath = "default/sources/trilateral-migration-2024-02-28.txt"
@@ -23,13 +25,13 @@ func readFile(t *testing.T, path string) []byte {
 
 // wantFact describes an expected fact: its kind, place and first words.
 type wantFact struct {
-	kind      Kind
+	kind      knowledge.Kind
 	par, sent int
 	prefix    string
 }
 
 // checkFacts compares doc's facts with want.
-func checkFacts(t *testing.T, doc *Document, want []wantFact) {
+func checkFacts(t *testing.T, doc *knowledge.Document, want []wantFact) {
 	t.Helper()
 	if len(doc.Facts) != len(want) {
 		for _, f := range doc.Facts {
@@ -58,7 +60,7 @@ func TestParseTextArticle(t *testing.T) {
 	for _, f := range doc.Facts { // go test -v shows every fact for review
 		t.Logf("%-8s %2d.%d %q", f.Kind, f.Citation.Paragraph, f.Citation.Sentence, f.Text)
 	}
-	wantSource := Source{
+	wantSource := knowledge.Source{
 		ID:     "trilateral-migration-2024-02-28",
 		Title:  "Trilateral migration 2024-02-28",
 		Date:   "2024-02-28",
@@ -75,8 +77,8 @@ func TestParseTextArticle(t *testing.T) {
 	}
 
 	const (
-		s = KindSentence
-		q = KindQuote
+		s = knowledge.KindSentence
+		q = knowledge.KindQuote
 	)
 	checkFacts(t, doc, []wantFact{
 		{s, 1, 1, "The Governments of Mexico, the United States and Guatemala agreed"},
@@ -86,7 +88,7 @@ func TestParseTextArticle(t *testing.T) {
 		{q, 4, 1, "“We are living in a historic moment"},
 		{s, 5, 1, "The Secretary of State defended"},
 		{s, 6, 1, "For this reason, the authorities"},
-		{KindTweet, 7, 1, "Great and unprecedented meeting in Washington."},
+		{knowledge.KindTweet, 7, 1, "Great and unprecedented meeting in Washington."},
 		{s, 9, 1, "In a joint statement It was also announced"},
 		{s, 9, 2, "According to the document"},
 		{s, 10, 1, "For his part, Bárcena stressed"},
@@ -98,7 +100,7 @@ func TestParseTextArticle(t *testing.T) {
 		{s, 14, 1, "On one side, Joe Biden's Administration"},
 		{s, 15, 1, "In another measure by the Democrat"},
 		{s, 15, 2, "And finally, tighten the standard of interviews"},
-		{KindCaption, 16, 1, "Migrants participate in a caravan"},
+		{knowledge.KindCaption, 16, 1, "Migrants participate in a caravan"},
 		{s, 17, 1, "The other measures, even harsher"},
 		{s, 17, 2, "And Trump is no longer thinking"},
 		{s, 17, 3, "Seeing that a concrete obstacle"},
@@ -107,22 +109,22 @@ func TestParseTextArticle(t *testing.T) {
 		{s, 20, 1, "He also recalled that any family"},
 		{s, 20, 2, "He already practiced the measure"},
 		{s, 21, 1, "Two solutions, therefore"},
-		{KindCredit, 22, 1, "With EFE and local media"},
+		{knowledge.KindCredit, 22, 1, "With EFE and local media"},
 	})
 	if len(doc.Paragraphs) != 22 {
 		t.Errorf("got %d paragraphs, want 22 (21 and the credit line)", len(doc.Paragraphs))
 	}
 
-	byKind := func(k Kind) Fact {
+	byKind := func(k knowledge.Kind) knowledge.Fact {
 		for _, f := range doc.Facts {
 			if f.Kind == k {
 				return f
 			}
 		}
 		t.Fatalf("no %s fact", k)
-		return Fact{}
+		return knowledge.Fact{}
 	}
-	tweet := byKind(KindTweet)
+	tweet := byKind(knowledge.KindTweet)
 	if tweet.Citation.Credit != "Alicia Bárcena (@aliciabarcena)" ||
 		!strings.HasSuffix(tweet.Text, "pic.twitter.com/rfukHKoMRW — Alicia Bárcena (@aliciabarcena) February 28, 2024") ||
 		!strings.Contains(tweet.Text, "@SecBlinken @CRMartinezGT\n\nWe agreed") {
@@ -131,7 +133,7 @@ func TestParseTextArticle(t *testing.T) {
 	if p := doc.Paragraphs[7]; p.Number != 8 || !strings.HasPrefix(p.Text, "We agreed to work") {
 		t.Errorf("the tweet's second paragraph is %+v", p)
 	}
-	caption := byKind(KindCaption)
+	caption := byKind(knowledge.KindCaption)
 	if caption.Citation.Credit != "AFP – STRINGER" || !strings.HasSuffix(caption.Text, "on January 8, 2024.") {
 		t.Errorf("caption: %q credited %q", caption.Text, caption.Citation.Credit)
 	}
@@ -191,62 +193,62 @@ func TestParseText(t *testing.T) {
 		{
 			name: "no metadata",
 			raw:  "First sentence. Second one!\nStill second? Third.",
-			want: []wantFact{{KindSentence, 1, 1, "First sentence."}, {KindSentence, 1, 2, "Second one!"},
-				{KindSentence, 1, 3, "Still second?"}, {KindSentence, 1, 4, "Third."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "First sentence."}, {knowledge.KindSentence, 1, 2, "Second one!"},
+				{knowledge.KindSentence, 1, 3, "Still second?"}, {knowledge.KindSentence, 1, 4, "Third."}},
 		},
 		{
 			name: "date on its own line",
 			raw:  "date 2024-01-02\n\nBody text here.\n",
-			want: []wantFact{{KindSentence, 1, 1, "Body text here."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "Body text here."}},
 			date: "2024-01-02",
 		},
 		{
 			name: "lowercase start is not metadata",
 			raw:  "date night was fun.",
-			want: []wantFact{{KindSentence, 1, 1, "date night was fun."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "date night was fun."}},
 		},
 		{
 			name:   "headings and credit",
 			raw:    "Intro text.\n\nA Heading\n\nBody text.\n\n  \t\n\nBy Jane Doe\n",
-			want:   []wantFact{{KindSentence, 1, 1, "Intro text."}, {KindSentence, 2, 1, "Body text."}, {KindCredit, 3, 1, "By Jane Doe"}},
+			want:   []wantFact{{knowledge.KindSentence, 1, 1, "Intro text."}, {knowledge.KindSentence, 2, 1, "Body text."}, {knowledge.KindCredit, 3, 1, "By Jane Doe"}},
 			credit: "By Jane Doe",
 		},
 		{
 			name: "credit only at the end",
 			raw:  "With these words he left\n\nThe end.",
-			want: []wantFact{{KindSentence, 1, 1, "The end."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "The end."}},
 		},
 		{
 			name: "credit with final period is text",
 			raw:  "Body.\n\nWith thanks to all.",
-			want: []wantFact{{KindSentence, 1, 1, "Body."}, {KindSentence, 2, 1, "With thanks to all."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "Body."}, {knowledge.KindSentence, 2, 1, "With thanks to all."}},
 		},
 		{
 			name: "tweet with double hyphen",
 			raw:  "Before.\n\nHello #world\n\nMore text -- Some One (@someone) March 3, 2024\n\nAfter.",
-			want: []wantFact{{KindSentence, 1, 1, "Before."}, {KindTweet, 2, 1, "Hello #world\n\nMore text -- Some"},
-				{KindSentence, 4, 1, "After."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "Before."}, {knowledge.KindTweet, 2, 1, "Hello #world\n\nMore text -- Some"},
+				{knowledge.KindSentence, 4, 1, "After."}},
 		},
 		{
 			name: "photo credit",
 			raw:  "People wait at the border. Photo: Reuters",
-			want: []wantFact{{KindCaption, 1, 1, "People wait at the border."}},
+			want: []wantFact{{knowledge.KindCaption, 1, 1, "People wait at the border."}},
 		},
 		{
 			name: "quote with a second quoted sentence",
 			raw:  "“We will,” she said. “We must.”\n\n“Partial” quotes are not quotations. Second.",
-			want: []wantFact{{KindQuote, 1, 1, "“We will,” she said. “We must.”"},
-				{KindSentence, 2, 1, "“Partial” quotes"}, {KindSentence, 2, 2, "Second."}},
+			want: []wantFact{{knowledge.KindQuote, 1, 1, "“We will,” she said. “We must.”"},
+				{knowledge.KindSentence, 2, 1, "“Partial” quotes"}, {knowledge.KindSentence, 2, 2, "Second."}},
 		},
 		{
 			name: "quote followed by narration",
 			raw:  "\"Yes,\" he said. Then he left.",
-			want: []wantFact{{KindSentence, 1, 1, "\"Yes,\" he said."}, {KindSentence, 1, 2, "Then he left."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "\"Yes,\" he said."}, {knowledge.KindSentence, 1, 2, "Then he left."}},
 		},
 		{
 			name: "duplicate sentences",
 			raw:  "Same words.\n\nSame   words.",
-			want: []wantFact{{KindSentence, 1, 1, "Same words."}, {KindSentence, 2, 1, "Same   words."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "Same words."}, {knowledge.KindSentence, 2, 1, "Same   words."}},
 		},
 	}
 	for _, tt := range tests {
@@ -336,7 +338,7 @@ func TestParseMarkdownFile(t *testing.T) {
 	if doc == nil {
 		t.FailNow()
 	}
-	wantSource := Source{
+	wantSource := knowledge.Source{
 		ID:        "working-group-notes",
 		Title:     "Trilateral working group, first notes",
 		Date:      "2024-03-05",
@@ -351,14 +353,14 @@ func TestParseMarkdownFile(t *testing.T) {
 		t.Errorf("source:\n got %+v\nwant %+v", doc.Source, wantSource)
 	}
 	checkFacts(t, doc, []wantFact{
-		{KindSentence, 1, 1, "The working group met for the first time in Mexico City on March 4."},
-		{KindSentence, 1, 2, "It was\nchaired by the Mexican Foreign Ministry and\nlasted two days."},
-		{KindSentence, 2, 1, "Exchange information on trafficking networks."},
-		{KindSentence, 3, 1, "Develop joint operational plans for the border."},
-		{KindSentence, 4, 1, "Review progress every 90 days."},
-		{KindQuote, 5, 1, "“We are building something that did not exist before,” a Guatemalan\ndelegate said after the session."},
-		{KindSentence, 6, 1, "Mr. Blinken was not present."},
-		{KindSentence, 6, 2, "Officials from the U.S. embassy attended\ninstead, according to https://example.org/embassy."},
+		{knowledge.KindSentence, 1, 1, "The working group met for the first time in Mexico City on March 4."},
+		{knowledge.KindSentence, 1, 2, "It was\nchaired by the Mexican Foreign Ministry and\nlasted two days."},
+		{knowledge.KindSentence, 2, 1, "Exchange information on trafficking networks."},
+		{knowledge.KindSentence, 3, 1, "Develop joint operational plans for the border."},
+		{knowledge.KindSentence, 4, 1, "Review progress every 90 days."},
+		{knowledge.KindQuote, 5, 1, "“We are building something that did not exist before,” a Guatemalan\ndelegate said after the session."},
+		{knowledge.KindSentence, 6, 1, "Mr. Blinken was not present."},
+		{knowledge.KindSentence, 6, 2, "Officials from the U.S. embassy attended\ninstead, according to https://example.org/embassy."},
 	})
 	// Each fact's bytes are the original region, markup included.
 	regions := []string{
@@ -395,50 +397,50 @@ func TestParseMarkdown(t *testing.T) {
 			name:  "title from first H1",
 			raw:   "Intro.\n\n# The Title #\n\nBody.\n\n# Another\n\nMore.",
 			title: "The Title",
-			want:  []wantFact{{KindSentence, 1, 1, "Intro."}, {KindSentence, 2, 1, "Body."}, {KindSentence, 3, 1, "More."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "Intro."}, {knowledge.KindSentence, 2, 1, "Body."}, {knowledge.KindSentence, 3, 1, "More."}},
 		},
 		{
 			name:  "no title",
 			raw:   "## Part\n\nText.",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "Text."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "Text."}},
 		},
 		{
 			name:  "empty front matter and crlf",
 			raw:   "\uFEFF---\r\n---\r\nOne *two*\r\nthree. Four.\r\n",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "One two\nthree."}, {KindSentence, 1, 2, "Four."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "One two\nthree."}, {knowledge.KindSentence, 1, 2, "Four."}},
 		},
 		{
 			name:  "inline markup",
 			raw:   "A **b** _c_ `d*e` ~~f~~ ![img](x.png) [g](h) [i][j] <span>k</span> \\*l\\* snake_case_name 2 * 3.",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "A b c d*e f  g i k *l* snake_case_name 2 * 3."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "A b c d*e f  g i k *l* snake_case_name 2 * 3."}},
 		},
 		{
 			name:  "unclosed markup stays",
 			raw:   "An *unclosed emphasis and [a bracket.",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "An *unclosed emphasis and [a bracket."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "An *unclosed emphasis and [a bracket."}},
 		},
 		{
 			name:  "lists, quotes and code",
 			raw:   "* one\n  continued\n+ two\n\n10. ten\n\n> Quoted. Whole.\nlazy line\n\n~~~go\nx := 1\n~~~\nAfter code.\n\n***\n\n[ref]: https://example.org\n",
 			title: "Sample notes",
-			want: []wantFact{{KindSentence, 1, 1, "one\ncontinued"}, {KindSentence, 2, 1, "two"}, {KindSentence, 3, 1, "ten"},
-				{KindQuote, 4, 1, "Quoted. Whole.\nlazy line"}, {KindSentence, 5, 1, "After code."}},
+			want: []wantFact{{knowledge.KindSentence, 1, 1, "one\ncontinued"}, {knowledge.KindSentence, 2, 1, "two"}, {knowledge.KindSentence, 3, 1, "ten"},
+				{knowledge.KindQuote, 4, 1, "Quoted. Whole.\nlazy line"}, {knowledge.KindSentence, 5, 1, "After code."}},
 		},
 		{
 			name:  "ordered item not numbered 1 does not interrupt",
 			raw:   "In the year\n2024. It changed.",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "In the year\n2024."}, {KindSentence, 1, 2, "It changed."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "In the year\n2024."}, {knowledge.KindSentence, 1, 2, "It changed."}},
 		},
 		{
 			name:  "unterminated fence skips the rest",
 			raw:   "Before.\n\n```\nnot text.",
 			title: "Sample notes",
-			want:  []wantFact{{KindSentence, 1, 1, "Before."}},
+			want:  []wantFact{{knowledge.KindSentence, 1, 1, "Before."}},
 		},
 	}
 	for _, tt := range tests {
@@ -461,7 +463,7 @@ func TestParseFactsFile(t *testing.T) {
 	if doc == nil {
 		t.FailNow()
 	}
-	wantSource := Source{
+	wantSource := knowledge.Source{
 		ID:        "facts",
 		Title:     "Admin notes",
 		Date:      "2024-03-01",
@@ -479,24 +481,24 @@ func TestParseFactsFile(t *testing.T) {
 		meeting   = "The working group's first meeting was held in Mexico City."
 		statement = "Mexico, the United States and Guatemala agreed on February 28, 2024 to create a trilateral working group on migration."
 	)
-	want := []Fact{
+	want := []knowledge.Fact{
 		{
-			ID: FactID("facts", meeting, 0), Kind: KindCurated, Text: meeting, Clean: meeting,
+			ID: knowledge.FactID("facts", meeting, 0), Kind: knowledge.KindCurated, Text: meeting, Clean: meeting,
 			Phrasings: []string{"Where did the working group first meet?", "First meeting location"},
-			Citation: Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-05", Publisher: "Server admins",
+			Citation: knowledge.Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-05", Publisher: "Server admins",
 				Credit: "Compiled by the moderators", URL: "https://example.org/notes", Section: "Follow-up", Paragraph: 1, Sentence: 1},
 		},
 		{
-			ID:    FactID("facts", statement, 0),
-			Kind:  KindCurated,
+			ID:    knowledge.FactID("facts", statement, 0),
+			Kind:  knowledge.KindCurated,
 			Text:  statement, // folded by YAML's ">"
 			Clean: statement,
-			Citation: Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-01", Publisher: "Server admins",
+			Citation: knowledge.Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-01", Publisher: "Server admins",
 				Credit: "Joint statement", URL: "https://example.org/statement", Paragraph: 2, Sentence: 1},
 		},
 		{
-			ID: FactID("facts", meeting, 1), Kind: KindCurated, Text: meeting, Clean: meeting,
-			Citation: Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-01", Publisher: "Server admins",
+			ID: knowledge.FactID("facts", meeting, 1), Kind: knowledge.KindCurated, Text: meeting, Clean: meeting,
+			Citation: knowledge.Citation{SourceID: "facts", Title: "Admin notes", Date: "2024-03-01", Publisher: "Server admins",
 				Credit: "Compiled by the moderators", URL: "https://example.org/notes", Paragraph: 3, Sentence: 1},
 		},
 	}
@@ -512,7 +514,7 @@ func TestParseFactsFile(t *testing.T) {
 	if doc.Facts[0].ID == doc.Facts[2].ID {
 		t.Error("repeated fact has the same id")
 	}
-	if len(doc.Paragraphs) != 3 || doc.Paragraphs[0] != (Paragraph{Number: 1, Section: "Follow-up", Text: meeting}) {
+	if len(doc.Paragraphs) != 3 || doc.Paragraphs[0] != (knowledge.Paragraph{Number: 1, Section: "Follow-up", Text: meeting}) {
 		t.Errorf("paragraphs %+v", doc.Paragraphs)
 	}
 }
@@ -556,11 +558,11 @@ func TestParseErrors(t *testing.T) {
 			if tt.raw == "" {
 				raw = readFile(t, tt.path)
 			}
-			doc, err := ParseSource(tt.path, raw)
+			doc, err := Parse(tt.path, raw)
 			if err == nil {
 				t.Fatalf("parsed %d facts, want error %q", len(doc.Facts), tt.want)
 			}
-			var se *SourceError
+			var se *knowledge.SourceError
 			if !errors.As(err, &se) || err.Error() != tt.want {
 				t.Errorf("got %T %q, want *SourceError %q", err, err, tt.want)
 			}
@@ -581,7 +583,7 @@ func TestParseSourceDispatch(t *testing.T) {
 		if format == "yaml" {
 			raw = "facts: [{text: Some text.}]"
 		}
-		doc, err := ParseSource(path, []byte(raw))
+		doc, err := Parse(path, []byte(raw))
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 			continue
@@ -595,11 +597,11 @@ func TestParseSourceDispatch(t *testing.T) {
 func TestSourceError(t *testing.T) {
 	inner := errors.New("boom")
 	for _, tt := range []struct {
-		err  *SourceError
+		err  *knowledge.SourceError
 		want string
 	}{
-		{&SourceError{Path: "sources/x.md", Line: 3, Err: inner}, "sources/x.md:3: boom"},
-		{&SourceError{Path: "sources/x.md", Err: inner}, "sources/x.md: boom"},
+		{&knowledge.SourceError{Path: "sources/x.md", Line: 3, Err: inner}, "sources/x.md:3: boom"},
+		{&knowledge.SourceError{Path: "sources/x.md", Err: inner}, "sources/x.md: boom"},
 	} {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)

@@ -1,4 +1,4 @@
-package knowledge
+package match
 
 import (
 	"strconv"
@@ -10,7 +10,9 @@ import (
 	"github.com/kljensen/snowball/english"
 	"github.com/kljensen/snowball/spanish"
 
+	"github.com/agreementbot/agreementbot/internal/editdist"
 	"github.com/agreementbot/agreementbot/internal/fold"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // Term namespaces. A plain stem has no prefix; the others cannot collide
@@ -53,14 +55,14 @@ type analyzer struct {
 	// questions ("combatirán" and "combatir" share a Spanish stem); made on
 	// the first Spanish question, so indexing never pays for it.
 	spanish       func() map[string][]phrase
-	phraseSources []phraseSource      // each phrase added with its tokens, for spanish
-	questions     map[string][]phrase // question phrases, by first key
-	entities      map[string]Entity   // by concept term ("@id")
+	phraseSources []phraseSource              // each phrase added with its tokens, for spanish
+	questions     map[string][]phrase         // question phrases, by first key
+	entities      map[string]knowledge.Entity // by concept term ("@id")
 	synonyms      [][]string
-	stems         map[string]wordForms // cache, filled while indexing only
-	kindTerms     map[Kind][]string    // terms every fact of a kind carries (see kindWords)
-	longStops     []string             // stop words long enough to be corrected to
-	frozen        bool                 // set once indexing is done: stems is read-only
+	stems         map[string]wordForms        // cache, filled while indexing only
+	kindTerms     map[knowledge.Kind][]string // terms every fact of a kind carries (see kindWords)
+	longStops     []string                    // stop words long enough to be corrected to
+	frozen        bool                        // set once indexing is done: stems is read-only
 }
 
 // phrase is a multi-word (or single-word) name, title or synonym.
@@ -71,14 +73,14 @@ type phrase struct {
 	caseSens bool   // an acronym that is also a common word ("US" but not "us")
 }
 
-func newAnalyzer(v *Vocabulary) *analyzer {
+func newAnalyzer(v *knowledge.Vocabulary) *analyzer {
 	a := &analyzer{
 		stop:      make(map[string]bool, len(v.StopWords)),
 		variants:  make(map[string]string, len(v.Variants)),
 		repairs:   make(map[string][]string, len(v.Repairs)),
 		phrases:   make(map[string][]phrase),
 		questions: make(map[string][]phrase),
-		entities:  make(map[string]Entity, len(v.Entities)),
+		entities:  make(map[string]knowledge.Entity, len(v.Entities)),
 		stems:     make(map[string]wordForms),
 	}
 	for _, w := range v.StopWords {
@@ -116,7 +118,7 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 		a.addPhrase(a.questions, w, want, false)
 	}
 	a.spanish = sync.OnceValue(a.spanishPhrases)
-	a.kindTerms = map[Kind][]string{}
+	a.kindTerms = map[knowledge.Kind][]string{}
 	for k, words := range kindWords {
 		for _, t := range a.tokens(words) {
 			if !t.stop {
@@ -131,15 +133,15 @@ func newAnalyzer(v *Vocabulary) *analyzer {
 // tweet", "the sources of the article". Facts of the kind carry them,
 // weakly, so such questions find them though the words are not in the
 // text.
-var kindWords = map[Kind]string{
-	KindCaption: "photo picture image caption photograph",
-	KindTweet:   "tweet twitter post posted social media",
-	KindQuote:   "quote quoted",
-	KindCredit:  "source sources credit credits reporting agency agencies written author",
+var kindWords = map[knowledge.Kind]string{
+	knowledge.KindCaption: "photo picture image caption photograph",
+	knowledge.KindTweet:   "tweet twitter post posted social media",
+	knowledge.KindQuote:   "quote quoted",
+	knowledge.KindCredit:  "source sources credit credits reporting agency agencies written author",
 }
 
 func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {
-	isQuestion := concept == WantPerson || concept == WantDate || concept == WantPlace || concept == WantNumber || concept == WantReason
+	isQuestion := concept == knowledge.WantPerson || concept == knowledge.WantDate || concept == knowledge.WantPlace || concept == knowledge.WantNumber || concept == knowledge.WantReason
 	toks := a.tokens(text)
 	if len(toks) == 0 {
 		return
@@ -244,7 +246,7 @@ func (a *analyzer) nearStopWord(w string) bool {
 		return false
 	}
 	for _, s := range a.longStops {
-		if d := len(s) - len(w); d >= -1 && d <= 1 && damerau(w, s, 1) <= 1 {
+		if d := len(s) - len(w); d >= -1 && d <= 1 && editdist.Distance(w, s, 1) <= 1 {
 			return true
 		}
 	}
@@ -467,7 +469,7 @@ func (a *analyzer) titleOfAnother(toks []token, i int, p phrase) bool {
 			return false
 		}
 		ce, isEntity := a.entities[c.concept]
-		return isEntity && ce.Type == EntityCountry && c.concept != own
+		return isEntity && ce.Type == knowledge.EntityCountry && c.concept != own
 	}
 	for k := max(0, i-3); k < i; k++ {
 		if other(k, i) {
@@ -497,15 +499,15 @@ const (
 
 func wantFeature(want string) featureSet {
 	switch want {
-	case WantDate:
+	case knowledge.WantDate:
 		return hasDate
-	case WantNumber:
+	case knowledge.WantNumber:
 		return hasNumber
-	case WantPerson:
+	case knowledge.WantPerson:
 		return hasPerson
-	case WantPlace:
+	case knowledge.WantPlace:
 		return hasPlace
-	case WantReason:
+	case knowledge.WantReason:
 		return hasReason
 	}
 	return 0

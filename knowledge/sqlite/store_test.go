@@ -1,4 +1,4 @@
-package knowledge
+package sqlite
 
 import (
 	"context"
@@ -11,11 +11,15 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
-func articleCorpus(t *testing.T) *Corpus {
+func articleCorpus(t *testing.T) *knowledge.Corpus {
 	t.Helper()
-	c, err := LoadCorpus(context.Background(), DefaultSources())
+	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +37,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	if rep.Facts != len(c.Facts) || rep.Sources != 1 || len(rep.Diff.Added) != len(c.Facts) {
 		t.Errorf("report = %+v", rep)
 	}
-	s, err := OpenStore(ctx, path)
+	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +77,12 @@ func TestStoreFactIDsStable(t *testing.T) {
 		t.Errorf("rebuild of the same sources changed facts: %+v", rep.Diff)
 	}
 
-	raw, err := fs.ReadFile(DefaultSources(), "trilateral-migration-2024-02-28.txt")
+	raw, err := fs.ReadFile(source.DefaultSources(), "trilateral-migration-2024-02-28.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	edited := strings.Replace(string(raw), "a record number", "an all-time record number", 1)
-	c2, err := LoadCorpus(context.Background(), fstest.MapFS{"trilateral-migration-2024-02-28.txt": {Data: []byte(edited)}})
+	c2, err := source.LoadCorpus(context.Background(), fstest.MapFS{"trilateral-migration-2024-02-28.txt": {Data: []byte(edited)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +171,7 @@ func TestOpenStoreErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := OpenStore(ctx, tt.path)
+			_, err := Open(ctx, tt.path)
 			if err == nil {
 				t.Fatal("OpenStore succeeded")
 			}
@@ -190,17 +194,18 @@ func TestQuestionsDoNotChangeStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
-	s, err := OpenStore(ctx, path)
+	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := LoadIndex(ctx, s)
+	c, err := s.Corpus(ctx)
+	ix := match.NewIndex(c)
 	s.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"'; DROP TABLE facts; --", `"a" NEAR b*`, "facts MATCH 'x*'", "1 OR 1=1"} {
-		if _, err := ix.Answer(ctx, q, Options{}); err != nil {
+		if _, err := ix.Answer(ctx, q, knowledge.Options{}); err != nil {
 			t.Fatalf("%q: %v", q, err)
 		}
 	}

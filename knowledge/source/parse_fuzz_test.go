@@ -1,4 +1,4 @@
-package knowledge
+package source
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // fuzzSeeds adds the real article and the test data files matching glob
@@ -79,11 +81,11 @@ func FuzzParseFacts(f *testing.F) {
 // checkParsed parses raw with parse and checks that the result is either a
 // *SourceError for path or a document whose every fact holds the
 // invariants all parsers promise.
-func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byte) (*Document, error)) *Document {
+func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byte) (*knowledge.Document, error)) *knowledge.Document {
 	t.Helper()
 	doc, err := parse(path, raw)
 	if err != nil {
-		var se *SourceError
+		var se *knowledge.SourceError
 		if !errors.As(err, &se) {
 			t.Fatalf("error %v is a %T, want *SourceError", err, err)
 		}
@@ -113,11 +115,11 @@ func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byt
 		}
 	}
 	seen := make(map[string]int)
-	prev := Citation{}
+	prev := knowledge.Citation{}
 	for i, f := range doc.Facts {
 		c := f.Citation
 		norm := strings.Join(strings.Fields(f.Text), " ")
-		if want := FactID(src.ID, f.Text, seen[norm]); f.ID != want {
+		if want := knowledge.FactID(src.ID, f.Text, seen[norm]); f.ID != want {
 			t.Errorf("fact %d: id %s, want %s", i, f.ID, want)
 		}
 		seen[norm]++
@@ -133,7 +135,7 @@ func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byt
 		if c.Date != "" && !validDate(c.Date) {
 			t.Errorf("fact %d: bad date %q", i, c.Date)
 		}
-		if (f.Kind == KindTweet || f.Kind == KindCaption) && c.Credit == "" {
+		if (f.Kind == knowledge.KindTweet || f.Kind == knowledge.KindCaption) && c.Credit == "" {
 			t.Errorf("fact %d: %s without credit", i, f.Kind)
 		}
 		if c.Paragraph < 1 || c.Paragraph > len(doc.Paragraphs) {
@@ -149,16 +151,16 @@ func checkParsed(t *testing.T, path string, raw []byte, parse func(string, []byt
 		}
 		switch format {
 		case "yaml":
-			if f.Kind != KindCurated || c.Start != 0 || c.End != 0 || c.Paragraph != i+1 {
+			if f.Kind != knowledge.KindCurated || c.Start != 0 || c.End != 0 || c.Paragraph != i+1 {
 				t.Errorf("fact %d: %s at %d.%d, bytes %d-%d", i, f.Kind, c.Paragraph, c.Sentence, c.Start, c.End)
 			}
 			continue
 		case "txt":
-			if f.Kind == KindCurated || c.Start < prev.End || c.End > len(raw) || string(raw[c.Start:c.End]) != f.Text {
+			if f.Kind == knowledge.KindCurated || c.Start < prev.End || c.End > len(raw) || string(raw[c.Start:c.End]) != f.Text {
 				t.Errorf("fact %d: %s %q at bytes %d-%d (previous ends at %d)", i, f.Kind, f.Text, c.Start, c.End, prev.End)
 			}
 		case "md":
-			if f.Kind != KindSentence && f.Kind != KindQuote || c.Start < prev.End || c.End > len(raw) || !isSubsequence(f.Text, string(raw[c.Start:c.End])) {
+			if f.Kind != knowledge.KindSentence && f.Kind != knowledge.KindQuote || c.Start < prev.End || c.End > len(raw) || !isSubsequence(f.Text, string(raw[c.Start:c.End])) {
 				t.Errorf("fact %d: %s %q at bytes %d-%d (previous ends at %d)", i, f.Kind, f.Text, c.Start, c.End, prev.End)
 			}
 		}

@@ -1,20 +1,22 @@
-package knowledge_test
+package match_test
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 // Answering from the embedded article: load the sources, index them, ask.
 // Each fact carries its citation back to the paragraph it came from.
 func ExampleIndex_Answer() {
-	corpus, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
+	corpus, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		panic(err)
 	}
-	ix := knowledge.NewIndex(corpus)
+	ix := match.NewIndex(corpus)
 
 	ans, err := ix.Answer(context.Background(), "Where did the foreign ministers meet?", knowledge.Options{Top: 1})
 	if err != nil {
@@ -30,11 +32,11 @@ func ExampleIndex_Answer() {
 
 // A question the sources do not answer gets no facts, only suggestions.
 func ExampleIndex_Answer_abstain() {
-	corpus, err := knowledge.LoadCorpus(context.Background(), knowledge.DefaultSources())
+	corpus, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		panic(err)
 	}
-	ix := knowledge.NewIndex(corpus)
+	ix := match.NewIndex(corpus)
 	ans, _ := ix.Answer(context.Background(), "Who wrote Hamlet?", knowledge.Options{})
 	fmt.Println(ans.Answered, len(ans.Facts), len(ans.Suggestions) > 0)
 	// Output: false 0 true

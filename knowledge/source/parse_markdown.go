@@ -1,4 +1,4 @@
-package knowledge
+package source
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // ParseMarkdown parses a Markdown article. It may open with YAML front
@@ -16,7 +18,7 @@ import (
 // Text, while Start and End cover the original bytes, markup included.
 // The title is the front matter's, else the first level-1 heading's, else
 // the file name made readable.
-func ParseMarkdown(path string, raw []byte) (*Document, error) {
+func ParseMarkdown(path string, raw []byte) (*knowledge.Document, error) {
 	b, err := newDocBuilder(path, "md", raw)
 	if err != nil {
 		return nil, err
@@ -117,7 +119,7 @@ func (p *mdParser) parse() {
 					break
 				}
 			}
-			p.block(KindQuote, first, segs)
+			p.block(knowledge.KindQuote, first, segs)
 			continue
 		}
 		off, _, ok := mdListMarker(line)
@@ -133,7 +135,7 @@ func (p *mdParser) parse() {
 			i++
 			continue
 		}
-		p.block(KindSentence, first, segs)
+		p.block(knowledge.KindSentence, first, segs)
 	}
 }
 
@@ -176,7 +178,7 @@ func (p *mdParser) skipFence(i int, fence string) int {
 // when it is the first level-1 heading and no title was given.
 func (p *mdParser) heading(level int, segs []mdSeg) {
 	text, _ := stripInline(p.raw, segs)
-	text = collapseSpace(text)
+	text = knowledge.CollapseSpace(text)
 	src := &p.b.doc.Source
 	if level == 1 && !p.titled && text != "" {
 		src.Title, p.titled = text, true
@@ -189,7 +191,7 @@ func (p *mdParser) heading(level int, segs []mdSeg) {
 
 // block adds a paragraph, list item or (when kind is KindQuote) block
 // quote made of segs, the first of which is on line first.
-func (p *mdParser) block(kind Kind, first int, segs []mdSeg) {
+func (p *mdParser) block(kind knowledge.Kind, first int, segs []mdSeg) {
 	text, pos := stripInline(p.raw, segs)
 	s, e := trimSpace(text, 0, len(text))
 	if s == e {
@@ -210,9 +212,9 @@ func (p *mdParser) block(kind Kind, first int, segs []mdSeg) {
 		return trimSpace(p.raw, start, end)
 	}
 	par := p.b.addParagraph(p.section, text[s:e])
-	if kind == KindQuote {
+	if kind == knowledge.KindQuote {
 		start, end := span(s, e)
-		p.b.addFact(KindQuote, text[s:e], Citation{
+		p.b.addFact(knowledge.KindQuote, text[s:e], knowledge.Citation{
 			Section: p.section, Paragraph: par, Sentence: 1, Start: start, End: end,
 		})
 		return

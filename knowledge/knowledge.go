@@ -1,0 +1,56 @@
+// Package knowledge is agreementbot's domain: the sources it reads, the
+// facts it cuts them into, the citations that tie each fact back to the
+// exact words it came from, and the answers it gives. It holds the types
+// and the interfaces between the parts, and imports only the standard
+// library, so that everything above it (the Discord bot, the evaluation)
+// can be built and tested without SQLite, YAML or a stemmer.
+//
+// The parts live in packages of their own, one per concern and dependency:
+//
+//	knowledge/source   parses sources (.txt, .md, facts .yaml, vocabulary.yaml)
+//	knowledge/sqlite   keeps a corpus in a SQLite file
+//	knowledge/match    analyses, indexes and answers questions
+//	knowledge/library  serves the current index and rebuilds it on reload
+//
+// Nothing here knows about Discord or any other transport.
+package knowledge
+
+import (
+	"context"
+	"time"
+)
+
+// Index answers questions over one immutable set of facts. It never
+// changes under its caller: a reload builds a new one. Implementations are
+// safe for concurrent use.
+type Index interface {
+	// Answer answers a question with ranked, cited facts, or abstains. Bad
+	// input (empty, too long) is an error; a question nothing matches is an
+	// abstention.
+	Answer(ctx context.Context, question string, opt Options) (Answer, error)
+	// Facts returns every fact, in reading order.
+	Facts() []Fact
+	// Fact returns the fact with the given id.
+	Fact(id string) (Fact, bool)
+	// Paragraph returns the whole paragraph a fact was taken from.
+	Paragraph(f Fact) (Paragraph, bool)
+	// Sources returns the sources, in the order they were read.
+	Sources() []Source
+	// FactCounts returns how many facts each source has, by source id.
+	FactCounts() map[string]int
+	// Complete returns up to n topics that complete what a user is typing.
+	Complete(typed string, n int) []string
+	// MatchFacts returns up to n facts whose words best match what a user
+	// is typing, for picking a fact by name.
+	MatchFacts(typed string, n int) []Fact
+}
+
+// ReloadReport says what rebuilding the facts changed.
+type ReloadReport struct {
+	Sources  int
+	Facts    int
+	Added    int
+	Removed  int
+	Changed  int // facts reworded in place
+	Duration time.Duration
+}

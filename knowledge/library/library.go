@@ -1,0 +1,278 @@
+// Package library serves the index the bot answers from, and rebuilds it
+// when admins change the sources. It wires the other parts of knowledge
+// together: sources are read by knowledge/source, kept by knowledge/sqlite
+// and indexed by knowledge/match.
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/agreementbot/agreementbot/internal/atomicfile"
+	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
+	"github.com/agreementbot/agreementbot/knowledge/source"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
+)
+
+// Library serves answers from the current index and rebuilds it from the
+// sources on demand. A rebuild writes a new store atomically and swaps the
+// new index in only once it is complete, so questions keep being answered
+// from the old facts throughout, and a failed rebuild leaves them serving.
+type Library struct {
+	sourcesDir string // empty: the sources the store records, or the embedded ones
+	dbPath     string // empty: no store file
+	current    atomic.Pointer[match.Index]
+	reload     sync.Mutex // one rebuild at a time; guards ownWrite
+	// ownWrite is the store file as this library last wrote it, so that
+	// WatchStore does not reload our own rebuilds.
+	ownWrite storeStamp
+}
+
+// New opens a library. With a store path it answers from that store when
+// it is usable, building it from the sources when it is missing or
+// unusable; with neither a sources directory nor a store it answers from
+// the embedded article.
+func New(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
+	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath}
+	if dbPath != "" {
+		if _, err := l.loadStore(ctx); err == nil {
+			l.ownWrite, _ = statStore(dbPath)
+			return l, nil
+		}
+	}
+	if _, err := l.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Index returns the index currently serving. It never changes under the
+// caller: a reload swaps in a new one.
+func (l *Library) Index() knowledge.Index { return l.current.Load() }
+
+// Reload re-reads the sources, rebuilds the store and swaps in the new
+// index. On any error the previous index keeps serving and the error names
+// every file and line at fault.
+func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	return l.rebuild(ctx)
+}
+
+func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
+	start := time.Now()
+	fsys, origin, err := l.sources()
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	c, err := source.LoadCorpus(ctx, fsys)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	c.Origin = origin
+	// Index first: only a corpus that indexes is written over the store,
+	// so the file on disk and the facts served never disagree.
+	ix, err := indexSafely(c)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	if l.dbPath != "" {
+		if _, err := sqlite.Build(ctx, l.dbPath, c); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
+		l.ownWrite, _ = statStore(l.dbPath)
+	}
+	return l.swap(ix, start), nil
+}
+
+// ErrUnknownSources is returned by a reload that has no sources directory
+// configured and serves a store built from sources it cannot find: it
+// refuses rather than replace those facts with the embedded article.
+var ErrUnknownSources = errors.New("cannot tell which sources to reload")
+
+// sources returns the sources a rebuild reads and their origin: the
+// configured directory; else the directory the serving store was built
+// from (by `agreementbot ingest`); else, when nothing else was ever
+// served, the embedded article. A store whose sources cannot be found is
+// never silently replaced by other facts.
+func (l *Library) sources() (fs.FS, string, error) {
+	if l.sourcesDir != "" {
+		abs, err := filepath.Abs(l.sourcesDir)
+		if err != nil {
+			return nil, "", err
+		}
+		return os.DirFS(abs), abs, nil
+	}
+	ix := l.current.Load()
+	origin := knowledge.OriginEmbedded
+	if ix != nil {
+		origin = ix.Corpus().Origin
+	}
+	switch {
+	case origin == knowledge.OriginEmbedded:
+		return source.DefaultSources(), origin, nil
+	case origin == "":
+		return nil, "", fmt.Errorf("%w: the store %s does not record the sources it was built from; set sources in the configuration (or AGREEMENTBOT_SOURCES) to their directory", ErrUnknownSources, l.dbPath)
+	}
+	if fi, err := os.Stat(origin); err != nil || !fi.IsDir() {
+		return nil, "", fmt.Errorf("%w: the store %s was built from %s, which is not a readable directory here; set sources in the configuration (or AGREEMENTBOT_SOURCES) to the sources directory", ErrUnknownSources, l.dbPath, origin)
+	}
+	return os.DirFS(origin), origin, nil
+}
+
+// indexSafely is match.NewIndex turning a panic into an error, so that a
+// source that trips a bug in the matcher fails the reload instead of the
+// process.
+func indexSafely(c *knowledge.Corpus) (ix *match.Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("index the sources: internal error: %v", p)
+		}
+	}()
+	return match.NewIndex(c), nil
+}
+
+// swap puts ix in service and reports how it differs from the index it
+// replaces.
+func (l *Library) swap(ix *match.Index, start time.Time) knowledge.ReloadReport {
+	var old *knowledge.Corpus
+	if prev := l.current.Load(); prev != nil {
+		old = prev.Corpus()
+	}
+	c := ix.Corpus()
+	diff := c.DiffFrom(old)
+	l.current.Store(ix)
+	return knowledge.ReloadReport{
+		Sources: len(c.Sources), Facts: len(c.Facts),
+		Added: len(diff.Added), Removed: len(diff.Removed), Changed: len(diff.Changed), Duration: time.Since(start),
+	}
+}
+
+// ErrNoSourcesDir is returned when a source is added to a library that has
+// no sources directory configured, so has nowhere to keep it.
+var ErrNoSourcesDir = errors.New("no sources directory is configured, so sources cannot be added")
+
+// AddSource validates one source document, stores it in the sources
+// directory (replacing a file of the same name) and reloads. A document
+// that does not parse is refused before anything is written; if the reload
+// fails, the previous file is put back and the old facts keep serving.
+func (l *Library) AddSource(ctx context.Context, name string, data []byte) (knowledge.ReloadReport, error) {
+	if l.sourcesDir == "" {
+		return knowledge.ReloadReport{}, ErrNoSourcesDir
+	}
+	if err := validateUpload(name, data); err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", err)
+	}
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	path := filepath.Join(l.sourcesDir, name)
+	previous, readErr := os.ReadFile(path)
+	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
+		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", readErr)
+	}
+	if err := atomicfile.WriteFile(path, data); err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", err)
+	}
+	rep, err := l.rebuild(ctx)
+	if err != nil {
+		undo := os.Remove(path)
+		if readErr == nil {
+			undo = atomicfile.WriteFile(path, previous)
+		}
+		if undo != nil {
+			err = errors.Join(err, fmt.Errorf("put back the previous %s: %w", name, undo))
+		}
+		return knowledge.ReloadReport{}, err
+	}
+	return rep, nil
+}
+
+// validateUpload checks that name is a plain source file name and that data
+// parses as what its name says.
+func validateUpload(name string, data []byte) error {
+	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .yaml, or %s)", name, source.VocabularyFile)
+	}
+	var err error
+	if name == source.VocabularyFile {
+		_, err = source.ParseVocabulary(name, data)
+	} else {
+		_, err = source.Parse(name, data)
+	}
+	return err
+}
+
+// storeStamp identifies one version of the store file.
+type storeStamp struct {
+	size    int64
+	modTime time.Time
+}
+
+func statStore(path string) (storeStamp, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return storeStamp{}, false
+	}
+	return storeStamp{fi.Size(), fi.ModTime()}, true
+}
+
+// WatchStore polls the store file every interval until ctx ends, and when
+// something else (`agreementbot ingest`) has replaced it, loads the new
+// facts and swaps them in. report is called after each such reload. It
+// does nothing for a library without a store file.
+func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report func(knowledge.ReloadReport, error)) {
+	if l.dbPath == "" {
+		return
+	}
+	l.reload.Lock()
+	last, _ := statStore(l.dbPath)
+	l.reload.Unlock()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		l.reload.Lock()
+		now, ok := statStore(l.dbPath)
+		if !ok || now == last || l.ownWrite == now {
+			last = now
+			l.reload.Unlock()
+			continue
+		}
+		last = now
+		rep, err := l.loadStore(ctx)
+		l.reload.Unlock()
+		report(rep, err)
+	}
+}
+
+// loadStore swaps in the facts of the store file as it is now.
+func (l *Library) loadStore(ctx context.Context) (knowledge.ReloadReport, error) {
+	start := time.Now()
+	s, err := sqlite.Open(ctx, l.dbPath)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	c, err := s.Corpus(ctx)
+	s.Close()
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	ix, err := indexSafely(c)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
+	}
+	return l.swap(ix, start), nil
+}

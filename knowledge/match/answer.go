@@ -1,0 +1,638 @@
+package match
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/sahilm/fuzzy"
+
+	"github.com/agreementbot/agreementbot/internal/editdist"
+	"github.com/agreementbot/agreementbot/internal/fold"
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// Answer answers a question with ranked, cited facts, or abstains. Bad input
+// (empty, too long) is an error; input with nothing to match (punctuation,
+// emoji, off-topic words) is an abstention.
+func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Options) (knowledge.Answer, error) {
+	if err := ctx.Err(); err != nil {
+		return knowledge.Answer{}, err
+	}
+	q, err := knowledge.CleanQuestion(question)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	opt = opt.Normalize()
+	pq := ix.parseQuery(q)
+	ans := knowledge.Answer{Question: q}
+	hits := ix.rank(pq, max(opt.Offset+opt.Top+1, minRanked))
+	if len(hits) > 0 {
+		ans.Confidence = round3(hits[0].coverage)
+	}
+	if len(hits) == 0 || hits[0].coverage < opt.Threshold {
+		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
+		return ans, nil
+	}
+	ans.Answered = true
+	floor := opt.Threshold * followerFloor
+	for i, h := range hits {
+		if h.coverage < floor {
+			break
+		}
+		if i < opt.Offset {
+			continue
+		}
+		if len(ans.Facts) == opt.Top {
+			ans.More = true
+			break
+		}
+		score := hits[0].coverage
+		if hits[0].score > 0 {
+			score *= h.score / hits[0].score
+		}
+		ans.Facts = append(ans.Facts, knowledge.ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)})
+	}
+	return ans, nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// query is a question analysed for matching.
+type query struct {
+	groups []group
+	wants  string
+	words  []string // content words, for suggestions
+	total  float64  // sum of group weights
+	// unknownSpecifics counts the names and topic words in the question
+	// that no source has; unknownNumbers the numbers (years, counts).
+	unknownSpecifics, unknownNumbers int
+}
+
+// group is one thing the question asks about (a word, a name, a phrase),
+// with the alternative terms that count as matching it. A fact scores the
+// best of the alternatives, so a word and its synonym are not counted twice.
+type group struct {
+	terms  []qterm
+	weight float64 // how much the group matters: the idf of its main term
+	focus  bool    // the word the question asks about ("how many X")
+}
+
+// topicMarkers introduce a question's topic.
+var topicMarkers = map[string]bool{"about": true, "regarding": true, "concerning": true, "sobre": true, "acerca": true}
+
+// focusWords open a question whose next word is its focus: "which city".
+var focusWords = map[string]bool{"which": true, "what": true, "cual": true, "cuales": true, "que": true}
+
+type qterm struct {
+	id int32
+	w  float32
+}
+
+// Weights of the alternative terms of a group, relative to the word itself.
+const (
+	// minRanked is the fewest facts ranked for any question, so that
+	// suggestions have something to draw on.
+	minRanked = 3
+	// maxSuggestions is the most "did you mean" topics offered.
+	maxSuggestions = 3
+	// followerFloor is the share of the threshold that facts after the first
+	// must reach to be given with it.
+	followerFloor = 0.5
+	weightExact   = 1.0
+	weightEntity  = 1.0
+	weightSynonym = 0.85
+	weightFamily  = 0.45
+	weightPrefix  = 0.6
+	weightPart    = 0.5 // one word of a multi-word name
+	weightTypo1   = 0.85
+	weightTypo2   = 0.7
+	// wantBoost multiplies the score of a fact that has what the question
+	// word asks for (a date for "when", a person for "who").
+	wantBoost = 0.35
+	// Scales of the weight of a word no fact has (see unknownWeight).
+	unknownNameWeight = 1.0
+	unknownWordWeight = 0.6
+	// unknownSpecificPenalty multiplies the confidence once for every name
+	// or number in the question that no source mentions: "When did Biden
+	// meet Putin?" matches Biden and meeting, and "How many migrants were
+	// apprehended in 2019?" almost everything, but the sources answer
+	// neither.
+	unknownSpecificPenalty = 0.5
+	// unknownNumberPenalty is the same for a number: a question about 2022
+	// is not answered by a fact about 2023, however close the rest.
+	unknownNumberPenalty = 0.3
+	// typeMismatchPenalty multiplies the confidence in a fact that lacks
+	// what the question word asks for: no number for "how many", no date
+	// for "when", no person for "who", no place for "where".
+	typeMismatchPenalty = 0.45
+	// focusBoost multiplies the score of a fact that says the question's
+	// focus word itself (see parseQuery).
+	focusBoost = 0.3
+)
+
+func (ix *Index) parseQuery(q string) query {
+	toks := ix.an.tokens(q)
+	if len(toks) > 64 {
+		toks = toks[:64]
+	}
+	// Correct unknown words first, so phrases and question words are found
+	// in the corrected text. weight[i] is how sure the word is.
+	weights := make([]float32, len(toks))
+	unknown := make([]bool, len(toks))
+	spanishQ := isSpanish(q, toks)
+	for i := range toks {
+		weights[i] = 1
+		t := toks[i]
+		if t.stop || t.num || ix.known(t) {
+			continue
+		}
+		if spanishQ && len(ix.an.spanish()[spanishKey(t)]) > 0 {
+			continue // a Spanish form of a vocabulary word, not a typo
+		}
+		fixes, dist := ix.correct(t.lower)
+		if len(fixes) == 0 && i < 3 {
+			fixes, dist = ix.correctQuestionWord(t.lower)
+		}
+		if len(fixes) == 0 && ix.an.nearStopWord(t.lower) {
+			toks[i].stop = true // "artcle", "accross": a misspelt filler word
+			continue
+		}
+		if len(fixes) == 0 {
+			unknown[i] = true
+			continue
+		}
+		toks[i] = ix.an.makeToken(fixes[0], t.upper)
+		weights[i] = weightTypo1
+		if dist > 1 {
+			weights[i] = weightTypo2
+		}
+	}
+
+	// Spanish questions also look phrases up by Spanish stems, so that any
+	// form of a Spanish word in the vocabulary finds its concept.
+	var esToks []token
+	if spanishQ {
+		esToks = slices.Clone(toks)
+		for i := range esToks {
+			esToks[i].key = spanishKey(esToks[i])
+		}
+	}
+	longest := func(i int) (phrase, bool) {
+		p, ok := ix.an.longestPhrase(ix.an.phrases, toks, i)
+		if spanishQ {
+			if pe, found := ix.an.longestPhrase(ix.an.spanish(), esToks, i); found && (!ok || len(pe.keys) > len(p.keys)) {
+				return pe, true
+			}
+		}
+		return p, ok
+	}
+	each := func(i int, fn func(*phrase)) {
+		ix.an.eachPhrase(ix.an.phrases, toks, i, fn)
+		if spanishQ {
+			ix.an.eachPhrase(ix.an.spanish(), esToks, i, fn)
+		}
+	}
+
+	var pq query
+	titleCase := isTitleCase(toks)
+	start := 0
+	for i := 0; i < len(toks) && i < 4; i++ {
+		if p, ok := ix.an.longestPhrase(ix.an.questions, toks, i); ok {
+			pq.wants = p.concept
+			start = i + len(p.keys)
+			break
+		}
+	}
+	// Words after "about" name the topic ("what did she say about
+	// tariffs"): one the sources never mention is as telling as an
+	// unknown name.
+	topic := -1
+	for i, t := range toks {
+		if topicMarkers[t.lower] {
+			topic = i
+			break
+		}
+	}
+	// The word right after "how many" or "which" names what is asked
+	// about ("how many Guatemalans", "which agency"): the answer must say
+	// it, not just words around it.
+	focus := -1
+	if pq.wants == knowledge.WantNumber && start > 0 {
+		focus = start
+	} else if len(toks) > 1 && focusWords[toks[0].lower] {
+		focus = 1
+	}
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if i < start { // the question phrase itself ("how many", "what date")
+			continue
+		}
+		p, ok := longest(i)
+		if ok && p.title && ix.an.titleOfAnother(toks, i, p) {
+			// "the president of Mexico": a title, but not of the person the
+			// sources give it to. The sources do not say who holds it.
+			pq.unknownSpecifics++
+			ok = false
+		}
+		if ok && len(p.keys) > 1 {
+			// A multi-word name or phrase: one group for the whole span.
+			g := group{}
+			g.add(ix, p.concept, conceptWeight(p)*minWeight(weights[i:i+len(p.keys)]))
+			for j := i; j < i+len(p.keys); j++ {
+				if !toks[j].stop {
+					g.add(ix, toks[j].key, weightPart*weights[j])
+					pq.words = append(pq.words, toks[j].lower)
+				}
+			}
+			g.weight = ix.groupWeight(g, p.concept)
+			g.focus = i == focus
+			pq.groups = append(pq.groups, g)
+			i += len(p.keys) - 1
+			continue
+		}
+		if t.stop {
+			continue
+		}
+		pq.words = append(pq.words, t.lower)
+		g := group{}
+		w := weights[i]
+		g.add(ix, t.key, weightExact*w)
+		if t.fam != "" {
+			g.add(ix, t.fam, weightFamily*w)
+		}
+		each(i, func(p *phrase) {
+			if !p.title || !ix.an.titleOfAnother(toks, i, *p) {
+				g.add(ix, p.concept, conceptWeight(*p)*w)
+			}
+		})
+		if unknown[i] && len(t.lower) >= 4 && !t.num {
+			for _, c := range ix.complete(t.lower, 4) {
+				g.add(ix, ix.an.stem(c), weightPrefix)
+			}
+		}
+		g.weight = ix.groupWeight(g, t.key)
+		g.focus = i == focus
+		if len(g.terms) == 0 {
+			g.weight *= unknownWeight(t, i, titleCase)
+			switch {
+			case t.num:
+				pq.unknownNumbers++
+			case isName(t, i, titleCase) || (topic >= 0 && i > topic):
+				pq.unknownSpecifics++
+			}
+		}
+		pq.groups = append(pq.groups, g)
+	}
+	for _, g := range pq.groups {
+		pq.total += g.weight
+	}
+	return pq
+}
+
+// unknownWeight scales the weight of a word no fact has. A capitalised
+// word inside the question is most likely a name the sources never mention
+// ("Japan"), strong evidence that the question is about something else; an
+// ordinary word ("want", "allow") is often just the asker's phrasing.
+func unknownWeight(t token, pos int, titleCase bool) float64 {
+	if isName(t, pos, titleCase) {
+		return unknownNameWeight
+	}
+	return unknownWordWeight
+}
+
+// isName guesses whether a question word is a proper name: capitalised,
+// not the question's first word, in a question not written in title case
+// or capitals throughout.
+func isName(t token, pos int, titleCase bool) bool {
+	return t.capital && pos > 0 && !titleCase
+}
+
+// isTitleCase reports whether every longer word of a question is
+// capitalised ("Who Hosted The Meeting"), in which case capitals say
+// nothing about names.
+func isTitleCase(toks []token) bool {
+	for _, t := range toks {
+		if len(t.lower) > 3 && !t.num && !t.capital {
+			return false
+		}
+	}
+	return true
+}
+
+func conceptWeight(p phrase) float32 {
+	if strings.HasPrefix(p.concept, conceptPrefix) {
+		return weightEntity
+	}
+	return weightSynonym
+}
+
+func minWeight(ws []float32) float32 {
+	m := float32(1)
+	for _, w := range ws {
+		m = min(m, w)
+	}
+	return m
+}
+
+func (g *group) add(ix *Index, term string, w float32) {
+	id, ok := ix.termIDs[term]
+	if !ok {
+		return
+	}
+	for i, t := range g.terms {
+		if t.id == id {
+			g.terms[i].w = max(t.w, w)
+			return
+		}
+	}
+	g.terms = append(g.terms, qterm{id: id, w: w})
+}
+
+// groupWeight is the idf of the group's main term, or of a word no fact has
+// when the index does not know it: an unknown word weighs the most, so a
+// question about something else entirely cannot reach the threshold.
+func (ix *Index) groupWeight(g group, main string) float64 {
+	if id, ok := ix.termIDs[main]; ok {
+		return float64(ix.idf[id])
+	}
+	best := float32(0)
+	for _, t := range g.terms {
+		best = max(best, ix.idf[t.id]*t.w)
+	}
+	if best == 0 {
+		return float64(ix.idfMissing)
+	}
+	return float64(best)
+}
+
+// known reports whether the index has the token's word, or a phrase begins
+// with it.
+func (ix *Index) known(t token) bool {
+	if _, ok := ix.termIDs[t.key]; ok {
+		return true
+	}
+	if _, ok := ix.words[t.lower]; ok {
+		return true
+	}
+	if _, ok := ix.an.phrases[t.key]; ok {
+		return true
+	}
+	_, ok := ix.an.questions[t.key]
+	return ok
+}
+
+// correctQuestionWord fixes a misspelt question word ("whre", "hwo") at
+// the start of a question.
+func (ix *Index) correctQuestionWord(w string) ([]string, int) {
+	if len(w) < 3 {
+		return nil, 0
+	}
+	best, bestDist := "", 2
+	for key, ps := range ix.an.questions {
+		if len(ps) == 0 {
+			continue
+		}
+		if d := editdist.Distance(w, key, 1); d < bestDist {
+			best, bestDist = key, d
+		}
+	}
+	if best == "" {
+		return nil, 0
+	}
+	return []string{best}, bestDist
+}
+
+// hit is one ranked fact.
+type hit struct {
+	doc      int32
+	score    float64
+	coverage float64
+}
+
+// scratch holds the per-fact accumulators of one search, pooled so that a
+// search allocates almost nothing.
+type scratch struct {
+	score, cover   []float32
+	gbest, gcover  []float32
+	seen, gseen    []bool
+	focused        []bool
+	touched, gdocs []int32
+}
+
+func newScratch(n int) *scratch {
+	return &scratch{
+		score: make([]float32, n), cover: make([]float32, n),
+		gbest: make([]float32, n), gcover: make([]float32, n),
+		seen: make([]bool, n), gseen: make([]bool, n), focused: make([]bool, n),
+	}
+}
+
+// rank scores every fact that matches the query and returns the best n.
+func (ix *Index) rank(pq query, n int) []hit {
+	if pq.total == 0 || len(ix.corpus.Facts) == 0 {
+		return nil
+	}
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	sc.touched = sc.touched[:0]
+	for _, g := range pq.groups {
+		sc.gdocs = sc.gdocs[:0]
+		for _, t := range g.terms {
+			idf := ix.idf[t.id]
+			for _, p := range ix.postings[t.id] {
+				d := p.doc
+				if !sc.gseen[d] {
+					sc.gseen[d] = true
+					sc.gdocs = append(sc.gdocs, d)
+				}
+				sc.gbest[d] = max(sc.gbest[d], idf*t.w*p.w)
+				sc.gcover[d] = max(sc.gcover[d], t.w*p.s)
+			}
+		}
+		gw := float32(g.weight)
+		for _, d := range sc.gdocs {
+			if !sc.seen[d] {
+				sc.seen[d] = true
+				sc.touched = append(sc.touched, d)
+			}
+			sc.score[d] += sc.gbest[d]
+			sc.cover[d] += gw * sc.gcover[d]
+			if g.focus && sc.gcover[d] >= weightSynonym {
+				sc.focused[d] = true
+			}
+			sc.gbest[d], sc.gcover[d], sc.gseen[d] = 0, 0, false
+		}
+	}
+	want := wantFeature(pq.wants)
+	top := make([]hit, 0, n+1)
+	for _, d := range sc.touched {
+		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics)) *
+			math.Pow(unknownNumberPenalty, float64(pq.unknownNumbers))
+		s := float64(sc.score[d]) * math.Sqrt(cov)
+		if want != 0 && ix.feats[d]&want != 0 {
+			s *= 1 + wantBoost
+		} else if want != 0 {
+			// "How many" answered by a fact without a number is no answer.
+			cov *= typeMismatchPenalty
+		}
+		if sc.focused[d] {
+			s *= 1 + focusBoost
+		}
+		sc.score[d], sc.cover[d], sc.seen[d], sc.focused[d] = 0, 0, false, false
+		h := hit{doc: d, score: s, coverage: min(cov, 1)}
+		// Insert into the small sorted top list.
+		if len(top) == n && !better(h, top[n-1]) {
+			continue
+		}
+		i := len(top)
+		top = append(top, h)
+		for i > 0 && better(h, top[i-1]) {
+			top[i] = top[i-1]
+			i--
+		}
+		top[i] = h
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
+}
+
+func better(a, b hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// suggest offers up to n topics related to what the question did match, or,
+// failing that, topics whose names fuzzily match its words.
+func (ix *Index) suggest(pq query, hits []hit, n int) []string {
+	scores := map[string]int{}
+	order := []string{}
+	bump := func(topic string, by int) {
+		if topic == "" {
+			return
+		}
+		if _, ok := scores[topic]; !ok {
+			order = append(order, topic)
+		}
+		scores[topic] += by
+	}
+	for _, w := range pq.words {
+		if len(w) < 3 {
+			continue
+		}
+		for _, m := range fuzzy.Find(w, ix.foldedTopics) {
+			if wordPrefixMatch(m) {
+				bump(ix.topics[m.Index], 100+m.Score)
+			}
+		}
+	}
+	for rank, h := range hits {
+		f := ix.corpus.Facts[h.doc]
+		if h.coverage > 0.15 {
+			bump(f.Citation.Section, 10-rank)
+			for _, e := range ix.mentions(h.doc) {
+				bump(e, 10-rank)
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(scores[b], scores[a]) })
+	if len(order) < n {
+		for _, t := range ix.corpus.Vocabulary.Topics {
+			if _, ok := scores[t]; !ok {
+				order = append(order, t)
+				scores[t] = 0
+			}
+		}
+	}
+	if len(order) > n {
+		order = order[:n]
+	}
+	return order
+}
+
+// wordPrefixMatch accepts a fuzzy match only when the pattern matched the
+// start of a word of the topic and stayed contiguous: sahilm/fuzzy matches
+// any subsequence, which for suggestions is too loose.
+func wordPrefixMatch(m fuzzy.Match) bool {
+	if len(m.MatchedIndexes) == 0 {
+		return false
+	}
+	first := m.MatchedIndexes[0]
+	if first > 0 && m.Str[first-1] != ' ' {
+		return false
+	}
+	for i := 1; i < len(m.MatchedIndexes); i++ {
+		if m.MatchedIndexes[i] != m.MatchedIndexes[i-1]+1 {
+			return false
+		}
+	}
+	return true
+}
+
+// mentions lists the display names of the entities a fact names directly.
+func (ix *Index) mentions(doc int32) []string {
+	var out []string
+	for _, e := range ix.corpus.Vocabulary.Entities {
+		id, ok := ix.termIDs[conceptPrefix+e.ID]
+		if !ok || e.Display == "" || e.Type == knowledge.EntityCountry {
+			continue
+		}
+		for _, p := range ix.postings[id] {
+			if p.doc == doc && p.s >= strengthDirect {
+				out = append(out, e.Display)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Complete suggests up to n questions or topics for what a user has typed
+// so far: the curated topics, section headings, entities and the
+// alternative phrasings of curated facts, ranked with sahilm/fuzzy (made
+// for exactly this kind of as-you-type matching). With nothing typed it
+// returns the first topics.
+func (ix *Index) Complete(typed string, n int) []string {
+	typed = strings.TrimSpace(fold.String(typed))
+	if typed == "" {
+		return slices.Clone(ix.completions[:min(n, len(ix.completions))])
+	}
+	matches := fuzzy.Find(typed, ix.foldedCompletions)
+	out := make([]string, 0, min(n, len(matches)))
+	for _, m := range matches {
+		if len(out) == n {
+			break
+		}
+		out = append(out, ix.completions[m.Index])
+	}
+	return out
+}
+
+// MatchFacts returns up to n facts whose id or words match what a user has
+// typed, best first, for picking a fact by id. With nothing typed it
+// returns the first facts.
+func (ix *Index) MatchFacts(typed string, n int) []knowledge.Fact {
+	facts := ix.corpus.Facts
+	typed = strings.TrimSpace(fold.String(typed))
+	if typed == "" {
+		return slices.Clone(facts[:min(n, len(facts))])
+	}
+	if i, ok := ix.byID[typed]; ok {
+		return []knowledge.Fact{facts[i]}
+	}
+	matches := fuzzy.Find(typed, ix.factLabels())
+	out := make([]knowledge.Fact, 0, min(n, len(matches)))
+	for _, m := range matches {
+		if len(out) == n {
+			break
+		}
+		out = append(out, facts[m.Index])
+	}
+	return out
+}
