@@ -1,0 +1,272 @@
+package match
+
+import (
+	"slices"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// query is a question analysed for matching.
+type query struct {
+	groups []group
+	wants  string
+	words  []string // content words, for suggestions
+	total  float64  // sum of group weights
+	// unknownSpecifics counts the names and topic words in the question
+	// that no source has; unknownNumbers the numbers (years, counts).
+	unknownSpecifics, unknownNumbers int
+}
+
+// group is one thing the question asks about (a word, a name, a phrase),
+// with the alternative terms that count as matching it. A fact scores the
+// best of the alternatives, so a word and its synonym are not counted twice.
+type group struct {
+	terms  []qterm
+	weight float64 // how much the group matters: the idf of its main term
+	focus  bool    // the word the question asks about ("how many X")
+}
+
+// topicMarkers introduce a question's topic.
+var topicMarkers = map[string]bool{"about": true, "regarding": true, "concerning": true, "sobre": true, "acerca": true}
+
+// focusWords open a question whose next word is its focus: "which city".
+var focusWords = map[string]bool{"which": true, "what": true, "cual": true, "cuales": true, "que": true}
+
+type qterm struct {
+	id int32
+	w  float32
+}
+
+// Bounds of question analysis.
+const (
+	// maxQueryTokens is the most words of a question that are analysed; a
+	// real question has far fewer, and the bound keeps every answer fast.
+	maxQueryTokens = 64
+	// questionPhraseWindow is how far into a question its question phrase
+	// ("how many", "in which city") may start.
+	questionPhraseWindow = 4
+	// questionWordTypoWindow is how far into a question a misspelt question
+	// word ("whre") is looked for.
+	questionWordTypoWindow = 3
+	// minCompletedWord is the shortest unknown word completed as a prefix
+	// ("deport" → deportation, deportations).
+	minCompletedWord = 4
+	// maxCompletions is the most completions of one unknown word.
+	maxCompletions = 4
+)
+
+// queryParser turns a question into a query, one stage a method, in the
+// manner of go/parser: typo correction, Spanish keys, the question phrase,
+// the topic and focus, then a group per word or phrase.
+type queryParser struct {
+	ix   *Index
+	q    string
+	toks []token
+	// weights[i] is how sure the i'th word is: 1, or less once corrected.
+	weights []float32
+	// unknown[i] is set for a word no fact has and no correction found.
+	unknown []bool
+	// spanish is set for a question in Spanish; esToks are then its tokens
+	// keyed by Spanish stems, to look vocabulary phrases up by.
+	spanish bool
+	esToks  []token
+	start   int // first token after the question phrase
+	topic   int // the topic marker ("about"), or -1
+	focus   int // the focus word ("how many X", "which X"), or -1
+	out     query
+}
+
+// parseQuery analyses a question for matching.
+func (ix *Index) parseQuery(q string) query {
+	toks := ix.an.tokens(q)
+	p := &queryParser{ix: ix, q: q, toks: toks[:min(len(toks), maxQueryTokens)], topic: -1, focus: -1}
+	p.correctWords()
+	p.spanishKeys()
+	p.questionPhrase()
+	p.topicAndFocus()
+	p.groups()
+	return p.out
+}
+
+// correctWords corrects unknown words first, so that phrases and question
+// words are found in the corrected text.
+func (p *queryParser) correctWords() {
+	p.weights = make([]float32, len(p.toks))
+	p.unknown = make([]bool, len(p.toks))
+	p.spanish = isSpanish(p.q, p.toks)
+	for i := range p.toks {
+		p.weights[i] = 1
+		p.correctWord(i)
+	}
+}
+
+// correctWord corrects the i'th word if the index does not know it.
+func (p *queryParser) correctWord(i int) {
+	ix, t := p.ix, p.toks[i]
+	if t.stop || t.num || ix.known(t) {
+		return
+	}
+	if p.spanish && len(ix.an.spanish()[spanishKey(t)]) > 0 {
+		return // a Spanish form of a vocabulary word, not a typo
+	}
+	fixes, dist := ix.correct(t.lower)
+	if len(fixes) == 0 && i < questionWordTypoWindow {
+		fixes, dist = ix.correctQuestionWord(t.lower)
+	}
+	switch {
+	case len(fixes) > 0:
+		p.toks[i] = ix.an.makeToken(fixes[0], t.upper)
+		p.weights[i] = weightTypo1
+		if dist > 1 {
+			p.weights[i] = weightTypo2
+		}
+	case ix.an.nearStopWord(t.lower):
+		p.toks[i].stop = true // "artcle", "accross": a misspelt filler word
+	default:
+		p.unknown[i] = true
+	}
+}
+
+// spanishKeys keys a Spanish question's words by their Spanish stems, so
+// that any form of a Spanish word in the vocabulary finds its concept.
+func (p *queryParser) spanishKeys() {
+	if !p.spanish {
+		return
+	}
+	p.esToks = slices.Clone(p.toks)
+	for i := range p.esToks {
+		p.esToks[i].key = spanishKey(p.esToks[i])
+	}
+}
+
+// questionPhrase finds what the question asks for ("who" → a person) and
+// where its question phrase ends.
+func (p *queryParser) questionPhrase() {
+	an := p.ix.an
+	for i := 0; i < len(p.toks) && i < questionPhraseWindow; i++ {
+		if ph, ok := an.longestPhrase(an.questions, p.toks, i); ok {
+			p.out.wants = ph.concept
+			p.start = i + len(ph.keys)
+			return
+		}
+	}
+}
+
+// topicAndFocus finds the topic and the focus word. Words after "about"
+// name the topic ("what did she say about tariffs"): one the sources never
+// mention is as telling as an unknown name. The word right after "how
+// many" or "which" names what is asked about ("how many Guatemalans",
+// "which agency"): the answer must say it, not just words around it.
+func (p *queryParser) topicAndFocus() {
+	for i, t := range p.toks {
+		if topicMarkers[t.lower] {
+			p.topic = i
+			break
+		}
+	}
+	switch {
+	case p.out.wants == knowledge.WantNumber && p.start > 0:
+		p.focus = p.start
+	case len(p.toks) > 1 && focusWords[p.toks[0].lower]:
+		p.focus = 1
+	}
+}
+
+// groups makes a group of alternative terms for every phrase and content
+// word after the question phrase.
+func (p *queryParser) groups() {
+	titleCase := isTitleCase(p.toks)
+	for i := p.start; i < len(p.toks); i++ {
+		if ph, ok := p.longest(i); ok && len(ph.keys) > 1 {
+			p.phraseGroup(i, ph)
+			i += len(ph.keys) - 1
+			continue
+		}
+		if !p.toks[i].stop {
+			p.wordGroup(i, titleCase)
+		}
+	}
+	for _, g := range p.out.groups {
+		p.out.total += g.weight
+	}
+}
+
+// longest returns the longest vocabulary phrase starting at token i, in
+// English or (for a Spanish question) by Spanish stems. A title that the
+// sources give to someone other than the person the question names ("the
+// president of Mexico") is no phrase: the sources do not say who holds it.
+func (p *queryParser) longest(i int) (phrase, bool) {
+	an := p.ix.an
+	ph, ok := an.longestPhrase(an.phrases, p.toks, i)
+	if p.spanish {
+		if pe, found := an.longestPhrase(an.spanish(), p.esToks, i); found && (!ok || len(pe.keys) > len(ph.keys)) {
+			ph, ok = pe, true
+		}
+	}
+	if ok && ph.title && an.titleOfAnother(p.toks, i, ph) {
+		p.out.unknownSpecifics++
+		return phrase{}, false
+	}
+	return ph, ok
+}
+
+// each calls fn for every vocabulary phrase that starts at token i.
+func (p *queryParser) each(i int, fn func(*phrase)) {
+	an := p.ix.an
+	an.eachPhrase(an.phrases, p.toks, i, fn)
+	if p.spanish {
+		an.eachPhrase(an.spanish(), p.esToks, i, fn)
+	}
+}
+
+// phraseGroup makes one group for a multi-word name or phrase starting at
+// token i: the concept, and each of its words weakly.
+func (p *queryParser) phraseGroup(i int, ph phrase) {
+	ix := p.ix
+	g := group{}
+	g.add(ix, ph.concept, conceptWeight(ph)*minWeight(p.weights[i:i+len(ph.keys)]))
+	for j := i; j < i+len(ph.keys); j++ {
+		if !p.toks[j].stop {
+			g.add(ix, p.toks[j].key, weightPart*p.weights[j])
+			p.out.words = append(p.out.words, p.toks[j].lower)
+		}
+	}
+	g.weight = ix.groupWeight(g, ph.concept)
+	g.focus = i == p.focus
+	p.out.groups = append(p.out.groups, g)
+}
+
+// wordGroup makes the group of the content word at token i: the word, its
+// family, the concepts it belongs to and, for an unknown word, its
+// completions. A word no fact has weighs against the question.
+func (p *queryParser) wordGroup(i int, titleCase bool) {
+	ix, t, w := p.ix, p.toks[i], p.weights[i]
+	p.out.words = append(p.out.words, t.lower)
+	g := group{}
+	g.add(ix, t.key, weightExact*w)
+	if t.fam != "" {
+		g.add(ix, t.fam, weightFamily*w)
+	}
+	p.each(i, func(ph *phrase) {
+		if !ph.title || !ix.an.titleOfAnother(p.toks, i, *ph) {
+			g.add(ix, ph.concept, conceptWeight(*ph)*w)
+		}
+	})
+	if p.unknown[i] && len(t.lower) >= minCompletedWord && !t.num {
+		for _, c := range ix.complete(t.lower, maxCompletions) {
+			g.add(ix, ix.an.stem(c), weightPrefix)
+		}
+	}
+	g.weight = ix.groupWeight(g, t.key)
+	g.focus = i == p.focus
+	if len(g.terms) == 0 {
+		g.weight *= unknownWeight(t, i, titleCase)
+		switch {
+		case t.num:
+			p.out.unknownNumbers++
+		case isName(t, i, titleCase) || (p.topic >= 0 && i > p.topic):
+			p.out.unknownSpecifics++
+		}
+	}
+	p.out.groups = append(p.out.groups, g)
+}
