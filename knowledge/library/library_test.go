@@ -2,6 +2,7 @@ package library
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -203,5 +204,107 @@ func TestLibraryReloadCountsChangedFacts(t *testing.T) {
 	}
 	if rep.Changed != 1 || rep.Added != 0 || rep.Removed != 0 {
 		t.Errorf("report = %+v, want exactly one changed fact", rep)
+	}
+}
+
+// ingest builds the store at db from the sources in dir, recording origin,
+// as `agreementbot ingest` does.
+func ingest(t *testing.T, dir, db, origin string) {
+	t.Helper()
+	c, err := source.LoadCorpus(t.Context(), os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Origin = origin
+	if _, err := sqlite.Build(t.Context(), db, c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLibraryReloadNeverReplacesIngestedStore is the data-loss bug of a
+// library with no sources directory configured: a reload (from /reload or
+// SIGHUP) must rebuild an ingested store from the sources it was built
+// from, or refuse and keep serving; never rebuild it from the embedded
+// article.
+func TestLibraryReloadNeverReplacesIngestedStore(t *testing.T) {
+	notes := "source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	const q = "Where did the working group first meet?"
+	setup := func(t *testing.T, origin func(dir string) string) (*Library, string, string) {
+		dir := filepath.Join(t.TempDir(), "sources")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(t.TempDir(), "facts.db")
+		ingest(t, dir, db, origin(dir))
+		l, err := New(t.Context(), "", db) // no sources configured
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firstFact(t, l, q); !strings.Contains(got, "Mexico City") {
+			t.Fatalf("the ingested store is not served: %q", got)
+		}
+		return l, dir, db
+	}
+
+	t.Run("reloads from the recorded directory", func(t *testing.T) {
+		l, dir, _ := setup(t, func(dir string) string { return dir })
+		more := "facts:\n  - text: The second meeting will be held in Guatemala City in April.\n"
+		if err := os.WriteFile(filepath.Join(dir, "more.yaml"), []byte(more), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := l.Reload(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Facts != 2 || rep.Added != 1 || rep.Removed != 0 {
+			t.Errorf("report = %+v, want the two facts of the recorded sources", rep)
+		}
+		if got := firstFact(t, l, q); !strings.Contains(got, "Mexico City") {
+			t.Errorf("after reload, first fact = %q", got)
+		}
+	})
+
+	refused := map[string]func(dir string) string{
+		"recorded directory gone": func(dir string) string { return dir + "-gone" },
+		"no origin recorded":      func(string) string { return "" },
+	}
+	for name, origin := range refused {
+		t.Run(name, func(t *testing.T) {
+			l, _, db := setup(t, origin)
+			before, err := os.ReadFile(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = l.Reload(t.Context())
+			if !errors.Is(err, ErrUnknownSources) || !strings.Contains(err.Error(), "set sources") {
+				t.Fatalf("Reload = %v, want a refusal that says what to configure", err)
+			}
+			if after, _ := os.ReadFile(db); string(after) != string(before) {
+				t.Error("a refused reload changed the store file")
+			}
+			if got := firstFact(t, l, q); !strings.Contains(got, "Mexico City") {
+				t.Errorf("after a refused reload, first fact = %q", got)
+			}
+		})
+	}
+}
+
+// TestLibraryEmbeddedReloads checks that a library serving the embedded
+// article, with or without a store file, still reloads it.
+func TestLibraryEmbeddedReloads(t *testing.T) {
+	for _, db := range []string{"", filepath.Join(t.TempDir(), "facts.db")} {
+		l, err := New(t.Context(), "", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Reload(t.Context()); err != nil {
+			t.Errorf("db %q: %v", db, err)
+		}
+		if got := firstFact(t, l, "Where did the ministers meet?"); !fold.Contains(got, "Washington") {
+			t.Errorf("db %q: first fact = %q", db, got)
+		}
 	}
 }

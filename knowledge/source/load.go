@@ -94,8 +94,13 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	return c, nil
 }
 
-// appendProblem adds err, a problem with the named file, to the list.
+// appendProblem adds err, when there is one, a problem with the named
+// file, to the problems found so far: one load reports them all rather
+// than the first.
 func appendProblem(list knowledge.SourceErrors, name string, err error) knowledge.SourceErrors {
+	if err == nil {
+		return list
+	}
 	var se *knowledge.SourceError
 	if errors.As(err, &se) {
 		return append(list, se)

@@ -14,7 +14,8 @@ import (
 // items each have a "text" and optionally a section, date, url, credit
 // and phrasings. Each item becomes one KindCurated fact and one paragraph;
 // its date, url and credit override the source's in its citation. Unknown
-// keys, an empty text and an empty list are errors.
+// keys, an empty text and an empty list are errors; every one in the file
+// is reported, each at its line.
 func ParseFacts(path string, raw []byte) (*knowledge.Document, error) {
 	b, err := newDocBuilder(path, "yaml", raw)
 	if err != nil {
@@ -25,28 +26,28 @@ func ParseFacts(path string, raw []byte) (*knowledge.Document, error) {
 		return nil, err
 	}
 	if top == nil {
-		return nil, b.errorf(0, "no facts")
+		return nil, b.errorf(1, "no facts")
 	}
 	pairs, err := y.mapping(top, "facts file")
 	if err != nil {
 		return nil, err
 	}
 	var facts, factsKey *yaml.Node
+	var problems knowledge.SourceErrors
 	for _, p := range pairs {
 		switch p.key.Value {
 		case "source":
-			if err := y.sourceMeta(p.value, "source", true); err != nil {
-				return nil, err
-			}
+			problems = appendProblem(problems, path, y.sourceMeta(p.value, "source", true))
 		case "facts":
 			facts, factsKey = yamlpos.Resolve(p.value), p.key
 		default:
-			return nil, y.errorf(p.key, "unknown key %q", p.key.Value)
+			problems = appendProblem(problems, path, y.errorf(p.key, "unknown key %q", p.key.Value))
 		}
 	}
 	switch {
 	case facts == nil:
-		return nil, b.errorf(0, "no facts")
+		problems = appendProblem(problems, path, y.errorf(top, "no facts: add a \"facts\" list"))
+		return nil, problems.Err()
 	case facts.Kind == yaml.ScalarNode && facts.ShortTag() == "!!null",
 		facts.Kind == yaml.SequenceNode && len(facts.Content) == 0:
 		return nil, y.errorf(factsKey, "no facts")
@@ -54,9 +55,10 @@ func ParseFacts(path string, raw []byte) (*knowledge.Document, error) {
 		return nil, y.errorf(facts, "facts: want a list")
 	}
 	for _, n := range facts.Content {
-		if err := y.curated(n); err != nil {
-			return nil, err
-		}
+		problems = appendProblem(problems, path, y.curated(n))
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
 	}
 	return b.finish()
 }

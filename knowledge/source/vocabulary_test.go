@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -9,14 +10,19 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 
+// TestParseVocabularyErrors checks that every kind of problem in a
+// vocabulary names its file and line.
 func TestParseVocabularyErrors(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
-		{"unknown key", "entitees: []\n", "vocabulary.yaml:1"},
-		{"entity without id", "entities:\n  - type: person\n    names: [X]\n", "has no id"},
-		{"unknown type", "entities:\n  - id: x\n    type: planet\n    names: [X]\n", "unknown type"},
-		{"empty variant", "variants: {migration: \"\"}\n", "both sides need a word"},
-		{"punctuation repair", "repairs: {\"abc\": \"!!\"}\n", "both sides need a word"},
-		{"unknown answer type", "question_words: {who: colour}\n", "unknown type"},
+		{"unknown key", "entitees: []\n", "vocabulary.yaml:1: vocabulary: field entitees not found"},
+		{"wrong type", "topics: [a]\nstopwords: {a: b}\n", "vocabulary.yaml:2: vocabulary: cannot unmarshal"},
+		{"entity without id", "entities:\n  - type: person\n    names: [X]\n", "vocabulary.yaml:2: vocabulary: entity 1 has no id"},
+		{"entity without names", "entities:\n  - id: a\n    type: person\n  - id: b\n    type: person\n    names: []\n", "vocabulary.yaml:4: vocabulary: entity \"b\" has no names"},
+		{"unknown type", "entities:\n  - id: x\n    type: planet\n    names: [X]\n", "vocabulary.yaml:3: vocabulary: entity \"x\" has unknown type \"planet\""},
+		{"empty variant", "variants: {migration: \"\"}\n", "vocabulary.yaml:1: vocabulary: variants"},
+		{"punctuation repair", "topics: []\nrepairs:\n  \"abc\": \"!!\"\n", "vocabulary.yaml:3: vocabulary: repairs: \"abc\" → \"!!\": both sides need a word"},
+		{"unknown answer type", "question_words:\n  who: person\n  huh: colour\n", "vocabulary.yaml:3: vocabulary: question word \"huh\" asks for unknown type \"colour\""},
+		{"syntax", "entities: [\n", "vocabulary.yaml:1: vocabulary: did not find expected"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -25,6 +31,20 @@ func TestParseVocabularyErrors(t *testing.T) {
 				t.Errorf("error = %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseVocabularyReportsEveryProblem checks that one upload hears of
+// all its problems at once, each at its line.
+func TestParseVocabularyReportsEveryProblem(t *testing.T) {
+	raw := "entities:\n  - id: x\n    type: planet\n    names: [X]\nquestion_words: {who: colour}\n"
+	_, err := ParseVocabulary("vocabulary.yaml", []byte(raw))
+	var list knowledge.SourceErrors
+	if !errors.As(err, &list) || len(list) != 2 {
+		t.Fatalf("error = %v, want two problems", err)
+	}
+	if list[0].Line != 3 || list[1].Line != 5 {
+		t.Errorf("problems at lines %d and %d, want 3 and 5", list[0].Line, list[1].Line)
 	}
 }
 
