@@ -17,13 +17,13 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	var src sourceFlags
 	src.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
-	top := fs.Int("top", 3, "show at most `N` facts")
+	top := fs.Int("top", knowledge.DefaultTop, fmt.Sprintf("show at most `N` facts (1-%d)", knowledge.MaxTop))
 	threshold := fs.Float64("threshold", knowledge.DefaultThreshold, "abstain below this `confidence` (0-1)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *top < 1 || *top > 25 {
-		return fmt.Errorf("--top must be between 1 and 25, not %d", *top)
+	if *top < 1 || *top > knowledge.MaxTop {
+		return fmt.Errorf("--top must be between 1 and %d, not %d", knowledge.MaxTop, *top)
 	}
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("--threshold must be in (0, 1], not %g", *threshold)
