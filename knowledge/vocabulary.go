@@ -1,6 +1,9 @@
 package knowledge
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Vocabulary is the domain knowledge the matcher uses beyond the words of the
 // sources: who and what the story is about, which words mean the same, and
@@ -78,13 +81,10 @@ func (v *Vocabulary) Merge(extra *Vocabulary) *Vocabulary {
 	return out
 }
 
+// mergeMaps returns a new map holding a's entries, then b's over them.
 func mergeMaps(a, b map[string]string) map[string]string {
 	out := make(map[string]string, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
-	}
+	maps.Copy(out, a)
+	maps.Copy(out, b)
 	return out
 }

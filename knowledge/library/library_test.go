@@ -165,13 +165,7 @@ func TestLibraryWatchStore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := source.LoadCorpus(context.Background(), os.DirFS(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sqlite.Build(t.Context(), l.dbPath, c); err != nil { // as ingest would
-		t.Fatal(err)
-	}
+	ingest(t, src, l.dbPath, src)
 	select {
 	case r := <-reports:
 		if r.Added != 1 {
