@@ -117,3 +117,26 @@ func (c *Corpus) DiffFromIDs(oldIDs map[string]bool) Diff {
 	slices.Sort(d.Removed)
 	return d
 }
+
+// Without returns a corpus holding every source of c but the one with the
+// given id, sharing c's facts and vocabulary. Evaluation uses it to ask
+// about a document the sources do not hold.
+func (c *Corpus) Without(sourceID string) *Corpus {
+	out := &Corpus{Vocabulary: c.Vocabulary, Origin: c.Origin}
+	for _, s := range c.Sources {
+		if s.ID != sourceID {
+			out.Sources = append(out.Sources, s)
+		}
+	}
+	for _, f := range c.Facts {
+		if f.Citation.SourceID != sourceID {
+			out.Facts = append(out.Facts, f)
+		}
+	}
+	for _, p := range c.Paragraphs {
+		if p.SourceID != sourceID {
+			out.Paragraphs = append(out.Paragraphs, p)
+		}
+	}
+	return out
+}

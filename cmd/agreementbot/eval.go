@@ -7,14 +7,16 @@ import (
 	"os"
 
 	"github.com/agreementbot/agreementbot/internal/evaluation"
+	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 
 func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	flags := newFlags("eval", "[--file FILE] [--verbose] [--sources DIR | --db FILE]", stderr)
+	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--sources DIR | --db FILE]", stderr)
 	var src sourceFlags
 	src.register(flags)
 	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets)")
 	verbose := flags.Bool("verbose", false, "list every question, not only the misses")
+	loo := flags.Bool("leave-one-out", false, "also ask each source's answerable questions without that source (they must be declined)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -22,34 +24,57 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	var qs []evaluation.Question
-	if *file != "" {
-		f, err := os.Open(*file)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if qs, err = evaluation.ReadQuestions(f); err != nil {
-			return fmt.Errorf("%s: %w", *file, err)
-		}
-	} else {
-		for _, name := range []string{"dev-questions.jsonl", "dev-questions-es.jsonl"} {
-			f, err := evaluation.DevSets().Open(name)
-			if err != nil {
-				return err
-			}
-			more, err := evaluation.ReadQuestions(f)
-			f.Close()
-			if err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			qs = append(qs, more...)
-		}
+	qs, err := readQuestionFiles(*file)
+	if err != nil {
+		return err
 	}
 	rep, err := evaluation.Run(ctx, ix, qs)
 	if err != nil {
 		return err
 	}
 	rep.Write(stdout, *verbose)
+	if !*loo {
+		return nil
+	}
+	corpus := ix.Corpus()
+	c, err := evaluation.LeaveOneOut(ctx, func(exclude string) (evaluation.Answerer, error) {
+		return match.NewIndex(corpus.Without(exclude)), nil
+	}, qs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "leave-one-out: answerable questions asked without their source: %d\n", c.ToDecline)
+	fmt.Fprintf(stdout, "  declined:           %5.1f%%  (%d/%d)\n", 100*c.AbstainRate(), c.Abstained, c.ToDecline)
 	return nil
+}
+
+// readQuestionFiles reads the question file at path, or the project's
+// English and Spanish dev sets when path is "".
+func readQuestionFiles(path string) ([]evaluation.Question, error) {
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		qs, err := evaluation.ReadQuestions(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return qs, nil
+	}
+	var qs []evaluation.Question
+	for _, name := range []string{"dev-questions.jsonl", "dev-questions-es.jsonl"} {
+		f, err := evaluation.DevSets().Open(name)
+		if err != nil {
+			return nil, err
+		}
+		more, err := evaluation.ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		qs = append(qs, more...)
+	}
+	return qs, nil
 }

@@ -1,7 +1,11 @@
 // Package evaluation measures answer quality on a set of questions with
 // known answers: top-1 and top-3 hit rates, false abstentions on answerable
-// questions, and abstentions on off-topic ones. The scoring rule is the
+// questions, abstentions on off-topic and unanswerable ones, how well the
+// confidence tells right answers from questions to decline (ROC AUC), the
+// figures per question type, and (leave-one-out) whether questions about a
+// document left out of the sources are declined. The scoring rule is the
 // shared one: fold both texts, then a hit is a fact containing a key phrase.
+// It reads the project's question files and the SQuAD 2.0 format alike.
 package evaluation
 
 import (
@@ -12,8 +16,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -27,8 +34,18 @@ var devSets embed.FS
 // (Spanish).
 func DevSets() fs.FS { sub, _ := fs.Sub(devSets, "testdata"); return sub }
 
-// OffTopic is the category of questions the sources do not answer.
-const OffTopic = "offtopic"
+// Categories of questions the sources do not answer: off-topic ones (the
+// project's question files) and unanswerable ones (SQuAD 2.0, written to
+// look answerable from a paragraph that does not answer them).
+const (
+	OffTopic     = "offtopic"
+	Unanswerable = "unanswerable"
+)
+
+// ShouldDecline reports whether questions of a category must be declined.
+func ShouldDecline(category string) bool {
+	return category == OffTopic || category == Unanswerable
+}
 
 // Question is one line of a question file.
 type Question struct {
@@ -36,6 +53,9 @@ type Question struct {
 	Category string   `json:"cat"`
 	Text     string   `json:"q"`
 	Keys     []string `json:"keys"`
+	// Source is the id of the source the question was written on, when
+	// known (SQuAD); leave-one-out leaves that source out.
+	Source string `json:"source,omitempty"`
 }
 
 // ReadQuestions parses a JSON Lines question file. Blank lines are skipped;
@@ -79,13 +99,15 @@ type Outcome struct {
 // Counts are the tallies of one group of questions.
 type Counts struct {
 	Answerable, Top1, Top3, FalseAbstain int
-	OffTopic, Abstained                  int
+	// ToDecline counts the off-topic and unanswerable questions, Abstained
+	// those of them the bot declined.
+	ToDecline, Abstained int
 }
 
 // Add tallies one outcome.
 func (c *Counts) Add(o Outcome) {
-	if o.Question.Category == OffTopic {
-		c.OffTopic++
+	if ShouldDecline(o.Question.Category) {
+		c.ToDecline++
 		if !o.Answered {
 			c.Abstained++
 		}
@@ -113,8 +135,9 @@ func (c Counts) Top3Rate() float64 { return ratio(c.Top3, c.Answerable) }
 // FalseAbstainRate is the share of answerable questions the bot declined.
 func (c Counts) FalseAbstainRate() float64 { return ratio(c.FalseAbstain, c.Answerable) }
 
-// AbstainRate is the share of off-topic questions the bot declined.
-func (c Counts) AbstainRate() float64 { return ratio(c.Abstained, c.OffTopic) }
+// AbstainRate is the share of off-topic or unanswerable questions the bot
+// declined.
+func (c Counts) AbstainRate() float64 { return ratio(c.Abstained, c.ToDecline) }
 
 func ratio(a, b int) float64 {
 	if b == 0 {
@@ -130,31 +153,44 @@ type Report struct {
 	// as the scoring rule asks.
 	Main, Spanish Counts
 	ByCategory    map[string]*Counts
+	// ByType splits Main by the kind of question (who, when, where, ...).
+	ByType map[string]*Counts
 }
 
 // Run answers every question and scores the answers.
 func Run(ctx context.Context, a Answerer, qs []Question) (*Report, error) {
-	r := &Report{ByCategory: map[string]*Counts{}}
+	r := &Report{ByCategory: map[string]*Counts{}, ByType: map[string]*Counts{}}
 	for _, q := range qs {
 		ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 3})
 		if err != nil {
 			return nil, fmt.Errorf("question %s: %w", q.ID, err)
 		}
-		o := Score(q, ans)
-		r.Outcomes = append(r.Outcomes, o)
-		if q.Category == "spanish" {
-			r.Spanish.Add(o)
-		} else {
-			r.Main.Add(o)
-		}
-		c := r.ByCategory[q.Category]
-		if c == nil {
-			c = &Counts{}
-			r.ByCategory[q.Category] = c
-		}
-		c.Add(o)
+		r.add(Score(q, ans))
 	}
 	return r, nil
+}
+
+// add tallies one outcome everywhere it counts.
+func (r *Report) add(o Outcome) {
+	r.Outcomes = append(r.Outcomes, o)
+	q := o.Question
+	if q.Category == "spanish" {
+		r.Spanish.Add(o)
+	} else {
+		r.Main.Add(o)
+		tally(r.ByType, QuestionType(q.Text)).Add(o)
+	}
+	tally(r.ByCategory, q.Category).Add(o)
+}
+
+// tally returns the counts of key in m, making them if need be.
+func tally(m map[string]*Counts, key string) *Counts {
+	c := m[key]
+	if c == nil {
+		c = &Counts{}
+		m[key] = c
+	}
+	return c
 }
 
 // Score judges one answer against its question's keys.
@@ -182,48 +218,164 @@ func containsKey(text string, keys []string) bool {
 	return slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(t, fold.String(k)) })
 }
 
-// Write prints the report: the headline rates, one line per category, and
-// every question that missed.
+// AUC is the area under the ROC curve of the confidence, separating the
+// answerable questions whose first fact is right (positives) from the
+// questions to decline (negatives): the chance that a random positive gets
+// a higher confidence than a random negative, ties counting half. It is
+// what a threshold can achieve at best, whatever its value; 0.5 is chance.
+// It is NaN when either side is empty.
+func (r *Report) AUC() float64 {
+	var pos, neg []float64
+	for _, o := range r.Outcomes {
+		switch {
+		case o.Question.Category == "spanish":
+		case ShouldDecline(o.Question.Category):
+			neg = append(neg, o.Conf)
+		case o.Top1:
+			pos = append(pos, o.Conf)
+		}
+	}
+	return auc(pos, neg)
+}
+
+// auc computes the Mann–Whitney statistic of pos over neg.
+func auc(pos, neg []float64) float64 {
+	if len(pos) == 0 || len(neg) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(neg)
+	var wins float64
+	for _, p := range pos {
+		below, _ := slices.BinarySearch(neg, p)
+		ties := 0
+		for j := below; j < len(neg) && neg[j] == p; j++ {
+			ties++
+		}
+		wins += float64(below) + float64(ties)/2
+	}
+	return wins / float64(len(pos)*len(neg))
+}
+
+// QuestionType names the kind of a question by its question words, for
+// reporting figures per kind: who, when, where, how many (or much), why,
+// what (or which), how, or other. It reads English and Spanish.
+func QuestionType(q string) string {
+	words := strings.FieldsFunc(fold.String(q), func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range words {
+		switch w {
+		case "who", "whom", "whose", "quien", "quienes":
+			return "who"
+		case "when", "cuando":
+			return "when"
+		case "where", "donde":
+			return "where"
+		case "why":
+			return "why"
+		case "how", "cuanto", "cuantos", "cuanta", "cuantas", "como":
+			if w == "how" && i+1 < len(words) && (words[i+1] == "many" || words[i+1] == "much") || strings.HasPrefix(w, "cuant") {
+				return "how many"
+			}
+			return "how"
+		case "what", "which", "que", "cual", "cuales":
+			if i+1 < len(words) && (words[i+1] == "year" || words[i+1] == "date" || words[i+1] == "century") {
+				return "when"
+			}
+			return "what"
+		}
+	}
+	return "other"
+}
+
+// LeaveOneOut asks each source's answerable questions against an index
+// built without that source, and counts how many are declined: a document
+// the sources do not hold must not be answered from the others. build
+// returns the answerer over every source but the one named.
+func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, error), qs []Question) (Counts, error) {
+	bySource := map[string][]Question{}
+	for _, q := range qs {
+		if q.Source != "" && !ShouldDecline(q.Category) && q.Category != "spanish" {
+			bySource[q.Source] = append(bySource[q.Source], q)
+		}
+	}
+	var c Counts
+	for _, src := range slices.Sorted(maps.Keys(bySource)) {
+		a, err := build(src)
+		if err != nil {
+			return c, fmt.Errorf("leave out %s: %w", src, err)
+		}
+		for _, q := range bySource[src] {
+			ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1})
+			if err != nil {
+				return c, fmt.Errorf("question %s: %w", q.ID, err)
+			}
+			q.Category = OffTopic // the source is gone: it must be declined
+			c.Add(Outcome{Question: q, Answered: ans.Answered, Conf: ans.Confidence})
+		}
+	}
+	return c, nil
+}
+
+// Write prints the report: the headline rates, the AUC, one line per
+// category and per question type, and every question that missed.
 func (r *Report) Write(w io.Writer, verbose bool) {
+	r.writeHeadline(w)
+	fmt.Fprintln(w, "by category:")
+	writeGroups(w, r.ByCategory)
+	fmt.Fprintln(w, "by question type:")
+	writeGroups(w, r.ByType)
+	for _, o := range r.Outcomes {
+		if status := o.status(); status != "ok" || verbose {
+			fmt.Fprintf(w, "%s %-4s conf %.2f %-18s %q -> %.70q\n", o.Question.ID, o.Question.Category, o.Conf, status, o.Question.Text, o.First)
+		}
+	}
+}
+
+// writeHeadline prints the main rates.
+func (r *Report) writeHeadline(w io.Writer) {
 	m := r.Main
 	fmt.Fprintf(w, "answerable questions: %d (spanish apart)\n", m.Answerable)
 	fmt.Fprintf(w, "  top-1 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top1Rate(), m.Top1, m.Answerable)
 	fmt.Fprintf(w, "  top-3 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top3Rate(), m.Top3, m.Answerable)
 	fmt.Fprintf(w, "  false abstentions:  %5.1f%%  (%d/%d)\n", 100*m.FalseAbstainRate(), m.FalseAbstain, m.Answerable)
-	fmt.Fprintf(w, "off-topic questions: %d\n", m.OffTopic)
-	fmt.Fprintf(w, "  abstained:          %5.1f%%  (%d/%d)\n", 100*m.AbstainRate(), m.Abstained, m.OffTopic)
+	fmt.Fprintf(w, "off-topic or unanswerable questions: %d\n", m.ToDecline)
+	fmt.Fprintf(w, "  declined:           %5.1f%%  (%d/%d)\n", 100*m.AbstainRate(), m.Abstained, m.ToDecline)
+	if auc := r.AUC(); !math.IsNaN(auc) {
+		fmt.Fprintf(w, "confidence ROC AUC (right first facts against questions to decline): %.3f\n", auc)
+	}
 	if s := r.Spanish; s.Answerable > 0 {
 		fmt.Fprintf(w, "spanish questions: %d\n", s.Answerable)
 		fmt.Fprintf(w, "  top-1 %5.1f%%  top-3 %5.1f%%  false abstentions %5.1f%%\n",
 			100*s.Top1Rate(), 100*s.Top3Rate(), 100*s.FalseAbstainRate())
 	}
-	cats := make([]string, 0, len(r.ByCategory))
-	for c := range r.ByCategory {
-		cats = append(cats, c)
-	}
-	slices.Sort(cats)
-	fmt.Fprintln(w, "by category:")
-	for _, c := range cats {
-		n := r.ByCategory[c]
-		if c == OffTopic {
-			fmt.Fprintf(w, "  %-10s abstained %d/%d\n", c, n.Abstained, n.OffTopic)
-			continue
+}
+
+// writeGroups prints a line per group, in name order.
+func writeGroups(w io.Writer, groups map[string]*Counts) {
+	for _, name := range slices.Sorted(maps.Keys(groups)) {
+		n := groups[name]
+		if n.Answerable > 0 {
+			fmt.Fprintf(w, "  %-12s top-1 %4d/%-4d %5.1f%%  top-3 %4d/%-4d  abstained %d", name, n.Top1, n.Answerable, 100*n.Top1Rate(), n.Top3, n.Answerable, n.FalseAbstain)
+		} else {
+			fmt.Fprintf(w, "  %-12s", name)
 		}
-		fmt.Fprintf(w, "  %-10s top-1 %d/%d  top-3 %d/%d  abstained %d\n", c, n.Top1, n.Answerable, n.Top3, n.Answerable, n.FalseAbstain)
-	}
-	for _, o := range r.Outcomes {
-		status := "ok"
-		switch {
-		case o.Question.Category == OffTopic && o.Answered:
-			status = "ANSWERED OFF-TOPIC"
-		case o.Question.Category != OffTopic && !o.Answered:
-			status = "ABSTAINED"
-		case o.Question.Category != OffTopic && !o.Top1:
-			status = "MISS top-1"
+		if n.ToDecline > 0 {
+			fmt.Fprintf(w, "  declined %d/%d", n.Abstained, n.ToDecline)
 		}
-		if status == "ok" && !verbose {
-			continue
-		}
-		fmt.Fprintf(w, "%s %-4s conf %.2f %-18s %q -> %.70q\n", o.Question.ID, o.Question.Category, o.Conf, status, o.Question.Text, o.First)
+		fmt.Fprintln(w)
 	}
+}
+
+// status says how a question fared, for the list of misses.
+func (o Outcome) status() string {
+	switch decline := ShouldDecline(o.Question.Category); {
+	case decline && o.Answered:
+		return "ANSWERED OFF-TOPIC"
+	case decline:
+		return "ok"
+	case !o.Answered:
+		return "ABSTAINED"
+	case !o.Top1:
+		return "MISS top-1"
+	}
+	return "ok"
 }

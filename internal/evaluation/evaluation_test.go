@@ -2,6 +2,8 @@ package evaluation
 
 import (
 	"context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,5 +70,106 @@ func TestDevSetTargets(t *testing.T) {
 		var b strings.Builder
 		rep.Write(&b, false)
 		t.Errorf("dev set below target (top-1 ≥ 90%%, top-3 ≥ 97%%, off-topic abstention ≥ 95%%, false abstention ≤ 5%%):\n%s", b.String())
+	}
+}
+
+func TestAUC(t *testing.T) {
+	tests := []struct {
+		pos, neg []float64
+		want     float64
+	}{
+		{[]float64{0.9, 0.8}, []float64{0.1, 0.2}, 1},
+		{[]float64{0.1, 0.2}, []float64{0.9, 0.8}, 0},
+		{[]float64{0.5}, []float64{0.5}, 0.5},
+		{[]float64{0.9, 0.3}, []float64{0.5, 0.1}, 0.75},
+	}
+	for _, tt := range tests {
+		if got := auc(tt.pos, slices.Clone(tt.neg)); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("auc(%v, %v) = %g, want %g", tt.pos, tt.neg, got, tt.want)
+		}
+	}
+	if !math.IsNaN(auc(nil, []float64{1})) {
+		t.Error("auc with no positives should be NaN")
+	}
+}
+
+func TestQuestionType(t *testing.T) {
+	for q, want := range map[string]string{
+		"Who ruled the duchy of Normandy?":           "who",
+		"In what year did the Normans arrive?":       "when",
+		"When were the Normans in Normandy?":         "when",
+		"Where is Normandy?":                         "where",
+		"How many people live in Victoria?":          "how many",
+		"How much did it cost?":                      "how many",
+		"How did the engine work?":                   "how",
+		"Which country is Normandy in?":              "what",
+		"Why did they leave?":                        "why",
+		"¿Cuántos migrantes fueron detenidos?":       "how many",
+		"¿Quién es el canciller de Guatemala?":       "who",
+		"Name the river that runs through the city.": "other",
+	} {
+		if got := QuestionType(q); got != want {
+			t.Errorf("QuestionType(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// fixedAnswerer answers every question it knows with one fact, and
+// declines the rest.
+type fixedAnswerer map[string]string
+
+func (a fixedAnswerer) Answer(_ context.Context, q string, _ knowledge.Options) (knowledge.Answer, error) {
+	text, ok := a[q]
+	if !ok {
+		return knowledge.Answer{Question: q, Confidence: 0.1}, nil
+	}
+	return knowledge.Answer{Question: q, Answered: true, Confidence: 0.9, Facts: []knowledge.ScoredFact{{Fact: knowledge.Fact{Text: text}}}}, nil
+}
+
+func TestRunCountsUnanswerableAndAUC(t *testing.T) {
+	qs := []Question{
+		{ID: "1", Category: "answerable", Text: "Who?", Keys: []string{"Rollo"}},
+		{ID: "2", Category: "answerable", Text: "When?", Keys: []string{"911"}},
+		{ID: "3", Category: Unanswerable, Text: "Where?"},
+		{ID: "4", Category: Unanswerable, Text: "Why?"},
+	}
+	a := fixedAnswerer{"Who?": "Rollo founded it.", "When?": "In 1066.", "Why?": "Because."}
+	rep, err := Run(t.Context(), a, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Main
+	if m.Answerable != 2 || m.Top1 != 1 || m.ToDecline != 2 || m.Abstained != 1 {
+		t.Errorf("counts = %+v", m)
+	}
+	// The one right answer (0.9) beats the declined question (0.1) and ties
+	// the answered unanswerable one (0.9): (1 + 0.5) / 2.
+	if got := rep.AUC(); got != 0.75 {
+		t.Errorf("AUC = %g, want 0.75", got)
+	}
+	if rep.ByType["who"].Top1 != 1 || rep.ByType["when"].Top1 != 0 {
+		t.Errorf("by type = %+v, %+v", rep.ByType["who"], rep.ByType["when"])
+	}
+}
+
+func TestLeaveOneOut(t *testing.T) {
+	qs := []Question{
+		{ID: "1", Category: "answerable", Text: "Who?", Source: "a"},
+		{ID: "2", Category: "answerable", Text: "When?", Source: "b"},
+		{ID: "3", Category: Unanswerable, Text: "Where?", Source: "b"},
+	}
+	var left []string
+	c, err := LeaveOneOut(t.Context(), func(exclude string) (Answerer, error) {
+		left = append(left, exclude)
+		if exclude == "a" {
+			return fixedAnswerer{"Who?": "Someone."}, nil // answers without its source: wrong
+		}
+		return fixedAnswerer{}, nil
+	}, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(left, ",") != "a,b" || c.ToDecline != 2 || c.Abstained != 1 {
+		t.Errorf("left out %v, counts %+v; want a,b and 1 of 2 declined", left, c)
 	}
 }
