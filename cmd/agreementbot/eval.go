@@ -11,11 +11,12 @@ import (
 )
 
 func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--sources DIR | --db FILE]", stderr)
+	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]", stderr)
 	var src sourceFlags
 	src.register(flags)
 	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets)")
 	verbose := flags.Bool("verbose", false, "list every question, not only the misses")
+	threshold := flags.Float64("threshold", 0, "abstain below this `confidence` (default: the engine's)")
 	loo := flags.Bool("leave-one-out", false, "also ask each source's answerable questions without that source (they must be declined)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -28,7 +29,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	rep, err := evaluation.Run(ctx, ix, qs)
+	rep, err := evaluation.Run(ctx, ix, qs, *threshold)
 	if err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	corpus := ix.Corpus()
 	c, err := evaluation.LeaveOneOut(ctx, func(exclude string) (evaluation.Answerer, error) {
 		return match.NewIndex(corpus.Without(exclude)), nil
-	}, qs)
+	}, qs, *threshold)
 	if err != nil {
 		return err
 	}

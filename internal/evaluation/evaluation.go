@@ -157,11 +157,12 @@ type Report struct {
 	ByType map[string]*Counts
 }
 
-// Run answers every question and scores the answers.
-func Run(ctx context.Context, a Answerer, qs []Question) (*Report, error) {
+// Run answers every question with the given threshold (0 for the
+// engine's default) and scores the answers.
+func Run(ctx context.Context, a Answerer, qs []Question, threshold float64) (*Report, error) {
 	r := &Report{ByCategory: map[string]*Counts{}, ByType: map[string]*Counts{}}
 	for _, q := range qs {
-		ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 3})
+		ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 3, Threshold: threshold})
 		if err != nil {
 			return nil, fmt.Errorf("question %s: %w", q.ID, err)
 		}
@@ -290,7 +291,7 @@ func QuestionType(q string) string {
 // built without that source, and counts how many are declined: a document
 // the sources do not hold must not be answered from the others. build
 // returns the answerer over every source but the one named.
-func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, error), qs []Question) (Counts, error) {
+func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, error), qs []Question, threshold float64) (Counts, error) {
 	bySource := map[string][]Question{}
 	for _, q := range qs {
 		if q.Source != "" && !ShouldDecline(q.Category) && q.Category != "spanish" {
@@ -304,7 +305,7 @@ func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, erro
 			return c, fmt.Errorf("leave out %s: %w", src, err)
 		}
 		for _, q := range bySource[src] {
-			ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1})
+			ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1, Threshold: threshold})
 			if err != nil {
 				return c, fmt.Errorf("question %s: %w", q.ID, err)
 			}

@@ -61,7 +61,7 @@ func TestDevSetTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(t.Context(), match.NewIndex(c), qs)
+	rep, err := Run(t.Context(), match.NewIndex(c), qs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func TestRunCountsUnanswerableAndAUC(t *testing.T) {
 		{ID: "4", Category: Unanswerable, Text: "Why?"},
 	}
 	a := fixedAnswerer{"Who?": "Rollo founded it.", "When?": "In 1066.", "Why?": "Because."}
-	rep, err := Run(t.Context(), a, qs)
+	rep, err := Run(t.Context(), a, qs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestLeaveOneOut(t *testing.T) {
 			return fixedAnswerer{"Who?": "Someone."}, nil // answers without its source: wrong
 		}
 		return fixedAnswerer{}, nil
-	}, qs)
+	}, qs, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
