@@ -94,6 +94,9 @@ type Outcome struct {
 	Top3     bool
 	Conf     float64
 	First    string // the first fact's text, for reports
+	// Ranked is whether the fact ranked first is right, whether or not the
+	// bot answered with it: what the confidence must tell apart.
+	Ranked bool
 }
 
 // Counts are the tallies of one group of questions.
@@ -166,9 +169,30 @@ func Run(ctx context.Context, a Answerer, qs []Question, threshold float64) (*Re
 		if err != nil {
 			return nil, fmt.Errorf("question %s: %w", q.ID, err)
 		}
-		r.add(Score(q, ans))
+		o := Score(q, ans)
+		if o.Ranked, err = rankedFirstRight(ctx, a, q); err != nil {
+			return nil, err
+		}
+		r.add(o)
 	}
 	return r, nil
+}
+
+// anyConfidence is a threshold below every confidence but zero, to see the
+// fact ranked first even for a question the bot declines.
+const anyConfidence = 1e-9
+
+// rankedFirstRight reports whether the fact ranked first for q is right,
+// however low its confidence.
+func rankedFirstRight(ctx context.Context, a Answerer, q Question) (bool, error) {
+	if ShouldDecline(q.Category) {
+		return false, nil
+	}
+	ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1, Threshold: anyConfidence})
+	if err != nil {
+		return false, fmt.Errorf("question %s: %w", q.ID, err)
+	}
+	return len(ans.Facts) > 0 && containsKey(ans.Facts[0].Text, q.Keys), nil
 }
 
 // add tallies one outcome everywhere it counts.
@@ -220,8 +244,8 @@ func containsKey(text string, keys []string) bool {
 }
 
 // AUC is the area under the ROC curve of the confidence, separating the
-// answerable questions whose first fact is right (positives) from the
-// questions to decline (negatives): the chance that a random positive gets
+// answerable questions whose first-ranked fact is right (positives, whether
+// or not the bot answered) from the questions to decline (negatives): the chance that a random positive gets
 // a higher confidence than a random negative, ties counting half. It is
 // what a threshold can achieve at best, whatever its value; 0.5 is chance.
 // It is NaN when either side is empty.
@@ -232,7 +256,7 @@ func (r *Report) AUC() float64 {
 		case o.Question.Category == "spanish":
 		case ShouldDecline(o.Question.Category):
 			neg = append(neg, o.Conf)
-		case o.Top1:
+		case o.Ranked:
 			pos = append(pos, o.Conf)
 		}
 	}
