@@ -17,13 +17,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// Config is the whole configuration of agreementbot. The YAML keys of the
-// configuration file are given by the yaml tags.
+// Config is the whole configuration of agreementbot. The yaml tags are the
+// keys of the configuration file, the env tags the environment variables
+// that override them.
 //
 // A Config returned by [Load] also remembers where each value came from
 // (see [Config.Origin]); that bookkeeping is unexported, so compare Configs
@@ -35,9 +41,9 @@ type Config struct {
 	Admins Admins `yaml:"admins" json:"admins"`
 	// Sources is the sources directory; empty means the article embedded
 	// in the binary (and a reload then has nothing to re-read).
-	Sources string `yaml:"sources" json:"sources"`
+	Sources string `yaml:"sources" json:"sources" env:"AGREEMENTBOT_SOURCES"`
 	// Database is the path of the SQLite fact store.
-	Database string `yaml:"database" json:"database"`
+	Database string `yaml:"database" json:"database" env:"AGREEMENTBOT_DB"`
 	// Answer is how questions are answered.
 	Answer Answer `yaml:"answer" json:"answer"`
 	// RateLimit limits how many questions each user may ask.
@@ -45,145 +51,84 @@ type Config struct {
 	// Log configures logging.
 	Log Log `yaml:"log" json:"log"`
 
-	// origins maps a key path ("answer.top") to where Load found its
-	// value; keys taken from the defaults are absent. Never mutated after
-	// Load returns.
-	origins map[string]Origin
+	origins map[string]Origin // key path → where Load found the value
 }
 
 // Discord is how the bot connects to Discord.
 type Discord struct {
 	// Token is the bot token. It is never printed or logged.
-	Token Secret `yaml:"token" json:"token"`
+	Token Secret `yaml:"token" json:"token" env:"DISCORD_TOKEN"`
 	// ApplicationID is the application's ID; empty means take it from
 	// the gateway's READY event.
-	ApplicationID string `yaml:"application_id" json:"application_id"`
+	ApplicationID string `yaml:"application_id" json:"application_id" env:"AGREEMENTBOT_APPLICATION_ID"`
 	// GuildIDs are the guilds to register the slash commands in (which
 	// takes effect at once); empty means register them globally.
-	GuildIDs []string `yaml:"guild_ids" json:"guild_ids"`
+	GuildIDs []string `yaml:"guild_ids" json:"guild_ids" env:"AGREEMENTBOT_GUILD_IDS"`
 	// APIURL is the base URL of the REST API, ending in "/" (Discord's, a
 	// proxy, or the test fake).
-	APIURL string `yaml:"api_url" json:"api_url"`
+	APIURL string `yaml:"api_url" json:"api_url" env:"AGREEMENTBOT_API_URL"`
 	// GatewayURL is the gateway's websocket URL; empty means ask the API
 	// (GET /gateway/bot).
-	GatewayURL string `yaml:"gateway_url" json:"gateway_url"`
+	GatewayURL string `yaml:"gateway_url" json:"gateway_url" env:"AGREEMENTBOT_GATEWAY_URL"`
 }
 
-// Admins are the users and roles allowed to run admin commands (such as
-// reloading the sources).
+// Admins are the users and roles allowed to run admin commands.
 type Admins struct {
 	// UserIDs are the IDs of admin users.
-	UserIDs []string `yaml:"user_ids" json:"user_ids"`
+	UserIDs []string `yaml:"user_ids" json:"user_ids" env:"AGREEMENTBOT_ADMIN_USER_IDS"`
 	// RoleIDs are the IDs of roles whose members are admins.
-	RoleIDs []string `yaml:"role_ids" json:"role_ids"`
+	RoleIDs []string `yaml:"role_ids" json:"role_ids" env:"AGREEMENTBOT_ADMIN_ROLE_IDS"`
 }
 
 // Answer is how questions are answered.
 type Answer struct {
-	// Top is the most facts shown per answer, 1 to 10.
-	Top int `yaml:"top" json:"top"`
+	// Top is the most facts shown per answer, 1 to [knowledge.MaxTop].
+	Top int `yaml:"top" json:"top" env:"AGREEMENTBOT_TOP"`
 	// Threshold is the confidence, in (0, 1], below which the bot says it
 	// does not know.
-	Threshold float64 `yaml:"threshold" json:"threshold"`
+	Threshold float64 `yaml:"threshold" json:"threshold" env:"AGREEMENTBOT_THRESHOLD"`
 	// Ephemeral makes replies visible only to the asker by default.
-	Ephemeral bool `yaml:"ephemeral" json:"ephemeral"`
+	Ephemeral bool `yaml:"ephemeral" json:"ephemeral" env:"AGREEMENTBOT_EPHEMERAL"`
 }
 
 // RateLimit limits each user to Questions questions per Per.
 type RateLimit struct {
 	// Questions is how many questions a user may ask per Per, at least 1.
-	Questions int `yaml:"questions" json:"questions"`
+	Questions int `yaml:"questions" json:"questions" env:"AGREEMENTBOT_RATE_QUESTIONS"`
 	// Per is the length of the rate-limit window, greater than 0.
-	Per time.Duration `yaml:"per" json:"per"`
+	Per time.Duration `yaml:"per" json:"per" env:"AGREEMENTBOT_RATE_PER"`
 }
 
 // Log configures logging.
 type Log struct {
 	// Level is the least severe level logged: debug, info, warn or error.
-	Level string `yaml:"level" json:"level"`
+	Level string `yaml:"level" json:"level" env:"AGREEMENTBOT_LOG_LEVEL"`
 	// Format is the log format: text or json.
-	Format string `yaml:"format" json:"format"`
+	Format string `yaml:"format" json:"format" env:"AGREEMENTBOT_LOG_FORMAT"`
 }
 
-// Default values of the settings whose default is not empty.
-const (
-	// DefaultAPIURL is the default discord.api_url: Discord's REST API, at
-	// the version discordgo v0.29 speaks.
-	DefaultAPIURL = "https://discord.com/api/v9/"
-	// DefaultDatabase is the default database path.
-	DefaultDatabase = "agreementbot.db"
-	// DefaultTop is the default answer.top.
-	DefaultTop = 3
-	// DefaultThreshold is the default answer.threshold.
-	DefaultThreshold = 0.35
-	// DefaultRateQuestions is the default rate_limit.questions.
-	DefaultRateQuestions = 5
-	// DefaultRatePer is the default rate_limit.per.
-	DefaultRatePer = 10 * time.Second
-	// DefaultLogLevel is the default log.level.
-	DefaultLogLevel = "info"
-	// DefaultLogFormat is the default log.format.
-	DefaultLogFormat = "text"
-)
-
-// MaxTop is the largest answer.top: Discord shows at most 10 embeds per
-// message.
-const MaxTop = 10
+// DefaultAPIURL is the default discord.api_url: Discord's REST API, at the
+// version discordgo v0.29 speaks.
+const DefaultAPIURL = "https://discord.com/api/v9/"
 
 // Default returns the default configuration: what [Load] returns with no
 // file and no environment variables.
 func Default() Config {
 	return Config{
 		Discord:   Discord{APIURL: DefaultAPIURL},
-		Database:  DefaultDatabase,
-		Answer:    Answer{Top: DefaultTop, Threshold: DefaultThreshold},
-		RateLimit: RateLimit{Questions: DefaultRateQuestions, Per: DefaultRatePer},
-		Log:       Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
+		Database:  "agreementbot.db",
+		Answer:    Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
+		RateLimit: RateLimit{Questions: 5, Per: 10 * time.Second},
+		Log:       Log{Level: "info", Format: "text"},
 	}
-}
-
-// Validate checks every setting and returns all the problems found, joined
-// (see [errors.Join]); each is an [*Error] naming the key, such as
-// "answer.top: must be a whole number from 1 to 10, got 11". It does not
-// require a token: commands that need one check [Secret.IsSet] themselves.
-func (c Config) Validate() error {
-	var errs []error
-	for _, e := range c.problems() {
-		errs = append(errs, e)
-	}
-	return errors.Join(errs...)
-}
-
-// problems runs every setting's check.
-func (c *Config) problems() []*Error {
-	var out []*Error
-	for i := range settings {
-		s := &settings[i]
-		if s.check == nil {
-			continue
-		}
-		for _, e := range s.check(c) {
-			if e.Key == "" {
-				e.Key = s.key
-			}
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // SlogLevel returns Level as a [slog.Level]; an invalid level counts as
 // info.
 func (l Log) SlogLevel() slog.Level {
-	switch l.Level {
-	case "debug":
-		return slog.LevelDebug
-	case "warn":
-		return slog.LevelWarn
-	case "error":
-		return slog.LevelError
-	}
-	return slog.LevelInfo
+	var level slog.Level // info
+	_ = level.UnmarshalText([]byte(l.Level))
+	return level
 }
 
 // Origin is where [Load] found a setting's value. The zero Origin means
@@ -219,24 +164,12 @@ func (o Origin) String() string {
 // Configs not made by Load; it does not notice changes made after Load.
 func (c Config) Origin(key string) Origin { return c.origins[key] }
 
-// setOrigin records where a key's value came from.
-func (c *Config) setOrigin(key string, o Origin) {
-	if c.origins == nil {
-		c.origins = make(map[string]Origin)
-	}
-	c.origins[key] = o
-}
-
-// Error is a configuration problem. It says where the bad value is — a line
-// of the configuration file, an environment variable, or (from
-// [Config.Validate]) just the key — and what is wrong with it.
+// Error is a configuration problem: where the bad value is, the setting's
+// key, and what is wrong.
 type Error struct {
-	// File is the configuration file; empty if the problem is not in it.
-	File string
-	// Line is the 1-based line in File, or 0 if not known.
-	Line int
-	// Env is the environment variable holding the bad value, if any.
-	Env string
+	// Origin is where the bad value is: the zero Origin for problems
+	// found by [Config.Validate].
+	Origin Origin
 	// Key is the setting's key path, such as "answer.top" or
 	// "discord.guild_ids[2]"; empty for problems with the file as a whole
 	// and for unknown keys (whose message names them).
@@ -248,36 +181,161 @@ type Error struct {
 // Error formats the problem as "file:line: key: message",
 // "VARIABLE: message" or "key: message".
 func (e *Error) Error() string {
-	var b strings.Builder
-	switch {
-	case e.Env != "":
-		b.WriteString(e.Env)
-		b.WriteString(": ")
-	case e.File != "":
-		b.WriteString(e.File)
-		if e.Line > 0 {
-			b.WriteString(":")
-			b.WriteString(strconv.Itoa(e.Line))
-		}
-		b.WriteString(": ")
-		if e.Key != "" {
-			b.WriteString(e.Key)
-			b.WriteString(": ")
-		}
-	case e.Key != "":
-		b.WriteString(e.Key)
-		b.WriteString(": ")
+	var parts []string
+	if !e.Origin.IsDefault() {
+		parts = append(parts, e.Origin.String())
 	}
-	if e.Err != nil {
-		b.WriteString(e.Err.Error())
+	if e.Key != "" && e.Origin.Env == "" {
+		parts = append(parts, e.Key)
 	}
-	return b.String()
+	return strings.Join(append(parts, e.Err.Error()), ": ")
 }
 
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// problemf returns an Error for key with a formatted message.
-func problemf(key, format string, args ...any) *Error {
-	return &Error{Key: key, Err: fmt.Errorf(format, args...)}
+// Validate checks every setting and returns all the problems found, joined
+// (see [errors.Join]); each is an [*Error] naming the key, such as
+// "answer.top: must be a whole number from 1 to 10, got 11". It does not
+// require a token: commands that need one check [Secret.IsSet] themselves.
+func (c Config) Validate() error { return join(c.problems()) }
+
+// join joins problems into one error.
+func join(errs []*Error) error {
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		out[i] = e
+	}
+	return errors.Join(out...)
+}
+
+// want says what the value of the setting at p must be, for messages.
+func want(key string, p any) string {
+	switch key {
+	case "answer.top":
+		return fmt.Sprintf("a whole number from 1 to %d", knowledge.MaxTop)
+	case "answer.threshold":
+		return "a number in (0, 1]"
+	case "rate_limit.questions":
+		return "a whole number of at least 1"
+	}
+	switch p.(type) {
+	case *bool:
+		return "true or false"
+	case *time.Duration:
+		return "a duration greater than 0, such as 10s, 1m or 1m30s"
+	case *[]string:
+		return `a list of Discord IDs, such as ["1234567890123456789"]`
+	}
+	return "a single value"
+}
+
+// problems checks every setting, in the order of the file.
+func (c *Config) problems() []*Error {
+	var errs []*Error
+	check := func(key string, err error) {
+		if err != nil {
+			errs = append(errs, &Error{Key: key, Err: err})
+		}
+	}
+	ids := func(key string, ids []string) {
+		for i, id := range ids {
+			check(fmt.Sprintf("%s[%d]", key, i), checkID(id))
+		}
+	}
+	check("discord.token", checkToken(c.Discord.Token.Reveal()))
+	if c.Discord.ApplicationID != "" {
+		check("discord.application_id", checkID(c.Discord.ApplicationID))
+	}
+	ids("discord.guild_ids", c.Discord.GuildIDs)
+	apiErr := checkURL(c.Discord.APIURL, "https", DefaultAPIURL)
+	if apiErr == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {
+		apiErr = fmt.Errorf("must end with /, got %q", c.Discord.APIURL)
+	}
+	check("discord.api_url", apiErr)
+	if c.Discord.GatewayURL != "" {
+		check("discord.gateway_url", checkURL(c.Discord.GatewayURL, "wss", "wss://gateway.discord.gg"))
+	}
+	ids("admins.user_ids", c.Admins.UserIDs)
+	ids("admins.role_ids", c.Admins.RoleIDs)
+	if c.Database == "" {
+		check("database", errors.New("must not be empty (it is the path of the SQLite fact store)"))
+	}
+	if v := c.Answer.Top; v < 1 || v > knowledge.MaxTop {
+		check("answer.top", fmt.Errorf("must be %s, got %d", want("answer.top", nil), v))
+	}
+	if v := c.Answer.Threshold; !(v > 0 && v <= 1) { // also rejects NaN
+		check("answer.threshold", fmt.Errorf("must be in (0, 1], got %g", v))
+	}
+	if v := c.RateLimit.Questions; v < 1 {
+		check("rate_limit.questions", fmt.Errorf("must be %s, got %d", want("rate_limit.questions", nil), v))
+	}
+	if v := c.RateLimit.Per; v <= 0 {
+		check("rate_limit.per", fmt.Errorf("must be %s, got %s", want("", &v), v))
+	}
+	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
+	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
+	return errs
+}
+
+// checkToken checks the token without ever quoting it.
+func checkToken(v string) error {
+	switch {
+	case v == maskSet:
+		return fmt.Errorf("%q is the mask printed by \"agreementbot config check\", not a token: give the real token here or in DISCORD_TOKEN", maskSet)
+	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return errors.New(`must not contain spaces or control characters (give the bare token, without "Bot ")`)
+	}
+	return nil
+}
+
+// checkID checks a Discord ID (snowflake): a canonical decimal uint64
+// other than 0.
+func checkID(s string) error {
+	if v, err := strconv.ParseUint(s, 10, 64); err == nil && v != 0 && strconv.FormatUint(v, 10) == s {
+		return nil
+	}
+	const msg = "must be a Discord ID (a whole number such as 1234567890123456789), got"
+	if len(s) > 24 { // too long for any ID: perhaps a token; do not echo it
+		return fmt.Errorf("%s %d characters that are not one", msg, len(s))
+	}
+	return fmt.Errorf("%s %q", msg, s)
+}
+
+// checkURL checks a URL of scheme secure (https, wss) without credentials,
+// query or fragment. The token travels with every request, so the plain
+// scheme (http, ws) is allowed only to this machine, for tests.
+func checkURL(s, secure, example string) error {
+	plain := strings.TrimSuffix(secure, "s")
+	quoted := strconv.Quote(s)
+	if strings.Contains(s, "@") { // might hold a password
+		quoted = "a URL with a user name or password"
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != secure && u.Scheme != plain) || u.Host == "" || u.User != nil:
+		return fmt.Errorf("must be an absolute %s or %s URL without a user name or password, such as %s, got %s", secure, plain, example, quoted)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
+		return fmt.Errorf("must not have a query or fragment, got %s", quoted)
+	case u.Scheme == plain && !isLoopback(u.Hostname()):
+		return fmt.Errorf("must use %s (plain %s only to this machine, for tests), got %s", secure, plain, quoted)
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// checkOneOf checks that s is one of values.
+func checkOneOf(s string, values ...string) error {
+	for _, v := range values {
+		if s == v {
+			return nil
+		}
+	}
+	last := len(values) - 1
+	return fmt.Errorf("must be %s or %s, got %q", strings.Join(values[:last], ", "), values[last], s)
 }

@@ -1,17 +1,22 @@
 package config
 
 import (
-	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
+	"math"
 	"os"
-	"regexp"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/agreementbot/agreementbot/internal/editdist"
+	"github.com/agreementbot/agreementbot/internal/yamlpos"
 )
 
 // Load returns the configuration: the defaults, overridden by the YAML file
@@ -21,7 +26,8 @@ import (
 // getenv looks up an environment variable, like [os.LookupEnv] (pass that
 // in production; tests pass a map lookup). It may be nil for no
 // environment. A variable that is unset or set to the empty string (after
-// trimming spaces) leaves the setting alone.
+// trimming spaces) leaves the setting alone; a list variable is
+// comma-separated.
 //
 // The file is read strictly: it must be a single YAML mapping of known
 // keys; an empty file means the defaults, and a key with a null value
@@ -40,6 +46,7 @@ import (
 // each value came from (see [Config.Origin] and [Config.Write]).
 func Load(path string, getenv func(string) (string, bool)) (Config, error) {
 	c := Default()
+	l := loader{file: path, fields: c.fields(), origins: map[string]Origin{}, failed: map[string]bool{}}
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -47,318 +54,288 @@ func Load(path string, getenv func(string) (string, bool)) (Config, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err // the path is in the message already
 			}
-			return Config{}, &Error{File: path, Err: fmt.Errorf("reading the configuration: %w", err)}
+			return Config{}, &Error{Origin: Origin{File: path}, Err: fmt.Errorf("reading the configuration: %w", err)}
 		}
-		if errs := c.decodeFile(path, data); len(errs) > 0 {
-			return Config{}, join(errs)
-		}
+		l.decodeFile(data)
 	}
-	if errs := c.applyEnv(getenv); len(errs) > 0 {
-		return Config{}, join(errs)
+	if getenv != nil {
+		l.applyEnv(getenv)
 	}
-	if errs := c.problems(); len(errs) > 0 {
-		for _, e := range errs {
-			base := e.Key
-			if i := strings.IndexByte(base, '['); i >= 0 {
-				base = base[:i]
+	c.normalize()
+	for _, e := range c.problems() {
+		base, _, _ := strings.Cut(e.Key, "[")
+		if !l.failed[base] {
+			if e.Origin = l.origins[base]; e.Origin.File != "" { // a list item has its own line
+				e.Origin = cmp.Or(l.origins[e.Key], e.Origin)
 			}
-			o := c.origins[base]
-			e.File, e.Line, e.Env = o.File, o.Line, o.Env
+			l.errs = append(l.errs, e)
 		}
-		return Config{}, join(errs)
 	}
+	if len(l.errs) > 0 {
+		// File problems in line order, then the environment's.
+		order := func(e *Error) int {
+			if e.Origin.Env != "" {
+				return math.MaxInt
+			}
+			return e.Origin.Line
+		}
+		slices.SortStableFunc(l.errs, func(a, b *Error) int { return cmp.Compare(order(a), order(b)) })
+		return Config{}, join(l.errs)
+	}
+	c.origins = l.origins
 	return c, nil
 }
 
-// join joins problems into one error.
-func join(errs []*Error) error {
-	out := make([]error, len(errs))
-	for i, e := range errs {
-		out[i] = e
+// normalize trims and lower-cases the settings that allow it, and adds the
+// "/" that makes an API URL a base relative paths resolve under.
+func (c *Config) normalize() {
+	c.Discord.ApplicationID = strings.TrimSpace(c.Discord.ApplicationID)
+	c.Discord.GatewayURL = strings.TrimSpace(c.Discord.GatewayURL)
+	c.Discord.APIURL = strings.TrimSpace(c.Discord.APIURL)
+	if checkURL(c.Discord.APIURL, "https", "") == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {
+		c.Discord.APIURL += "/"
 	}
-	return errors.Join(out...)
+	c.Log.Level = strings.ToLower(strings.TrimSpace(c.Log.Level))
+	c.Log.Format = strings.ToLower(strings.TrimSpace(c.Log.Format))
 }
 
-// applyEnv applies the environment overrides.
-func (c *Config) applyEnv(getenv func(string) (string, bool)) []*Error {
-	if getenv == nil {
-		return nil
-	}
-	var errs []*Error
-	for i := range settings {
-		s := &settings[i]
-		v, ok := getenv(s.env)
-		if v = strings.TrimSpace(v); !ok || v == "" {
-			continue
-		}
-		if err := s.parse(c, v); err != nil {
-			errs = append(errs, &Error{Env: s.env, Key: s.key, Err: err})
-			continue
-		}
-		c.setOrigin(s.key, Origin{Env: s.env})
-	}
-	return errs
+// field is one setting of a Config.
+type field struct {
+	key, env string
+	ptr      any // *string, *Secret, *[]string, *int, *float64, *bool or *time.Duration
 }
 
-// yamlErrorLine matches the line number in a YAML syntax error.
-var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// parseYAML parses data as one YAML document; it returns nil for an
-// empty document.
-func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
-	defer func() {
-		// The parser has had panicking bugs; a configuration file must
-		// never crash the bot.
-		if r := recover(); r != nil {
-			doc, err = nil, &Error{File: name, Err: fmt.Errorf("cannot parse the YAML: %v", r)}
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var first yaml.Node
-	if err := dec.Decode(&first); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, yamlError(name, data, err)
-	}
-	var second yaml.Node
-	switch err := dec.Decode(&second); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, yamlError(name, data, err)
-	default:
-		return nil, &Error{File: name, Line: second.Line, Err: errors.New("the file must hold a single YAML document (remove the \"---\")")}
-	}
-	return &first, nil
-}
-
-// yamlError turns a YAML syntax error into an Error with the line.
-func yamlError(name string, data []byte, err error) *Error {
-	msg := err.Error()
-	line := 0
-	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-		if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
-			line = aliasLine(data, m[1])
-		}
-	}
-	return &Error{File: name, Line: line, Err: fmt.Errorf("invalid YAML: %s", msg)}
-}
-
-// unknownAnchor matches the YAML error for an alias to a missing anchor,
-// which has no line number.
-var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
-
-// aliasLine returns the line of the only use of the alias *name in data,
-// or 0 if there is not exactly one (the error then has no line, rather
-// than a wrong one).
-func aliasLine(data []byte, name string) int {
-	alias := regexp.MustCompile(`\*` + regexp.QuoteMeta(name) + `([\s,\]}]|$)`)
-	line := 0
-	for i, text := range strings.Split(string(data), "\n") {
-		if n := len(alias.FindAllStringIndex(text, -1)); n > 0 {
-			if line != 0 || n > 1 {
-				return 0
+// fields lists c's settings in the order of the file, from the struct tags.
+func (c *Config) fields() []field {
+	var out []field
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
 			}
-			line = i + 1
+			if key := prefix + f.Tag.Get("yaml"); f.Type.Kind() == reflect.Struct {
+				walk(v.Field(i), key+".")
+			} else {
+				out = append(out, field{key, f.Tag.Get("env"), v.Field(i).Addr().Interface()})
+			}
 		}
 	}
-	return line
+	walk(reflect.ValueOf(c).Elem(), "")
+	return out
 }
 
-// resolve follows aliases.
-func resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
+// loader gathers the settings and problems of one Load.
+type loader struct {
+	file    string
+	doc     *yamlpos.Doc
+	fields  []field
+	origins map[string]Origin // key path → where the value was found
+	failed  map[string]bool   // key paths with a value that could not be read
+	errs    []*Error
 }
 
-// isNull reports whether n is an explicit or implicit null ("key:").
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+// fail records a problem at node n of the file.
+func (l *loader) fail(n *yaml.Node, key string, format string, args ...any) {
+	l.failed[key] = true
+	at := Origin{File: l.file, Line: l.doc.Line(n.Line)}
+	l.errs = append(l.errs, &Error{Origin: at, Key: key, Err: fmt.Errorf(format, args...)})
 }
 
 // decodeFile applies the settings in the file's data.
-func (c *Config) decodeFile(name string, data []byte) []*Error {
-	doc, err := parseYAML(name, data)
+func (l *loader) decodeFile(data []byte) {
+	doc, err := yamlpos.Parse(data, 0)
 	if err != nil {
-		return []*Error{err.(*Error)}
+		e := &yamlpos.Error{Msg: err.Error()}
+		errors.As(err, &e)
+		l.errs = append(l.errs, &Error{Origin: Origin{File: l.file, Line: e.Line}, Err: fmt.Errorf("invalid YAML: %s", e.Msg)})
+		return
 	}
-	if doc == nil || len(doc.Content) == 0 {
-		return nil
+	l.doc = doc
+	switch root := yamlpos.Resolve(doc.Root); {
+	case root == nil || yamlpos.IsNull(root):
+	case root.Kind != yaml.MappingNode:
+		l.fail(root, "", "the file must be a YAML mapping of settings (key: value), got %s", describe(root))
+	default:
+		l.mapping(root, "", map[string]int{})
 	}
-	root := resolve(doc.Content[0])
-	if isNull(root) {
-		return nil
-	}
-	if root.Kind != yaml.MappingNode {
-		return []*Error{{File: name, Line: root.Line, Err: fmt.Errorf("the file must be a YAML mapping of settings (key: value), got %s", describe(root))}}
-	}
-	w := walker{c: c, file: name, seen: make(map[string]int)}
-	w.mapping(root, "")
-	return w.errs
 }
 
-// walker walks the file's mappings against the known keys.
-type walker struct {
-	c    *Config
-	file string
-	seen map[string]int // key path → line where first set
-	errs []*Error
-}
-
-func (w *walker) fail(line int, key string, err error) {
-	w.errs = append(w.errs, &Error{File: w.file, Line: line, Key: key, Err: err})
-}
-
-// mapping walks a mapping whose key path is prefix ("" at the top).
-func (w *walker) mapping(n *yaml.Node, prefix string) {
+// mapping walks a mapping whose key path is prefix ("" at the top); seen
+// maps the key paths already set to their lines.
+func (l *loader) mapping(n *yaml.Node, prefix string, seen map[string]int) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			w.fail(k.Line, prefix, fmt.Errorf("keys must be names, got %s", describe(k)))
-			continue
+		k, v := yamlpos.Resolve(n.Content[i]), n.Content[i+1]
+		key := prefix + k.Value
+		f, children := l.field(key), l.children(key+".")
+		first, dup := seen[key]
+		if !dup {
+			seen[key] = l.doc.Line(k.Line)
 		}
-		path := k.Value
-		if prefix != "" {
-			path = prefix + "." + k.Value
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			l.fail(k, strings.TrimSuffix(prefix, "."), "keys must be names, got %s", describe(k))
+		case k.Tag == "!!merge":
+			l.fail(k, "", `merge keys ("<<") are not supported`)
+		case f == nil && children == nil:
+			l.fail(k, "", "%s", l.unknownKey(prefix, k.Value))
+		case dup:
+			l.fail(k, key, "set twice (first on line %d)", first)
+		case yamlpos.IsNull(v): // keep the default
+		case f != nil:
+			l.value(f, v)
+		case yamlpos.Resolve(v).Kind == yaml.MappingNode:
+			l.mapping(yamlpos.Resolve(v), key+".", seen)
+		default:
+			l.fail(v, key, "must be a mapping of settings (%s), got %s", strings.Join(children, ", "), describe(yamlpos.Resolve(v)))
 		}
-		known, section := settingByKey(path) != nil, isSection(path)
-		if !known && !section {
-			w.fail(k.Line, "", unknownKey(path, k.Tag == "!!merge"))
-			continue
-		}
-		if first, dup := w.seen[path]; dup {
-			w.fail(k.Line, path, fmt.Errorf("set twice (first on line %d)", first))
-			continue
-		}
-		w.seen[path] = k.Line
-		if isNull(v) {
-			continue // keep the default
-		}
-		if section {
-			if v.Kind != yaml.MappingNode {
-				w.fail(v.Line, path, fmt.Errorf("must be a mapping of settings (%s), got %s", strings.Join(children(path), ", "), describe(v)))
-				continue
-			}
-			w.mapping(v, path)
-			continue
-		}
-		s := settingByKey(path)
-		if errs := s.decode(w.c, v); len(errs) > 0 {
-			for _, e := range errs {
-				e.File = w.file
-				if e.Line == 0 {
-					e.Line = v.Line
-				}
-			}
-			w.errs = append(w.errs, errs...)
-			continue
-		}
-		w.c.setOrigin(path, Origin{File: w.file, Line: v.Line})
 	}
 }
 
-// isSection reports whether path is a mapping of settings, such as
-// "discord".
-func isSection(path string) bool {
-	for i := range settings {
-		if strings.HasPrefix(settings[i].key, path+".") {
-			return true
+// value sets the setting f from its node v in the file.
+func (l *loader) value(f *field, v *yaml.Node) {
+	n := yamlpos.Resolve(v)
+	if ids, ok := f.ptr.(*[]string); ok && n.Kind == yaml.SequenceNode {
+		var list []string
+		for i, item := range n.Content {
+			itemKey := fmt.Sprintf("%s[%d]", f.key, i)
+			if item = yamlpos.Resolve(item); item.Kind != yaml.ScalarNode {
+				l.fail(item, itemKey, "must be a Discord ID, got %s", describe(item))
+				l.failed[f.key] = true
+			}
+			l.origins[itemKey] = Origin{File: l.file, Line: l.doc.Line(item.Line)}
+			list = append(list, item.Value)
 		}
+		*ids = list
+	} else if !decodeScalar(f.ptr, n) {
+		l.fail(v, f.key, "must be %s, got %s", want(f.key, f.ptr), describe(n))
+		return
 	}
-	return false
+	l.origins[f.key] = Origin{File: l.file, Line: l.doc.Line(v.Line)}
 }
 
-// children returns the names of the keys directly under path ("" for the
-// top level), in file order.
-func children(path string) []string {
+// decodeScalar sets *p from a scalar node of the file, requiring the YAML
+// type (a quoted "3" is not a number); it reports whether it could.
+func decodeScalar(p any, n *yaml.Node) bool {
+	tag := n.ShortTag()
+	switch p.(type) {
+	case *int:
+		return tag == "!!int" && n.Decode(p) == nil
+	case *float64:
+		return (tag == "!!float" || tag == "!!int") && n.Decode(p) == nil
+	case *bool:
+		return tag == "!!bool" && n.Decode(p) == nil
+	case *[]string:
+		return false // lists are sequences
+	}
+	return n.Kind == yaml.ScalarNode && parse(p, n.Value)
+}
+
+// applyEnv applies the environment's overrides.
+func (l *loader) applyEnv(getenv func(string) (string, bool)) {
+	for _, f := range l.fields {
+		v, ok := getenv(f.env)
+		if v = strings.TrimSpace(v); !ok || v == "" {
+			continue
+		}
+		if !parse(f.ptr, v) {
+			l.failed[f.key] = true
+			l.errs = append(l.errs, &Error{Origin: Origin{Env: f.env}, Key: f.key, Err: fmt.Errorf("must be %s, got %q", want(f.key, f.ptr), v)})
+			continue
+		}
+		l.origins[f.key] = Origin{Env: f.env}
+	}
+}
+
+// parse sets *p from text (a scalar of the file, or an environment
+// variable); it reports whether the text is of the right type.
+func parse(p any, s string) bool {
+	var err error
+	switch p := p.(type) {
+	case *string:
+		*p = s
+	case *Secret:
+		if s == maskNotSet { // as printed by Write
+			s = ""
+		}
+		*p = Secret(s)
+	case *[]string:
+		*p = nil
+		for item := range strings.SplitSeq(s, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				*p = append(*p, item)
+			}
+		}
+	case *int:
+		*p, err = strconv.Atoi(s)
+	case *float64:
+		*p, err = strconv.ParseFloat(s, 64)
+	case *bool:
+		*p, err = strconv.ParseBool(s)
+	case *time.Duration:
+		*p, err = time.ParseDuration(s)
+	}
+	return err == nil
+}
+
+// field returns the setting with the given key path, or nil.
+func (l *loader) field(key string) *field {
+	for i := range l.fields {
+		if l.fields[i].key == key {
+			return &l.fields[i]
+		}
+	}
+	return nil
+}
+
+// children returns the names of the keys directly under prefix ("" or a
+// section's path and "."), in file order.
+func (l *loader) children(prefix string) []string {
 	var out []string
-	prefix := ""
-	if path != "" {
-		prefix = path + "."
-	}
-	for i := range settings {
-		rest, ok := strings.CutPrefix(settings[i].key, prefix)
-		if !ok {
-			continue
-		}
-		name, _, _ := strings.Cut(rest, ".")
-		if len(out) == 0 || out[len(out)-1] != name {
-			out = append(out, name)
+	for _, f := range l.fields {
+		if rest, ok := strings.CutPrefix(f.key, prefix); ok {
+			if name, _, _ := strings.Cut(rest, "."); !slices.Contains(out, name) {
+				out = append(out, name)
+			}
 		}
 	}
 	return out
 }
 
-// unknownKey describes an unknown key path, suggesting the key meant.
-func unknownKey(path string, merge bool) error {
-	if merge {
-		return errors.New(`merge keys ("<<") are not supported`)
-	}
-	prefix, name := "", path
-	if i := strings.LastIndexByte(path, '.'); i >= 0 {
-		prefix, name = path[:i], path[i+1:]
-	}
-	if s := suggest(prefix, name); s != "" {
-		return fmt.Errorf("unknown key %q (did you mean %q?)", path, s)
-	}
-	return fmt.Errorf("unknown key %q", path)
-}
-
-// suggest returns the known key path most like name under prefix: a sibling
-// within two edits, or a setting of that name elsewhere.
-func suggest(prefix, name string) string {
-	join := func(n string) string {
-		if prefix == "" {
-			return n
-		}
-		return prefix + "." + n
-	}
+// unknownKey describes the unknown key name under prefix, suggesting the
+// key meant: a sibling within two edits, or a setting of that name
+// elsewhere.
+func (l *loader) unknownKey(prefix, name string) string {
+	msg := fmt.Sprintf("unknown key %q", prefix+name)
 	lower := strings.ToLower(name)
 	best, bestDist := "", 3
-	for _, sib := range children(prefix) {
-		if d := editDistance(lower, sib); d < bestDist {
-			best, bestDist = join(sib), d
+	for _, sibling := range l.children(prefix) {
+		if d := editdist.Distance(lower, sibling, 2); d < bestDist {
+			best, bestDist = prefix+sibling, d
+		}
+	}
+	for _, f := range l.fields {
+		if best == "" && (f.key == lower || strings.HasSuffix(f.key, "."+lower)) {
+			best = f.key
 		}
 	}
 	if best != "" {
-		return best
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	for i := range settings {
-		key := settings[i].key
-		if strings.HasSuffix(key, "."+lower) || key == lower {
-			return key
-		}
-	}
-	return ""
+	return msg
 }
 
-// editDistance returns the Levenshtein distance between a and b (by
-// bytes), giving up at 3.
-func editDistance(a, b string) int {
-	if len(a) > len(b)+2 || len(b) > len(a)+2 {
-		return 3
+// describe describes a node's value for an error message, without ever
+// quoting more than a scalar's text.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return strconv.Quote(n.Value)
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return "nothing"
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,8 +84,11 @@ func TestLoadDefaults(t *testing.T) {
 				t.Errorf("%s, %s: Load() error: %v", name, envName, err)
 				continue
 			}
-			if !reflect.DeepEqual(got, Default()) { // no origins either
-				t.Errorf("%s, %s: Load() = %+v, want the defaults", name, envName, got)
+			assertSettings(t, got, Default())
+			for _, f := range got.fields() {
+				if o := got.Origin(f.key); !o.IsDefault() {
+					t.Errorf("%s, %s: Origin(%s) = %v, want the default", name, envName, f.key, o)
+				}
 			}
 		}
 	}
@@ -212,12 +216,12 @@ func TestLoadFileErrors(t *testing.T) {
 		{"admin id zero", "admins:\n  role_ids: [0]\n", `config.yaml:2: admins.role_ids[0]: must be a Discord ID (a whole number such as 1234567890123456789), got "0"`},
 		{"application id", "discord:\n  application_id: my-bot\n", `config.yaml:2: discord.application_id: must be a Discord ID (a whole number such as 1234567890123456789), got "my-bot"`},
 		{"application id float", "discord:\n  application_id: 1.2e18\n", `config.yaml:2: discord.application_id: must be a Discord ID (a whole number such as 1234567890123456789), got "1.2e18"`},
-		{"api url scheme", "discord:\n  api_url: ftp://example.com/\n", `config.yaml:2: discord.api_url: must be an http or https URL without a user name or password, such as https://discord.com/api/v9/, got "ftp://example.com/"`},
-		{"api url relative", "discord:\n  api_url: /api/v10/\n", `config.yaml:2: discord.api_url: must be an http or https URL without a user name or password, such as https://discord.com/api/v9/, got "/api/v10/"`},
-		{"api url password", "discord:\n  api_url: https://bob:hunter2@proxy/\n", `config.yaml:2: discord.api_url: must be an http or https URL without a user name or password, such as https://discord.com/api/v9/, got a URL with a user name or password`},
+		{"api url scheme", "discord:\n  api_url: ftp://example.com/\n", `config.yaml:2: discord.api_url: must be an absolute https or http URL without a user name or password, such as https://discord.com/api/v9/, got "ftp://example.com/"`},
+		{"api url relative", "discord:\n  api_url: /api/v10/\n", `config.yaml:2: discord.api_url: must be an absolute https or http URL without a user name or password, such as https://discord.com/api/v9/, got "/api/v10/"`},
+		{"api url password", "discord:\n  api_url: https://bob:hunter2@proxy/\n", `config.yaml:2: discord.api_url: must be an absolute https or http URL without a user name or password, such as https://discord.com/api/v9/, got a URL with a user name or password`},
 		{"api url query", "discord:\n  api_url: https://proxy/api?x=1\n", `config.yaml:2: discord.api_url: must not have a query or fragment, got "https://proxy/api?x=1"`},
-		{"gateway url scheme", "discord:\n  gateway_url: https://gateway.discord.gg\n", `config.yaml:2: discord.gateway_url: must be empty or a ws or wss URL without a user name or password, such as wss://gateway.discord.gg, got "https://gateway.discord.gg"`},
-		{"gateway url query", "discord:\n  gateway_url: wss://gateway.discord.gg/?v=10\n", `config.yaml:2: discord.gateway_url: must not have a query or fragment (the bot adds its own query), got "wss://gateway.discord.gg/?v=10"`},
+		{"gateway url scheme", "discord:\n  gateway_url: https://gateway.discord.gg\n", `config.yaml:2: discord.gateway_url: must be an absolute wss or ws URL without a user name or password, such as wss://gateway.discord.gg, got "https://gateway.discord.gg"`},
+		{"gateway url query", "discord:\n  gateway_url: wss://gateway.discord.gg/?v=10\n", `config.yaml:2: discord.gateway_url: must not have a query or fragment, got "wss://gateway.discord.gg/?v=10"`},
 		{"database empty", "database: \"\"\n", `config.yaml:1: database: must not be empty (it is the path of the SQLite fact store)`},
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
@@ -231,10 +235,10 @@ func TestLoadFileErrors(t *testing.T) {
 		{"scalar file", "\n\nhello\n", `config.yaml:3: the file must be a YAML mapping of settings (key: value), got "hello"`},
 		{"complex key", "? [a, b]\n: 1\n", `config.yaml:1: keys must be names, got a list`},
 		{"complex nested key", "answer:\n  ? {a: 1}\n  : 1\n", `config.yaml:2: answer: keys must be names, got a mapping`},
-		{"syntax error", "answer:\n  top: [1\n", `config.yaml:1: invalid YAML: did not find expected ',' or ']'`},
+		{"syntax error", "answer:\n  top: [1\n", `config.yaml:2: invalid YAML: did not find expected ',' or ']'`},
 		{"tab indentation", "answer:\n\ttop: 3\n", `config.yaml:2: invalid YAML: found character that cannot start any token`},
-		{"bad indentation", "answer:\n  top: 3\n threshold: 0.5\n", `config.yaml:2: invalid YAML: did not find expected key`},
-		{"two documents", "answer: {top: 3}\n---\nanswer: {top: 4}\n", `config.yaml:2: the file must hold a single YAML document (remove the "---")`},
+		{"bad indentation", "answer:\n  top: 3\n threshold: 0.5\n", `config.yaml:3: invalid YAML: did not find expected key`},
+		{"two documents", "answer: {top: 3}\n---\nanswer: {top: 4}\n", `config.yaml:2: invalid YAML: only one YAML document is allowed here (remove the "---")`},
 		{"unknown alias", "answer:\n  top: *n\n", `config.yaml:2: invalid YAML: unknown anchor 'n' referenced`},
 		{"unknown alias, no line", "answer:\n  top: *n\n  threshold: *n\n", `config.yaml: invalid YAML: unknown anchor 'n' referenced`},
 	}
@@ -252,7 +256,7 @@ func TestLoadFileErrors(t *testing.T) {
 				t.Errorf("error %q does not start with the file name", err)
 			}
 			var e *Error
-			if !errors.As(err, &e) || e.File != path {
+			if !errors.As(err, &e) || e.Origin.File != path {
 				t.Errorf("error %#v is not an *Error about the file", err)
 			}
 			if !reflect.DeepEqual(c, Config{}) {
@@ -262,26 +266,49 @@ func TestLoadFileErrors(t *testing.T) {
 	}
 }
 
-// TestLoadAllErrors checks that every problem in the file is reported, in
-// order.
+// TestLoadAllErrors checks that every problem in the file is reported
+// together, in line order: unknown keys, values of the wrong type and values
+// out of range.
 func TestLoadAllErrors(t *testing.T) {
-	path := writeFile(t, "discrod: {}\nanswer:\n  top: many\n  threshold: 2\nlog:\n  level: loud\n")
+	path := writeFile(t, "log:\n  level: loud\ndiscrod: {}\nanswer:\n  top: many\n  threshold: 2\n"+
+		"discord:\n  guild_ids: [1, x, [2]]\n")
 	_, err := Load(path, nil)
-	// Unknown keys and values of the wrong type are all reported, and stop
-	// the load before the range checks (which run once the environment is
-	// applied); a file with only out-of-range values reports them all.
-	want := "config.yaml:1: unknown key \"discrod\" (did you mean \"discord\"?)\n" +
-		"config.yaml:3: answer.top: must be a whole number from 1 to 10, got \"many\""
+	want := "config.yaml:2: log.level: must be debug, info, warn or error, got \"loud\"\n" +
+		"config.yaml:3: unknown key \"discrod\" (did you mean \"discord\"?)\n" +
+		"config.yaml:5: answer.top: must be a whole number from 1 to 10, got \"many\"\n" +
+		"config.yaml:6: answer.threshold: must be in (0, 1], got 2\n" +
+		"config.yaml:8: discord.guild_ids[2]: must be a Discord ID, got a list"
 	if got := relative(path, err); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	path = writeFile(t, "answer:\n  top: 20\n  threshold: 2\nlog:\n  level: loud\n")
+	// A list item is blamed on its own line.
+	path = writeFile(t, "discord:\n  guild_ids:\n    - 1\n    - x\n    - 0\n")
 	_, err = Load(path, nil)
-	want = "config.yaml:2: answer.top: must be a whole number from 1 to 10, got 20\n" +
-		"config.yaml:3: answer.threshold: must be in (0, 1], got 2\n" +
-		"config.yaml:5: log.level: must be debug, info, warn or error, got \"loud\""
+	want = "config.yaml:4: discord.guild_ids[1]: must be a Discord ID (a whole number such as 1234567890123456789), got \"x\"\n" +
+		"config.yaml:5: discord.guild_ids[2]: must be a Discord ID (a whole number such as 1234567890123456789), got \"0\""
 	if got := relative(path, err); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestLoadLines checks that lines are counted as editors show them, even
+// with line breaks YAML counts but editors do not (see internal/yamlpos).
+func TestLoadLines(t *testing.T) {
+	for name, file := range map[string]string{
+		"line separator":   "sources: \"a\u2028b\"\nanswer:\n  top: 50\n",
+		"lone CR":          "sources: \"a\rb\"\nanswer:\n  top: 50\n",
+		"CRLF":             "#\r\nanswer:\r\n  top: 50\r\n",
+		"through an alias": "x: &n 50\nanswer:\n  top: *n\n",
+	} {
+		path := writeFile(t, file)
+		_, err := Load(path, nil)
+		want := "config.yaml:3: answer.top: must be a whole number from 1 to 10, got 50"
+		if name == "through an alias" {
+			want = "config.yaml:1: unknown key \"x\"\n" + want
+		}
+		if got := relative(path, err); got != want {
+			t.Errorf("%s: got %s, want %s", name, got, want)
+		}
 	}
 }
 
@@ -369,6 +396,17 @@ func TestEnvOverridesFileRange(t *testing.T) {
 	}
 }
 
+// TestEnvOverridesFileList: a bad list from the environment is blamed on
+// the variable, not on the file's list it replaced.
+func TestEnvOverridesFileList(t *testing.T) {
+	path := writeFile(t, "discord:\n  guild_ids:\n    - 111111111111111111\n    - 222222222222222222\n")
+	_, err := Load(path, env("AGREEMENTBOT_GUILD_IDS", "1,x"))
+	want := `AGREEMENTBOT_GUILD_IDS: must be a Discord ID (a whole number such as 1234567890123456789), got "x"`
+	if got := relative(path, err); got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
 func TestEnvErrors(t *testing.T) {
 	tests := []struct{ name, value, want string }{
 		{"AGREEMENTBOT_TOP", "x", `AGREEMENTBOT_TOP: must be a whole number from 1 to 10, got "x"`},
@@ -386,8 +424,8 @@ func TestEnvErrors(t *testing.T) {
 		{"AGREEMENTBOT_GUILD_IDS", "111111111111111111,general", `AGREEMENTBOT_GUILD_IDS: must be a Discord ID (a whole number such as 1234567890123456789), got "general"`},
 		{"AGREEMENTBOT_ADMIN_USER_IDS", "-5", `AGREEMENTBOT_ADMIN_USER_IDS: must be a Discord ID (a whole number such as 1234567890123456789), got "-5"`},
 		{"AGREEMENTBOT_APPLICATION_ID", "bot", `AGREEMENTBOT_APPLICATION_ID: must be a Discord ID (a whole number such as 1234567890123456789), got "bot"`},
-		{"AGREEMENTBOT_API_URL", "discord.com", `AGREEMENTBOT_API_URL: must be an http or https URL without a user name or password, such as https://discord.com/api/v9/, got "discord.com"`},
-		{"AGREEMENTBOT_GATEWAY_URL", "http://x", `AGREEMENTBOT_GATEWAY_URL: must be empty or a ws or wss URL without a user name or password, such as wss://gateway.discord.gg, got "http://x"`},
+		{"AGREEMENTBOT_API_URL", "discord.com", `AGREEMENTBOT_API_URL: must be an absolute https or http URL without a user name or password, such as https://discord.com/api/v9/, got "discord.com"`},
+		{"AGREEMENTBOT_GATEWAY_URL", "http://x", `AGREEMENTBOT_GATEWAY_URL: must be an absolute wss or ws URL without a user name or password, such as wss://gateway.discord.gg, got "http://x"`},
 		{"DISCORD_TOKEN", "(set)", `DISCORD_TOKEN: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 	}
 	for _, tt := range tests {
@@ -399,7 +437,7 @@ func TestEnvErrors(t *testing.T) {
 					t.Errorf("Load(%q) with %s=%q:\n got error %v\nwant error %s", p, tt.name, tt.value, err, tt.want)
 				}
 				var e *Error
-				if !errors.As(err, &e) || e.Env != tt.name {
+				if !errors.As(err, &e) || e.Origin.Env != tt.name {
 					t.Errorf("error %#v does not name %s", err, tt.name)
 				}
 			}
@@ -521,8 +559,8 @@ func TestWriteOrigins(t *testing.T) {
 	}
 }
 
-// TestWriteRoundTrip checks that Write's output loads back to the same
-// settings.
+// TestWriteRoundTrip checks that Write's output has one line per setting
+// and loads back to the same settings.
 func TestWriteRoundTrip(t *testing.T) {
 	full := Config{
 		Discord: Discord{
@@ -553,6 +591,10 @@ func TestWriteRoundTrip(t *testing.T) {
 		if err := c.Write(&b); err != nil {
 			t.Fatal(err)
 		}
+		// One line per section and per setting, whatever the values.
+		if n := strings.Count(b.String(), "\n"); n != strings.Count(defaultOutput, "\n") {
+			t.Errorf("%s: Write wrote %d lines, want one per setting:\n%s", name, n, b.String())
+		}
 		path := writeFile(t, b.String())
 		var getenv func(string) (string, bool)
 		if c.Discord.Token.IsSet() {
@@ -574,34 +616,55 @@ func TestWriteRoundTrip(t *testing.T) {
 	}
 }
 
+// TestTokenSafetyChecks checks the settings that could leak the token: a
+// token pasted as an ID is never echoed, and plain http or ws (the token
+// travels with every request) is refused except to this machine.
 func TestTokenSafetyChecks(t *testing.T) {
 	const token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.mnopqrstuvwxyzABCDEFGHIJKLMNOP"
-	env := func(k string) (string, bool) {
-		if k == "AGREEMENTBOT_APPLICATION_ID" {
-			return token, true
+	for _, tt := range []struct {
+		name, value string
+		want        string // "" for no error
+	}{
+		{"AGREEMENTBOT_APPLICATION_ID", token, "got 62 characters that are not one"},
+		{"AGREEMENTBOT_ADMIN_ROLE_IDS", "1," + token, "got 62 characters that are not one"},
+		{"AGREEMENTBOT_API_URL", "http://proxy.example.com/api/v9/", "must use https (plain http only to this machine, for tests)"},
+		{"AGREEMENTBOT_API_URL", "http://127.0.0.1:8080/api/v9/", ""},
+		{"AGREEMENTBOT_API_URL", "http://[::1]:8080/api/v9/", ""},
+		{"AGREEMENTBOT_API_URL", "http://localhost/", ""},
+		{"AGREEMENTBOT_GATEWAY_URL", "ws://gateway.example.com/", "must use wss (plain ws only to this machine, for tests)"},
+		{"AGREEMENTBOT_GATEWAY_URL", "ws://127.0.0.1:8080/gw", ""},
+		{"AGREEMENTBOT_GATEWAY_URL", "wss://user:" + token + "@gateway.example.com/", "got a URL with a user name or password"},
+	} {
+		_, err := Load("", env(tt.name, tt.value))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s=%s: %v", tt.name, tt.value, err)
+		case tt.want == "":
+		case err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), token):
+			t.Errorf("%s=%s: error %v, want one saying %q without the token", tt.name, tt.value, err, tt.want)
 		}
-		return "", false
 	}
-	_, err := Load("", env)
-	if err == nil || strings.Contains(err.Error(), token) {
-		t.Errorf("a token pasted as the application id: error = %v (must fail without echoing it)", err)
+}
+
+// TestExampleFile checks config.example.yaml: it loads, sets every setting
+// (so it is where an admin finds them all), and names each setting's
+// environment variable.
+func TestExampleFile(t *testing.T) {
+	const path = "../../config.example.yaml"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	getenv := func(k string) (string, bool) {
-		if k == "AGREEMENTBOT_API_URL" {
-			return "http://proxy.example.com/api/v9/", true
+	c, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range c.fields() {
+		if o := c.Origin(f.key); o.File != path {
+			t.Errorf("%s is not set in %s (origin %v)", f.key, path, o)
 		}
-		return "", false
-	}
-	if _, err := Load("", getenv); err == nil || !strings.Contains(err.Error(), "https") {
-		t.Errorf("plain http to another host: error = %v, want one asking for https", err)
-	}
-	getenv = func(k string) (string, bool) {
-		if k == "AGREEMENTBOT_API_URL" {
-			return "http://127.0.0.1:8080/api/v9/", true
+		if f.env == "" || !regexp.MustCompile(`#.*\b`+f.env+`\b`).Match(data) {
+			t.Errorf("%s does not name %s's environment variable %q in a comment", path, f.key, f.env)
 		}
-		return "", false
-	}
-	if _, err := Load("", getenv); err != nil {
-		t.Errorf("plain http to loopback (tests): %v", err)
 	}
 }
