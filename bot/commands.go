@@ -4,26 +4,13 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// Command and option names.
-const (
-	cmdAsk      = "ask"
-	cmdSources  = "sources"
-	cmdFact     = "fact"
-	cmdHelp     = "help"
-	cmdReload   = "reload"
-	cmdStats    = "stats"
-	cmdAskMenu  = "Ask agreementbot" // message context-menu command
-	optQuestion = "question"
-	optPrivate  = "private"
-	optID       = "id"
-	optFile     = "file"
-)
-
-// Commands returns the application commands the bot registers, by bulk
-// overwrite, so renamed or removed commands do not linger. Member commands
-// work in servers, in DMs with the bot and in private channels, and for
-// both server and user installs; admin commands only in servers, and only
-// for members with Manage Server by default (the bot checks again on every
+// Commands returns, in discordgo's terms, the application commands the
+// adapter registers by bulk overwrite, so renamed or removed commands do
+// not linger (registration is adapter work; the command and option names
+// it shares with Request are in request.go). Member commands work in
+// servers, in DMs with the bot and in private channels, and for both
+// server and user installs; admin commands only in servers, and only for
+// members with Manage Server by default (the bot checks again on every
 // use).
 func Commands() []*discordgo.ApplicationCommand {
 	everywhere := &[]discordgo.InteractionContextType{

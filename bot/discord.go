@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,8 +35,10 @@ type Options struct {
 
 // Bot connects the handlers to Discord through a discordgo session.
 type Bot struct {
-	opts   Options
-	h      *Handlers
+	opts Options
+	h    *Handlers
+	// serve is h wrapped in Recover: every path answers through it.
+	serve  Handler
 	s      *discordgo.Session
 	log    *slog.Logger
 	selfID atomic.Value // string: the bot's own user id
@@ -94,7 +95,7 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	}
 	s.LogLevel = discordgo.LogWarning
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	b := &Bot{opts: opts, h: h, s: s, log: opts.Logger, base: context.Background()}
+	b := &Bot{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, base: context.Background()}
 	b.selfID.Store("")
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.selfID.Store(r.User.ID)
@@ -195,59 +196,47 @@ func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, er
 // interaction for 15 minutes.
 const interactionDeadline = 14 * time.Minute
 
-func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+// onInteraction answers an interaction: autocomplete at once with choices,
+// anything else through answer.
+func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
+	defer recoverEvent(b.log, "interaction", i.ID)
 	if !b.begin() {
-		b.respondError(i, "I'm restarting; please ask again in a minute.")
+		b.respondError(i, Request{ID: i.ID}, errRestarting)
 		return
 	}
 	defer b.inflight.Done()
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("panic answering an interaction", "id", i.ID, "panic", p, "stack", string(debug.Stack()))
-			b.respondError(i, "Sorry, something went wrong on my side. Please try again.")
-		}
-	}()
 	req, err := requestFromInteraction(i)
 	if err != nil {
-		b.log.Info("malformed interaction", "id", i.ID, "error", err)
-		b.respondError(i, "Sorry, I couldn't understand that request: "+err.Error()+".")
+		b.respondError(i, req, malformed(err))
 		return
 	}
 	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
 	defer cancel()
-
 	if req.Kind == KindAutocomplete {
-		r := b.h.Handle(ctx, req)
-		if r.Choices == nil {
-			r.Choices = []*discordgo.ApplicationCommandOptionChoice{}
-		}
-		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		r := b.serve.Handle(ctx, req)
+		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: r.Choices[:min(len(r.Choices), maxChoices)]},
+			Data: &discordgo.InteractionResponseData{Choices: discordChoices(r.Choices)},
 		})
 		b.logSendError(i.ID, "autocomplete", err)
 		return
 	}
+	b.answer(ctx, i, req)
+}
 
-	// Run the handler; answer directly if it is quick, else acknowledge
-	// with a deferral in time and edit the reply in when it is ready.
+// answer runs the handler for an interaction and sends its reply: directly
+// if the handler is quick, else after acknowledging the interaction with a
+// deferral in time, by editing the reply in when it is ready.
+func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, req Request) {
 	ephemeral := b.h.Ephemeral(req)
 	replies := make(chan Reply, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				b.log.Error("panic in handler", "id", i.ID, "panic", p, "stack", string(debug.Stack()))
-				replies <- errorReply("Sorry, something went wrong on my side. Please try again.")
-			}
-		}()
-		replies <- b.h.Handle(ctx, req)
-	}()
+	go func() { replies <- b.serve.Handle(ctx, req) }()
 	timer := time.NewTimer(b.opts.DeferAfter)
 	defer timer.Stop()
 	select {
 	case r := <-replies:
-		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: responseData(r),
 		})
@@ -257,47 +246,48 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		if ephemeral {
 			flags = discordgo.MessageFlagsEphemeral
 		}
-		err := s.InteractionRespond(i, &discordgo.InteractionResponse{
+		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{Flags: flags},
 		})
 		b.logSendError(i.ID, "defer", err)
-		r := <-replies
-		if r.Ephemeral && !ephemeral {
-			// A private note (a refusal, a rate-limit notice) must not
-			// land in the public "thinking" message: drop that message and
-			// send the note privately instead.
-			b.logSendError(i.ID, "delete deferred reply", s.InteractionResponseDelete(i))
-			_, err = s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
-				Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
-				Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions(),
-			})
-			b.logSendError(i.ID, "private follow-up", err)
-			return
-		}
-		_, err = s.InteractionResponseEdit(i, webhookEdit(r))
-		b.logSendError(i.ID, "edit deferred reply", err)
+		b.editDeferred(i, <-replies, ephemeral)
 	}
 }
 
-func (b *Bot) respondError(i *discordgo.Interaction, msg string) {
+// editDeferred puts the reply in place of the deferral's "thinking"
+// message.
+func (b *Bot) editDeferred(i *discordgo.Interaction, r Reply, ephemeral bool) {
+	if r.Ephemeral && !ephemeral {
+		// A private note (a refusal, a rate-limit notice) must not
+		// land in the public "thinking" message: drop that message and
+		// send the note privately instead.
+		b.logSendError(i.ID, "delete deferred reply", b.s.InteractionResponseDelete(i))
+		_, err := b.s.FollowupMessageCreate(i, true, privateFollowup(r))
+		b.logSendError(i.ID, "private follow-up", err)
+		return
+	}
+	_, err := b.s.InteractionResponseEdit(i, webhookEdit(r))
+	b.logSendError(i.ID, "edit deferred reply", err)
+}
+
+// respondError answers an interaction the handlers never see (the bot is
+// shutting down, or the interaction is malformed) with the words
+// errorReply gives err.
+func (b *Bot) respondError(i *discordgo.Interaction, req Request, err error) {
+	r := errorReply(b.log, req, err)
 	resp := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: responseData(errorReply(msg)),
+		Data: responseData(r),
 	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		// Autocomplete can only be answered with choices.
 		resp = &discordgo.InteractionResponse{
 			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
+			Data: &discordgo.InteractionResponseData{Choices: discordChoices(nil)},
 		}
 	}
-	err := b.s.InteractionRespond(i, resp)
-	if err != nil {
-		// Already acknowledged: try the deferred reply instead.
-		_, err = b.s.InteractionResponseEdit(i, webhookEdit(errorReply(msg)))
-	}
-	b.logSendError(i.ID, "error reply", err)
+	b.logSendError(i.ID, "error reply", b.s.InteractionRespond(i, resp))
 }
 
 func (b *Bot) logSendError(id, what string, err error) {
@@ -316,8 +306,10 @@ func redactURL(err error) error {
 	return err
 }
 
-func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+// onMessage answers a message meant for the bot, as a reply to it.
+func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
+	defer recoverEvent(b.log, "message", m.ID)
 	self := b.selfID.Load().(string)
 	if m.Author == nil || m.Author.Bot || m.Author.ID == self {
 		return
@@ -327,80 +319,9 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	defer b.inflight.Done()
-	req := Request{ID: m.ID, Kind: KindMessage, Text: text, UserID: m.Author.ID, UserName: m.Author.Username,
-		GuildID: m.GuildID, ChannelID: m.ChannelID}
 	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
 	defer cancel()
-	var r Reply
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				b.log.Error("panic answering a message", "id", m.ID, "panic", p, "stack", string(debug.Stack()))
-				r = Reply{Content: "Sorry, something went wrong on my side. Please try again."}
-			}
-		}()
-		r = b.h.Handle(ctx, req)
-	}()
-	if r.None {
-		return
-	}
-	send := &discordgo.MessageSend{
-		Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
-		AllowedMentions: noMentions(), Reference: m.Reference(),
-	}
-	if send.Reference != nil {
-		f := false
-		send.Reference.FailIfNotExists = &f
-	}
-	_, err := s.ChannelMessageSendComplex(m.ChannelID, send)
+	r := b.serve.Handle(ctx, requestFromMessage(m, text))
+	_, err := b.s.ChannelMessageSendComplex(m.ChannelID, messageReply(r, m))
 	b.logSendError(m.ID, "message reply", err)
-}
-
-// questionFromMessage decides whether a message is for the bot: any direct
-// message is; in a server only one that mentions the bot, with the mention
-// removed.
-func questionFromMessage(m *discordgo.Message, self string) (string, bool) {
-	if m.GuildID == "" {
-		return m.Content, true
-	}
-	if self == "" {
-		return "", false
-	}
-	mentioned := false
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == self {
-			mentioned = true
-		}
-	}
-	if !mentioned {
-		return "", false
-	}
-	text := strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content)
-	return strings.TrimSpace(text), true
-}
-
-// responseData turns a reply into an interaction response.
-func responseData(r Reply) *discordgo.InteractionResponseData {
-	d := &discordgo.InteractionResponseData{
-		Content: trim(r.Content, maxContent), Embeds: r.Embeds, Components: r.Components,
-		AllowedMentions: noMentions(),
-	}
-	if r.Ephemeral {
-		d.Flags = discordgo.MessageFlagsEphemeral
-	}
-	return d
-}
-
-// webhookEdit turns a reply into the edit of a deferred response.
-func webhookEdit(r Reply) *discordgo.WebhookEdit {
-	content := trim(r.Content, maxContent)
-	embeds := r.Embeds
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
-	comps := r.Components
-	if comps == nil {
-		comps = []discordgo.MessageComponent{}
-	}
-	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
 }

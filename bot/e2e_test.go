@@ -1043,6 +1043,78 @@ func TestE2EDeferredReply(t *testing.T) {
 	}
 }
 
+// panickyLibrary panics whenever a handler asks it anything: Index (every
+// question) at once, Reload after delay, so that the reply is deferred
+// first.
+type panickyLibrary struct {
+	*library.Library
+	delay time.Duration
+}
+
+func (p *panickyLibrary) Index() knowledge.Index { panic("test: the index is broken") }
+
+func (p *panickyLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
+	time.Sleep(p.delay)
+	panic("test: the reload is broken")
+}
+
+// A handler that panics is answered with a polite private note, on every
+// path: an interaction answered at once, a deferred one, a message. The
+// panic is logged with the request's id and no token, and the bot keeps
+// serving.
+func TestE2EPanicsAnsweredPolitely(t *testing.T) {
+	t.Parallel()
+	e := startBot(t, withDeferAfter(time.Second),
+		withLibrary(func(l *library.Library) bot.Library { return &panickyLibrary{Library: l, delay: 2 * time.Second} }))
+	const sorry = "Sorry, something went wrong on my side. Please try again."
+
+	q := ask(member(), "Where did the foreign ministers meet?")
+	r := e.interact(t, q)
+	if r.Type != discordgo.InteractionResponseChannelMessageWithSource || r.Content != sorry || r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("immediate reply: type %d flags %d content %q, want a private %q", r.Type, r.Flags, r.Content, sorry)
+	}
+	checkNoMentions(t, r.Mentions)
+
+	reload := discordfake.NewSlashInteraction(admin(), "reload")
+	r = e.interact(t, reload)
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource || r.Content != sorry || r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("deferred reply: type %d flags %d content %q, want a private deferral edited to %q", r.Type, r.Flags, r.Content, sorry)
+	}
+	checkNoMentions(t, r.Mentions)
+
+	in := discordfake.NewUserMessage(dm(), "Where did the foreign ministers meet?")
+	if err := e.f.DispatchMessage(in); err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.f.WaitMessage(waitCtx(t, e2eWait), func(m discordfake.SentMessage) bool { return m.ChannelID == e2eDMChannel })
+	if err != nil {
+		t.Fatalf("no reply to the message: %v", err)
+	}
+	if m.Message.Content != sorry || len(m.Message.Embeds) != 0 {
+		t.Errorf("message reply = %q %s, want %q", m.Message.Content, embedsJSON(m.Message.Embeds), sorry)
+	}
+	checkNoMentions(t, mentionsOf(m.Body))
+
+	h := e.interact(t, discordfake.NewSlashInteraction(member(), "help"))
+	if len(h.Embeds) != 1 {
+		t.Errorf("after the panics, /help = %q %s", h.Content, embedsJSON(h.Embeds))
+	}
+	logs := e.log.String()
+	if n := strings.Count(logs, "panic in handler"); n != 3 {
+		t.Errorf("%d panics logged, want 3", n)
+	}
+	for _, id := range []string{q.ID, reload.ID, in.ID} {
+		if !strings.Contains(logs, "msg=\"panic in handler\" id="+id) {
+			t.Errorf("no panic logged for request %s", id)
+		}
+	}
+	for _, secret := range []string{"test-token", q.Token, reload.Token} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds a token (%q)", secret)
+		}
+	}
+}
+
 // Shutting down waits for replies in flight: a held reload is still
 // answered after the context is cancelled, and Run returns only then.
 func TestE2EShutdownFinishesReplies(t *testing.T) {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path"
@@ -10,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -75,12 +72,22 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 // Stats returns the handlers' question counters.
 func (h *Handlers) Stats() *Stats { return h.stats }
 
-// Handle answers one request. It never panics on bad input; the adapter
-// still recovers, in case of a bug.
+// Handle answers one request. A failure is answered by errorReply, the
+// one place errors become the user's words. Handle never panics on bad
+// input; callers still wrap it in Recover, in case of a bug.
 func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
+	r, err := h.route(ctx, req)
+	if err != nil {
+		return errorReply(h.log, req, err)
+	}
+	return r
+}
+
+// route runs the handler for the request's kind.
+func (h *Handlers) route(ctx context.Context, req Request) (Reply, error) {
 	switch req.Kind {
 	case KindAutocomplete:
-		return h.autocomplete(req)
+		return h.autocomplete(req), nil
 	case KindMessage:
 		return h.message(ctx, req)
 	case KindMessageMenu:
@@ -88,26 +95,32 @@ func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
 	case KindButton:
 		return h.button(ctx, req)
 	case KindCommand:
-		switch req.Command {
-		case cmdAsk:
-			q, ok := req.Options[optQuestion]
-			if !ok || strings.TrimSpace(q) == "" {
-				return errorReply("Please give a question, for example `/ask question: Where did the ministers meet?`")
-			}
-			return h.ask(ctx, req, q, h.ephemeral(req))
-		case cmdSources:
-			return h.sources()
-		case cmdFact:
-			return h.fact(req.Options[optID])
-		case cmdHelp:
-			return helpReply()
-		case cmdReload:
-			return h.admin(req, func() Reply { return h.reload(ctx, req) })
-		case cmdStats:
-			return h.admin(req, h.statsReply)
-		}
+		return h.command(ctx, req)
 	}
-	return errorReply("I don't know that command. Try `/help`.")
+	return Reply{}, errUnknownCommand
+}
+
+// command runs a slash command.
+func (h *Handlers) command(ctx context.Context, req Request) (Reply, error) {
+	switch req.Command {
+	case cmdAsk:
+		q, ok := req.Options[optQuestion]
+		if !ok || strings.TrimSpace(q) == "" {
+			return Reply{}, refuse("Please give a question, for example `/ask question: Where did the ministers meet?`")
+		}
+		return h.ask(ctx, req, q, h.ephemeral(req))
+	case cmdSources:
+		return h.sources(), nil
+	case cmdFact:
+		return h.fact(req.Options[optID])
+	case cmdHelp:
+		return helpReply(), nil
+	case cmdReload:
+		return h.admin(req, func() (Reply, error) { return h.reload(ctx, req) })
+	case cmdStats:
+		return h.admin(req, func() (Reply, error) { return h.statsReply(), nil })
+	}
+	return Reply{}, errUnknownCommand
 }
 
 // Ephemeral reports whether the reply to req will be visible only to the
@@ -137,30 +150,21 @@ func (h *Handlers) ephemeral(req Request) bool {
 	return h.set.Ephemeral
 }
 
-func errorReply(msg string) Reply {
-	return Reply{Content: msg, Ephemeral: true}
-}
-
 // ask answers a question with an embed of cited facts and buttons.
-func (h *Handlers) ask(ctx context.Context, req Request, question string, ephemeral bool) Reply {
+func (h *Handlers) ask(ctx context.Context, req Request, question string, ephemeral bool) (Reply, error) {
 	if !h.limiter.allow(req.UserID) {
-		return Reply{Content: fmt.Sprintf("You're asking faster than I can keep up: up to %d questions every %s. Please try again in a moment.",
-			h.limiter.burst, h.limiter.per), Ephemeral: true}
+		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
 	}
 	start := time.Now()
 	ans, more, err := h.answer(ctx, question, 0)
 	latency := time.Since(start)
 	if err != nil {
-		h.log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
-		if errors.Is(err, knowledge.ErrEmptyQuestion) || errors.Is(err, knowledge.ErrQuestionTooLong) {
-			return errorReply("Sorry, I can't answer that: " + err.Error() + ".")
-		}
-		return errorReply("Sorry, something went wrong while answering. Please try again.")
+		return Reply{}, err
 	}
 	h.stats.record(ans)
 	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
 		"confidence", ans.Confidence, "facts", len(ans.Facts), "latency", latency)
-	return h.answerReply(ans, 0, more, ephemeral)
+	return h.answerReply(ans, 0, more, ephemeral), nil
 }
 
 // answer asks the index for the page of facts after the first offset;
@@ -175,24 +179,24 @@ func (h *Handlers) answer(ctx context.Context, question string, offset int) (ans
 // buttons carry a key to what they need, kept in the answer cache, since a
 // custom id holds only 100 bytes.
 func (h *Handlers) answerReply(ans knowledge.Answer, offset int, more, ephemeral bool) Reply {
-	r := Reply{Embeds: []*discordgo.MessageEmbed{answerEmbed(ans, offset)}, Ephemeral: ephemeral}
+	r := Reply{Embeds: []Embed{answerEmbed(ans, offset)}, Ephemeral: ephemeral}
 	e := cachedAnswer{question: ans.Question, suggestions: ans.Suggestions}
 	for _, f := range ans.Facts {
 		e.factIDs = append(e.factIDs, f.ID)
 	}
 	key := h.answers.put(e)
-	var buttons []discordgo.Button
+	var buttons []Button
 	if ans.Answered {
-		buttons = append(buttons, button("Source", buttonSource+":"+key, discordgo.SecondaryButton))
+		buttons = append(buttons, button("Source", buttonSource+":"+key, ButtonSecondary))
 		if more {
-			buttons = append(buttons, button("More", fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), discordgo.SecondaryButton))
+			buttons = append(buttons, button("More", fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), ButtonSecondary))
 		}
 	} else {
 		for i, s := range ans.Suggestions {
-			buttons = append(buttons, button(s, fmt.Sprintf("%s:%s:%d", buttonSuggestion, key, i), discordgo.PrimaryButton))
+			buttons = append(buttons, button(s, fmt.Sprintf("%s:%s:%d", buttonSuggestion, key, i), ButtonPrimary))
 		}
 	}
-	r.Components = rows(buttons)
+	r.Buttons = rows(buttons)
 	return r
 }
 
@@ -203,14 +207,14 @@ const (
 	buttonSuggestion = "sug"  // sug:<key>:<suggestion index>
 )
 
-func (h *Handlers) button(ctx context.Context, req Request) Reply {
+func (h *Handlers) button(ctx context.Context, req Request) (Reply, error) {
 	parts := strings.Split(req.CustomID, ":")
 	if len(parts) < 2 || (parts[0] != buttonMore && parts[0] != buttonSource && parts[0] != buttonSuggestion) {
-		return errorReply("I don't recognise that button. Please ask again.")
+		return Reply{}, errUnknownButton
 	}
 	e, ok := h.answers.get(parts[1])
 	if !ok {
-		return errorReply("That answer has expired; please ask again.")
+		return Reply{}, refuse("That answer has expired; please ask again.")
 	}
 	n := -1
 	if len(parts) == 3 {
@@ -226,25 +230,25 @@ func (h *Handlers) button(ctx context.Context, req Request) Reply {
 	case parts[0] == buttonMore && n > 0 && n <= knowledge.MaxOffset:
 		return h.more(ctx, req, e.question, n)
 	}
-	return errorReply("I don't recognise that button. Please ask again.")
+	return Reply{}, errUnknownButton
 }
 
 // more shows the facts after the first offset of an earlier answer.
-func (h *Handlers) more(ctx context.Context, req Request, question string, offset int) Reply {
+func (h *Handlers) more(ctx context.Context, req Request, question string, offset int) (Reply, error) {
 	if !h.limiter.allow(req.UserID) {
-		return errorReply("You're asking faster than I can keep up. Please try again in a moment.")
+		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
 	}
 	ans, more, err := h.answer(ctx, question, offset)
 	if err != nil || !ans.Answered || len(ans.Facts) == 0 {
-		return errorReply("There are no more facts that answer this question.")
+		return Reply{}, &notice{msg: "There are no more facts that answer this question.", cause: err}
 	}
-	return h.answerReply(ans, offset, more, true)
+	return h.answerReply(ans, offset, more, true), nil
 }
 
 // sourceParagraphs shows the whole paragraph each fact came from.
-func (h *Handlers) sourceParagraphs(ids []string) Reply {
+func (h *Handlers) sourceParagraphs(ids []string) (Reply, error) {
 	ix := h.lib.Index()
-	e := &discordgo.MessageEmbed{Title: "Where these facts come from", Color: colorAnswer}
+	e := Embed{Title: "Where these facts come from", Color: colorAnswer}
 	for _, id := range ids {
 		f, ok := ix.Fact(id)
 		if !ok {
@@ -254,23 +258,23 @@ func (h *Handlers) sourceParagraphs(ids []string) Reply {
 		if p, ok := ix.Paragraph(f); ok && f.Kind != knowledge.KindTweet {
 			text = p.Text
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
+		e.Fields = append(e.Fields, EmbedField{
 			Name:  trim(fmt.Sprintf("Paragraph %d of %s", f.Citation.Paragraph, f.Citation.Title), maxFieldName),
 			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation),
 		})
 	}
 	if len(e.Fields) == 0 {
-		return errorReply("Those facts are no longer in the sources (they were reloaded). Please ask again.")
+		return Reply{}, refuse("Those facts are no longer in the sources (they were reloaded). Please ask again.")
 	}
-	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
 }
 
 // message answers a direct message, or a server message that mentions the
 // bot; the adapter has already dropped other messages and bots' messages.
-func (h *Handlers) message(ctx context.Context, req Request) Reply {
+func (h *Handlers) message(ctx context.Context, req Request) (Reply, error) {
 	q := strings.TrimSpace(req.Text)
 	if q == "" {
-		return Reply{Content: "Ask me anything about the 28 February 2024 US–Mexico–Guatemala migration agreement, for example: *Where did the ministers meet?*"}
+		return Reply{Content: "Ask me anything about the 28 February 2024 US–Mexico–Guatemala migration agreement, for example: *Where did the ministers meet?*"}, nil
 	}
 	return h.ask(ctx, req, q, false)
 }
@@ -278,7 +282,7 @@ func (h *Handlers) message(ctx context.Context, req Request) Reply {
 func (h *Handlers) autocomplete(req Request) Reply {
 	typed := req.Options[req.Focused]
 	ix := h.lib.Index()
-	var choices []*discordgo.ApplicationCommandOptionChoice
+	var choices []Choice
 	switch {
 	case req.Command == cmdFact:
 		for _, f := range ix.MatchFacts(typed, maxChoices) {
@@ -295,7 +299,7 @@ func (h *Handlers) autocomplete(req Request) Reply {
 func (h *Handlers) sources() Reply {
 	ix := h.lib.Index()
 	counts := ix.FactCounts()
-	e := &discordgo.MessageEmbed{Title: "Sources", Color: colorAnswer}
+	e := Embed{Title: "Sources", Color: colorAnswer}
 	sources := ix.Sources()
 	if len(sources) > maxEmbedFields {
 		e.Description = fmt.Sprintf("%d sources; the first %d:", len(sources), maxEmbedFields-1)
@@ -316,24 +320,24 @@ func (h *Handlers) sources() Reply {
 		if s.URL != "" {
 			parts = append(parts, s.URL)
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: trim(s.Title, maxFieldName), Value: strings.Join(parts, " · ")})
+		e.Fields = append(e.Fields, EmbedField{Name: trim(s.Title, maxFieldName), Value: strings.Join(parts, " · ")})
 	}
-	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}
 }
 
-func (h *Handlers) fact(id string) Reply {
+func (h *Handlers) fact(id string) (Reply, error) {
 	f, ok := h.lib.Index().Fact(strings.TrimSpace(id))
 	if !ok {
-		return errorReply("There is no fact with that id. Start typing in the `id` option to pick one.")
+		return Reply{}, refuse("There is no fact with that id. Start typing in the `id` option to pick one.")
 	}
-	e := &discordgo.MessageEmbed{Title: "Fact " + f.ID, Color: colorAnswer}
-	e.Fields = []*discordgo.MessageEmbedField{factField(1, knowledge.ScoredFact{Fact: f, Score: 1})}
-	e.Fields[0].Name = trim(kindLabel(f.Kind)+" "+f.ID, maxFieldName)
-	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+	field := factField(1, knowledge.ScoredFact{Fact: f, Score: 1})
+	field.Name = trim(kindLabel(f.Kind)+" "+f.ID, maxFieldName)
+	e := Embed{Title: "Fact " + f.ID, Color: colorAnswer, Fields: []EmbedField{field}}
+	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
 }
 
 func helpReply() Reply {
-	return Reply{Ephemeral: true, Embeds: []*discordgo.MessageEmbed{{
+	return Reply{Ephemeral: true, Embeds: []Embed{{
 		Title: "agreementbot",
 		Color: colorAnswer,
 		Description: "I answer questions about the agreement of 28 February 2024 in which the United States, Mexico and " +
@@ -358,7 +362,7 @@ func (h *Handlers) isAdmin(req Request) bool {
 		return false
 	}
 	trusted := len(h.set.AdminGuilds) == 0 || slices.Contains(h.set.AdminGuilds, req.GuildID)
-	if trusted && req.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+	if trusted && req.ManageServer {
 		return true
 	}
 	for _, r := range req.Roles {
@@ -369,55 +373,51 @@ func (h *Handlers) isAdmin(req Request) bool {
 	return false
 }
 
-func (h *Handlers) admin(req Request, run func() Reply) Reply {
+func (h *Handlers) admin(req Request, run func() (Reply, error)) (Reply, error) {
 	if !h.isAdmin(req) {
-		h.log.Warn("admin command refused", "id", req.ID, "user", req.UserID, "command", req.Command)
-		return errorReply("Sorry, only server admins can use this command.")
+		return Reply{}, refuse("Sorry, only server admins can use this command.")
 	}
 	return run()
 }
 
-func (h *Handlers) reload(ctx context.Context, req Request) Reply {
+func (h *Handlers) reload(ctx context.Context, req Request) (Reply, error) {
 	var rep knowledge.ReloadReport
 	var err error
 	if a := req.Attachment; a != nil {
-		name := path.Base(a.Filename)
-		if a.Size > int(h.set.MaxAttachment) {
-			return errorReply(fmt.Sprintf("%s is too large (%d bytes; the limit is %d).", escape(name), a.Size, h.set.MaxAttachment))
+		name := path.Base(a.Name)
+		if a.Size > h.set.MaxAttachment {
+			return Reply{}, refusef("%s is too large (%d bytes; the limit is %d).", escape(name), a.Size, h.set.MaxAttachment)
 		}
 		var data []byte
 		data, err = h.download(ctx, a.URL, h.set.MaxAttachment)
 		if err != nil {
-			h.log.Warn("attachment download failed", "id", req.ID, "file", name, "error", err)
-			return errorReply("I couldn't download " + escape(name) + ". Please try again.")
+			return Reply{}, &notice{msg: "I couldn't download " + escape(name) + ". Please try again.", cause: err}
 		}
 		rep, err = h.lib.AddSource(ctx, name, data)
 	} else {
 		rep, err = h.lib.Reload(ctx)
 	}
 	if err != nil {
-		h.log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", err)
-		return errorReply("Reload failed; the previous facts are still being served.\n```\n" +
-			trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-120) + "\n```")
+		return Reply{}, &reloadFailed{err: err}
 	}
 	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
 	return Reply{Ephemeral: true, Content: fmt.Sprintf("Reloaded: %d sources, %d facts (%d added, %d removed, %d changed) in %s.",
-		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Changed, rep.Duration.Round(time.Millisecond))}
+		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Changed, rep.Duration.Round(time.Millisecond))}, nil
 }
 
 func (h *Handlers) statsReply() Reply {
 	s := h.stats.Snapshot(10)
-	e := &discordgo.MessageEmbed{Title: "Questions since " + s.Since.UTC().Format("2006-01-02 15:04 UTC"), Color: colorAnswer}
+	e := Embed{Title: "Questions since " + s.Since.UTC().Format("2006-01-02 15:04 UTC"), Color: colorAnswer}
 	e.Description = fmt.Sprintf("Answered: **%d** · Not answered: **%d**", s.Answered, s.Abstained)
 	if len(s.TopUnanswered) > 0 {
 		var b strings.Builder
 		for _, u := range s.TopUnanswered {
 			fmt.Fprintf(&b, "%d× %s\n", u.Count, escape(u.Question))
 		}
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: "Most frequent unanswered questions", Value: b.String()})
+		e.Fields = append(e.Fields, EmbedField{Name: "Most frequent unanswered questions", Value: b.String()})
 	}
-	return Reply{Embeds: []*discordgo.MessageEmbed{fitEmbed(e)}, Ephemeral: true}
+	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}
 }
 
 func kindName(k Kind) string {

@@ -10,8 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
@@ -23,6 +21,7 @@ type testLibrary struct {
 	ix        knowledge.Index
 	reloads   int
 	reloadErr error
+	added     []string // names of uploaded sources
 }
 
 func (l *testLibrary) Index() knowledge.Index { return l.ix }
@@ -32,6 +31,7 @@ func (l *testLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
 }
 func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowledge.ReloadReport, error) {
 	l.reloads++
+	l.added = append(l.added, name)
 	return knowledge.ReloadReport{Sources: 2, Facts: 29, Added: 1}, l.reloadErr
 }
 
@@ -63,7 +63,7 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 		}
 	}
 	if !hasButton(r, "More") || !hasButton(r, "Source") {
-		t.Errorf("answer lacks More/Source buttons: %+v", r.Components)
+		t.Errorf("answer lacks More/Source buttons: %+v", r.Buttons)
 	}
 }
 
@@ -118,9 +118,6 @@ func TestEveryoneIsEscaped(t *testing.T) {
 	if strings.Contains(title, "@everyone") || strings.Contains(title, "<@&") {
 		t.Errorf("title echoes a live mention: %q", title)
 	}
-	if d := responseData(r); d.AllowedMentions == nil || len(d.AllowedMentions.Parse) != 0 {
-		t.Errorf("allowed_mentions must allow nothing: %+v", d.AllowedMentions)
-	}
 }
 
 func TestAdminCommandsRefuseOthers(t *testing.T) {
@@ -131,11 +128,10 @@ func TestAdminCommandsRefuseOthers(t *testing.T) {
 		admin bool
 	}{
 		{"member", Request{UserID: "u1", GuildID: "g1"}, false},
-		{"manage server", Request{UserID: "u2", GuildID: "g1", Permissions: discordgo.PermissionManageGuild}, true},
-		{"administrator", Request{UserID: "u3", GuildID: "g1", Permissions: discordgo.PermissionAdministrator}, true},
+		{"manage server", Request{UserID: "u2", GuildID: "g1", ManageServer: true}, true},
 		{"admin role", Request{UserID: "u4", GuildID: "g1", Roles: []string{"mods"}}, true},
 		{"admin user in a DM", Request{UserID: "boss"}, true},
-		{"manage server bits in a DM", Request{UserID: "u5", Permissions: discordgo.PermissionManageGuild}, false},
+		{"manage server in a DM", Request{UserID: "u5", ManageServer: true}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +153,7 @@ func TestAdminCommandsRefuseOthers(t *testing.T) {
 func TestReloadFailureShowsError(t *testing.T) {
 	h, lib := newTestHandlers(t, Settings{})
 	lib.reloadErr = errors.New("reload: broken.md:3: front matter: bad date")
-	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", Permissions: discordgo.PermissionManageGuild})
+	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true})
 	if !strings.Contains(r.Content, "broken.md:3") || !strings.Contains(r.Content, "previous facts") {
 		t.Errorf("reply = %q", r.Content)
 	}
@@ -194,7 +190,7 @@ func TestAutocompleteFitsDiscord(t *testing.T) {
 				t.Errorf("%s %q: %d choices", cmd, typed, len(r.Choices))
 			}
 			for _, c := range r.Choices {
-				if utf8.RuneCountInString(c.Name) > maxChoiceName || utf8.RuneCountInString(c.Value.(string)) > maxChoiceValue {
+				if utf8.RuneCountInString(c.Name) > maxChoiceName || utf8.RuneCountInString(c.Value) > maxChoiceValue {
 					t.Errorf("%s %q: choice too long: %q", cmd, typed, c.Name)
 				}
 			}
@@ -229,73 +225,15 @@ func TestStatsCountsUnanswered(t *testing.T) {
 	}
 }
 
-func TestMessages(t *testing.T) {
-	tests := []struct {
-		name string
-		m    *discordgo.Message
-		want string
-		ok   bool
-	}{
-		{"DM", &discordgo.Message{Content: "Where?"}, "Where?", true},
-		{"mention", &discordgo.Message{GuildID: "g", Content: "<@42> where did they meet?", Mentions: []*discordgo.User{{ID: "42"}}}, "where did they meet?", true},
-		{"nickname mention", &discordgo.Message{GuildID: "g", Content: "hey <@!42> who?", Mentions: []*discordgo.User{{ID: "42"}}}, "hey   who?", true},
-		{"no mention", &discordgo.Message{GuildID: "g", Content: "where did they meet?"}, "", false},
-		{"someone else", &discordgo.Message{GuildID: "g", Content: "<@7> hi", Mentions: []*discordgo.User{{ID: "7"}}}, "", false},
-	}
-	for _, tt := range tests {
-		got, ok := questionFromMessage(tt.m, "42")
-		if ok != tt.ok || (ok && got != tt.want) {
-			t.Errorf("%s: got %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
-		}
-	}
-}
-
-func TestRequestFromInteraction(t *testing.T) {
-	user := &discordgo.User{ID: "u"}
-	tests := []struct {
-		name    string
-		i       *discordgo.Interaction
-		kind    Kind
-		wantErr bool
-	}{
-		{"slash", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
-			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
-				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "hi"}}}}, KindCommand, false},
-		{"button", &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: user,
-			Data: discordgo.MessageComponentInteractionData{CustomID: "ask:x"}}, KindButton, false},
-		{"no user", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand,
-			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk}}, 0, true},
-		{"modal", &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, User: user,
-			Data: discordgo.ModalSubmitInteractionData{CustomID: "m"}}, 0, true},
-		{"ping", &discordgo.Interaction{Type: discordgo.InteractionPing, User: user}, 0, true},
-		{"oversized option", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
-			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
-				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: strings.Repeat("a", 7000)}}}}, 0, true},
-		{"message menu without target", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
-			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAskMenu, CommandType: discordgo.MessageApplicationCommand}}, 0, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req, err := requestFromInteraction(tt.i)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("error = %v, wantErr %v", err, tt.wantErr)
-			}
-			if err == nil && req.Kind != tt.kind {
-				t.Errorf("kind = %v, want %v", req.Kind, tt.kind)
-			}
-		})
-	}
-}
-
 func TestFitEmbedLimits(t *testing.T) {
 	long := strings.Repeat("word ", 3000)
-	e := &discordgo.MessageEmbed{Title: long, Description: long, Footer: &discordgo.MessageEmbedFooter{Text: long}}
+	e := Embed{Title: long, Description: long, Footer: long}
 	for range 40 {
-		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: long, Value: long})
+		e.Fields = append(e.Fields, EmbedField{Name: long, Value: long})
 	}
-	fitEmbed(e)
+	e = fitEmbed(e)
 	if utf8.RuneCountInString(e.Title) > maxEmbedTitle || utf8.RuneCountInString(e.Description) > maxEmbedDescription ||
-		len(e.Fields) > maxEmbedFields || embedSize(e) > maxEmbedTotal {
+		utf8.RuneCountInString(e.Footer) > maxFooter || len(e.Fields) > maxEmbedFields || embedSize(e) > maxEmbedTotal {
 		t.Errorf("embed exceeds limits: title %d, description %d, fields %d, total %d",
 			utf8.RuneCountInString(e.Title), utf8.RuneCountInString(e.Description), len(e.Fields), embedSize(e))
 	}
@@ -331,16 +269,10 @@ func hasButton(r Reply, label string) bool {
 	return false
 }
 
-func allButtons(r Reply) []discordgo.Button {
-	var out []discordgo.Button
-	for _, c := range r.Components {
-		if row, ok := c.(discordgo.ActionsRow); ok {
-			for _, b := range row.Components {
-				if btn, ok := b.(discordgo.Button); ok {
-					out = append(out, btn)
-				}
-			}
-		}
+func allButtons(r Reply) []Button {
+	var out []Button
+	for _, row := range r.Buttons {
+		out = append(out, row...)
 	}
 	return out
 }
@@ -353,7 +285,7 @@ func TestAdminGuildsRestrictManageServer(t *testing.T) {
 	}{{"home", true}, {"elsewhere", false}} {
 		before := lib.reloads
 		h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: tt.guild,
-			Permissions: discordgo.PermissionManageGuild})
+			ManageServer: true})
 		if ran := lib.reloads > before; ran != tt.ran {
 			t.Errorf("guild %s: reload ran = %v, want %v", tt.guild, ran, tt.ran)
 		}
@@ -374,5 +306,50 @@ func TestButtonsRejectForgedIDs(t *testing.T) {
 		if !r.Ephemeral || r.Content == "" {
 			t.Errorf("%q: want a private error, got %+v", id, r)
 		}
+	}
+}
+
+// The handlers take the bot's own Request and give its own Reply: no
+// Discord type is involved (this file imports no Discord library), so any
+// transport can use them.
+func TestHandlersWithPlainTypes(t *testing.T) {
+	h, _ := newTestHandlers(t, Settings{Top: 2})
+	r := h.Handle(t.Context(), Request{ID: "1", Kind: KindCommand, Command: cmdAsk, UserID: "u1",
+		Options: map[string]string{optQuestion: "What did the three countries agree to create?", optPrivate: "true"}})
+	if !r.Ephemeral || r.Content != "" || len(r.Embeds) != 1 || len(r.Choices) != 0 {
+		t.Fatalf("reply = %+v", r)
+	}
+	e := r.Embeds[0]
+	if !strings.HasPrefix(e.Title, "Q: What did") || e.Color != colorAnswer || !strings.Contains(e.Footer, "Confidence") || len(e.Fields) != 2 {
+		t.Errorf("embed = %+v", e)
+	}
+	if !strings.HasPrefix(e.Fields[0].Name, "1. ") || !strings.HasPrefix(e.Fields[0].Value, "> ") || !strings.Contains(e.Fields[0].Value, "— ") {
+		t.Errorf("first field = %+v, want a numbered, quoted, cited fact", e.Fields[0])
+	}
+	if len(r.Buttons) != 1 || len(r.Buttons[0]) != 2 {
+		t.Fatalf("buttons = %+v, want one row: Source, More", r.Buttons)
+	}
+	for i, want := range []string{"Source", "More"} {
+		if b := r.Buttons[0][i]; b.Label != want || b.Style != ButtonSecondary || b.CustomID == "" {
+			t.Errorf("button %d = %+v, want %s", i, b, want)
+		}
+	}
+	c := h.Handle(t.Context(), Request{Kind: KindAutocomplete, Command: cmdAsk, Focused: optQuestion, Options: map[string]string{optQuestion: "migr"}})
+	if len(c.Choices) == 0 || c.Choices[0].Name == "" || c.Choices[0].Value == "" {
+		t.Errorf("choices = %+v", c.Choices)
+	}
+}
+
+// An upload arrives as the bot's own Attachment.
+func TestReloadWithPlainAttachment(t *testing.T) {
+	h, lib := newTestHandlers(t, Settings{MaxAttachment: 100})
+	admin := Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true}
+	admin.Attachment = &Attachment{Name: "dir/notes.md", URL: "https://files.example/notes.md", Size: 101}
+	if r := h.Handle(t.Context(), admin); !r.Ephemeral || !strings.Contains(r.Content, "too large") || len(lib.added) != 0 {
+		t.Errorf("oversized upload: %+v, added %v", r, lib.added)
+	}
+	admin.Attachment.Size = 10
+	if r := h.Handle(t.Context(), admin); !strings.Contains(r.Content, "Reloaded") || len(lib.added) != 1 || lib.added[0] != "notes.md" {
+		t.Errorf("upload: %+v, added %v", r, lib.added)
 	}
 }

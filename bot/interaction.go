@@ -1,5 +1,10 @@
 package bot
 
+// The adapter's conversions between discordgo's types and the bot's: an
+// interaction or a message becomes a Request, a Reply becomes what
+// discordgo sends. No other file but discord.go and commands.go sees
+// discordgo.
+
 import (
 	"errors"
 	"fmt"
@@ -15,16 +20,17 @@ const maxOptionLength = 6000
 
 // requestFromInteraction turns an interaction into a Request. It switches
 // on the interaction type before touching its data: discordgo's
-// ApplicationCommandData and friends panic on the wrong type.
+// ApplicationCommandData and friends panic on the wrong type. Its errors
+// are worded for the user ("it has no user").
 func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
-	req := Request{ID: i.ID, GuildID: i.GuildID, ChannelID: i.ChannelID, Options: map[string]string{}}
+	req := Request{ID: i.ID, GuildID: i.GuildID, Options: map[string]string{}}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
-		req.UserID, req.UserName = i.Member.User.ID, i.Member.User.Username
-		req.Permissions = i.Member.Permissions
+		req.UserID = i.Member.User.ID
+		req.ManageServer = i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
 		req.Roles = i.Member.Roles
 	case i.User != nil:
-		req.UserID, req.UserName = i.User.ID, i.User.Username
+		req.UserID = i.User.ID
 	default:
 		return req, errors.New("it has no user")
 	}
@@ -37,40 +43,7 @@ func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 		if !ok {
 			return req, errors.New("its command data is missing")
 		}
-		req.Command = d.Name
-		req.Kind = KindCommand
-		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-			req.Kind = KindAutocomplete
-		}
-		if d.CommandType == discordgo.MessageApplicationCommand {
-			req.Kind = KindMessageMenu
-			if d.Resolved == nil || d.Resolved.Messages[d.TargetID] == nil {
-				return req, errors.New("the message it targets is missing")
-			}
-			req.Text = d.Resolved.Messages[d.TargetID].Content
-			if strings.TrimSpace(req.Text) == "" {
-				return req, errors.New("the message has no text to ask about")
-			}
-			return req, nil
-		}
-		for _, o := range d.Options {
-			if o == nil {
-				continue
-			}
-			v, err := optionText(o, d.Resolved)
-			if err != nil {
-				return req, fmt.Errorf("option %q: %w", o.Name, err)
-			}
-			if o.Type == discordgo.ApplicationCommandOptionAttachment {
-				req.Attachment = d.Resolved.Attachments[v]
-				continue
-			}
-			req.Options[o.Name] = v
-			if o.Focused {
-				req.Focused = o.Name
-			}
-		}
-		return req, nil
+		return commandRequest(req, i.Type, d)
 	case discordgo.InteractionMessageComponent:
 		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
 		if !ok || d.CustomID == "" {
@@ -81,6 +54,46 @@ func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 		return req, nil
 	}
 	return req, fmt.Errorf("interactions of type %d are not supported", i.Type)
+}
+
+// commandRequest fills req from a slash command, its autocomplete, or the
+// message context menu.
+func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.ApplicationCommandInteractionData) (Request, error) {
+	req.Command = d.Name
+	req.Kind = KindCommand
+	if typ == discordgo.InteractionApplicationCommandAutocomplete {
+		req.Kind = KindAutocomplete
+	}
+	if d.CommandType == discordgo.MessageApplicationCommand {
+		req.Kind = KindMessageMenu
+		if d.Resolved == nil || d.Resolved.Messages[d.TargetID] == nil {
+			return req, errors.New("the message it targets is missing")
+		}
+		req.Text = d.Resolved.Messages[d.TargetID].Content
+		if strings.TrimSpace(req.Text) == "" {
+			return req, errors.New("the message has no text to ask about")
+		}
+		return req, nil
+	}
+	for _, o := range d.Options {
+		if o == nil {
+			continue
+		}
+		v, err := optionText(o, d.Resolved)
+		if err != nil {
+			return req, fmt.Errorf("option %q: %w", o.Name, err)
+		}
+		if o.Type == discordgo.ApplicationCommandOptionAttachment {
+			a := d.Resolved.Attachments[v]
+			req.Attachment = &Attachment{Name: a.Filename, URL: a.URL, Size: int64(a.Size)}
+			continue
+		}
+		req.Options[o.Name] = v
+		if o.Focused {
+			req.Focused = o.Name
+		}
+	}
+	return req, nil
 }
 
 // optionText renders an option's value as text and checks its size.
@@ -105,4 +118,136 @@ func optionText(o *discordgo.ApplicationCommandInteractionDataOption, res *disco
 		return "", errors.New("the attachment is missing")
 	}
 	return v, nil
+}
+
+// requestFromMessage turns a message for the bot into a Request; text is
+// the question, as questionFromMessage found it.
+func requestFromMessage(m *discordgo.Message, text string) Request {
+	return Request{ID: m.ID, Kind: KindMessage, Text: text, UserID: m.Author.ID, GuildID: m.GuildID}
+}
+
+// questionFromMessage decides whether a message is for the bot: any direct
+// message is; in a server only one that mentions the bot, with the mention
+// removed.
+func questionFromMessage(m *discordgo.Message, self string) (string, bool) {
+	if m.GuildID == "" {
+		return m.Content, true
+	}
+	if self == "" {
+		return "", false
+	}
+	mentioned := false
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == self {
+			mentioned = true
+		}
+	}
+	if !mentioned {
+		return "", false
+	}
+	text := strings.NewReplacer("<@"+self+">", " ", "<@!"+self+">", " ").Replace(m.Content)
+	return strings.TrimSpace(text), true
+}
+
+// discordMessage is a Reply in discordgo's terms, its text within Discord's
+// limit; the handlers' rendering has already fitted its embeds, buttons
+// and choices.
+type discordMessage struct {
+	content    string
+	embeds     []*discordgo.MessageEmbed
+	components []discordgo.MessageComponent
+	flags      discordgo.MessageFlags
+}
+
+// toDiscord converts a reply.
+func toDiscord(r Reply) discordMessage {
+	m := discordMessage{content: trim(r.Content, maxContent)}
+	for _, e := range r.Embeds {
+		m.embeds = append(m.embeds, discordEmbed(e))
+	}
+	for _, row := range r.Buttons {
+		ar := discordgo.ActionsRow{}
+		for _, b := range row {
+			ar.Components = append(ar.Components, discordgo.Button{Label: b.Label, CustomID: b.CustomID, Style: buttonStyle(b.Style)})
+		}
+		m.components = append(m.components, ar)
+	}
+	if r.Ephemeral {
+		m.flags = discordgo.MessageFlagsEphemeral
+	}
+	return m
+}
+
+func discordEmbed(e Embed) *discordgo.MessageEmbed {
+	out := &discordgo.MessageEmbed{Title: e.Title, Description: e.Description, Color: e.Color}
+	for _, f := range e.Fields {
+		out.Fields = append(out.Fields, &discordgo.MessageEmbedField{Name: f.Name, Value: f.Value})
+	}
+	if e.Footer != "" {
+		out.Footer = &discordgo.MessageEmbedFooter{Text: e.Footer}
+	}
+	return out
+}
+
+func buttonStyle(s ButtonStyle) discordgo.ButtonStyle {
+	if s == ButtonPrimary {
+		return discordgo.PrimaryButton
+	}
+	return discordgo.SecondaryButton
+}
+
+// discordChoices converts autocomplete choices, at most Discord's 25, and
+// never nil (Discord wants a list, even an empty one).
+func discordChoices(cs []Choice) []*discordgo.ApplicationCommandOptionChoice {
+	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, min(len(cs), maxChoices))
+	for _, c := range cs[:min(len(cs), maxChoices)] {
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})
+	}
+	return out
+}
+
+// noMentions is sent with every message: nobody is pinged, whatever the
+// text says.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// responseData turns a reply into an interaction response.
+func responseData(r Reply) *discordgo.InteractionResponseData {
+	m := toDiscord(r)
+	return &discordgo.InteractionResponseData{Content: m.content, Embeds: m.embeds, Components: m.components,
+		Flags: m.flags, AllowedMentions: noMentions()}
+}
+
+// webhookEdit turns a reply into the edit of a deferred response; empty
+// lists are sent, so nothing of the "thinking" message remains.
+func webhookEdit(r Reply) *discordgo.WebhookEdit {
+	m := toDiscord(r)
+	if m.embeds == nil {
+		m.embeds = []*discordgo.MessageEmbed{}
+	}
+	if m.components == nil {
+		m.components = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookEdit{Content: &m.content, Embeds: &m.embeds, Components: &m.components, AllowedMentions: noMentions()}
+}
+
+// privateFollowup turns a reply into a follow-up only the asker sees.
+func privateFollowup(r Reply) *discordgo.WebhookParams {
+	m := toDiscord(r)
+	return &discordgo.WebhookParams{Content: m.content, Embeds: m.embeds, Components: m.components,
+		Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
+}
+
+// messageReply turns a reply into a channel message answering m, which
+// it references (without failing if m is gone by then).
+func messageReply(r Reply, m *discordgo.Message) *discordgo.MessageSend {
+	c := toDiscord(r)
+	send := &discordgo.MessageSend{Content: c.content, Embeds: c.embeds, Components: c.components,
+		AllowedMentions: noMentions(), Reference: m.Reference()}
+	if send.Reference != nil {
+		f := false
+		send.Reference.FailIfNotExists = &f
+	}
+	return send
 }

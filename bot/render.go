@@ -3,10 +3,9 @@ package bot
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -28,6 +27,7 @@ const (
 	maxButtonLabel      = 80
 	maxCustomID         = 100
 	maxButtonsPerRow    = 5
+	maxButtonRows       = 5
 )
 
 // Embed colours: answered, abstained.
@@ -91,12 +91,6 @@ func quote(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// noMentions is sent with every message: nobody is pinged, whatever the
-// text says.
-func noMentions() *discordgo.MessageAllowedMentions {
-	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-}
-
 // citation renders a fact's citation in one line: source, date, place,
 // and a link when the source has a web address.
 func citation(c knowledge.Citation) string {
@@ -120,7 +114,7 @@ func safeLink(raw string) (string, bool) {
 
 // factField renders one fact as an embed field: its words quoted, then its
 // citation.
-func factField(n int, f knowledge.ScoredFact) *discordgo.MessageEmbedField {
+func factField(n int, f knowledge.ScoredFact) EmbedField {
 	cite := "— " + citation(f.Citation)
 	if credit := f.OwnCredit(); credit != "" {
 		cite += " · " + escape(credit)
@@ -128,7 +122,7 @@ func factField(n int, f knowledge.ScoredFact) *discordgo.MessageEmbedField {
 	body := quote(f.Text)
 	cite = trim(cite, maxFieldValue/2) // bounded, so the quote keeps at least half
 	room := maxFieldValue - utf8.RuneCountInString(cite) - 1
-	return &discordgo.MessageEmbedField{
+	return EmbedField{
 		Name:  trim(fmt.Sprintf("%d. %s fact `%s` · score %.2f", n, kindLabel(f.Kind), f.ID, f.Score), maxFieldName),
 		Value: trim(body, room) + "\n" + cite,
 	}
@@ -150,22 +144,22 @@ func kindLabel(k knowledge.Kind) string {
 
 // answerEmbed renders an answer: the facts with citations, or a plain "I
 // don't know" with the topics it could talk about.
-func answerEmbed(ans knowledge.Answer, first int) *discordgo.MessageEmbed {
-	e := &discordgo.MessageEmbed{Title: trim("Q: "+escape(ans.Question), maxEmbedTitle)}
+func answerEmbed(ans knowledge.Answer, first int) Embed {
+	e := Embed{Title: trim("Q: "+escape(ans.Question), maxEmbedTitle)}
 	if !ans.Answered {
 		e.Color = colorAbstain
 		e.Description = "I don't know: nothing in my sources answers that."
 		if len(ans.Suggestions) > 0 {
 			e.Description += " Did you mean one of these?\n" + bulletList(ans.Suggestions)
 		}
-		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Confidence %.2f, below what I need to answer.", ans.Confidence)}
+		e.Footer = fmt.Sprintf("Confidence %.2f, below what I need to answer.", ans.Confidence)
 		return fitEmbed(e)
 	}
 	e.Color = colorAnswer
 	for i, f := range ans.Facts {
 		e.Fields = append(e.Fields, factField(first+i+1, f))
 	}
-	e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Confidence %.2f · facts quoted word for word from the sources", ans.Confidence)}
+	e.Footer = fmt.Sprintf("Confidence %.2f · facts quoted word for word from the sources", ans.Confidence)
 	return fitEmbed(e)
 }
 
@@ -178,20 +172,17 @@ func bulletList(items []string) string {
 }
 
 // fitEmbed trims an embed to Discord's limits: each part to its own, then
-// fields from the end until the whole fits in 6,000 characters.
-func fitEmbed(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
+// fields from the end until the whole fits in 6,000 characters. The
+// caller's fields are not changed.
+func fitEmbed(e Embed) Embed {
 	e.Title = trim(e.Title, maxEmbedTitle)
 	e.Description = trim(e.Description, maxEmbedDescription)
-	if len(e.Fields) > maxEmbedFields {
-		e.Fields = e.Fields[:maxEmbedFields]
+	e.Fields = slices.Clone(e.Fields[:min(len(e.Fields), maxEmbedFields)])
+	for i := range e.Fields {
+		e.Fields[i].Name = trim(e.Fields[i].Name, maxFieldName)
+		e.Fields[i].Value = trim(e.Fields[i].Value, maxFieldValue)
 	}
-	for _, f := range e.Fields {
-		f.Name = trim(f.Name, maxFieldName)
-		f.Value = trim(f.Value, maxFieldValue)
-	}
-	if e.Footer != nil {
-		e.Footer.Text = trim(e.Footer.Text, maxFooter)
-	}
+	e.Footer = trim(e.Footer, maxFooter)
 	for embedSize(e) > maxEmbedTotal && len(e.Fields) > 0 {
 		e.Fields = e.Fields[:len(e.Fields)-1]
 	}
@@ -202,23 +193,17 @@ func fitEmbed(e *discordgo.MessageEmbed) *discordgo.MessageEmbed {
 }
 
 // embedSize counts the characters Discord counts towards the 6,000 limit.
-func embedSize(e *discordgo.MessageEmbed) int {
-	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+func embedSize(e Embed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description) + utf8.RuneCountInString(e.Footer)
 	for _, f := range e.Fields {
 		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
-	}
-	if e.Footer != nil {
-		n += utf8.RuneCountInString(e.Footer.Text)
-	}
-	if e.Author != nil {
-		n += utf8.RuneCountInString(e.Author.Name)
 	}
 	return n
 }
 
 // button makes a button, trimming its label and id to Discord's limits.
-func button(label, customID string, style discordgo.ButtonStyle) discordgo.Button {
-	return discordgo.Button{Label: trim(label, maxButtonLabel), CustomID: truncateBytes(customID, maxCustomID), Style: style}
+func button(label, customID string, style ButtonStyle) Button {
+	return Button{Label: trim(label, maxButtonLabel), CustomID: truncateBytes(customID, maxCustomID), Style: style}
 }
 
 // truncateBytes cuts s to at most n bytes at a rune boundary (custom ids
@@ -233,22 +218,18 @@ func truncateBytes(s string, n int) string {
 	return s[:n]
 }
 
-// rows lays buttons out in action rows of at most five.
-func rows(buttons []discordgo.Button) []discordgo.MessageComponent {
-	var out []discordgo.MessageComponent
-	for len(buttons) > 0 && len(out) < 5 {
+// rows lays buttons out in rows of at most five, and at most five rows.
+func rows(buttons []Button) [][]Button {
+	var out [][]Button
+	for len(buttons) > 0 && len(out) < maxButtonRows {
 		n := min(len(buttons), maxButtonsPerRow)
-		row := discordgo.ActionsRow{}
-		for _, b := range buttons[:n] {
-			row.Components = append(row.Components, b)
-		}
-		out = append(out, row)
+		out = append(out, buttons[:n:n])
 		buttons = buttons[n:]
 	}
 	return out
 }
 
 // choice makes an autocomplete choice within Discord's limits.
-func choice(name, value string) *discordgo.ApplicationCommandOptionChoice {
-	return &discordgo.ApplicationCommandOptionChoice{Name: trim(name, maxChoiceName), Value: trim(value, maxChoiceValue)}
+func choice(name, value string) Choice {
+	return Choice{Name: trim(name, maxChoiceName), Value: trim(value, maxChoiceValue)}
 }

@@ -1,13 +1,13 @@
 // Package bot makes agreementbot a Discord bot. Handlers are plain
-// functions from a Request to a Reply, with no Discord session in sight;
-// one adapter (Bot) turns gateway events into Requests and Replies into
-// discordgo calls, so the same handlers could serve an HTTP interactions
-// endpoint, and tests of behaviour need no session at all.
+// functions from a Request to a Reply, both the bot's own types with no
+// Discord library in sight; one adapter (Bot, in discord.go and
+// interaction.go, with the command definitions in commands.go and the
+// endpoint rewriting in transport.go) turns the library's gateway events
+// into Requests and Replies into its calls, so the same handlers could
+// serve an HTTP interactions endpoint, and tests of behaviour need no
+// session at all. Failures become the user's words in one place,
+// errorReply, and panics are recovered in one, Recover (errors.go).
 package bot
-
-import (
-	"github.com/bwmarrin/discordgo"
-)
 
 // Kind says how a request reached the bot.
 type Kind int
@@ -21,36 +21,96 @@ const (
 	KindMessage                      // a direct message, or a message mentioning the bot
 )
 
+// Command and option names, as registered and as Request carries them.
+const (
+	cmdAsk      = "ask"
+	cmdSources  = "sources"
+	cmdFact     = "fact"
+	cmdHelp     = "help"
+	cmdReload   = "reload"
+	cmdStats    = "stats"
+	cmdAskMenu  = "Ask agreementbot" // message context-menu command
+	optQuestion = "question"
+	optPrivate  = "private"
+	optID       = "id"
+	optFile     = "file"
+)
+
 // Request is one thing a user asked of the bot, stripped of transport.
 type Request struct {
-	ID        string // interaction or message id, for logs
-	Kind      Kind
-	Command   string            // slash command name
-	Options   map[string]string // slash command options, as text
-	Focused   string            // the option being typed (autocomplete)
-	CustomID  string            // the button pressed
-	Text      string            // a message's text, or the message-menu target's text
-	UserID    string
-	UserName  string
-	GuildID   string // empty in DMs
-	ChannelID string
-	// Permissions are the member's permissions in the channel (guild
-	// interactions only); Roles their role ids.
-	Permissions int64
-	Roles       []string
+	ID       string // interaction or message id, for logs
+	Kind     Kind
+	Command  string            // slash command name
+	Options  map[string]string // slash command options, as text
+	Focused  string            // the option being typed (autocomplete)
+	CustomID string            // the button pressed
+	Text     string            // a message's text, or the message-menu target's text
+	UserID   string
+	GuildID  string // empty in DMs
+	// ManageServer says the member has the Manage Server or Administrator
+	// permission where they asked (guild requests only); Roles are their
+	// role ids.
+	ManageServer bool
+	Roles        []string
 	// Attachment is a file attached to the command (for /reload).
-	Attachment *discordgo.MessageAttachment
+	Attachment *Attachment
+}
+
+// Attachment is a file a user attached to a request.
+type Attachment struct {
+	Name string // the file name the user gave it
+	URL  string // where to download it
+	Size int64  // in bytes, as the transport reports it
 }
 
 // Reply is what the bot answers with.
 type Reply struct {
-	Content    string
-	Embeds     []*discordgo.MessageEmbed
-	Components []discordgo.MessageComponent
+	Content string
+	Embeds  []Embed
+	// Buttons are laid out in rows, top to bottom.
+	Buttons [][]Button
 	// Ephemeral replies are seen only by the asker.
 	Ephemeral bool
 	// Choices answer an autocomplete request.
-	Choices []*discordgo.ApplicationCommandOptionChoice
-	// None means nothing is to be sent (a message the bot ignores).
-	None bool
+	Choices []Choice
+}
+
+// Embed is a card in a reply: a title, a description, titled fields and
+// a footer, with a colour down its side.
+type Embed struct {
+	Title       string
+	Description string
+	Color       int // 0xRRGGBB
+	Fields      []EmbedField
+	Footer      string
+}
+
+// EmbedField is one titled section of an embed.
+type EmbedField struct {
+	Name  string
+	Value string
+}
+
+// ButtonStyle is how a button looks.
+type ButtonStyle int
+
+// The button styles the bot uses.
+const (
+	ButtonPrimary   ButtonStyle = iota + 1 // the thing to do next
+	ButtonSecondary                        // a way to see more
+)
+
+// Button is a button under a reply; pressing it sends a KindButton request
+// with its CustomID.
+type Button struct {
+	Label    string
+	CustomID string
+	Style    ButtonStyle
+}
+
+// Choice is one autocomplete suggestion: Name is shown, Value is what the
+// option gets.
+type Choice struct {
+	Name  string
+	Value string
 }

@@ -119,46 +119,6 @@ func StringOpt(name, value string) *Option {
 	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionString, Value: value}
 }
 
-// IntOpt returns an integer option.
-func IntOpt(name string, value int64) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionInteger, Value: value}
-}
-
-// NumberOpt returns a number (float) option.
-func NumberOpt(name string, value float64) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionNumber, Value: value}
-}
-
-// BoolOpt returns a boolean option.
-func BoolOpt(name string, value bool) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionBoolean, Value: value}
-}
-
-// UserOpt returns a user option whose value is userID.
-func UserOpt(name, userID string) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionUser, Value: userID}
-}
-
-// ChannelOpt returns a channel option whose value is channelID.
-func ChannelOpt(name, channelID string) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionChannel, Value: channelID}
-}
-
-// RoleOpt returns a role option whose value is roleID.
-func RoleOpt(name, roleID string) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionRole, Value: roleID}
-}
-
-// SubcommandOpt returns a subcommand option wrapping opts.
-func SubcommandOpt(name string, opts ...*Option) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionSubCommand, Options: opts}
-}
-
-// SubcommandGroupOpt returns a subcommand group option wrapping subcommands.
-func SubcommandGroupOpt(name string, subcommands ...*Option) *Option {
-	return &Option{Name: name, Type: discordgo.ApplicationCommandOptionSubCommandGroup, Options: subcommands}
-}
-
 // Focused marks o as the option being typed in an autocomplete
 // interaction and returns it.
 func Focused(o *Option) *Option {
@@ -196,19 +156,6 @@ func NewMessageCommandInteraction(o Origin, name string, target *discordgo.Messa
 		TargetID:    target.ID,
 		Resolved: &discordgo.ApplicationCommandInteractionDataResolved{
 			Messages: map[string]*discordgo.Message{target.ID: target},
-		},
-	})
-}
-
-// NewUserCommandInteraction returns a user context-menu command
-// interaction (type 2, command type 2) targeting target.
-func NewUserCommandInteraction(o Origin, name string, target *discordgo.User) *discordgo.Interaction {
-	return o.interaction(discordgo.InteractionApplicationCommand, discordgo.ApplicationCommandInteractionData{
-		Name:        name,
-		CommandType: discordgo.UserApplicationCommand,
-		TargetID:    target.ID,
-		Resolved: &discordgo.ApplicationCommandInteractionDataResolved{
-			Users: map[string]*discordgo.User{target.ID: target},
 		},
 	})
 }

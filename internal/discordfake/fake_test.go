@@ -402,6 +402,29 @@ func TestChannelMessages(t *testing.T) {
 		t.Errorf("returned message = %+v", m)
 	}
 
+	sendWithFile(t, f, s)
+	if msgs := f.Messages(); len(msgs) != 2 || msgs[0].Message.Embeds[0].Title != "t" || len(msgs[0].Message.Components) != 1 {
+		t.Errorf("Messages = %+v", msgs)
+	}
+
+	edited, err := s.ChannelMessageEdit(channelID, m.ID, "bye")
+	if err != nil || edited.Content != "bye" || len(edited.Embeds) != 1 {
+		t.Errorf("edit = %+v, %v", edited, err)
+	}
+	if err := s.ChannelMessageDelete(channelID, m.ID); err != nil {
+		t.Error(err)
+	}
+	if _, found := f.Message(m.ID); found {
+		t.Error("deleted message still present")
+	}
+
+	checkDMChannel(t, s)
+}
+
+// sendWithFile sends a message with a file, which the fake hosts and
+// records.
+func sendWithFile(t *testing.T, f *discordfake.Server, s *discordgo.Session) {
+	t.Helper()
 	withFile, err := s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
 		Content: "report",
 		Files:   []*discordgo.File{{Name: "r.txt", ContentType: "text/plain", Reader: strings.NewReader("file body")}},
@@ -423,21 +446,11 @@ func TestChannelMessages(t *testing.T) {
 	if sent.Kind != discordfake.KindChannelMessage || sent.Message.Content != "report" || string(sent.Files[0].Data) != "file body" {
 		t.Errorf("recorded = %+v", sent)
 	}
-	if msgs := f.Messages(); len(msgs) != 2 || msgs[0].Message.Embeds[0].Title != "t" || len(msgs[0].Message.Components) != 1 {
-		t.Errorf("Messages = %+v", msgs)
-	}
+}
 
-	edited, err := s.ChannelMessageEdit(channelID, m.ID, "bye")
-	if err != nil || edited.Content != "bye" || len(edited.Embeds) != 1 {
-		t.Errorf("edit = %+v, %v", edited, err)
-	}
-	if err := s.ChannelMessageDelete(channelID, m.ID); err != nil {
-		t.Error(err)
-	}
-	if _, found := f.Message(m.ID); found {
-		t.Error("deleted message still present")
-	}
-
+// checkDMChannel opens a DM channel, reads it back and posts in it.
+func checkDMChannel(t *testing.T, s *discordgo.Session) {
+	t.Helper()
 	dm, err := s.UserChannelCreate(userID)
 	if err != nil || dm.Type != discordgo.ChannelTypeDM || dm.Recipients[0].ID != userID {
 		t.Fatalf("UserChannelCreate = %+v, %v", dm, err)

@@ -609,32 +609,6 @@ func (f *Server) Commands(guildID string) []*discordgo.ApplicationCommand {
 	return append([]*discordgo.ApplicationCommand(nil), f.commands[guildID]...)
 }
 
-// AddChannel registers a channel served by GET channels/{id}. Channels
-// referenced by dispatched interactions and messages are registered
-// automatically.
-func (f *Server) AddChannel(c *discordgo.Channel) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.channels[c.ID] = c
-}
-
-// AddUser registers a user served by GET users/{id}. Users of dispatched
-// interactions and messages are registered automatically.
-func (f *Server) AddUser(u *discordgo.User) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.users[u.ID] = u
-}
-
-// AddMember registers a guild member served by GET
-// guilds/{guild}/members/{user}. Members of dispatched interactions are
-// registered automatically.
-func (f *Server) AddMember(guildID string, m *discordgo.Member) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.registerMemberLocked(guildID, m)
-}
-
 // registerMemberLocked stores a member and its user. f.mu must be held.
 func (f *Server) registerMemberLocked(guildID string, m *discordgo.Member) {
 	if m == nil || m.User == nil {
@@ -686,15 +660,6 @@ func (f *Server) AddAttachment(name string, data []byte) string {
 	defer f.mu.Unlock()
 	_, u := f.hostLocked(name, "", data)
 	return u
-}
-
-// NewAttachment hosts data like [Server.AddAttachment] and returns a
-// message attachment describing it, for use in dispatched messages or
-// resolved interaction data.
-func (f *Server) NewAttachment(name, contentType string, data []byte) *discordgo.MessageAttachment {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.attachmentLocked(File{Name: name, ContentType: contentType, Data: data})
 }
 
 // hostLocked stores a file and returns its ID and URL. f.mu must be held.

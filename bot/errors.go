@@ -1,0 +1,186 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// Failures, and what users are told about them. Handlers return errors;
+// errorReply, and nothing else, turns one into the words the user reads
+// (as wtf's http.Error does for HTTP responses), and Recover, and nothing
+// else, turns a panic into one.
+
+// apology is what users are told of a failure that is not theirs to fix.
+const apology = "Sorry, something went wrong on my side. Please try again."
+
+// notice is a refusal written for the user: what cannot be done and, where
+// it helps, what to do instead. Its cause, when there is one, is logged
+// but never shown.
+type notice struct {
+	msg   string
+	cause error
+}
+
+// Error is the notice's words, with its cause for the log.
+func (n *notice) Error() string {
+	if n.cause != nil {
+		return n.msg + " (" + n.cause.Error() + ")"
+	}
+	return n.msg
+}
+
+// Unwrap returns the cause.
+func (n *notice) Unwrap() error { return n.cause }
+
+// refuse returns a notice telling the user msg.
+func refuse(msg string) error { return &notice{msg: msg} }
+
+// refusef is refuse with a format.
+func refusef(format string, args ...any) error { return &notice{msg: fmt.Sprintf(format, args...)} }
+
+// Notices given in more than one place.
+var (
+	errUnknownCommand = refuse("I don't know that command. Try `/help`.")
+	errUnknownButton  = refuse("I don't recognise that button. Please ask again.")
+	errRestarting     = refuse("I'm restarting; please ask again in a minute.")
+)
+
+// malformed is the notice for a request the transport could not make
+// sense of; err says why, in words fit for the user.
+func malformed(err error) error {
+	return refuse("Sorry, I couldn't understand that request: " + err.Error() + ".")
+}
+
+// rateLimited refuses a question from a user asking too fast.
+type rateLimited struct {
+	burst int
+	per   time.Duration
+}
+
+// Error says what the limit is, for the log.
+func (e *rateLimited) Error() string {
+	return fmt.Sprintf("rate limited: more than %d questions in %s", e.burst, e.per)
+}
+
+// reloadFailed is a reload (or upload) the library refused; the old facts
+// keep serving. The admin sees its problems, with their files and lines.
+type reloadFailed struct{ err error }
+
+// Error says what the library reported.
+func (e *reloadFailed) Error() string { return "reload failed: " + e.err.Error() }
+
+// Unwrap returns what the library reported.
+func (e *reloadFailed) Unwrap() error { return e.err }
+
+// errPanicked stands for a handler that panicked; Recover has logged it.
+var errPanicked = errors.New("the handler panicked")
+
+// errorReply is the one place an error becomes what the user reads, as a
+// private reply: a notice says its own words; a question the engine
+// refuses (empty, too long) says why; a rate limit says how fast one may
+// ask; a failed reload shows the admin its problems, each with its file
+// and line; anything else is an unexpected failure, logged with the
+// request's id and answered with a plain apology, its details kept from
+// the user.
+func errorReply(log *slog.Logger, req Request, err error) Reply {
+	var (
+		n      *notice
+		limit  *rateLimited
+		reload *reloadFailed
+	)
+	text := apology
+	switch {
+	case errors.As(err, &n):
+		text = n.msg
+		log.Info("request refused", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "reason", err)
+	case errors.As(err, &limit):
+		text = fmt.Sprintf("You're asking faster than I can keep up: up to %d questions every %s. Please try again in a moment.",
+			limit.burst, limit.per)
+		log.Info("rate limited", "id", req.ID, "user", req.UserID)
+	case errors.As(err, &reload):
+		text = reloadText(reload.err)
+		log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", reload.err)
+	case errors.Is(err, knowledge.ErrEmptyQuestion), errors.Is(err, knowledge.ErrQuestionTooLong):
+		text = "Sorry, I can't answer that: " + questionProblem(err) + "."
+		log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
+	case errors.Is(err, errPanicked):
+		// Recover has logged it, with its stack.
+	default:
+		log.Error("request failed", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "error", err)
+	}
+	return Reply{Content: text, Ephemeral: true}
+}
+
+// questionProblem says why the engine refused a question, without the
+// wrapping of the layers it went through.
+func questionProblem(err error) string {
+	if errors.Is(err, knowledge.ErrEmptyQuestion) {
+		return knowledge.ErrEmptyQuestion.Error()
+	}
+	return knowledge.ErrQuestionTooLong.Error()
+}
+
+// reloadText tells an admin why a reload failed: every problem the
+// library found, one per line ("broken.md:3: front matter: bad date"), in
+// a code block that nothing in the text can close.
+func reloadText(err error) string {
+	head := "Reload failed; the previous facts are still being served."
+	var list knowledge.SourceErrors
+	if errors.As(err, &list) && len(list) > 1 {
+		head = fmt.Sprintf("Reload failed (%d problems in the sources); the previous facts are still being served.", len(list))
+	}
+	body := trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-len(head)-20)
+	return head + "\n```\n" + body + "\n```"
+}
+
+// Handler answers requests. *Handlers is one; Recover wraps one.
+type Handler interface {
+	Handle(ctx context.Context, req Request) Reply
+}
+
+// HandlerFunc makes a function a Handler.
+type HandlerFunc func(ctx context.Context, req Request) Reply
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, req Request) Reply { return f(ctx, req) }
+
+// Recover wraps next so that a panic in it is logged, with the request's
+// id and the stack, and answered with the apology from errorReply, rather
+// than ending the process or leaving the user without an answer. Only the
+// Request is logged, never the transport's data, so no interaction or
+// webhook token reaches the log. Every path of the adapter (an immediate
+// interaction reply, a deferred one, a message) runs its handler through
+// it.
+func Recover(next Handler, log *slog.Logger) Handler {
+	return HandlerFunc(func(ctx context.Context, req Request) (r Reply) {
+		defer func() {
+			if p := recover(); p != nil {
+				logPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
+				r = errorReply(log, req, errPanicked)
+			}
+		}()
+		return next.Handle(ctx, req)
+	})
+}
+
+// recoverEvent, deferred at the top of an event the adapter receives, keeps
+// a panic in the adapter's own code (outside any handler, which Recover
+// covers) from ending the process: it is logged and the event dropped.
+func recoverEvent(log *slog.Logger, what, id string) {
+	if p := recover(); p != nil {
+		logPanic(log, what, id, p)
+	}
+}
+
+// logPanic logs a recovered panic with its stack; attrs add context. Only
+// ids are logged, never transport data, so no token reaches the log.
+func logPanic(log *slog.Logger, where, id string, p any, attrs ...any) {
+	log.Error("panic in "+where, append([]any{"id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack())}, attrs...)...)
+}

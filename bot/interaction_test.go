@@ -1,0 +1,208 @@
+package bot
+
+// Tests of the discordgo adapter's conversions. The handlers' own tests
+// (handlers_test.go) use no discordgo type at all.
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+func TestMessages(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *discordgo.Message
+		want string
+		ok   bool
+	}{
+		{"DM", &discordgo.Message{Content: "Where?"}, "Where?", true},
+		{"mention", &discordgo.Message{GuildID: "g", Content: "<@42> where did they meet?", Mentions: []*discordgo.User{{ID: "42"}}}, "where did they meet?", true},
+		{"nickname mention", &discordgo.Message{GuildID: "g", Content: "hey <@!42> who?", Mentions: []*discordgo.User{{ID: "42"}}}, "hey   who?", true},
+		{"no mention", &discordgo.Message{GuildID: "g", Content: "where did they meet?"}, "", false},
+		{"someone else", &discordgo.Message{GuildID: "g", Content: "<@7> hi", Mentions: []*discordgo.User{{ID: "7"}}}, "", false},
+	}
+	for _, tt := range tests {
+		got, ok := questionFromMessage(tt.m, "42")
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("%s: got %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRequestFromInteraction(t *testing.T) {
+	user := &discordgo.User{ID: "u"}
+	tests := []struct {
+		name    string
+		i       *discordgo.Interaction
+		kind    Kind
+		wantErr bool
+	}{
+		{"slash", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "hi"}}}}, KindCommand, false},
+		{"button", &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: user,
+			Data: discordgo.MessageComponentInteractionData{CustomID: "ask:x"}}, KindButton, false},
+		{"no user", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk}}, 0, true},
+		{"modal", &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, User: user,
+			Data: discordgo.ModalSubmitInteractionData{CustomID: "m"}}, 0, true},
+		{"ping", &discordgo.Interaction{Type: discordgo.InteractionPing, User: user}, 0, true},
+		{"oversized option", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: strings.Repeat("a", 7000)}}}}, 0, true},
+		{"message menu without target", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
+			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAskMenu, CommandType: discordgo.MessageApplicationCommand}}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := requestFromInteraction(tt.i)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error = %v, wantErr %v", err, tt.wantErr)
+			}
+			if err == nil && req.Kind != tt.kind {
+				t.Errorf("kind = %v, want %v", req.Kind, tt.kind)
+			}
+		})
+	}
+}
+
+func TestRequestFromInteractionPermissions(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		perms int64
+		want  bool
+	}{
+		{"manage server", discordgo.PermissionManageGuild, true},
+		{"administrator", discordgo.PermissionAdministrator, true},
+		{"member", discordgo.PermissionViewChannel | discordgo.PermissionSendMessages, false},
+	} {
+		i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, GuildID: "g",
+			Member: &discordgo.Member{User: &discordgo.User{ID: "u"}, Permissions: tt.perms, Roles: []string{"r1"}},
+			Data:   discordgo.ApplicationCommandInteractionData{Name: cmdReload}}
+		req, err := requestFromInteraction(i)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if req.ManageServer != tt.want || req.UserID != "u" || req.GuildID != "g" || !slices.Equal(req.Roles, []string{"r1"}) {
+			t.Errorf("%s: request = %+v, want ManageServer %v", tt.name, req, tt.want)
+		}
+	}
+}
+
+func TestRequestFromInteractionAttachment(t *testing.T) {
+	att := &discordgo.MessageAttachment{ID: "a1", Filename: "notes.md", URL: "https://cdn.example/notes.md", Size: 1234}
+	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: &discordgo.User{ID: "u"},
+		Data: discordgo.ApplicationCommandInteractionData{Name: cmdReload,
+			Options:  []*discordgo.ApplicationCommandInteractionDataOption{{Name: optFile, Type: discordgo.ApplicationCommandOptionAttachment, Value: "a1"}},
+			Resolved: &discordgo.ApplicationCommandInteractionDataResolved{Attachments: map[string]*discordgo.MessageAttachment{"a1": att}}}}
+	req, err := requestFromInteraction(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Attachment{Name: "notes.md", URL: "https://cdn.example/notes.md", Size: 1234}
+	if req.Attachment == nil || *req.Attachment != want {
+		t.Errorf("attachment = %+v, want %+v", req.Attachment, want)
+	}
+}
+
+// sampleReply has every part a reply can have.
+func sampleReply() Reply {
+	return Reply{Content: "@everyone " + strings.Repeat("x", 3000), Ephemeral: true,
+		Embeds:  []Embed{{Title: "T", Description: "D", Color: colorAnswer, Fields: []EmbedField{{Name: "n", Value: "v"}}, Footer: "F"}},
+		Buttons: [][]Button{{{Label: "Source", CustomID: "src:k", Style: ButtonSecondary}}, {{Label: "Go", CustomID: "sug:k:0", Style: ButtonPrimary}}}}
+}
+
+// Every way a reply leaves the adapter pings nobody and keeps within
+// Discord's length limit; private replies stay private.
+func TestRepliesPingNobody(t *testing.T) {
+	r := sampleReply()
+	d, w, f := responseData(r), webhookEdit(r), privateFollowup(r)
+	m := messageReply(r, &discordgo.Message{ID: "m1", ChannelID: "c1", GuildID: "g1"})
+	for name, am := range map[string]*discordgo.MessageAllowedMentions{
+		"response": d.AllowedMentions, "edit": w.AllowedMentions, "follow-up": f.AllowedMentions, "message": m.AllowedMentions,
+	} {
+		if am == nil || am.Parse == nil || len(am.Parse) != 0 || len(am.Users) != 0 || len(am.Roles) != 0 {
+			t.Errorf("%s: allowed_mentions must allow nothing: %+v", name, am)
+		}
+	}
+	for name, c := range map[string]string{"response": d.Content, "edit": *w.Content, "follow-up": f.Content, "message": m.Content} {
+		if n := len([]rune(c)); n > maxContent {
+			t.Errorf("%s: content of %d characters, over %d", name, n, maxContent)
+		}
+	}
+	if d.Flags&discordgo.MessageFlagsEphemeral == 0 || f.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("ephemeral reply sent publicly: flags %d, %d", d.Flags, f.Flags)
+	}
+}
+
+// A reply's embeds and buttons become discordgo's, unchanged.
+func TestReplyConversion(t *testing.T) {
+	d := responseData(sampleReply())
+	e := d.Embeds[0]
+	if e.Title != "T" || e.Description != "D" || e.Color != colorAnswer || e.Footer == nil || e.Footer.Text != "F" ||
+		len(e.Fields) != 1 || e.Fields[0].Name != "n" || e.Fields[0].Value != "v" {
+		t.Errorf("embed = %+v", e)
+	}
+	if len(d.Components) != 2 {
+		t.Fatalf("components = %+v", d.Components)
+	}
+	b := d.Components[1].(discordgo.ActionsRow).Components[0].(discordgo.Button)
+	if b.Label != "Go" || b.CustomID != "sug:k:0" || b.Style != discordgo.PrimaryButton {
+		t.Errorf("button = %+v", b)
+	}
+	m := messageReply(sampleReply(), &discordgo.Message{ID: "m1", ChannelID: "c1", GuildID: "g1"})
+	if m.Reference == nil || m.Reference.MessageID != "m1" || m.Reference.FailIfNotExists == nil || *m.Reference.FailIfNotExists {
+		t.Errorf("message reference = %+v", m.Reference)
+	}
+	if empty := webhookEdit(Reply{Content: "x"}); empty.Embeds == nil || len(*empty.Embeds) != 0 || empty.Components == nil || len(*empty.Components) != 0 {
+		t.Errorf("an edit must clear the deferral's embeds and components: %+v", empty)
+	}
+}
+
+func TestDiscordChoices(t *testing.T) {
+	if c := discordChoices(nil); c == nil || len(c) != 0 {
+		t.Errorf("no choices must be an empty list, got %#v", c)
+	}
+	var many []Choice
+	for k := range 40 {
+		many = append(many, Choice{Name: "n" + strconv.Itoa(k), Value: "v" + strconv.Itoa(k)})
+	}
+	c := discordChoices(many)
+	if len(c) != maxChoices || c[0].Name != "n0" || c[0].Value != "v0" {
+		t.Errorf("choices = %d, first %+v", len(c), c[0])
+	}
+}
+
+// adapterFiles are the only files of the package that may see discordgo:
+// the adapter and its tests.
+var adapterFiles = []string{"commands.go", "discord.go", "interaction.go", "transport.go", "interaction_test.go", "e2e_test.go"}
+
+// The handlers, their rendering and their tests must not depend on
+// Discord's library, so another transport can reuse them.
+func TestOnlyTheAdapterImportsDiscordgo(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if slices.Contains(adapterFiles, name) {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if strings.Contains(imp.Path.Value, "discordgo") {
+				t.Errorf("%s imports %s; only %v may", name, imp.Path.Value, adapterFiles)
+			}
+		}
+	}
+}
