@@ -155,7 +155,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	}
 	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var b *bot.Bot
-	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: 0.35, AdminUsers: []string{"9999999999999999999"},
+	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
 		RateCount: 1000, RatePer: time.Second},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
 	b, err = bot.New(bot.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),

@@ -13,10 +13,12 @@ import (
 // about one news story needs more, and a bound keeps every answer fast.
 const MaxQuestionLength = 1000
 
-// DefaultThreshold is the confidence below which the engine abstains. It was
-// calibrated on the development questions (see README): off-topic questions
-// reach at most about a third of it, answerable ones clear it.
-const DefaultThreshold = 0.35
+// DefaultThreshold is the confidence below which the engine abstains. The
+// confidence is the probability that the first fact answers the question,
+// fitted on development data by `agreementbot calibrate`, which chooses this
+// threshold with it (so that about one answerable question in forty is
+// declined); it must equal the threshold in knowledge/match/calibration.json.
+const DefaultThreshold = 0.056
 
 // DefaultTop is how many facts an answer gives when Options.Top is 0.
 const DefaultTop = 3
@@ -45,6 +47,9 @@ type Options struct {
 	// Offset skips the first facts, to page through a long answer ("More");
 	// it is bounded by MaxOffset.
 	Offset int
+	// Explain asks for each fact's Explanation: how it was matched and
+	// what its confidence rests on.
+	Explain bool
 }
 
 // Answer is the engine's reply to one question.
@@ -72,6 +77,40 @@ type ScoredFact struct {
 	// answer's confidence, and the others' are scaled by their ranking
 	// score relative to the first, so scores fall in the order given.
 	Score float64
+	// Explanation says why the fact was given, when Options.Explain asks.
+	Explanation *Explanation `json:"explanation,omitempty"`
+}
+
+// Explanation says how a fact matched a question and what its confidence
+// rests on, for tuning the engine and for admins asking why.
+type Explanation struct {
+	// Terms are the question's words and phrases, each with its weight and
+	// how the fact matched it (0 when it did not).
+	Terms []TermMatch `json:"terms"`
+	// Wants is what the question asks for ("person", "date", "place",
+	// "number", "reason"), or empty; Evidence the spans of the fact that
+	// hold it.
+	Wants    string   `json:"wants,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+	// Score is the ranking score.
+	Score float64 `json:"score"`
+	// Features are what the confidence is computed from, each with its
+	// weight in the calibrated model.
+	Features []Feature `json:"features"`
+}
+
+// TermMatch is one word or phrase of a question and how a fact matched it.
+type TermMatch struct {
+	Term   string  `json:"term"`
+	Weight float64 `json:"weight"` // how much it counts in the question (its idf)
+	Match  float64 `json:"match"`  // how directly the fact says it, 0 to 1
+}
+
+// Feature is one input of the confidence model.
+type Feature struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
 }
 
 // CleanQuestion validates a question and normalises its spacing: control

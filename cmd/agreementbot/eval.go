@@ -66,16 +66,25 @@ func readQuestionFiles(path string) ([]evaluation.Question, error) {
 	}
 	var qs []evaluation.Question
 	for _, name := range []string{"dev-questions.jsonl", "dev-questions-es.jsonl"} {
-		f, err := evaluation.DevSets().Open(name)
+		more, err := readDevSet(name)
 		if err != nil {
 			return nil, err
 		}
-		more, err := evaluation.ReadQuestions(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
 		qs = append(qs, more...)
+	}
+	return qs, nil
+}
+
+// readDevSet reads one of the dev sets the project carries.
+func readDevSet(name string) ([]evaluation.Question, error) {
+	f, err := evaluation.DevSets().Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	qs, err := evaluation.ReadQuestions(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return qs, nil
 }

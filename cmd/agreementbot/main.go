@@ -7,7 +7,8 @@
 //	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
 //	agreementbot ingest --sources DIR --db FILE
-//	agreementbot eval [--file FILE] [--verbose] [--sources DIR | --db FILE]
+//	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
+//	agreementbot calibrate [--squad DIR] [--out FILE]
 //	agreementbot run [--config FILE]
 //	agreementbot config check [--config FILE]
 //
@@ -46,6 +47,7 @@ func commands() []command {
 		{"facts", "list the facts with their ids and citations", runFacts},
 		{"ingest", "build the SQLite fact store from a sources directory", runIngest},
 		{"eval", "measure answer quality on a question file", runEval},
+		{"calibrate", "fit the confidence model on the development data", runCalibrate},
 		{"run", "run the Discord bot (token from DISCORD_TOKEN or the config)", runBot},
 		{"config", "check a config file and print the effective settings", runConfig},
 	}

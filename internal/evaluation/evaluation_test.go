@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -171,5 +172,42 @@ func TestLeaveOneOut(t *testing.T) {
 	}
 	if strings.Join(left, ",") != "a,b" || c.ToDecline != 2 || c.Abstained != 1 {
 		t.Errorf("left out %v, counts %+v; want a,b and 1 of 2 declined", left, c)
+	}
+}
+
+// TestFitChoosesThreshold fits a confidence on examples where one feature
+// tells right answers apart, and checks the threshold declines no more
+// answerable questions than allowed, and that Measure counts as it should.
+func TestFitChoosesThreshold(t *testing.T) {
+	var examples []Example
+	for i := range 200 {
+		x := float64(i) / 200
+		right := i%4 != 0 && x > 0.3
+		cat := "answerable"
+		if i%4 == 0 {
+			cat = Unanswerable
+			x /= 3
+		}
+		examples = append(examples, Example{Question: Question{ID: strconv.Itoa(i), Category: cat}, Names: []string{"x"}, Values: []float64{x}, Right: right})
+	}
+	examples = append(examples, Example{Question: Question{Category: "answerable"}}) // nothing matched
+	c, err := Fit(examples, 0.1, 0.1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Measure(examples, nil)
+	if f.Answerable != 151 || ratio(f.FalseAbstain, f.Answerable) > 0.1 {
+		t.Errorf("false abstention %d of %d, want at most 10%%", f.FalseAbstain, f.Answerable)
+	}
+	if f.Declined == 0 || f.AUC < 0.9 {
+		t.Errorf("declined %d of %d with AUC %.2f: the feature separates them, want most declined", f.Declined, f.ToDecline, f.AUC)
+	}
+	if c.Probability(examples[len(examples)-1]) != 0 {
+		t.Error("an example with nothing matched should have confidence 0")
+	}
+	pen := c
+	pen.Penalties = map[string]float64{"x": 0.5}
+	if e := examples[100]; pen.Probability(e) >= c.Probability(e) {
+		t.Error("a penalty did not lower the probability")
 	}
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +22,7 @@ const (
 	conceptPrefix = "@" // an entity: "@blinken"
 	synonymPrefix = "=" // a synonym group: "=3"
 	familyPrefix  = "~" // a word family: the first letters of a long word
-	familyLen     = 5   // letters in a word family key
+	familyLen     = 6   // letters in a word family key: "countr" is not "county"
 )
 
 // Strengths of a term in a fact: how directly the fact says it.
@@ -84,13 +85,14 @@ func newAnalyzer(v *knowledge.Vocabulary) *analyzer {
 		stems:     make(map[string]wordForms),
 	}
 	for _, w := range v.StopWords {
-		w = fold.String(w)
-		if !a.stop[w] && len(w) >= minStopTypoLength {
-			a.longStops = append(a.longStops, w)
-		}
-		a.stop[w] = true
-		a.forms(w) // every question has some: stem them once, here
+		a.stop[fold.String(w)] = true
 	}
+	for _, l := range languages() {
+		for w := range l.stop {
+			a.forms(w) // every question has some: stem them once, here
+		}
+	}
+	a.longStops = longStopWords(a.stop)
 	for from, to := range v.Variants {
 		a.variants[fold.String(from)] = fold.String(to)
 	}
@@ -114,6 +116,11 @@ func newAnalyzer(v *knowledge.Vocabulary) *analyzer {
 		}
 	}
 	a.synonyms = v.Synonyms
+	for _, l := range languages() {
+		for w, want := range l.questions {
+			a.addPhrase(a.questions, w, want, false)
+		}
+	}
 	for w, want := range v.QuestionWords {
 		a.addPhrase(a.questions, w, want, false)
 	}
@@ -140,6 +147,29 @@ var kindWords = map[knowledge.Kind]string{
 	knowledge.KindCredit:  "source sources credit credits reporting agency agencies written author",
 }
 
+// longStopWords are the stop words of the vocabulary and of every language
+// long enough to be taken for misspelt (see nearStopWord).
+func longStopWords(vocabulary map[string]bool) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(w string) {
+		if !seen[w] && len(w) >= minStopTypoLength {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for w := range vocabulary {
+		add(w)
+	}
+	for _, l := range languages() {
+		for w := range l.stop {
+			add(w)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {
 	isQuestion := concept == knowledge.WantPerson || concept == knowledge.WantDate || concept == knowledge.WantPlace || concept == knowledge.WantNumber || concept == knowledge.WantReason
 	toks := a.tokens(text)
@@ -152,11 +182,11 @@ func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, tit
 	}
 	// An all-capitals name whose lower-case form is an ordinary stop word
 	// ("US" / "us") only matches when written in capitals.
-	if len(toks) == 1 && toks[0].upper && a.stop[toks[0].lower] {
+	if len(toks) == 1 && toks[0].upper && a.isStop(toks[0].lower, langAny) {
 		p.caseSens = true
 	}
 	// A phrase made only of stop words would fire everywhere.
-	if len(toks) == 1 && a.stop[toks[0].lower] && !p.caseSens && !isQuestion {
+	if len(toks) == 1 && a.isStop(toks[0].lower, langAny) && !p.caseSens && !isQuestion {
 		return
 	}
 	into[p.keys[0]] = append(into[p.keys[0]], p)
@@ -192,40 +222,6 @@ func spanishKey(t token) string {
 		return t.key
 	}
 	return spanish.Stem(t.lower, true)
-}
-
-// spanishMarkers and englishMarkers are common short words that tell the
-// language of a question.
-var (
-	spanishMarkers = map[string]bool{
-		"el": true, "la": true, "los": true, "las": true, "de": true, "del": true, "y": true, "en": true,
-		"que": true, "por": true, "para": true, "con": true, "se": true, "un": true, "una": true, "es": true,
-		"son": true, "fue": true, "como": true, "quien": true, "donde": true, "cuando": true, "cuantos": true,
-		"cuantas": true, "hubo": true, "sobre": true, "al": true, "su": true, "sus": true, "lo": true,
-	}
-	englishMarkers = map[string]bool{
-		"the": true, "of": true, "and": true, "in": true, "to": true, "is": true, "are": true, "what": true,
-		"who": true, "where": true, "when": true, "how": true, "did": true, "does": true, "was": true,
-		"were": true, "on": true, "for": true, "with": true, "about": true, "a": true, "an": true,
-	}
-)
-
-// isSpanish guesses whether a question is in Spanish: it opens with ¿ or
-// ¡, or has more Spanish than English marker words.
-func isSpanish(question string, toks []token) bool {
-	if strings.HasPrefix(question, "¿") || strings.HasPrefix(question, "¡") {
-		return true
-	}
-	es, en := 0, 0
-	for _, t := range toks {
-		if spanishMarkers[t.lower] {
-			es++
-		}
-		if englishMarkers[t.lower] {
-			en++
-		}
-	}
-	return es > en
 }
 
 // wordForms are the matching terms derived from one word.
@@ -350,7 +346,7 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 	if v, ok := a.variants[lower]; ok && v != "" {
 		lower = v
 	}
-	t := token{lower: lower, upper: upper, stop: a.stop[lower]}
+	t := token{lower: lower, upper: upper, stop: a.isStop(lower, langAny)}
 	if lower != "" && lower[0] >= '0' && lower[0] <= '9' {
 		t.num = true
 		t.key = strings.ReplaceAll(lower, ",", "")
@@ -359,6 +355,29 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 	f := a.forms(lower)
 	t.key, t.fam = f.key, f.fam
 	return t
+}
+
+// isStop reports whether w is a stop word of text in language lang: one
+// of the vocabulary's, or of that language (of any, for langAny).
+func (a *analyzer) isStop(w string, lang int) bool {
+	if a.stop[w] {
+		return true
+	}
+	if lang == langAny {
+		return anyLanguage(func(l *language) wordSet { return l.stop }, w)
+	}
+	return languages()[lang].stop[w]
+}
+
+// setLanguage marks the stop words of toks as text of language lang:
+// a word is never dropped for being a stop word of another language ("son"
+// in English, "the" in Spanish).
+func (a *analyzer) setLanguage(toks []token, lang int) {
+	for i := range toks {
+		if !toks[i].num {
+			toks[i].stop = a.isStop(toks[i].lower, lang)
+		}
+	}
 }
 
 // truncateWord cuts w to at most n bytes at a rune boundary.
@@ -513,79 +532,9 @@ func wantFeature(want string) featureSet {
 	return 0
 }
 
-var monthNames = map[string]bool{
-	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true,
-	"july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
-	"enero": true, "febrero": true, "marzo": true, "abril": true, "mayo": true, "junio": true,
-	"julio": true, "agosto": true, "septiembre": true, "octubre": true, "noviembre": true, "diciembre": true,
-}
-
-var dayWords = map[string]bool{
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
-	"saturday": true, "sunday": true, "yesterday": true, "today": true, "tomorrow": true,
-	"lunes": true, "martes": true, "miercoles": true, "jueves": true, "viernes": true,
-	"sabado": true, "domingo": true, "ayer": true, "hoy": true,
-}
-
-var numberWords = map[string]bool{
-	"hundred": true, "hundreds": true, "thousand": true, "thousands": true, "million": true,
-	"millions": true, "billion": true, "billions": true, "half": true, "third": true,
-	"quarter": true, "dozen": true, "dozens": true, "percent": true, "majority": true,
-	"mil": true, "millon": true, "millones": true, "mitad": true, "tercio": true,
-}
-
-// reasonWords mark a sentence that gives a cause or a purpose, for "why"
-// questions; reasonPhrases do the same in several words.
-var (
-	reasonWords = map[string]bool{
-		"because": true, "reason": true, "reasons": true, "cause": true, "causes": true,
-		"therefore": true, "thus": true, "why": true, "porque": true, "causa": true, "causas": true,
-	}
-	reasonPhrases = [][]string{
-		{"due", "to"}, {"so", "that"}, {"in", "order", "to"}, {"in", "the", "face", "of"},
-		{"for", "this", "reason"}, {"lead", "to"}, {"led", "to"}, {"para", "que"},
-	}
-)
-
-// pronouns that stand for a person named earlier.
-var personPronouns = map[string]bool{"he": true, "she": true, "his": true, "her": true, "him": true}
-
-// anaphors and discourse markers that, opening a sentence, tie it to the
-// one before.
-var anaphors = map[string]bool{
-	"he": true, "she": true, "it": true, "they": true, "them": true, "this": true,
-	"these": true, "those": true, "that": true, "his": true, "her": true, "their": true,
-	"its": true, "both": true, "such": true, "and": true, "but": true, "also": true,
-	"finally": true, "however": true, "moreover": true, "besides": true, "therefore": true,
-}
-
-// scanFeatures reports the question-type features of a token sequence.
-func scanFeatures(toks []token) featureSet {
-	var f featureSet
-	for i, t := range toks {
-		switch {
-		case monthNames[t.lower] || dayWords[t.lower]:
-			f |= hasDate
-		case t.num && isYear(t.key):
-			f |= hasDate
-		case t.num:
-			// A day of the month next to a month name is part of a date.
-			if (i > 0 && monthNames[toks[i-1].lower]) || (i+1 < len(toks) && monthNames[toks[i+1].lower]) {
-				continue
-			}
-			f |= hasNumber
-		case numberWords[t.lower]:
-			f |= hasNumber
-		case reasonWords[t.lower] || startsPhrase(toks, i, reasonPhrases):
-			f |= hasReason
-		}
-	}
-	return f
-}
-
-// startsPhrase reports whether one of phrases (lower-case words) begins at
-// toks[i].
-func startsPhrase(toks []token, i int, phrases [][]string) bool {
+// phraseLen returns the length of the first of phrases (lower-case words)
+// that begins at toks[i], or 0 when none does.
+func phraseLen(toks []token, i int, phrases [][]string) int {
 	for _, p := range phrases {
 		if i+len(p) > len(toks) {
 			continue
@@ -598,16 +547,8 @@ func startsPhrase(toks []token, i int, phrases [][]string) bool {
 			}
 		}
 		if match {
-			return true
+			return len(p)
 		}
 	}
-	return false
-}
-
-func isYear(s string) bool {
-	if len(s) != 4 {
-		return false
-	}
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 1800 && n <= 2199
+	return 0
 }

@@ -29,17 +29,20 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	pq := ix.parseQuery(q)
 	ans := knowledge.Answer{Question: q}
 	hits := ix.rank(pq, max(opt.Offset+opt.Top+1, minRanked))
-	if len(hits) > 0 {
-		ans.Confidence = round3(hits[0].coverage)
+	if len(hits) == 0 {
+		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
+		return ans, nil
 	}
-	if len(hits) == 0 || hits[0].coverage < opt.Threshold {
+	m := calibration()
+	first := ix.features(pq, hits[0], nextHit(hits, 0))
+	ans.Confidence = round3(m.probability(first))
+	if ans.Confidence < opt.Threshold {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
 		return ans, nil
 	}
 	ans.Answered = true
-	floor := opt.Threshold * followerFloor
 	for i, h := range hits {
-		if h.coverage < floor {
+		if i > 0 && h.coverage < minFollowerCoverage {
 			break
 		}
 		if i < opt.Offset {
@@ -49,13 +52,35 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 			ans.More = true
 			break
 		}
-		score := hits[0].coverage
+		score := ans.Confidence
 		if hits[0].score > 0 {
 			score *= h.score / hits[0].score
 		}
-		ans.Facts = append(ans.Facts, knowledge.ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)})
+		sf := knowledge.ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)}
+		if opt.Explain {
+			sf.Explanation = ix.explain(pq, h, ix.features(pq, h, nextHit(hits, i)), m)
+		}
+		ans.Facts = append(ans.Facts, sf)
 	}
 	return ans, nil
+}
+
+// nextHit returns the hit after hits[i], or nil.
+func nextHit(hits []hit, i int) *hit {
+	if i+1 < len(hits) {
+		return &hits[i+1]
+	}
+	return nil
+}
+
+// explain says how hit h matched the query.
+func (ix *Index) explain(pq query, h hit, f features, m *model) *knowledge.Explanation {
+	e := &knowledge.Explanation{Wants: pq.wants, Score: round3(h.score), Features: m.explain(f)}
+	for _, g := range pq.groups {
+		e.Terms = append(e.Terms, knowledge.TermMatch{Term: g.label, Weight: round3(g.weight), Match: round3(float64(ix.groupMatch(g, h.doc)))})
+	}
+	e.Evidence = ix.evidence(h.doc, wantFeature(pq.wants), pq.termGroups())
+	return e
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
@@ -67,17 +92,17 @@ const (
 	minRanked = 3
 	// maxSuggestions is the most "did you mean" topics offered.
 	maxSuggestions = 3
-	// followerFloor is the share of the threshold that facts after the first
-	// must reach to be given with it.
-	followerFloor = 0.5
-	weightExact   = 1.0
-	weightEntity  = 1.0
-	weightSynonym = 0.85
-	weightFamily  = 0.45
-	weightPrefix  = 0.6
-	weightPart    = 0.5 // one word of a multi-word name
-	weightTypo1   = 0.85
-	weightTypo2   = 0.7
+	// minFollowerCoverage is the share of the question's weight that facts
+	// after the first must match to be given with it.
+	minFollowerCoverage = 0.175
+	weightExact         = 1.0
+	weightEntity        = 1.0
+	weightSynonym       = 0.85
+	weightFamily        = 0.45
+	weightPrefix        = 0.6
+	weightPart          = 0.5 // one word of a multi-word name
+	weightTypo1         = 0.85
+	weightTypo2         = 0.7
 	// wantBoost multiplies the score of a fact that has what the question
 	// word asks for (a date for "when", a person for "who").
 	wantBoost = 0.35
@@ -218,8 +243,15 @@ func (ix *Index) correctQuestionWord(w string) ([]string, int) {
 // hit is one ranked fact.
 type hit struct {
 	doc      int32
-	score    float64
-	coverage float64
+	score    float64 // ranking score
+	coverage float64 // share of the question's weight matched, after penalties
+	base     float64 // ranking score before the answer type and focus count
+	focused  bool    // the fact says the question's focus word
+	// typed is set when the fact holds a span of the type the question asks
+	// for that the question does not itself say; proximity is how close
+	// together the fact says the question's words, 0 to 1.
+	typed     bool
+	proximity float64
 }
 
 // scratch holds the per-fact accumulators of one search, pooled so that a
@@ -277,36 +309,37 @@ func (ix *Index) rank(pq query, n int) []hit {
 		}
 	}
 	want := wantFeature(pq.wants)
-	top := make([]hit, 0, n+1)
+	depth := max(n, rerankDepth)
+	top := make([]hit, 0, depth+1)
 	for _, d := range sc.touched {
 		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics)) *
 			math.Pow(unknownNumberPenalty, float64(pq.unknownNumbers))
-		s := float64(sc.score[d]) * math.Sqrt(cov)
+		base := float64(sc.score[d]) * math.Sqrt(cov)
+		s := base
 		if want != 0 && ix.feats[d]&want != 0 {
-			s *= 1 + wantBoost
-		} else if want != 0 {
-			// "How many" answered by a fact without a number is no answer.
-			cov *= typeMismatchPenalty
+			s *= 1 + wantBoost // a first guess, which rerank refines
 		}
-		if sc.focused[d] {
-			s *= 1 + focusBoost
-		}
+		h := hit{doc: d, score: s, base: base, coverage: min(cov, 1), focused: sc.focused[d]}
 		sc.score[d], sc.cover[d], sc.seen[d], sc.focused[d] = 0, 0, false, false
-		h := hit{doc: d, score: s, coverage: min(cov, 1)}
-		// Insert into the small sorted top list.
-		if len(top) == n && !better(h, top[n-1]) {
-			continue
-		}
-		i := len(top)
-		top = append(top, h)
-		for i > 0 && better(h, top[i-1]) {
-			top[i] = top[i-1]
-			i--
-		}
-		top[i] = h
-		if len(top) > n {
-			top = top[:n]
-		}
+		top = insertHit(top, h, depth)
+	}
+	return ix.rerank(pq, top, n)
+}
+
+// insertHit inserts h into top, kept sorted best first and at most n long.
+func insertHit(top []hit, h hit, n int) []hit {
+	if len(top) == n && !better(h, top[n-1]) {
+		return top
+	}
+	i := len(top)
+	top = append(top, h)
+	for i > 0 && better(h, top[i-1]) {
+		top[i] = top[i-1]
+		i--
+	}
+	top[i] = h
+	if len(top) > n {
+		top = top[:n]
 	}
 	return top
 }

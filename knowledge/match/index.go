@@ -30,8 +30,15 @@ type Index struct {
 	postings [][]posting
 	idf      []float32
 	feats    []featureSet
-	byID     map[string]int
-	paras    map[paraKey]int // into corpus.Paragraphs
+	// forward holds each fact's words as term ids, in order (-1 for a stop
+	// word), and spans the spans of its words that hold an answer type:
+	// what reranking reads of the best candidates.
+	forward [][]int32
+	spans   [][]factSpan
+	byID    map[string]int
+	paras   map[paraKey]int // into corpus.Paragraphs
+	// sourceLang is the language of each source, by id.
+	sourceLang map[string]int
 
 	// Word lists for typo tolerance and prefix completion.
 	words      map[string]int     // surface word → number of facts using it
@@ -81,10 +88,13 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		paras:   make(map[paraKey]int, len(c.Paragraphs)),
 		words:   make(map[string]int),
 		feats:   make([]featureSet, len(c.Facts)),
+		forward: make([][]int32, len(c.Facts)),
+		spans:   make([][]factSpan, len(c.Facts)),
 	}
 	for i, p := range c.Paragraphs {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
+	ix.sourceLang = ix.an.sourceLanguages(c)
 	b := indexBuilder{
 		ix:      ix,
 		bag:     map[int32]termStat{},
@@ -156,7 +166,11 @@ func (b *indexBuilder) add(i int) {
 		st.s = max(st.s, s)
 		b.bag[id] = st
 	}
-	feats := ix.an.docTerms(add, b.toks, &b.co)
+	lang := ix.sourceLang[f.Citation.SourceID]
+	ix.an.setLanguage(b.toks, lang)
+	feats, spans := ix.an.docTerms(add, b.toks, &b.co, lang)
+	ix.forward[i] = ix.forwardTerms(b.toks)
+	ix.spans[i] = compactSpans(spans)
 	n := 0
 	for _, t := range b.toks {
 		if !t.stop {
@@ -167,17 +181,19 @@ func (b *indexBuilder) add(i int) {
 		}
 	}
 	for _, p := range f.Phrasings {
-		feats |= ix.an.docTerms(add, ix.an.tokens(p), &b.co)
+		pf, _ := ix.an.docTerms(add, ix.an.tokens(p), &b.co, lang)
+		feats |= pf
 	}
 	if f.Kind == knowledge.KindCaption && f.Citation.Credit != "" {
 		// "AFP – STRINGER" is not in a caption's words but answers "who
 		// took the photo?".
-		feats |= ix.an.docTerms(add, ix.an.tokens(f.Citation.Credit), &b.co)
+		cf, _ := ix.an.docTerms(add, ix.an.tokens(f.Citation.Credit), &b.co, lang)
+		feats |= cf
 	}
 	for _, term := range ix.an.kindTerms[f.Kind] {
 		add(term, strengthAnaphor)
 	}
-	anaphoric := opensWithAnaphor(b.toks)
+	anaphoric := opensWithAnaphor(b.toks, lang)
 	if b.hasPrev {
 		s := float32(strengthContext)
 		if anaphoric {
@@ -249,8 +265,9 @@ type coref struct {
 
 // docTerms reports the terms of one fact's tokens to add, with their
 // strengths, and returns the fact's question-type features.
-func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *coref) featureSet {
-	feats := scanFeatures(toks)
+func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *coref, lang int) (featureSet, []typeSpan) {
+	feats, spans := a.answerTypes(toks, lang)
+	pronouns := languages()[lang].pronouns
 	// Names first: a title in apposition before the name ("The US
 	// Secretary of State, Antony Blinken, ...") refers to it too.
 	for i := range toks {
@@ -263,7 +280,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 	pronoun := false
 	person := ""
 	for i, t := range toks {
-		if personPronouns[t.lower] {
+		if pronouns[t.lower] {
 			pronoun = true
 		}
 		if !t.stop {
@@ -289,6 +306,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 				co.named[p.concept] = true
 			}
 			feats |= entityFeature(e)
+			spans = append(spans, typeSpan{i, i + len(p.keys), entityFeature(e)})
 			if e.Type == knowledge.EntityPerson {
 				person = p.concept
 			}
@@ -301,7 +319,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 	if person != "" {
 		co.lastPerson = person
 	}
-	return feats
+	return feats, spans
 }
 
 func entityFeature(e knowledge.Entity) featureSet {
@@ -316,8 +334,13 @@ func entityFeature(e knowledge.Entity) featureSet {
 	return 0
 }
 
-func opensWithAnaphor(toks []token) bool {
-	for i := 0; i < len(toks) && i < 4; i++ {
+// anaphorWindow is how many words into a sentence a word that points
+// back may stand ("And then he ...").
+const anaphorWindow = 4
+
+func opensWithAnaphor(toks []token, lang int) bool {
+	anaphors := languages()[lang].anaphors
+	for i := 0; i < len(toks) && i < anaphorWindow; i++ {
 		if anaphors[toks[i].lower] {
 			return true
 		}
@@ -523,3 +546,56 @@ func (ix *Index) FactCounts() map[string]int { return ix.corpus.FactCount() }
 // Corpus returns the corpus the index was built from. It must not be
 // changed.
 func (ix *Index) Corpus() *knowledge.Corpus { return ix.corpus }
+
+// languageSample is how many facts of a source tell its language.
+const languageSample = 50
+
+// sourceLanguages tells the language of each source from its first facts.
+func (a *analyzer) sourceLanguages(c *knowledge.Corpus) map[string]int {
+	toks := map[string][]token{}
+	counted := map[string]int{}
+	for _, f := range c.Facts {
+		id := f.Citation.SourceID
+		if counted[id] < languageSample {
+			counted[id]++
+			toks[id] = a.appendTokens(toks[id], f.Clean)
+		}
+	}
+	out := make(map[string]int, len(toks))
+	for id, t := range toks {
+		out[id] = detectLanguage(t, false)
+	}
+	return out
+}
+
+// factSpan is a typeSpan kept with the fact, compactly.
+type factSpan struct {
+	start, end uint16
+	want       featureSet
+}
+
+// compactSpans keeps the spans that fit in a factSpan.
+func compactSpans(spans []typeSpan) []factSpan {
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]factSpan, 0, len(spans))
+	for _, sp := range spans {
+		if sp.end <= math.MaxUint16 {
+			out = append(out, factSpan{uint16(sp.start), uint16(sp.end), sp.want})
+		}
+	}
+	return out
+}
+
+// forwardTerms returns the term ids of the words of toks, -1 for a stop word.
+func (ix *Index) forwardTerms(toks []token) []int32 {
+	out := make([]int32, len(toks))
+	for i, t := range toks {
+		out[i] = -1
+		if !t.stop {
+			out[i] = ix.termID(t.key)
+		}
+	}
+	return out
+}

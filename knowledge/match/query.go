@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -21,16 +22,15 @@ type query struct {
 // with the alternative terms that count as matching it. A fact scores the
 // best of the alternatives, so a word and its synonym are not counted twice.
 type group struct {
+	label  string // the word or phrase as the question has it, for explanations
 	terms  []qterm
 	weight float64 // how much the group matters: the idf of its main term
 	focus  bool    // the word the question asks about ("how many X")
+	// plainWord is set for a word no source has that is nonetheless an
+	// ordinary word of the language (the asker's phrasing), as opposed to a
+	// name, a number or a word no dictionary knows.
+	plainWord bool
 }
-
-// topicMarkers introduce a question's topic.
-var topicMarkers = map[string]bool{"about": true, "regarding": true, "concerning": true, "sobre": true, "acerca": true}
-
-// focusWords open a question whose next word is its focus: "which city".
-var focusWords = map[string]bool{"which": true, "what": true, "cual": true, "cuales": true, "que": true}
 
 type qterm struct {
 	id int32
@@ -70,6 +70,7 @@ type queryParser struct {
 	// keyed by Spanish stems, to look vocabulary phrases up by.
 	spanish bool
 	esToks  []token
+	lang    int // the question's language
 	start   int // first token after the question phrase
 	topic   int // the topic marker ("about"), or -1
 	focus   int // the focus word ("how many X", "which X"), or -1
@@ -78,6 +79,7 @@ type queryParser struct {
 
 // parseQuery analyses a question for matching.
 func (ix *Index) parseQuery(q string) query {
+	q = stripMarkup(q)
 	toks := ix.an.tokens(q)
 	p := &queryParser{ix: ix, q: q, toks: toks[:min(len(toks), maxQueryTokens)], topic: -1, focus: -1}
 	p.correctWords()
@@ -93,7 +95,9 @@ func (ix *Index) parseQuery(q string) query {
 func (p *queryParser) correctWords() {
 	p.weights = make([]float32, len(p.toks))
 	p.unknown = make([]bool, len(p.toks))
-	p.spanish = isSpanish(p.q, p.toks)
+	p.lang = detectLanguage(p.toks, strings.HasPrefix(p.q, "¿") || strings.HasPrefix(p.q, "¡"))
+	p.spanish = p.lang == langES
+	p.ix.an.setLanguage(p.toks, p.lang)
 	for i := range p.toks {
 		p.weights[i] = 1
 		p.correctWord(i)
@@ -109,6 +113,10 @@ func (p *queryParser) correctWord(i int) {
 	if p.spanish && len(ix.an.spanish()[spanishKey(t)]) > 0 {
 		return // a Spanish form of a vocabulary word, not a typo
 	}
+	if isRealWord(t.lower) {
+		p.unknown[i] = true // a word, just not one the sources use: never "corrected" into another
+		return
+	}
 	fixes, dist := ix.correct(t.lower)
 	if len(fixes) == 0 && i < questionWordTypoWindow {
 		fixes, dist = ix.correctQuestionWord(t.lower)
@@ -116,6 +124,7 @@ func (p *queryParser) correctWord(i int) {
 	switch {
 	case len(fixes) > 0:
 		p.toks[i] = ix.an.makeToken(fixes[0], t.upper)
+		p.toks[i].stop = ix.an.isStop(p.toks[i].lower, p.lang)
 		p.weights[i] = weightTypo1
 		if dist > 1 {
 			p.weights[i] = weightTypo2
@@ -159,7 +168,7 @@ func (p *queryParser) questionPhrase() {
 // "which agency"): the answer must say it, not just words around it.
 func (p *queryParser) topicAndFocus() {
 	for i, t := range p.toks {
-		if topicMarkers[t.lower] {
+		if languages()[p.lang].topic[t.lower] {
 			p.topic = i
 			break
 		}
@@ -167,7 +176,7 @@ func (p *queryParser) topicAndFocus() {
 	switch {
 	case p.out.wants == knowledge.WantNumber && p.start > 0:
 		p.focus = p.start
-	case len(p.toks) > 1 && focusWords[p.toks[0].lower]:
+	case len(p.toks) > 1 && languages()[p.lang].focus[p.toks[0].lower]:
 		p.focus = 1
 	}
 }
@@ -223,7 +232,7 @@ func (p *queryParser) each(i int, fn func(*phrase)) {
 // token i: the concept, and each of its words weakly.
 func (p *queryParser) phraseGroup(i int, ph phrase) {
 	ix := p.ix
-	g := group{}
+	g := group{label: p.span(i, i+len(ph.keys))}
 	g.add(ix, ph.concept, conceptWeight(ph)*minWeight(p.weights[i:i+len(ph.keys)]))
 	for j := i; j < i+len(ph.keys); j++ {
 		if !p.toks[j].stop {
@@ -242,7 +251,7 @@ func (p *queryParser) phraseGroup(i int, ph phrase) {
 func (p *queryParser) wordGroup(i int, titleCase bool) {
 	ix, t, w := p.ix, p.toks[i], p.weights[i]
 	p.out.words = append(p.out.words, t.lower)
-	g := group{}
+	g := group{label: t.lower}
 	g.add(ix, t.key, weightExact*w)
 	if t.fam != "" {
 		g.add(ix, t.fam, weightFamily*w)
@@ -261,6 +270,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	g.focus = i == p.focus
 	if len(g.terms) == 0 {
 		g.weight *= unknownWeight(t, i, titleCase)
+		g.plainWord = !t.num && !isName(t, i, titleCase) && isRealWord(t.lower)
 		switch {
 		case t.num:
 			p.out.unknownNumbers++
@@ -269,4 +279,20 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 		}
 	}
 	p.out.groups = append(p.out.groups, g)
+}
+
+// span is the words of tokens i to j, as folded.
+func (p *queryParser) span(i, j int) string {
+	words := make([]string, 0, j-i)
+	for _, t := range p.toks[i:j] {
+		words = append(words, t.lower)
+	}
+	return strings.Join(words, " ")
+}
+
+// isRealWord reports whether w is a word of some language's dictionary.
+// Only a word no dictionary knows is taken for a typo: "posed" must not
+// become "posted", nor "evaluated" "evacuated".
+func isRealWord(w string) bool {
+	return len(w) > 1 && anyLanguage(func(l *language) wordSet { return l.words }, w)
 }

@@ -1,0 +1,180 @@
+package match
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/agreementbot/agreementbot/internal/fold"
+)
+
+// The languages the analyser knows, by the folder of their word lists
+// under lang/. A text is analysed in one of them, or in all at once
+// (langAny) where its language does not matter.
+const (
+	langEN = iota
+	langES
+	numLanguages
+	langAny = numLanguages
+)
+
+// languageCodes name the languages' folders under lang/.
+var languageCodes = [numLanguages]string{"en", "es"}
+
+//go:embed lang
+var langFS embed.FS
+
+// wordSet is a set of folded words or phrases (words joined by one space).
+type wordSet map[string]bool
+
+// phrases returns the set's entries of more than one word, split.
+func (s wordSet) phrases() [][]string {
+	var out [][]string
+	for p := range s {
+		if strings.Contains(p, " ") {
+			out = append(out, strings.Fields(p))
+		}
+	}
+	return out
+}
+
+// language is one language's word lists (see lang/README.md).
+type language struct {
+	stop, markers, topic, focus               wordSet
+	honorifics, personVerbs                   wordSet
+	placeNouns, placePrepositions, orgNouns   wordSet
+	months, days, dateWords, datePrepositions wordSet
+	numberWords, ordinals, units              wordSet
+	reasons, pronouns, anaphors               wordSet
+	questions                                 map[string]string // question phrase → answer type
+	words, names                              wordSet           // a dictionary, when the language has one
+	reasonPhrases                             [][]string
+}
+
+// languages returns the embedded languages, parsed once. An unreadable
+// list is a build defect, so it panics.
+var languages = sync.OnceValue(func() *[numLanguages]*language {
+	var out [numLanguages]*language
+	for i, code := range languageCodes {
+		l, err := loadLanguage(langFS, path.Join("lang", code))
+		if err != nil {
+			panic(fmt.Sprintf("language %s: %v", code, err))
+		}
+		out[i] = l
+	}
+	return &out
+})
+
+// loadLanguage reads the word lists of the language in dir.
+func loadLanguage(fsys fs.FS, dir string) (*language, error) {
+	l := &language{}
+	lists := map[string]*wordSet{
+		"stopwords.txt": &l.stop, "markers.txt": &l.markers, "topic.txt": &l.topic, "focus.txt": &l.focus,
+		"honorifics.txt": &l.honorifics, "person-verbs.txt": &l.personVerbs,
+		"place-nouns.txt": &l.placeNouns, "place-prepositions.txt": &l.placePrepositions, "organisation-nouns.txt": &l.orgNouns,
+		"months.txt": &l.months, "days.txt": &l.days, "date-words.txt": &l.dateWords, "date-prepositions.txt": &l.datePrepositions,
+		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals, "units.txt": &l.units,
+		"reason.txt": &l.reasons, "pronouns.txt": &l.pronouns, "anaphors.txt": &l.anaphors,
+		"words.txt": &l.words, "names.txt": &l.names,
+	}
+	for name, dst := range lists {
+		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt" || name == "words.txt" || name == "names.txt")
+		if err != nil {
+			return nil, err
+		}
+		*dst = set
+	}
+	l.reasonPhrases = l.reasons.phrases()
+	q, err := readQuestionList(fsys, path.Join(dir, "questions.txt"))
+	if err != nil {
+		return nil, err
+	}
+	l.questions = q
+	return l, nil
+}
+
+// readWordList reads a list: entries are lines when byLine is set (so they
+// may be phrases), else any white-space separated words. A missing file is
+// an empty list: not every language has a dictionary.
+func readWordList(fsys fs.FS, name string, byLine bool) (wordSet, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return wordSet{}, nil
+		}
+		return nil, err
+	}
+	set := wordSet{}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		line = fold.String(strings.TrimSpace(line))
+		if line == "" {
+			continue
+		}
+		if byLine {
+			set[strings.Join(strings.Fields(line), " ")] = true
+			continue
+		}
+		for _, w := range strings.Fields(line) {
+			set[w] = true
+		}
+	}
+	return set, sc.Err()
+}
+
+// readQuestionList reads "phrase: type" lines.
+func readQuestionList(fsys fs.FS, name string) (map[string]string, error) {
+	set, err := readWordList(fsys, name, true)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(set))
+	for line := range set {
+		phrase, want, ok := strings.Cut(line, ":")
+		if !ok {
+			return nil, fmt.Errorf("%s: %q has no answer type", name, line)
+		}
+		out[strings.TrimSpace(phrase)] = strings.TrimSpace(want)
+	}
+	return out, nil
+}
+
+// anyLanguage reports whether some language's list (picked by list) holds w.
+func anyLanguage(list func(*language) wordSet, w string) bool {
+	for _, l := range languages() {
+		if list(l)[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// detectLanguage tells the language of tokens by their marker words:
+// Spanish when they have more Spanish markers than English ones, else
+// English. opensSpanish is set for a text that opens with ¿ or ¡.
+func detectLanguage(toks []token, opensSpanish bool) int {
+	if opensSpanish {
+		return langES
+	}
+	langs := languages()
+	es, en := 0, 0
+	for _, t := range toks {
+		if langs[langES].markers[t.lower] {
+			es++
+		}
+		if langs[langEN].markers[t.lower] {
+			en++
+		}
+	}
+	if es > en {
+		return langES
+	}
+	return langEN
+}

@@ -1,0 +1,143 @@
+package match
+
+import (
+	"slices"
+	"strings"
+)
+
+// rerankDepth is how many of the best candidates are looked at word by
+// word: whether they hold the answer the question asks for, and how close
+// together they say its words.
+const rerankDepth = 30
+
+// rerank rescores the best candidates by what their words show, and
+// returns the best n. A question that asks for a type (who, when, where,
+// how many) is answered by a fact holding a span of that type that the
+// question does not itself say: "Who ruled Normandy?" wants a name besides
+// Normandy. A fact saying the question's words close together is more
+// likely about what the question asks; that is measured for the
+// confidence (it did not rank better on the development data).
+func (ix *Index) rerank(pq query, top []hit, n int) []hit {
+	want := wantFeature(pq.wants)
+	terms := pq.termGroups()
+	for i := range top {
+		h := &top[i]
+		h.typed = want != 0 && ix.hasNovelSpan(h.doc, want, terms)
+		h.proximity = ix.proximity(h.doc, terms)
+		h.score = h.base
+		switch {
+		case h.typed:
+			h.score *= 1 + wantBoost
+		case want != 0:
+			// "How many" answered by a fact without a number is no answer.
+			h.coverage *= typeMismatchPenalty
+		}
+		if h.focused {
+			h.score *= 1 + focusBoost
+		}
+	}
+	slices.SortFunc(top, func(a, b hit) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return top[:min(n, len(top))]
+}
+
+// termGroups maps each term id of the query to the index of its group.
+func (pq query) termGroups() map[int32]int {
+	out := make(map[int32]int, 3*len(pq.groups))
+	for g, grp := range pq.groups {
+		for _, t := range grp.terms {
+			if _, ok := out[t.id]; !ok {
+				out[t.id] = g
+			}
+		}
+	}
+	return out
+}
+
+// hasNovelSpan reports whether fact d holds a span of type want with a word
+// the question does not have.
+func (ix *Index) hasNovelSpan(d int32, want featureSet, terms map[int32]int) bool {
+	fwd := ix.forward[d]
+	for _, sp := range ix.spans[d] {
+		if sp.want&want == 0 {
+			continue
+		}
+		for _, id := range fwd[sp.start:min(int(sp.end), len(fwd))] {
+			if _, asked := terms[id]; id >= 0 && !asked {
+				return true
+			}
+		}
+	}
+	// The vocabulary's entities count too, though no span was seen.
+	return len(ix.spans[d]) == 0 && ix.feats[d]&want != 0
+}
+
+// proximity is how close together fact d says the question's words: the
+// number of the question's groups it matches over the length of the
+// shortest run of its words that holds them all; 0 when it matches fewer
+// than two.
+func (ix *Index) proximity(d int32, terms map[int32]int) float64 {
+	fwd := ix.forward[d]
+	var pos []int32 // position, group
+	var grp []int
+	for i, id := range fwd {
+		if g, ok := terms[id]; ok && id >= 0 {
+			pos, grp = append(pos, int32(i)), append(grp, g)
+		}
+	}
+	distinct := map[int]int{}
+	for _, g := range grp {
+		distinct[g] = 0
+	}
+	if len(distinct) < 2 {
+		return 0
+	}
+	best, have, left := len(fwd)+1, 0, 0
+	for right := range pos {
+		if distinct[grp[right]] == 0 {
+			have++
+		}
+		distinct[grp[right]]++
+		for have == len(distinct) {
+			best = min(best, int(pos[right]-pos[left])+1)
+			distinct[grp[left]]--
+			if distinct[grp[left]] == 0 {
+				have--
+			}
+			left++
+		}
+	}
+	return float64(len(distinct)) / float64(best)
+}
+
+// evidence returns the words of the spans of fact d that hold type want
+// and say something the question does not, for explanations.
+func (ix *Index) evidence(d int32, want featureSet, terms map[int32]int) []string {
+	if want == 0 {
+		return nil
+	}
+	toks := ix.an.tokens(ix.corpus.Facts[d].Clean)
+	var out []string
+	for _, sp := range ix.spans[d] {
+		if sp.want&want == 0 || int(sp.end) > len(toks) || int(sp.end) > len(ix.forward[d]) {
+			continue
+		}
+		novel := false
+		for _, id := range ix.forward[d][sp.start:sp.end] {
+			_, asked := terms[id]
+			novel = novel || (id >= 0 && !asked)
+		}
+		if novel {
+			words := make([]string, 0, sp.end-sp.start)
+			for _, t := range toks[sp.start:sp.end] {
+				words = append(words, t.lower)
+			}
+			out = append(out, strings.Join(words, " "))
+		}
+	}
+	return out
+}

@@ -1,0 +1,184 @@
+package match
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// spanTypes returns the typed spans of an English text as "words=type".
+func spanTypes(t *testing.T, text string) []string {
+	t.Helper()
+	an := newAnalyzer(&knowledge.Vocabulary{})
+	toks := an.tokens(text)
+	an.setLanguage(toks, langEN)
+	_, spans := an.answerTypes(toks, langEN)
+	names := map[featureSet]string{hasDate: "date", hasNumber: "number", hasPerson: "person", hasPlace: "place", hasReason: "reason", hasPlace | hasPerson: "place|person"}
+	var out []string
+	for _, sp := range spans {
+		words := make([]string, 0, sp.end-sp.start)
+		for _, tk := range toks[sp.start:sp.end] {
+			words = append(words, tk.lower)
+		}
+		out = append(out, strings.Join(words, " ")+"="+names[sp.want])
+	}
+	return out
+}
+
+// TestAnswerTypesFromText checks that types are read from any text's own
+// form, with no vocabulary.
+func TestAnswerTypesFromText(t *testing.T) {
+	tests := []struct {
+		text string
+		want string // one of the spans found
+	}{
+		{"Rollo founded the duchy.", "rollo=person"},
+		{"The treaty was signed by King Charles III.", "king charles iii=person"},
+		{"They settled in Normandy.", "normandy=place|person"},
+		{"The Rhine River floods each spring.", "rhine river=place"},
+		{"The University of Paris was founded early.", "university of paris=person"},
+		{"The Normans conquered England in 1066.", "1066=date"},
+		{"It happened in 911.", "911=date"},
+		{"Rome fell in 476 AD.", "476=date"},
+		{"In the 10th century they raided.", "10th=date"},
+		{"The tenth century saw raids.", "tenth century=date"},
+		{"Prices rose in the 1990s.", "1990s=date"},
+		{"It opened on 5 March.", "5=date"},
+		{"The engine weighed 300 tons.", "300=number"},
+		{"About two million people live there.", "two=number"},
+		{"They left because of persecution.", "because=reason"},
+		{"They fled in the face of persecution.", "in the face of=reason"},
+		{"Smith said the plan would work.", "smith=person"},
+	}
+	for _, tt := range tests {
+		got := spanTypes(t, tt.text)
+		found := false
+		for _, g := range got {
+			found = found || g == tt.want
+		}
+		if !found {
+			t.Errorf("%q: spans %v, want %s among them", tt.text, got, tt.want)
+		}
+	}
+	// A common word opening a sentence is no name; a stop word never is.
+	for _, text := range []string{"Many people left.", "The city grew."} {
+		for _, g := range spanTypes(t, text) {
+			if strings.HasSuffix(g, "=person") || strings.HasSuffix(g, "=place") {
+				t.Errorf("%q: found a name %s", text, g)
+			}
+		}
+	}
+}
+
+// TestStopWordsPerLanguage checks that a word is never dropped for being a
+// stop word of another language.
+func TestStopWordsPerLanguage(t *testing.T) {
+	an := newAnalyzer(&knowledge.Vocabulary{})
+	for _, tt := range []struct {
+		word string
+		lang int
+		stop bool
+	}{
+		{"son", langEN, false}, {"son", langES, true},
+		{"las", langEN, false}, {"las", langES, true},
+		{"the", langEN, true}, {"the", langES, false},
+	} {
+		if got := an.isStop(tt.word, tt.lang); got != tt.stop {
+			t.Errorf("isStop(%q, %s) = %v, want %v", tt.word, languageCodes[tt.lang], got, tt.stop)
+		}
+	}
+	ix := articleIndex(t)
+	pq := ix.parseQuery("Who is the son of the president?")
+	found := false
+	for _, g := range pq.groups {
+		found = found || g.label == "son"
+	}
+	if !found {
+		t.Error(`"son" was dropped from an English question`)
+	}
+}
+
+// TestLanguagesLoad checks that every language has the lists the analyser
+// reads, and that question phrases name known answer types.
+func TestLanguagesLoad(t *testing.T) {
+	for i, l := range languages() {
+		code := languageCodes[i]
+		for name, set := range map[string]wordSet{"stopwords": l.stop, "markers": l.markers, "months": l.months, "number-words": l.numberWords, "honorifics": l.honorifics} {
+			if len(set) == 0 {
+				t.Errorf("%s: %s is empty", code, name)
+			}
+		}
+		for phrase, want := range l.questions {
+			if wantFeature(want) == 0 {
+				t.Errorf("%s: question phrase %q asks for unknown type %q", code, phrase, want)
+			}
+		}
+	}
+	if d := languages()[langEN].words; !d["posed"] || d["xqzv"] {
+		t.Error("the English dictionary does not hold what it should")
+	}
+}
+
+// TestRealWordsAreNotCorrected checks that a correct word the sources lack
+// stays unknown rather than becoming another word.
+func TestRealWordsAreNotCorrected(t *testing.T) {
+	ix := articleIndex(t)
+	pq := ix.parseQuery("What question was posed to Blinken?")
+	for _, g := range pq.groups {
+		if g.label == "posted" {
+			t.Error(`"posed" was corrected into "posted"`)
+		}
+	}
+	pq = ix.parseQuery("What did Blinkn say?") // not a word: corrected
+	corrected := false
+	for _, g := range pq.groups {
+		corrected = corrected || g.label == "blinken"
+	}
+	if !corrected {
+		t.Error(`"Blinkn" was not corrected`)
+	}
+}
+
+// TestCalibrationThresholdIsTheDefault checks that the engine's default
+// threshold is the one fitted with the shipped model.
+func TestCalibrationThresholdIsTheDefault(t *testing.T) {
+	if m := calibration(); m.Threshold != knowledge.DefaultThreshold {
+		t.Errorf("calibration.json threshold %g, knowledge.DefaultThreshold %g: run agreementbot calibrate and update the constant", m.Threshold, knowledge.DefaultThreshold)
+	}
+}
+
+// TestExplainReproducesConfidence checks that an explanation's features and
+// weights give back the confidence of the first fact.
+func TestExplainReproducesConfidence(t *testing.T) {
+	ix := articleIndex(t)
+	ans, err := ix.Answer(t.Context(), "Where did the foreign ministers meet?", knowledge.Options{Explain: true})
+	if err != nil || !ans.Answered {
+		t.Fatalf("answer %+v, %v", ans, err)
+	}
+	e := ans.Facts[0].Explanation
+	if e == nil || len(e.Terms) == 0 || len(e.Features) != numFeatures {
+		t.Fatalf("explanation %+v", e)
+	}
+	m := calibration()
+	z := m.Intercept
+	var f features
+	for i, feat := range e.Features {
+		z += feat.Value * feat.Weight
+		f[i] = feat.Value
+	}
+	p := 1 / (1 + math.Exp(-z))
+	for i, pen := range m.pen {
+		if pen > 0 && f[i] > 0 {
+			p *= math.Pow(pen, f[i])
+		}
+	}
+	if math.Abs(p-ans.Confidence) > 0.01 {
+		t.Errorf("features give %.3f, confidence is %.3f", p, ans.Confidence)
+	}
+	plain, _ := ix.Answer(t.Context(), "Where did the foreign ministers meet?", knowledge.Options{})
+	if plain.Facts[0].Explanation != nil {
+		t.Error("an explanation was given unasked")
+	}
+}
