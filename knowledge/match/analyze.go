@@ -1,6 +1,7 @@
 package match
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +49,9 @@ type token struct {
 // analyzer turns text into tokens and matching terms using a compiled
 // vocabulary. It is immutable after construction and safe for concurrent use.
 type analyzer struct {
-	stop     map[string]bool
+	stop map[string]bool // the vocabulary's stop words
+	// stopIn are the stop words of text in each language, and of langAny.
+	stopIn   [numLanguages + 1]map[string]bool
 	variants map[string]string
 	repairs  map[string][]string
 	phrases  map[string][]phrase // by the key of their first token
@@ -87,6 +90,7 @@ func newAnalyzer(v *knowledge.Vocabulary) *analyzer {
 	for _, w := range v.StopWords {
 		a.stop[fold.String(w)] = true
 	}
+	a.stopIn = stopWordsByLanguage(a.stop)
 	for _, l := range languages() {
 		for w := range l.stop {
 			a.forms(w) // every question has some: stem them once, here
@@ -145,6 +149,22 @@ var kindWords = map[knowledge.Kind]string{
 	knowledge.KindTweet:   "tweet twitter post posted social media",
 	knowledge.KindQuote:   "quote quoted",
 	knowledge.KindCredit:  "source sources credit credits reporting agency agencies written author",
+}
+
+// stopWordsByLanguage returns, for each language and for langAny, the set
+// of its stop words and the vocabulary's, so that telling a stop word
+// takes one look-up.
+func stopWordsByLanguage(vocabulary map[string]bool) [numLanguages + 1]map[string]bool {
+	var out [numLanguages + 1]map[string]bool
+	out[langAny] = maps.Clone(vocabulary)
+	for i, l := range languages() {
+		out[i] = maps.Clone(vocabulary)
+		for w := range l.stop {
+			out[i][w] = true
+			out[langAny][w] = true
+		}
+	}
+	return out
 }
 
 // longStopWords are the stop words of the vocabulary and of every language
@@ -360,13 +380,7 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 // isStop reports whether w is a stop word of text in language lang: one
 // of the vocabulary's, or of that language (of any, for langAny).
 func (a *analyzer) isStop(w string, lang int) bool {
-	if a.stop[w] {
-		return true
-	}
-	if lang == langAny {
-		return anyLanguage(func(l *language) wordSet { return l.stop }, w)
-	}
-	return languages()[lang].stop[w]
+	return a.stopIn[lang][w]
 }
 
 // setLanguage marks the stop words of toks as text of language lang:

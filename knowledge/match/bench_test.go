@@ -3,6 +3,7 @@ package match
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -39,6 +40,37 @@ func articleIndex(tb testing.TB) *Index {
 		tb.Fatal(err)
 	}
 	return NewIndex(c)
+}
+
+// BenchmarkAnswerSQuAD measures answering the SQuAD set's questions, in
+// turn, against its eight articles: documents nobody tuned the engine for.
+func BenchmarkAnswerSQuAD(b *testing.B) {
+	dir := filepath.Join("..", "..", "internal", "evaluation", "testdata", "squad")
+	c, err := source.LoadCorpus(context.Background(), os.DirFS(filepath.Join(dir, "sources")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "questions.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		var q struct{ Q string }
+		if json.Unmarshal(line, &q) == nil && q.Q != "" {
+			qs = append(qs, q.Q)
+		}
+	}
+	ix := NewIndex(c)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Answer(ctx, qs[i%len(qs)], knowledge.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
 
 // BenchmarkAnswer measures answering one question against the article.

@@ -30,11 +30,10 @@ type Index struct {
 	postings [][]posting
 	idf      []float32
 	feats    []featureSet
-	// forward holds each fact's words as term ids, in order (-1 for a stop
-	// word), and spans the spans of its words that hold an answer type:
-	// what reranking reads of the best candidates.
-	forward [][]int32
-	spans   [][]factSpan
+	// forward holds each fact's words as term ids and the spans of them
+	// that hold an answer type: what reranking reads of the best candidates.
+	forward forwardIndex
+	fwdBuf  []int32 // reused while indexing
 	byID    map[string]int
 	paras   map[paraKey]int // into corpus.Paragraphs
 	// sourceLang is the language of each source, by id.
@@ -88,13 +87,12 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		paras:   make(map[paraKey]int, len(c.Paragraphs)),
 		words:   make(map[string]int),
 		feats:   make([]featureSet, len(c.Facts)),
-		forward: make([][]int32, len(c.Facts)),
-		spans:   make([][]factSpan, len(c.Facts)),
 	}
 	for i, p := range c.Paragraphs {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
 	ix.sourceLang = ix.an.sourceLanguages(c)
+	ix.forward.reserve(c.Facts)
 	b := indexBuilder{
 		ix:      ix,
 		bag:     map[int32]termStat{},
@@ -169,8 +167,7 @@ func (b *indexBuilder) add(i int) {
 	lang := ix.sourceLang[f.Citation.SourceID]
 	ix.an.setLanguage(b.toks, lang)
 	feats, spans := ix.an.docTerms(add, b.toks, &b.co, lang)
-	ix.forward[i] = ix.forwardTerms(b.toks)
-	ix.spans[i] = compactSpans(spans)
+	ix.forward.add(ix.forwardTerms(b.toks), spans)
 	n := 0
 	for _, t := range b.toks {
 		if !t.stop {
@@ -574,28 +571,68 @@ type factSpan struct {
 	want       featureSet
 }
 
-// compactSpans keeps the spans that fit in a factSpan.
-func compactSpans(spans []typeSpan) []factSpan {
-	if len(spans) == 0 {
-		return nil
+// forwardIndex holds, for each fact in order, its words as term ids (-1 for
+// a stop word) and its typed spans, all in two flat arrays: one slice per
+// fact would cost a header and an allocation each, which a store of 100,000
+// facts feels.
+type forwardIndex struct {
+	terms  []int32
+	termAt []uint32 // fact d's terms are terms[termAt[d]:termAt[d+1]]
+	spans  []factSpan
+	spanAt []uint32
+}
+
+// bytesPerWord is about how many bytes of text make one word, to size the
+// forward index once rather than let it grow by copying.
+const bytesPerWord = 6
+
+// reserve sizes the forward index for facts.
+func (fw *forwardIndex) reserve(facts []knowledge.Fact) {
+	n := 0
+	for _, f := range facts {
+		n += len(f.Clean)
 	}
-	out := make([]factSpan, 0, len(spans))
+	fw.terms = make([]int32, 0, n/bytesPerWord+1)
+	fw.termAt = make([]uint32, 1, len(facts)+1)
+	fw.spanAt = make([]uint32, 1, len(facts)+1)
+}
+
+// add appends the next fact's terms and spans; spans past what a factSpan
+// holds are dropped.
+func (fw *forwardIndex) add(terms []int32, spans []typeSpan) {
+	if len(fw.termAt) == 0 {
+		fw.termAt, fw.spanAt = []uint32{0}, []uint32{0}
+	}
+	fw.terms = append(fw.terms, terms...)
+	fw.termAt = append(fw.termAt, uint32(len(fw.terms)))
 	for _, sp := range spans {
 		if sp.end <= math.MaxUint16 {
-			out = append(out, factSpan{uint16(sp.start), uint16(sp.end), sp.want})
+			fw.spans = append(fw.spans, factSpan{uint16(sp.start), uint16(sp.end), sp.want})
 		}
 	}
-	return out
+	fw.spanAt = append(fw.spanAt, uint32(len(fw.spans)))
+}
+
+// words returns fact d's term ids.
+func (fw *forwardIndex) words(d int32) []int32 {
+	return fw.terms[fw.termAt[d]:fw.termAt[d+1]]
+}
+
+// spansOf returns fact d's typed spans.
+func (fw *forwardIndex) spansOf(d int32) []factSpan {
+	return fw.spans[fw.spanAt[d]:fw.spanAt[d+1]]
 }
 
 // forwardTerms returns the term ids of the words of toks, -1 for a stop word.
 func (ix *Index) forwardTerms(toks []token) []int32 {
-	out := make([]int32, len(toks))
-	for i, t := range toks {
-		out[i] = -1
+	out := ix.fwdBuf[:0]
+	for _, t := range toks {
+		id := int32(-1)
 		if !t.stop {
-			out[i] = ix.termID(t.key)
+			id = ix.termID(t.key)
 		}
+		out = append(out, id)
 	}
+	ix.fwdBuf = out
 	return out
 }

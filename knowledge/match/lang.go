@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -44,6 +45,26 @@ func (s wordSet) phrases() [][]string {
 	return out
 }
 
+// dictionary is a large word list kept sorted, which takes a fraction of
+// the memory of a map of the same words.
+type dictionary []string
+
+// newDictionary sorts the words of set.
+func newDictionary(set wordSet) dictionary {
+	d := make(dictionary, 0, len(set))
+	for w := range set {
+		d = append(d, w)
+	}
+	slices.Sort(d)
+	return d
+}
+
+// has reports whether w is in the dictionary.
+func (d dictionary) has(w string) bool {
+	_, found := slices.BinarySearch(d, w)
+	return found
+}
+
 // language is one language's word lists (see lang/README.md).
 type language struct {
 	stop, markers, topic, focus               wordSet
@@ -53,7 +74,7 @@ type language struct {
 	numberWords, ordinals, units              wordSet
 	reasons, pronouns, anaphors               wordSet
 	questions                                 map[string]string // question phrase → answer type
-	words, names                              wordSet           // a dictionary, when the language has one
+	words, names                              dictionary        // when the language has one
 	reasonPhrases                             [][]string
 }
 
@@ -81,7 +102,6 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		"months.txt": &l.months, "days.txt": &l.days, "date-words.txt": &l.dateWords, "date-prepositions.txt": &l.datePrepositions,
 		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals, "units.txt": &l.units,
 		"reason.txt": &l.reasons, "pronouns.txt": &l.pronouns, "anaphors.txt": &l.anaphors,
-		"words.txt": &l.words, "names.txt": &l.names,
 	}
 	for name, dst := range lists {
 		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt" || name == "words.txt" || name == "names.txt")
@@ -91,6 +111,13 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		*dst = set
 	}
 	l.reasonPhrases = l.reasons.phrases()
+	for name, dst := range map[string]*dictionary{"words.txt": &l.words, "names.txt": &l.names} {
+		set, err := readWordList(fsys, path.Join(dir, name), true)
+		if err != nil {
+			return nil, err
+		}
+		*dst = newDictionary(set)
+	}
 	q, err := readQuestionList(fsys, path.Join(dir, "questions.txt"))
 	if err != nil {
 		return nil, err

@@ -294,5 +294,13 @@ func (p *queryParser) span(i, j int) string {
 // Only a word no dictionary knows is taken for a typo: "posed" must not
 // become "posted", nor "evaluated" "evacuated".
 func isRealWord(w string) bool {
-	return len(w) > 1 && anyLanguage(func(l *language) wordSet { return l.words }, w)
+	if len(w) < 2 {
+		return false
+	}
+	for _, l := range languages() {
+		if l.words.has(w) {
+			return true
+		}
+	}
+	return false
 }

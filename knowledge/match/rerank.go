@@ -61,8 +61,8 @@ func (pq query) termGroups() map[int32]int {
 // hasNovelSpan reports whether fact d holds a span of type want with a word
 // the question does not have.
 func (ix *Index) hasNovelSpan(d int32, want featureSet, terms map[int32]int) bool {
-	fwd := ix.forward[d]
-	for _, sp := range ix.spans[d] {
+	fwd := ix.forward.words(d)
+	for _, sp := range ix.forward.spansOf(d) {
 		if sp.want&want == 0 {
 			continue
 		}
@@ -73,7 +73,7 @@ func (ix *Index) hasNovelSpan(d int32, want featureSet, terms map[int32]int) boo
 		}
 	}
 	// The vocabulary's entities count too, though no span was seen.
-	return len(ix.spans[d]) == 0 && ix.feats[d]&want != 0
+	return len(ix.forward.spansOf(d)) == 0 && ix.feats[d]&want != 0
 }
 
 // proximity is how close together fact d says the question's words: the
@@ -81,7 +81,7 @@ func (ix *Index) hasNovelSpan(d int32, want featureSet, terms map[int32]int) boo
 // shortest run of its words that holds them all; 0 when it matches fewer
 // than two.
 func (ix *Index) proximity(d int32, terms map[int32]int) float64 {
-	fwd := ix.forward[d]
+	fwd := ix.forward.words(d)
 	var pos []int32 // position, group
 	var grp []int
 	for i, id := range fwd {
@@ -122,12 +122,13 @@ func (ix *Index) evidence(d int32, want featureSet, terms map[int32]int) []strin
 	}
 	toks := ix.an.tokens(ix.corpus.Facts[d].Clean)
 	var out []string
-	for _, sp := range ix.spans[d] {
-		if sp.want&want == 0 || int(sp.end) > len(toks) || int(sp.end) > len(ix.forward[d]) {
+	fwd := ix.forward.words(d)
+	for _, sp := range ix.forward.spansOf(d) {
+		if sp.want&want == 0 || int(sp.end) > len(toks) || int(sp.end) > len(fwd) {
 			continue
 		}
 		novel := false
-		for _, id := range ix.forward[d][sp.start:sp.end] {
+		for _, id := range fwd[sp.start:sp.end] {
 			_, asked := terms[id]
 			novel = novel || (id >= 0 && !asked)
 		}

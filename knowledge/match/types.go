@@ -50,16 +50,16 @@ func (r *typeReader) next(i int) int {
 	switch {
 	case t.num:
 		r.add(i, i+1, r.numberType(i))
-	case isWordIn(allMonths, t.lower) || isWordIn(allDays, t.lower):
+	case isWordIn(classMonth|classDay, t.lower):
 		r.add(i, i+1, hasDate)
-	case isWordIn(allNumberWords, t.lower) || t.lower == "%":
+	case isWordIn(classNumber, t.lower) || t.lower == "%":
 		r.add(i, i+1, r.numberWordType(i))
-	case isWordIn(allOrdinals, t.lower) && i+1 < len(r.toks) && isWordIn(allDateWords, r.toks[i+1].lower):
+	case isWordIn(classOrdinal, t.lower) && i+1 < len(r.toks) && isWordIn(classDateWord, r.toks[i+1].lower):
 		r.add(i, i+2, hasDate) // "the tenth century"
 		return i + 2
-	case isWordIn(allReasons, t.lower):
+	case isWordIn(classReason, t.lower):
 		r.add(i, i+1, hasReason)
-	case phraseLen(r.toks, i, allReasonPhrases()) > 0:
+	case isWordIn(classReasonStart, t.lower) && phraseLen(r.toks, i, allReasonPhrases()) > 0:
 		n := phraseLen(r.toks, i, allReasonPhrases())
 		r.add(i, i+n, hasReason) // "in the face of": the whole phrase, not its stop words alone
 		return i + n
@@ -84,15 +84,15 @@ func (r *typeReader) numberType(i int) featureSet {
 		return hasNumber
 	case suffix == "s" && len(digits) >= 3: // the 1990s, the 1600s
 		return hasDate
-	case (suffix == "th" || suffix == "st" || suffix == "nd" || suffix == "rd") && isWordIn(allDateWords, next):
+	case (suffix == "th" || suffix == "st" || suffix == "nd" || suffix == "rd") && isWordIn(classDateWord, next):
 		return hasDate
-	case isWordIn(allMonths, prev) || isWordIn(allMonths, next):
+	case isWordIn(classMonth, prev) || isWordIn(classMonth, next):
 		return hasDate
-	case isWordIn(allDateWords, next) && next != "years" && next != "anos":
+	case isWordIn(classDateWord, next) && next != "years" && next != "anos":
 		return hasDate // 1066 AD, 300 BC
 	case len(digits) == 4 && n >= 1000 && n <= 2199 && !strings.Contains(digits, "."):
 		return hasDate
-	case len(digits) >= 3 && n < 2200 && isWordIn(allDatePrepositions, prev):
+	case len(digits) >= 3 && n < 2200 && isWordIn(classDatePreposition, prev):
 		return hasDate // in 911, since 1066
 	}
 	return hasNumber
@@ -114,7 +114,7 @@ func (r *typeReader) word(i int) string {
 // that is not a stop word, nor (opening the text) a common word alone.
 func (r *typeReader) nameStart(i int) bool {
 	t := r.toks[i]
-	if !t.capital || t.stop || t.num || isWordIn(allMonths, t.lower) || isWordIn(allDays, t.lower) {
+	if !t.capital || t.stop || t.num || isWordIn(classMonth|classDay, t.lower) {
 		return false
 	}
 	if i > 0 {
@@ -125,8 +125,8 @@ func (r *typeReader) nameStart(i int) bool {
 	// followed by another capitalised word or by what people do ("Smith
 	// said").
 	next := r.word(i + 1)
-	return !r.lang.words[t.lower] || r.lang.names[t.lower] || isWordIn(allHonorifics, t.lower) ||
-		isWordIn(allPersonVerbs, next) || (i+1 < len(r.toks) && r.toks[i+1].capital && !r.toks[i+1].stop)
+	return !r.lang.words.has(t.lower) || r.lang.names.has(t.lower) || isWordIn(classHonorific, t.lower) ||
+		isWordIn(classPersonVerb, next) || (i+1 < len(r.toks) && r.toks[i+1].capital && !r.toks[i+1].stop)
 }
 
 // nameConnectors may stand inside a name between capitalised words:
@@ -165,42 +165,68 @@ func (r *typeReader) nameType(i, end int) featureSet {
 		prev = r.word(i - 2)
 	}
 	switch {
-	case isWordIn(allHonorifics, first) || isWordIn(allHonorifics, prev):
+	case isWordIn(classHonorific, first) || isWordIn(classHonorific, prev):
 		return hasPerson
-	case isWordIn(allPersonVerbs, r.word(end)):
+	case isWordIn(classPersonVerb, r.word(end)):
 		return hasPerson
-	case isWordIn(allPlaceNouns, last) || isWordIn(allPlaceNouns, first):
+	case isWordIn(classPlaceNoun, last) || isWordIn(classPlaceNoun, first):
 		return hasPlace
-	case isWordIn(allOrgNouns, last) || isWordIn(allOrgNouns, first) || r.toks[i].upper && end == i+1 && len(first) > 1:
+	case isWordIn(classOrgNoun, last) || isWordIn(classOrgNoun, first) || r.toks[i].upper && end == i+1 && len(first) > 1:
 		return hasPerson // an organisation acts like a person: "who reported it?"
-	case isWordIn(allPlacePrepositions, prev) && prev != "of" && prev != "de":
+	case isWordIn(classPlacePreposition, prev) && prev != "of" && prev != "de":
 		return hasPlace | hasPerson // "in France", but also "to the Normans"
 	}
 	return hasPerson
 }
 
-// The lists of every language at once: a fact's types are read alike
-// whatever its language, since month names or honorifics of one language
-// mean nothing else in another.
-var (
-	allMonths            = func(l *language) wordSet { return l.months }
-	allDays              = func(l *language) wordSet { return l.days }
-	allNumberWords       = func(l *language) wordSet { return l.numberWords }
-	allOrdinals          = func(l *language) wordSet { return l.ordinals }
-	allDateWords         = func(l *language) wordSet { return l.dateWords }
-	allReasons           = func(l *language) wordSet { return l.reasons }
-	allHonorifics        = func(l *language) wordSet { return l.honorifics }
-	allPersonVerbs       = func(l *language) wordSet { return l.personVerbs }
-	allPlaceNouns        = func(l *language) wordSet { return l.placeNouns }
-	allOrgNouns          = func(l *language) wordSet { return l.orgNouns }
-	allPlacePrepositions = func(l *language) wordSet { return l.placePrepositions }
-	// allDatePrepositions introduce a year given as a bare number.
-	allDatePrepositions = func(l *language) wordSet { return l.datePrepositions }
+// wordClass says which of the type lists of any language hold a word. A
+// fact's types are read alike whatever its language, since month names or
+// honorifics of one language mean nothing else in another; one look-up
+// answers for every list.
+type wordClass uint16
+
+// The classes of word the type reader looks for.
+const (
+	classMonth wordClass = 1 << iota
+	classDay
+	classNumber
+	classOrdinal
+	classDateWord
+	classReason
+	classReasonStart // the first word of a reason phrase
+	classHonorific
+	classPersonVerb
+	classPlaceNoun
+	classOrgNoun
+	classPlacePreposition
+	classDatePreposition
 )
 
-// isWordIn reports whether w is in the list of some language.
-func isWordIn(list func(*language) wordSet, w string) bool {
-	return w != "" && anyLanguage(list, w)
+// wordClasses maps each word of the type lists of every language to its
+// classes.
+var wordClasses = sync.OnceValue(func() map[string]wordClass {
+	out := map[string]wordClass{}
+	for _, l := range languages() {
+		for cls, set := range map[wordClass]wordSet{
+			classMonth: l.months, classDay: l.days, classNumber: l.numberWords, classOrdinal: l.ordinals,
+			classDateWord: l.dateWords, classReason: l.reasons, classHonorific: l.honorifics,
+			classPersonVerb: l.personVerbs, classPlaceNoun: l.placeNouns, classOrgNoun: l.orgNouns,
+			classPlacePreposition: l.placePrepositions, classDatePreposition: l.datePrepositions,
+		} {
+			for w := range set {
+				out[w] |= cls
+			}
+		}
+		for _, p := range l.reasonPhrases {
+			out[p[0]] |= classReasonStart
+		}
+	}
+	return out
+})
+
+// isWordIn reports whether w is in a list of the class of some language.
+func isWordIn(cls wordClass, w string) bool {
+	return w != "" && wordClasses()[w]&cls != 0
 }
 
 // allReasonPhrases are the multi-word reason phrases of every language.

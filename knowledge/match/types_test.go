@@ -116,7 +116,7 @@ func TestLanguagesLoad(t *testing.T) {
 			}
 		}
 	}
-	if d := languages()[langEN].words; !d["posed"] || d["xqzv"] {
+	if d := languages()[langEN].words; !d.has("posed") || d.has("xqzv") {
 		t.Error("the English dictionary does not hold what it should")
 	}
 }
