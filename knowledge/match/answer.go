@@ -248,10 +248,8 @@ type hit struct {
 	base     float64 // ranking score before the answer type and focus count
 	focused  bool    // the fact says the question's focus word
 	// typed is set when the fact holds a span of the type the question asks
-	// for that the question does not itself say; proximity is how close
-	// together the fact says the question's words, 0 to 1.
-	typed     bool
-	proximity float64
+	// for that the question does not itself say.
+	typed bool
 }
 
 // scratch holds the per-fact accumulators of one search, pooled so that a

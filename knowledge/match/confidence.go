@@ -175,7 +175,7 @@ func (ix *Index) features(pq query, h hit, next *hit) features {
 		f[featMargin] = 1 - next.score/h.score
 	}
 	f[featWords] = math.Log1p(float64(len(pq.groups)))
-	f[featProximity] = h.proximity
+	f[featProximity] = ix.proximity(h.doc, pq.termGroups())
 	return f
 }
 

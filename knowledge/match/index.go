@@ -92,7 +92,6 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
 	ix.sourceLang = ix.an.sourceLanguages(c)
-	ix.forward.reserve(c.Facts)
 	b := indexBuilder{
 		ix:      ix,
 		bag:     map[int32]termStat{},
@@ -547,80 +546,86 @@ func (ix *Index) Corpus() *knowledge.Corpus { return ix.corpus }
 // languageSample is how many facts of a source tell its language.
 const languageSample = 50
 
-// sourceLanguages tells the language of each source from its first facts.
+// sourceLanguages tells the language of each source from the marker words
+// of its first facts.
 func (a *analyzer) sourceLanguages(c *knowledge.Corpus) map[string]int {
-	toks := map[string][]token{}
-	counted := map[string]int{}
+	type tally struct{ facts, en, es int }
+	counts := map[string]*tally{}
+	langs := languages()
+	var toks []token
 	for _, f := range c.Facts {
-		id := f.Citation.SourceID
-		if counted[id] < languageSample {
-			counted[id]++
-			toks[id] = a.appendTokens(toks[id], f.Clean)
+		t := counts[f.Citation.SourceID]
+		if t == nil {
+			t = &tally{}
+			counts[f.Citation.SourceID] = t
+		}
+		if t.facts == languageSample {
+			continue
+		}
+		t.facts++
+		toks = a.appendTokens(toks[:0], f.Clean)
+		for _, tok := range toks {
+			if langs[langEN].markers[tok.lower] {
+				t.en++
+			}
+			if langs[langES].markers[tok.lower] {
+				t.es++
+			}
 		}
 	}
-	out := make(map[string]int, len(toks))
-	for id, t := range toks {
-		out[id] = detectLanguage(t, false)
+	out := make(map[string]int, len(counts))
+	for id, t := range counts {
+		out[id] = langEN
+		if t.es > t.en {
+			out[id] = langES
+		}
 	}
 	return out
 }
 
-// factSpan is a typeSpan kept with the fact, compactly.
+// factSpan is a typeSpan kept with the fact, compactly: where it stands in
+// the fact's words, its type, and where its words' term ids start in the
+// forward index.
 type factSpan struct {
 	start, end uint16
 	want       featureSet
+	termAt     uint32
 }
 
-// forwardIndex holds, for each fact in order, its words as term ids (-1 for
-// a stop word) and its typed spans, all in two flat arrays: one slice per
-// fact would cost a header and an allocation each, which a store of 100,000
-// facts feels.
+// forwardIndex holds, for each fact in order, the spans of its words that
+// hold an answer type, with the term ids of their words (-1 for a stop
+// word): what reranking reads of the best candidates. It is kept in flat
+// arrays: one slice per fact would cost a header and an allocation each,
+// which a store of 100,000 facts feels.
 type forwardIndex struct {
-	terms  []int32
-	termAt []uint32 // fact d's terms are terms[termAt[d]:termAt[d+1]]
 	spans  []factSpan
-	spanAt []uint32
+	spanAt []uint32 // fact d's spans are spans[spanAt[d]:spanAt[d+1]]
+	terms  []int32
 }
 
-// bytesPerWord is about how many bytes of text make one word, to size the
-// forward index once rather than let it grow by copying.
-const bytesPerWord = 6
-
-// reserve sizes the forward index for facts.
-func (fw *forwardIndex) reserve(facts []knowledge.Fact) {
-	n := 0
-	for _, f := range facts {
-		n += len(f.Clean)
+// add appends the next fact's spans; spans past what a factSpan holds are
+// dropped.
+func (fw *forwardIndex) add(ids []int32, spans []typeSpan) {
+	if len(fw.spanAt) == 0 {
+		fw.spanAt = []uint32{0}
 	}
-	fw.terms = make([]int32, 0, n/bytesPerWord+1)
-	fw.termAt = make([]uint32, 1, len(facts)+1)
-	fw.spanAt = make([]uint32, 1, len(facts)+1)
-}
-
-// add appends the next fact's terms and spans; spans past what a factSpan
-// holds are dropped.
-func (fw *forwardIndex) add(terms []int32, spans []typeSpan) {
-	if len(fw.termAt) == 0 {
-		fw.termAt, fw.spanAt = []uint32{0}, []uint32{0}
-	}
-	fw.terms = append(fw.terms, terms...)
-	fw.termAt = append(fw.termAt, uint32(len(fw.terms)))
 	for _, sp := range spans {
 		if sp.end <= math.MaxUint16 {
-			fw.spans = append(fw.spans, factSpan{uint16(sp.start), uint16(sp.end), sp.want})
+			fw.spans = append(fw.spans, factSpan{uint16(sp.start), uint16(sp.end), sp.want, uint32(len(fw.terms))})
+			fw.terms = append(fw.terms, ids[sp.start:sp.end]...)
 		}
 	}
 	fw.spanAt = append(fw.spanAt, uint32(len(fw.spans)))
 }
 
-// words returns fact d's term ids.
-func (fw *forwardIndex) words(d int32) []int32 {
-	return fw.terms[fw.termAt[d]:fw.termAt[d+1]]
-}
-
 // spansOf returns fact d's typed spans.
 func (fw *forwardIndex) spansOf(d int32) []factSpan {
 	return fw.spans[fw.spanAt[d]:fw.spanAt[d+1]]
+}
+
+// spanTerms returns the term ids of the words of span sp.
+func (fw *forwardIndex) spanTerms(sp factSpan) []int32 {
+	return fw.terms[sp.termAt : sp.termAt+uint32(sp.end-sp.start)]
 }
 
 // forwardTerms returns the term ids of the words of toks, -1 for a stop word.

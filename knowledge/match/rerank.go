@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -23,7 +24,6 @@ func (ix *Index) rerank(pq query, top []hit, n int) []hit {
 	for i := range top {
 		h := &top[i]
 		h.typed = want != 0 && ix.hasNovelSpan(h.doc, want, terms)
-		h.proximity = ix.proximity(h.doc, terms)
 		h.score = h.base
 		switch {
 		case h.typed:
@@ -61,57 +61,70 @@ func (pq query) termGroups() map[int32]int {
 // hasNovelSpan reports whether fact d holds a span of type want with a word
 // the question does not have.
 func (ix *Index) hasNovelSpan(d int32, want featureSet, terms map[int32]int) bool {
-	fwd := ix.forward.words(d)
 	for _, sp := range ix.forward.spansOf(d) {
-		if sp.want&want == 0 {
-			continue
-		}
-		for _, id := range fwd[sp.start:min(int(sp.end), len(fwd))] {
-			if _, asked := terms[id]; id >= 0 && !asked {
-				return true
-			}
+		if sp.want&want != 0 && novel(ix.forward.spanTerms(sp), terms) {
+			return true
 		}
 	}
 	// The vocabulary's entities count too, though no span was seen.
 	return len(ix.forward.spansOf(d)) == 0 && ix.feats[d]&want != 0
 }
 
+// novel reports whether ids has a word the question does not.
+func novel(ids []int32, terms map[int32]int) bool {
+	for _, id := range ids {
+		if _, asked := terms[id]; id >= 0 && !asked {
+			return true
+		}
+	}
+	return false
+}
+
 // proximity is how close together fact d says the question's words: the
 // number of the question's groups it matches over the length of the
 // shortest run of its words that holds them all; 0 when it matches fewer
-// than two.
+// than two. It reads the fact's words again: it is asked of the first
+// fact only, or of the few an explanation shows.
 func (ix *Index) proximity(d int32, terms map[int32]int) float64 {
-	fwd := ix.forward.words(d)
-	var pos []int32 // position, group
-	var grp []int
-	for i, id := range fwd {
-		if g, ok := terms[id]; ok && id >= 0 {
-			pos, grp = append(pos, int32(i)), append(grp, g)
+	toks := ix.an.tokens(ix.corpus.Facts[d].Clean)
+	var pos, grp []int
+	for i, t := range toks {
+		if id, known := ix.termIDs[t.key]; known {
+			if g, ok := terms[id]; ok {
+				pos, grp = append(pos, i), append(grp, g)
+			}
 		}
 	}
-	distinct := map[int]int{}
+	return coverWindow(pos, grp)
+}
+
+// coverWindow returns the number of distinct groups in grp over the length
+// of the shortest window of positions pos holding them all, or 0 for fewer
+// than two groups.
+func coverWindow(pos, grp []int) float64 {
+	count := map[int]int{}
 	for _, g := range grp {
-		distinct[g] = 0
+		count[g] = 0
 	}
-	if len(distinct) < 2 {
+	if len(count) < 2 {
 		return 0
 	}
-	best, have, left := len(fwd)+1, 0, 0
+	best, have, left := math.MaxInt, 0, 0
 	for right := range pos {
-		if distinct[grp[right]] == 0 {
+		if count[grp[right]] == 0 {
 			have++
 		}
-		distinct[grp[right]]++
-		for have == len(distinct) {
-			best = min(best, int(pos[right]-pos[left])+1)
-			distinct[grp[left]]--
-			if distinct[grp[left]] == 0 {
+		count[grp[right]]++
+		for have == len(count) {
+			best = min(best, pos[right]-pos[left]+1)
+			count[grp[left]]--
+			if count[grp[left]] == 0 {
 				have--
 			}
 			left++
 		}
 	}
-	return float64(len(distinct)) / float64(best)
+	return float64(len(count)) / float64(best)
 }
 
 // evidence returns the words of the spans of fact d that hold type want
@@ -122,23 +135,15 @@ func (ix *Index) evidence(d int32, want featureSet, terms map[int32]int) []strin
 	}
 	toks := ix.an.tokens(ix.corpus.Facts[d].Clean)
 	var out []string
-	fwd := ix.forward.words(d)
 	for _, sp := range ix.forward.spansOf(d) {
-		if sp.want&want == 0 || int(sp.end) > len(toks) || int(sp.end) > len(fwd) {
+		if sp.want&want == 0 || int(sp.end) > len(toks) || !novel(ix.forward.spanTerms(sp), terms) {
 			continue
 		}
-		novel := false
-		for _, id := range fwd[sp.start:sp.end] {
-			_, asked := terms[id]
-			novel = novel || (id >= 0 && !asked)
+		words := make([]string, 0, sp.end-sp.start)
+		for _, t := range toks[sp.start:sp.end] {
+			words = append(words, t.lower)
 		}
-		if novel {
-			words := make([]string, 0, sp.end-sp.start)
-			for _, t := range toks[sp.start:sp.end] {
-				words = append(words, t.lower)
-			}
-			out = append(out, strings.Join(words, " "))
-		}
+		out = append(out, strings.Join(words, " "))
 	}
 	return out
 }
