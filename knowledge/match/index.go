@@ -211,6 +211,15 @@ func (b *indexBuilder) add(i int) {
 	lang := ix.sourceLang[f.Citation.SourceID]
 	ix.an.setLanguage(b.toks, lang)
 	feats, spans := ix.an.docTerms(add, b.toks, &b.co, lang)
+	if lang == langES {
+		// A Spanish source is also matched by Spanish stems, so that any
+		// form of a word finds it ("acordaron", "acordó").
+		for _, t := range b.toks {
+			if !t.stop && !t.num {
+				add(spanishKey(t), strengthDirect)
+			}
+		}
+	}
 	ix.forward.add(ix.forwardTerms(b.toks), spans)
 	n := 0
 	for _, t := range b.toks {

@@ -253,6 +253,9 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	p.out.words = append(p.out.words, t.lower)
 	g := group{label: t.lower}
 	g.add(ix, t.key, weightExact*w)
+	if p.spanish {
+		g.add(ix, spanishKey(t), weightExact*w) // as Spanish sources are indexed
+	}
 	if t.fam != "" {
 		g.add(ix, t.fam, weightFamily*w)
 	}

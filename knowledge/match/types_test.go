@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 // spanTypes returns the typed spans of an English text as "words=type".
@@ -181,4 +182,35 @@ func TestExplainReproducesConfidence(t *testing.T) {
 	if plain.Facts[0].Explanation != nil {
 		t.Error("an explanation was given unasked")
 	}
+}
+
+// TestSpanishSourceStems checks that a Spanish source is found by a Spanish
+// question in another form of its words, and an English source is not
+// indexed by Spanish stems.
+func TestSpanishSourceStems(t *testing.T) {
+	docs := map[string]string{
+		"es.md": "Los cancilleres de los tres países acordaron crear un grupo de trabajo sobre la migración.\n",
+		"en.md": "The ministers talked about the weather in the capital for an hour.\n",
+	}
+	c := &knowledge.Corpus{Vocabulary: &knowledge.Vocabulary{}}
+	for name, text := range docs {
+		doc, err := parseForTest(name, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Add(doc)
+	}
+	ix := NewIndex(c)
+	if ix.sourceLang["es"] != langES || ix.sourceLang["en"] != langEN {
+		t.Fatalf("languages %v", ix.sourceLang)
+	}
+	ans, err := ix.Answer(t.Context(), "¿Qué acordó crear el canciller?", knowledge.Options{Threshold: 1e-9})
+	if err != nil || len(ans.Facts) == 0 || !strings.Contains(ans.Facts[0].Text, "acordaron") {
+		t.Errorf("answer %+v, %v: want the Spanish fact first", ans, err)
+	}
+}
+
+// parseForTest parses a Markdown source for a test.
+func parseForTest(name, text string) (*knowledge.Document, error) {
+	return source.ParseMarkdown(name, []byte(text))
 }
