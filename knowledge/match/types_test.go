@@ -204,9 +204,14 @@ func TestSpanishSourceStems(t *testing.T) {
 	if ix.sourceLang["es"] != langES || ix.sourceLang["en"] != langEN {
 		t.Fatalf("languages %v", ix.sourceLang)
 	}
-	ans, err := ix.Answer(t.Context(), "¿Qué acordó crear el canciller?", knowledge.Options{Threshold: 1e-9})
+	ans, err := ix.Answer(t.Context(), "¿Qué acordó crear el canciller?", knowledge.Options{Threshold: 1e-9, Explain: true})
 	if err != nil || len(ans.Facts) == 0 || !strings.Contains(ans.Facts[0].Text, "acordaron") {
-		t.Errorf("answer %+v, %v: want the Spanish fact first", ans, err)
+		t.Fatalf("answer %+v, %v: want the Spanish fact first", ans, err)
+	}
+	for _, term := range ans.Facts[0].Explanation.Terms {
+		if (term.Term == "acordo" || term.Term == "canciller") && term.Match < 1 {
+			t.Errorf("%q matched %.2f: another form of the word should match fully", term.Term, term.Match)
+		}
 	}
 }
 
