@@ -324,22 +324,40 @@ func (ix *Index) rank(pq query, n int) []hit {
 	return ix.rerank(pq, top, n)
 }
 
-// insertHit inserts h into top, kept sorted best first and at most n long.
+// insertHit keeps in top the best n hits seen, as a heap whose root is the
+// worst of them, so that each of many candidates costs a comparison or a
+// few; sortHits orders them at the end.
 func insertHit(top []hit, h hit, n int) []hit {
-	if len(top) == n && !better(h, top[n-1]) {
+	if len(top) < n {
+		top = append(top, h)
+		for i := len(top) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !better(top[parent], top[i]) {
+				break
+			}
+			top[parent], top[i] = top[i], top[parent]
+			i = parent
+		}
 		return top
 	}
-	i := len(top)
-	top = append(top, h)
-	for i > 0 && better(h, top[i-1]) {
-		top[i] = top[i-1]
-		i--
+	if !better(h, top[0]) {
+		return top
 	}
-	top[i] = h
-	if len(top) > n {
-		top = top[:n]
+	top[0] = h
+	for i := 0; ; {
+		worst, l, r := i, 2*i+1, 2*i+2
+		if l < len(top) && better(top[worst], top[l]) {
+			worst = l
+		}
+		if r < len(top) && better(top[worst], top[r]) {
+			worst = r
+		}
+		if worst == i {
+			return top
+		}
+		top[i], top[worst] = top[worst], top[i]
+		i = worst
 	}
-	return top
 }
 
 func better(a, b hit) bool {
