@@ -26,7 +26,6 @@ const (
 	featMargin                // how far the fact's score is ahead of the next fact's
 	featFocusMiss             // the question's focus word is not in the fact
 	featWords                 // log of the number of words and phrases asked about
-	featProximity             // how close together the fact says the question's words
 	featUnknownShare          // share of the question's weight in names and rare words no source has
 	featUnknownPlain          // share of the question's weight in ordinary words no source has
 	featMatchedRare           // rarity of the rarest question word the fact says, 0 to 1
@@ -38,7 +37,7 @@ const (
 // featureNames name the features in explanations and in calibration.json.
 var featureNames = [numFeatures]string{
 	"coverage", "matched", "missing_rare", "missing_share", "unknown_names", "unknown_numbers",
-	"type_hit", "type_miss", "margin", "focus_miss", "words", "proximity",
+	"type_hit", "type_miss", "margin", "focus_miss", "words",
 	"unknown_share", "unknown_plain", "matched_rare", "coverage2", "names_unknown",
 }
 
@@ -175,7 +174,6 @@ func (ix *Index) features(pq query, h hit, next *hit) features {
 		f[featMargin] = 1 - next.score/h.score
 	}
 	f[featWords] = math.Log1p(float64(len(pq.groups)))
-	f[featProximity] = ix.proximity(h.doc, pq.termGroups())
 	return f
 }
 
