@@ -63,6 +63,9 @@ type Answer struct {
 	Confidence float64
 	// Facts answer the question, best first.
 	Facts []ScoredFact
+	// Language is the language the question was asked in, as a BCP 47
+	// base tag ("en", "es"), so that a reply can speak it.
+	Language string
 	// More is true when facts past these also answer the question: the
 	// next page starts at the options' Offset plus len(Facts).
 	More bool

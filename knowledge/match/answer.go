@@ -27,7 +27,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	}
 	opt = opt.Normalize()
 	pq := ix.parseQuery(q)
-	ans := knowledge.Answer{Question: q}
+	ans := knowledge.Answer{Question: q, Language: languageCodes[pq.lang]}
 	hits := ix.rank(pq, max(opt.Offset+opt.Top+1, minRanked))
 	if len(hits) == 0 {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)

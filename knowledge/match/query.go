@@ -10,6 +10,7 @@ import (
 // query is a question analysed for matching.
 type query struct {
 	groups []group
+	lang   int // the question's language
 	wants  string
 	words  []string // content words, for suggestions
 	total  float64  // sum of group weights
@@ -83,6 +84,7 @@ func (ix *Index) parseQuery(q string) query {
 	toks := ix.an.tokens(q)
 	p := &queryParser{ix: ix, q: q, toks: toks[:min(len(toks), maxQueryTokens)], topic: -1, focus: -1}
 	p.correctWords()
+	p.out.lang = p.lang
 	p.spanishKeys()
 	p.questionPhrase()
 	p.topicAndFocus()

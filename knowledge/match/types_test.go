@@ -219,3 +219,18 @@ func TestSpanishSourceStems(t *testing.T) {
 func parseForTest(name, text string) (*knowledge.Document, error) {
 	return source.ParseMarkdown(name, []byte(text))
 }
+
+// TestAnswerLanguage checks that an answer says the question's language.
+func TestAnswerLanguage(t *testing.T) {
+	ix := articleIndex(t)
+	for q, want := range map[string]string{
+		"Where did the ministers meet?":                    "en",
+		"¿Dónde se reunieron los cancilleres?":             "es",
+		"dónde se reunieron los cancilleres de los países": "es",
+	} {
+		ans, err := ix.Answer(t.Context(), q, knowledge.Options{})
+		if err != nil || ans.Language != want {
+			t.Errorf("%q: language %q, %v; want %q", q, ans.Language, err, want)
+		}
+	}
+}
