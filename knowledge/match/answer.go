@@ -98,11 +98,14 @@ const (
 	weightExact         = 1.0
 	weightEntity        = 1.0
 	weightSynonym       = 0.85
-	weightFamily        = 0.45
-	weightPrefix        = 0.6
-	weightPart          = 0.5 // one word of a multi-word name
-	weightTypo1         = 0.85
-	weightTypo2         = 0.7
+	// weightTranslation is a word of the other language that translates
+	// the question's word.
+	weightTranslation = 0.8
+	weightFamily      = 0.45
+	weightPrefix      = 0.6
+	weightPart        = 0.5 // one word of a multi-word name
+	weightTypo1       = 0.85
+	weightTypo2       = 0.7
 	// wantBoost multiplies the score of a fact that has what the question
 	// word asks for (a date for "when", a person for "who").
 	wantBoost = 0.35

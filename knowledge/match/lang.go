@@ -76,6 +76,10 @@ type language struct {
 	questions                                 map[string]string // question phrase → answer type
 	words, names                              dictionary        // when the language has one
 	reasonPhrases                             [][]string
+	// lexicon maps the stem of a word of this language to the stems of the
+	// English words it translates to (nil for English itself); fromEnglish
+	// is the reverse, from an English stem to this language's stems.
+	lexicon, fromEnglish map[string][]string
 }
 
 // languages returns the embedded languages, parsed once. An unreadable
@@ -117,6 +121,9 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 			return nil, err
 		}
 		*dst = newDictionary(set)
+	}
+	if err := l.readLexicon(fsys, path.Join(dir, "lexicon.txt")); err != nil {
+		return nil, err
 	}
 	q, err := readQuestionList(fsys, path.Join(dir, "questions.txt"))
 	if err != nil {
@@ -204,4 +211,53 @@ func detectLanguage(toks []token, opensSpanish bool) int {
 		return langES
 	}
 	return langEN
+}
+
+// readLexicon reads "word: english, english" lines, keying the word by its
+// stem in the language (Spanish) and each English word by its English stem,
+// so that any form of either finds the other. A missing file is an empty
+// lexicon.
+func (l *language) readLexicon(fsys fs.FS, name string) error {
+	set, err := readWordList(fsys, name, true)
+	if err != nil {
+		return err
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	l.lexicon, l.fromEnglish = map[string][]string{}, map[string][]string{}
+	for line := range set {
+		word, english, ok := strings.Cut(line, ":")
+		if !ok {
+			return fmt.Errorf("%s: %q has no translation", name, line)
+		}
+		key := lexiconKey(word, spanishStem)
+		if key == "" {
+			continue
+		}
+		for _, en := range strings.Split(english, ",") {
+			for _, w := range strings.Fields(en) {
+				if enKey := stemWord(w); len(w) > 2 && !slices.Contains(l.lexicon[key], enKey) {
+					l.lexicon[key] = append(l.lexicon[key], enKey)
+					l.fromEnglish[enKey] = append(l.fromEnglish[enKey], key)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// lexiconKey is the stem of a one-word lexicon entry; phrases are not
+// looked up word by word, so they are keyed by nothing.
+func lexiconKey(word string, stem func(string) string) string {
+	fields := strings.Fields(word)
+	if len(fields) != 1 {
+		return ""
+	}
+	return stem(fields[0])
+}
+
+// spanishStem is the Spanish stem of a folded word.
+func spanishStem(w string) string {
+	return spanishKey(token{lower: w, key: w})
 }

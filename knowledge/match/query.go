@@ -112,8 +112,8 @@ func (p *queryParser) correctWord(i int) {
 	if t.stop || t.num || ix.known(t) {
 		return
 	}
-	if p.spanish && len(ix.an.spanish()[spanishKey(t)]) > 0 {
-		return // a Spanish form of a vocabulary word, not a typo
+	if p.spanish && (len(ix.an.spanish()[spanishKey(t)]) > 0 || len(languages()[langES].lexicon[spanishKey(t)]) > 0) {
+		return // a Spanish word, of the vocabulary or the lexicon: not a typo
 	}
 	if isRealWord(t.lower) {
 		p.unknown[i] = true // a word, just not one the sources use: never "corrected" into another
@@ -255,9 +255,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	p.out.words = append(p.out.words, t.lower)
 	g := group{label: t.lower}
 	g.add(ix, t.key, weightExact*w)
-	if p.spanish {
-		g.add(ix, spanishKey(t), weightExact*w) // as Spanish sources are indexed
-	}
+	p.translations(&g, t, w)
 	if t.fam != "" {
 		g.add(ix, t.fam, weightFamily*w)
 	}
@@ -308,4 +306,26 @@ func isRealWord(w string) bool {
 		}
 	}
 	return false
+}
+
+// translations adds to g the words of the other language that translate
+// token t (see lang/es/lexicon.txt): a Spanish question finds English facts,
+// an English question Spanish ones. A Spanish word is also looked up by its
+// Spanish stem, as Spanish sources are indexed.
+func (p *queryParser) translations(g *group, t token, w float32) {
+	ix, es := p.ix, languages()[langES]
+	if t.num {
+		return
+	}
+	if p.spanish {
+		key := spanishKey(t)
+		g.add(ix, key, weightExact*w)
+		for _, en := range es.lexicon[key] {
+			g.add(ix, en, weightTranslation*w)
+		}
+		return
+	}
+	for _, esKey := range es.fromEnglish[t.key] {
+		g.add(ix, esKey, weightTranslation*w)
+	}
 }
