@@ -37,8 +37,10 @@ type Index struct {
 	fwdBuf  []int32 // reused while indexing
 	byID    map[string]int
 	paras   map[paraKey]int // into corpus.Paragraphs
-	// sourceLang is the language of each source, by id.
+	// sourceLang is the language of each source, by id; hasSpanish is set
+	// when one of them is Spanish.
 	sourceLang map[string]int
+	hasSpanish bool
 
 	// Word lists for typo tolerance and prefix completion.
 	words      map[string]int     // surface word → number of facts using it
@@ -137,6 +139,9 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
 	ix.sourceLang = ix.an.sourceLanguages(c)
+	for _, lang := range ix.sourceLang {
+		ix.hasSpanish = ix.hasSpanish || lang == langES
+	}
 	b := indexBuilder{
 		ix:      ix,
 		bag:     map[int32]termStat{},

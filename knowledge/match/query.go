@@ -325,6 +325,9 @@ func (p *queryParser) translations(g *group, t token, w float32) {
 		}
 		return
 	}
+	if !ix.hasSpanish {
+		return // Spanish stems that happen to be English words would only add noise
+	}
 	for _, esKey := range es.fromEnglish[t.key] {
 		g.add(ix, esKey, weightTranslation*w)
 	}
