@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,6 +68,10 @@ type analyzer struct {
 	kindTerms     map[knowledge.Kind][]string // terms every fact of a kind carries (see kindWords)
 	longStops     []string                    // stop words long enough to be corrected to
 	frozen        bool                        // set once indexing is done: stems is read-only
+	// esStems caches Spanish stems by word, safe for concurrent questions;
+	// esStemCount counts what was stored, to bound it.
+	esStems     sync.Map
+	esStemCount atomic.Int64
 }
 
 // phrase is a multi-word (or single-word) name, title or synonym.
@@ -234,6 +239,26 @@ func (a *analyzer) spanishPhrases() map[string][]phrase {
 		out[es.keys[0]] = append(out[es.keys[0]], es)
 	}
 	return out
+}
+
+// maxSpanishStems bounds the cache of Spanish stems, which questions fill
+// with any words people type.
+const maxSpanishStems = 50_000
+
+// spanishKey is spanishKey through the analyzer's cache: stemming a
+// Spanish word takes several microseconds, and questions repeat words.
+func (a *analyzer) spanishKey(t token) string {
+	if t.num || len(t.lower) < 3 {
+		return t.key
+	}
+	if k, ok := a.esStems.Load(t.lower); ok {
+		return k.(string)
+	}
+	k := spanishKey(t)
+	if a.esStemCount.Add(1) <= maxSpanishStems {
+		a.esStems.Store(strings.Clone(t.lower), k)
+	}
+	return k
 }
 
 // spanishKey is a token's key under the Spanish stemmer.

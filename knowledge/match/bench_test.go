@@ -33,6 +33,18 @@ var benchQuestions = []string{
 	"What is the tallest mountain in the world?",
 }
 
+// benchQuestionsES are benchQuestions asked in Spanish, for comparing the
+// cost of a Spanish question with an English one.
+var benchQuestionsES = []string{
+	"¿Dónde se reunieron los cancilleres?",
+	"¿Qué acordaron crear los tres países?",
+	"¿Cuántos migrantes fueron detenidos en la frontera sur en 2023?",
+	"¿Quién es el canciller de Guatemala?",
+	"¿Qué dijo Blinkn sobre las causas de fondo?",
+	"¿Cuáles son los planes de Trump para las deportaciones?",
+	"¿Cuál es la montaña más alta del mundo?",
+}
+
 func articleIndex(tb testing.TB) *Index {
 	tb.Helper()
 	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
@@ -78,13 +90,24 @@ func BenchmarkAnswer(b *testing.B) {
 	benchmarkAnswers(b, articleIndex(b))
 }
 
+// BenchmarkAnswerSpanish measures answering the same questions in Spanish
+// against the article (English): the cost of crossing languages.
+func BenchmarkAnswerSpanish(b *testing.B) {
+	ix := articleIndex(b)
+	ix.Answer(context.Background(), benchQuestionsES[0], knowledge.Options{}) // the Spanish phrase table is built once, on the first
+	benchmarkQuestions(b, ix, benchQuestionsES)
+}
+
 // benchmarkAnswers asks benchQuestions in turn, one per iteration.
-func benchmarkAnswers(b *testing.B, ix *Index) {
+func benchmarkAnswers(b *testing.B, ix *Index) { benchmarkQuestions(b, ix, benchQuestions) }
+
+// benchmarkQuestions asks qs in turn, one per iteration.
+func benchmarkQuestions(b *testing.B, ix *Index, qs []string) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := ix.Answer(ctx, benchQuestions[i%len(benchQuestions)], knowledge.Options{}); err != nil {
+		if _, err := ix.Answer(ctx, qs[i%len(qs)], knowledge.Options{}); err != nil {
 			b.Fatal(err)
 		}
 		i++

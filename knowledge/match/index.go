@@ -221,7 +221,7 @@ func (b *indexBuilder) add(i int) {
 		// form of a word finds it ("acordaron", "acordó").
 		for _, t := range b.toks {
 			if !t.stop && !t.num {
-				add(spanishKey(t), strengthDirect)
+				add(ix.an.spanishKey(t), strengthDirect)
 			}
 		}
 	}
@@ -699,4 +699,11 @@ func (ix *Index) forwardTerms(toks []token) []int32 {
 	}
 	ix.fwdBuf = out
 	return out
+}
+
+// SourceLanguage returns the language a source is written in, as a BCP 47
+// base tag ("en", "es"), so that a reply can say which language its quotes
+// are in.
+func (ix *Index) SourceLanguage(sourceID string) string {
+	return languageCodes[ix.sourceLang[sourceID]]
 }

@@ -71,10 +71,11 @@ type queryParser struct {
 	// keyed by Spanish stems, to look vocabulary phrases up by.
 	spanish bool
 	esToks  []token
-	lang    int // the question's language
-	start   int // first token after the question phrase
-	topic   int // the topic marker ("about"), or -1
-	focus   int // the focus word ("how many X", "which X"), or -1
+	esKeys  []string // each token's Spanish stem, for a Spanish question
+	lang    int      // the question's language
+	start   int      // first token after the question phrase
+	topic   int      // the topic marker ("about"), or -1
+	focus   int      // the focus word ("how many X", "which X"), or -1
 	out     query
 }
 
@@ -100,6 +101,12 @@ func (p *queryParser) correctWords() {
 	p.lang = detectLanguage(p.toks, strings.HasPrefix(p.q, "¿") || strings.HasPrefix(p.q, "¡"))
 	p.spanish = p.lang == langES
 	p.ix.an.setLanguage(p.toks, p.lang)
+	if p.spanish {
+		p.esKeys = make([]string, len(p.toks))
+		for i, t := range p.toks {
+			p.esKeys[i] = p.ix.an.spanishKey(t)
+		}
+	}
 	for i := range p.toks {
 		p.weights[i] = 1
 		p.correctWord(i)
@@ -112,7 +119,7 @@ func (p *queryParser) correctWord(i int) {
 	if t.stop || t.num || ix.known(t) {
 		return
 	}
-	if p.spanish && (len(ix.an.spanish()[spanishKey(t)]) > 0 || len(languages()[langES].lexicon[spanishKey(t)]) > 0) {
+	if p.spanish && (len(ix.an.spanish()[p.esKeys[i]]) > 0 || len(languages()[langES].lexicon[p.esKeys[i]]) > 0) {
 		return // a Spanish word, of the vocabulary or the lexicon: not a typo
 	}
 	if isRealWord(t.lower) {
@@ -127,6 +134,9 @@ func (p *queryParser) correctWord(i int) {
 	case len(fixes) > 0:
 		p.toks[i] = ix.an.makeToken(fixes[0], t.upper)
 		p.toks[i].stop = ix.an.isStop(p.toks[i].lower, p.lang)
+		if p.spanish {
+			p.esKeys[i] = ix.an.spanishKey(p.toks[i])
+		}
 		p.weights[i] = weightTypo1
 		if dist > 1 {
 			p.weights[i] = weightTypo2
@@ -146,7 +156,7 @@ func (p *queryParser) spanishKeys() {
 	}
 	p.esToks = slices.Clone(p.toks)
 	for i := range p.esToks {
-		p.esToks[i].key = spanishKey(p.esToks[i])
+		p.esToks[i].key = p.esKeys[i]
 	}
 }
 
@@ -255,7 +265,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	p.out.words = append(p.out.words, t.lower)
 	g := group{label: t.lower}
 	g.add(ix, t.key, weightExact*w)
-	p.translations(&g, t, w)
+	p.translations(&g, i, w)
 	if t.fam != "" {
 		g.add(ix, t.fam, weightFamily*w)
 	}
@@ -309,16 +319,16 @@ func isRealWord(w string) bool {
 }
 
 // translations adds to g the words of the other language that translate
-// token t (see lang/es/lexicon.txt): a Spanish question finds English facts,
+// the i'th token (see lang/es/lexicon.txt): a Spanish question finds English facts,
 // an English question Spanish ones. A Spanish word is also looked up by its
 // Spanish stem, as Spanish sources are indexed.
-func (p *queryParser) translations(g *group, t token, w float32) {
-	ix, es := p.ix, languages()[langES]
+func (p *queryParser) translations(g *group, i int, w float32) {
+	ix, es, t := p.ix, languages()[langES], p.toks[i]
 	if t.num {
 		return
 	}
 	if p.spanish {
-		key := spanishKey(t)
+		key := p.esKeys[i]
 		g.add(ix, key, weightExact*w)
 		for _, en := range es.lexicon[key] {
 			g.add(ix, en, weightTranslation*w)
