@@ -202,7 +202,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	i := ic.Interaction
 	defer recoverEvent(b.log, "interaction", i.ID)
 	if !b.begin() {
-		b.respondError(i, Request{ID: i.ID}, errRestarting)
+		b.respondError(i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
 		return
 	}
 	defer b.inflight.Done()
@@ -273,9 +273,9 @@ func (b *Bot) editDeferred(i *discordgo.Interaction, r Reply, ephemeral bool) {
 
 // respondError answers an interaction the handlers never see (the bot is
 // shutting down, or the interaction is malformed) with the words
-// errorReply gives err.
+// errorReply gives err, in the language of the member's locale.
 func (b *Bot) respondError(i *discordgo.Interaction, req Request, err error) {
-	r := errorReply(b.log, req, err)
+	r := errorReply(b.log, req, err, requestLanguage(req))
 	resp := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: responseData(r),

@@ -1163,6 +1163,192 @@ func TestE2EShutdownFinishesReplies(t *testing.T) {
 	}
 }
 
+// The Spanish the bot speaks, as the tests expect it.
+const (
+	spanishQuestion = "¿Dónde se reunieron los cancilleres?"
+	offTopicSpanish = "¿Cuál es la montaña más alta del mundo?"
+	spanishNote     = "*Los datos se citan en inglés, textualmente, tal como aparecen en sus fuentes.*"
+	spanishUnknown  = "No lo sé: nada en mis fuentes responde a eso. ¿Quisiste decir alguno de estos?\n• "
+)
+
+// spanishMember is member() with the Discord locale of Latin American
+// Spanish.
+func spanishMember() discordfake.Origin {
+	o := member()
+	o.Locale = discordgo.SpanishLATAM
+	return o
+}
+
+// askDM sends a direct message and returns the bot's reply to it.
+func (e *e2e) askDM(tb testing.TB, text string) *discordgo.Message {
+	tb.Helper()
+	in := discordfake.NewUserMessage(dm(), text)
+	if err := e.f.DispatchMessage(in); err != nil {
+		tb.Fatal(err)
+	}
+	m, err := e.f.WaitMessage(waitCtx(tb, e2eWait), func(m discordfake.SentMessage) bool {
+		return m.Kind == discordfake.KindChannelMessage && m.ChannelID == e2eDMChannel &&
+			m.Message.MessageReference != nil && m.Message.MessageReference.MessageID == in.ID
+	})
+	if err != nil {
+		tb.Fatalf("no answer to the DM %q: %v", text, err)
+	}
+	return m.Message
+}
+
+// 17. A member whose locale is Latin American Spanish asks /ask (by its
+// default name, as Discord sends it) in Spanish: the frame is Spanish,
+// the fact is quoted as its English source has it, and the reply says so;
+// the "Más" button answers in Spanish too.
+func TestE2ESpanishAsk(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	q := ask(spanishMember(), spanishQuestion)
+	r := e.interact(t, q)
+	first := answerText(t, r)
+	em := r.Embeds[0]
+	if em.Title != "P: "+spanishQuestion || em.Description != spanishNote {
+		t.Errorf("title %q, description %q; want the Spanish frame and note", em.Title, em.Description)
+	}
+	if !strings.HasPrefix(em.Fields[0].Name, "1. Del artículo, dato `") || !strings.Contains(em.Fields[0].Name, "· puntuación ") {
+		t.Errorf("field name = %q", em.Fields[0].Name)
+	}
+	if !strings.HasPrefix(first, "> The agreement took place in Washington, at a meeting of foreign ministers,") ||
+		!strings.Contains(first, "· 2024-02-28 · párrafo 1, oración 2") {
+		t.Errorf("first fact = %s, want the English words quoted, cited in Spanish", first)
+	}
+	if em.Footer == nil || !strings.HasPrefix(em.Footer.Text, "Confianza 0.") || !strings.HasSuffix(em.Footer.Text, "· datos citados textualmente de las fuentes") {
+		t.Errorf("footer = %+v", em.Footer)
+	}
+	labels := map[string]string{}
+	for _, b := range buttons(r.Components) {
+		labels[b.Label] = b.CustomID
+	}
+	if labels["Fuente"] == "" || labels["Más"] == "" || len(labels) != 2 {
+		t.Fatalf("buttons = %v, want Fuente and Más", keys(labels))
+	}
+	checkNoMentions(t, r.Mentions)
+	msg, _ := e.f.OriginalResponse(q.ID)
+	more := e.interact(t, discordfake.NewButtonInteraction(spanishMember(), labels["Más"], msg))
+	if len(more.Embeds) != 1 || len(more.Embeds[0].Fields) == 0 || !strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. ") ||
+		more.Embeds[0].Footer == nil || !strings.HasPrefix(more.Embeds[0].Footer.Text, "Confianza") {
+		t.Errorf("Más = %q %s", more.Content, embedsJSON(more.Embeds))
+	}
+	if bad := e.f.FailedRequests(); len(bad) != 0 {
+		t.Errorf("failed requests: %+v", bad)
+	}
+}
+
+// 18. A direct message has no locale: it is answered in the language it
+// was written in, Spanish or English.
+func TestE2EDirectMessageLanguage(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	es := e.askDM(t, spanishQuestion)
+	if len(es.Embeds) != 1 || len(es.Embeds[0].Fields) == 0 {
+		t.Fatalf("Spanish DM answer = %q %s", es.Content, embedsJSON(es.Embeds))
+	}
+	if em := es.Embeds[0]; em.Title != "P: "+spanishQuestion || em.Description != spanishNote ||
+		!strings.Contains(em.Fields[0].Value, "Washington") || !strings.Contains(em.Fields[0].Value, "párrafo 1") ||
+		em.Footer == nil || !strings.HasPrefix(em.Footer.Text, "Confianza") {
+		t.Errorf("Spanish DM answer = %s", embedsJSON(es.Embeds))
+	}
+	en := e.askDM(t, "Where did the foreign ministers meet?")
+	if len(en.Embeds) != 1 || len(en.Embeds[0].Fields) == 0 {
+		t.Fatalf("English DM answer = %q %s", en.Content, embedsJSON(en.Embeds))
+	}
+	if em := en.Embeds[0]; !strings.HasPrefix(em.Title, "Q: ") || em.Description != "" || !strings.Contains(em.Fields[0].Value, "paragraph 1") ||
+		em.Footer == nil || !strings.HasPrefix(em.Footer.Text, "Confidence") {
+		t.Errorf("English DM answer = %s", embedsJSON(en.Embeds))
+	}
+	var labels []string
+	for _, b := range buttons(en.Components) {
+		labels = append(labels, b.Label)
+	}
+	if !slices.Contains(labels, "Source") || !slices.Contains(labels, "More") {
+		t.Errorf("English DM buttons = %v", labels)
+	}
+}
+
+// 19. The registered commands, as Discord stores them, carry their names
+// and descriptions in both Spanish locales (the message command, which
+// Discord allows no description, its name).
+func TestE2ECommandsLocalized(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	cmds := e.f.Commands("")
+	if len(cmds) != 7 {
+		t.Fatalf("%d commands registered, want 7", len(cmds))
+	}
+	wantNames := map[string]string{"ask": "preguntar", "sources": "fuentes", "fact": "dato", "help": "ayuda",
+		"reload": "recargar", "stats": "estadísticas", "Ask agreementbot": "Preguntar a agreementbot"}
+	for _, c := range cmds {
+		for _, loc := range []discordgo.Locale{discordgo.SpanishES, discordgo.SpanishLATAM} {
+			if c.NameLocalizations == nil || (*c.NameLocalizations)[loc] != wantNames[c.Name] {
+				t.Errorf("%s: name in %s = %v, want %q", c.Name, loc, deref(c.NameLocalizations), wantNames[c.Name])
+			}
+			if c.Type == discordgo.MessageApplicationCommand {
+				continue
+			}
+			if c.DescriptionLocalizations == nil || (*c.DescriptionLocalizations)[loc] == "" || (*c.DescriptionLocalizations)[loc] == c.Description {
+				t.Errorf("%s: description in %s = %v", c.Name, loc, deref(c.DescriptionLocalizations))
+			}
+			for _, o := range c.Options {
+				if o.NameLocalizations[loc] == "" || o.DescriptionLocalizations[loc] == "" || o.DescriptionLocalizations[loc] == o.Description {
+					t.Errorf("%s %s in %s: name %q, description %q", c.Name, o.Name, loc, o.NameLocalizations[loc], o.DescriptionLocalizations[loc])
+				}
+			}
+		}
+	}
+	if a := byCommandName(cmds, "ask"); a == nil || len(a.Options) < 2 || a.Options[0].NameLocalizations[discordgo.SpanishES] != "pregunta" ||
+		(*a.DescriptionLocalizations)[discordgo.SpanishLATAM] != "Pregunta sobre el acuerdo migratorio entre EE. UU., México y Guatemala" {
+		t.Errorf("ask = %+v", a)
+	}
+}
+
+func byCommandName(cmds []*discordgo.ApplicationCommand, name string) *discordgo.ApplicationCommand {
+	for _, c := range cmds {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// 20. An off-topic question in Spanish gets the Spanish "I don't know"
+// with "did you mean" buttons, by /ask in a Spanish locale and by direct
+// message; a suggestion pressed is answered in Spanish.
+func TestE2EOffTopicSpanish(t *testing.T) {
+	t.Parallel()
+	e := startBot(t)
+	q := ask(spanishMember(), offTopicSpanish)
+	r := e.interact(t, q)
+	direct := e.askDM(t, offTopicSpanish)
+	for how, got := range map[string]struct {
+		embeds     []*discordgo.MessageEmbed
+		components []discordgo.MessageComponent
+	}{"/ask": {r.Embeds, r.Components}, "DM": {direct.Embeds, direct.Components}} {
+		if len(got.embeds) != 1 || len(got.embeds[0].Fields) != 0 || !strings.HasPrefix(got.embeds[0].Description, spanishUnknown) ||
+			got.embeds[0].Title != "P: "+offTopicSpanish || got.embeds[0].Footer == nil ||
+			!strings.HasSuffix(got.embeds[0].Footer.Text, ", por debajo de lo que necesito para responder.") {
+			t.Errorf("%s: off-topic reply = %s", how, embedsJSON(got.embeds))
+		}
+		if n := len(buttons(got.components)); n < 1 || n > 3 {
+			t.Errorf("%s: %d suggestion buttons, want 1..3", how, n)
+		}
+	}
+	bs := buttons(r.Components)
+	if len(bs) == 0 {
+		t.Fatal("no suggestions")
+	}
+	msg, _ := e.f.OriginalResponse(q.ID)
+	press := e.interact(t, discordfake.NewButtonInteraction(spanishMember(), bs[0].CustomID, msg))
+	if len(press.Embeds) != 1 || len(press.Embeds[0].Fields) == 0 || !strings.HasPrefix(press.Embeds[0].Title, "P: ") ||
+		press.Embeds[0].Footer == nil || !strings.HasPrefix(press.Embeds[0].Footer.Text, "Confianza") {
+		t.Errorf("pressing %q: %q %s", bs[0].Label, press.Content, embedsJSON(press.Embeds))
+	}
+}
+
 // BenchmarkInteractionLatency measures dispatch → reply for /ask through
 // the fake gateway and REST API, one at a time.
 func BenchmarkInteractionLatency(b *testing.B) {

@@ -14,48 +14,43 @@ import (
 
 // Failures, and what users are told about them. Handlers return errors;
 // errorReply, and nothing else, turns one into the words the user reads
-// (as wtf's http.Error does for HTTP responses), and Recover, and nothing
-// else, turns a panic into one.
-
-// apology is what users are told of a failure that is not theirs to fix.
-const apology = "Sorry, something went wrong on my side. Please try again."
+// (as wtf's http.Error does for HTTP responses), in the language it is
+// given, and Recover, and nothing else, turns a panic into one.
 
 // notice is a refusal written for the user: what cannot be done and, where
-// it helps, what to do instead. Its cause, when there is one, is logged
-// but never shown.
+// it helps, what to do instead, as a message errorReply puts into the
+// member's language. Its cause, when there is one, is logged but never
+// shown.
 type notice struct {
-	msg   string
+	msg   message
 	cause error
 }
 
-// Error is the notice's words, with its cause for the log.
+// Error is the notice's words in English, with its cause, for the log.
 func (n *notice) Error() string {
 	if n.cause != nil {
-		return n.msg + " (" + n.cause.Error() + ")"
+		return n.msg.Error() + " (" + n.cause.Error() + ")"
 	}
-	return n.msg
+	return n.msg.Error()
 }
 
 // Unwrap returns the cause.
 func (n *notice) Unwrap() error { return n.cause }
 
-// refuse returns a notice telling the user msg.
-func refuse(msg string) error { return &notice{msg: msg} }
-
-// refusef is refuse with a format.
-func refusef(format string, args ...any) error { return &notice{msg: fmt.Sprintf(format, args...)} }
+// refuse returns a notice telling the user the message key with values v.
+func refuse(key string, v vars) error { return &notice{msg: msg(key, v)} }
 
 // Notices given in more than one place.
 var (
-	errUnknownCommand = refuse("I don't know that command. Try `/help`.")
-	errUnknownButton  = refuse("I don't recognise that button. Please ask again.")
-	errRestarting     = refuse("I'm restarting; please ask again in a minute.")
+	errUnknownCommand = refuse("error.unknown_command", nil)
+	errUnknownButton  = refuse("error.unknown_button", nil)
+	errRestarting     = refuse("error.restarting", nil)
 )
 
 // malformed is the notice for a request the transport could not make
-// sense of; err says why, in words fit for the user.
+// sense of; err says why, as a message (see requestFromInteraction).
 func malformed(err error) error {
-	return refuse("Sorry, I couldn't understand that request: " + err.Error() + ".")
+	return refuse("error.malformed", vars{"problem": err})
 }
 
 // rateLimited refuses a question from a user asking too fast.
@@ -83,32 +78,31 @@ func (e *reloadFailed) Unwrap() error { return e.err }
 var errPanicked = errors.New("the handler panicked")
 
 // errorReply is the one place an error becomes what the user reads, as a
-// private reply: a notice says its own words; a question the engine
-// refuses (empty, too long) says why; a rate limit says how fast one may
-// ask; a failed reload shows the admin its problems, each with its file
-// and line; anything else is an unexpected failure, logged with the
-// request's id and answered with a plain apology, its details kept from
-// the user.
-func errorReply(log *slog.Logger, req Request, err error) Reply {
+// private reply in language l: a notice says its own words; a question
+// the engine refuses (empty, too long) says why; a rate limit says how
+// fast one may ask; a failed reload shows the admin its problems, each
+// with its file and line (the library's words, as the files are); anything
+// else is an unexpected failure, logged with the request's id and answered
+// with a plain apology, its details kept from the user.
+func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 	var (
 		n      *notice
 		limit  *rateLimited
 		reload *reloadFailed
 	)
-	text := apology
+	text := l.text("error.apology")
 	switch {
 	case errors.As(err, &n):
-		text = n.msg
+		text = l.render(n.msg)
 		log.Info("request refused", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "reason", err)
 	case errors.As(err, &limit):
-		text = fmt.Sprintf("You're asking faster than I can keep up: up to %d questions every %s. Please try again in a moment.",
-			limit.burst, limit.per)
+		text = l.format("error.rate_limited", vars{"count": limit.burst, "period": limit.per.String()})
 		log.Info("rate limited", "id", req.ID, "user", req.UserID)
 	case errors.As(err, &reload):
-		text = reloadText(reload.err)
+		text = reloadText(reload.err, l)
 		log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", reload.err)
 	case errors.Is(err, knowledge.ErrEmptyQuestion), errors.Is(err, knowledge.ErrQuestionTooLong):
-		text = "Sorry, I can't answer that: " + questionProblem(err) + "."
+		text = l.format("error.question_refused", vars{"problem": questionProblem(err)})
 		log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
 	case errors.Is(err, errPanicked):
 		// Recover has logged it, with its stack.
@@ -120,21 +114,21 @@ func errorReply(log *slog.Logger, req Request, err error) Reply {
 
 // questionProblem says why the engine refused a question, without the
 // wrapping of the layers it went through.
-func questionProblem(err error) string {
+func questionProblem(err error) message {
 	if errors.Is(err, knowledge.ErrEmptyQuestion) {
-		return knowledge.ErrEmptyQuestion.Error()
+		return msg("question.empty", nil)
 	}
-	return knowledge.ErrQuestionTooLong.Error()
+	return msg("question.too_long", vars{"max": knowledge.MaxQuestionLength})
 }
 
-// reloadText tells an admin why a reload failed: every problem the
+// reloadText tells an admin, in l, why a reload failed: every problem the
 // library found, one per line ("broken.md:3: front matter: bad date"), in
 // a code block that nothing in the text can close.
-func reloadText(err error) string {
-	head := "Reload failed; the previous facts are still being served."
+func reloadText(err error, l *language) string {
+	head := l.text("reload.failed")
 	var list knowledge.SourceErrors
 	if errors.As(err, &list) && len(list) > 1 {
-		head = fmt.Sprintf("Reload failed (%d problems in the sources); the previous facts are still being served.", len(list))
+		head = l.format("reload.failed_many", vars{"count": len(list)})
 	}
 	body := trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-len(head)-20)
 	return head + "\n```\n" + body + "\n```"
@@ -152,18 +146,18 @@ type HandlerFunc func(ctx context.Context, req Request) Reply
 func (f HandlerFunc) Handle(ctx context.Context, req Request) Reply { return f(ctx, req) }
 
 // Recover wraps next so that a panic in it is logged, with the request's
-// id and the stack, and answered with the apology from errorReply, rather
-// than ending the process or leaving the user without an answer. Only the
-// Request is logged, never the transport's data, so no interaction or
-// webhook token reaches the log. Every path of the adapter (an immediate
-// interaction reply, a deferred one, a message) runs its handler through
-// it.
+// id and the stack, and answered with the apology from errorReply (in the
+// language of the request's locale, else English), rather than ending the
+// process or leaving the user without an answer. Only the Request is
+// logged, never the transport's data, so no interaction or webhook token
+// reaches the log. Every path of the adapter (an immediate interaction
+// reply, a deferred one, a message) runs its handler through it.
 func Recover(next Handler, log *slog.Logger) Handler {
 	return HandlerFunc(func(ctx context.Context, req Request) (r Reply) {
 		defer func() {
 			if p := recover(); p != nil {
 				logPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
-				r = errorReply(log, req, errPanicked)
+				r = errorReply(log, req, errPanicked, requestLanguage(req))
 			}
 		}()
 		return next.Handle(ctx, req)

@@ -24,8 +24,8 @@ func TestErrorReply(t *testing.T) {
 		want   []string
 		logged string // in the log, at the level given
 	}{
-		{"notice", refuse("Please give a question."), []string{"Please give a question."}, "level=INFO"},
-		{"notice with a cause", &notice{msg: "I couldn't download x.md.", cause: errors.New("download attachment: 403 Forbidden")},
+		{"notice", refuse("error.no_question", nil), []string{"Please give a question, for example `/ask question: Where did the ministers meet?`"}, "level=INFO"},
+		{"notice with a cause", &notice{msg: msg("error.download_failed", vars{"name": "x.md"}), cause: errors.New("download attachment: 403 Forbidden")},
 			[]string{"I couldn't download x.md."}, "403"},
 		{"empty question", fmt.Errorf("answer: %w", knowledge.ErrEmptyQuestion), []string{"can't answer that: the question is empty."}, "question refused"},
 		{"long question", knowledge.ErrQuestionTooLong, []string{"can't answer that: the question is longer than"}, "question refused"},
@@ -36,13 +36,13 @@ func TestErrorReply(t *testing.T) {
 		{"reload, other failure", &reloadFailed{err: errors.New("reload: open store: disk full")},
 			[]string{"Reload failed;", "disk full"}, "level=WARN"},
 		{"reload, code fence", &reloadFailed{err: errors.New("x.md:1: ``` is not allowed")}, []string{"x.md:1: ''' is not allowed"}, "level=WARN"},
-		{"unexpected", errors.New("store: database is locked"), []string{apology}, "level=ERROR"},
-		{"panic", errPanicked, []string{apology}, ""},
+		{"unexpected", errors.New("store: database is locked"), []string{apology()}, "level=ERROR"},
+		{"panic", errPanicked, []string{apology()}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			r := errorReply(slog.New(slog.NewTextHandler(&logs, nil)), Request{ID: "req-1", UserID: "u1"}, tt.err)
+			r := errorReply(slog.New(slog.NewTextHandler(&logs, nil)), Request{ID: "req-1", UserID: "u1"}, tt.err, english())
 			if !r.Ephemeral || len(r.Embeds) != 0 || len(r.Buttons) != 0 {
 				t.Errorf("reply = %+v, want a private note", r)
 			}
@@ -66,7 +66,7 @@ func TestErrorReply(t *testing.T) {
 		})
 	}
 	// The details of an unexpected failure stay in the log.
-	r := errorReply(slog.New(slog.DiscardHandler), Request{}, errors.New("secret detail"))
+	r := errorReply(slog.New(slog.DiscardHandler), Request{}, errors.New("secret detail"), english())
 	if strings.Contains(r.Content, "secret detail") {
 		t.Errorf("unexpected error shown to the user: %q", r.Content)
 	}
@@ -77,7 +77,7 @@ func TestRecover(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	h := Recover(HandlerFunc(func(context.Context, Request) Reply { panic("nil map in the renderer") }), log)
 	r := h.Handle(t.Context(), Request{ID: "req-7", Kind: KindCommand, Command: cmdAsk})
-	if r.Content != apology || !r.Ephemeral {
+	if r.Content != apology() || !r.Ephemeral {
 		t.Errorf("reply = %+v, want the private apology", r)
 	}
 	for _, want := range []string{"panic in handler", "req-7", "nil map in the renderer", "stack="} {
@@ -95,3 +95,6 @@ func TestRecover(t *testing.T) {
 		t.Errorf("reply = %+v", r)
 	}
 }
+
+// apology is the English apology for a failure that is not the user's.
+func apology() string { return english().text("error.apology") }

@@ -78,9 +78,27 @@ func (h *Handlers) Stats() *Stats { return h.stats }
 func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
 	r, err := h.route(ctx, req)
 	if err != nil {
-		return errorReply(h.log, req, err)
+		return errorReply(h.log, req, err, requestLanguage(req))
 	}
 	return r
+}
+
+// requestLanguage is the language of a reply to req that owes nothing to
+// an answer: an interaction's locale's ("es-419" is Spanish), else
+// English. A message has no locale, and its errors (a rate limit, a
+// question the engine refused) come before the engine tells the
+// question's language, so they are in English.
+func requestLanguage(req Request) *language { return localeLanguage(req.Locale) }
+
+// replyLanguage is the language of the reply to a question: an
+// interaction's locale's, since Discord says what language the member
+// reads; for a message, which has no locale, the language the engine
+// found the question asked in.
+func replyLanguage(req Request, ans knowledge.Answer) *language {
+	if req.Locale != "" {
+		return localeLanguage(req.Locale)
+	}
+	return languageFor(ans.Language)
 }
 
 // route runs the handler for the request's kind.
@@ -100,25 +118,28 @@ func (h *Handlers) route(ctx context.Context, req Request) (Reply, error) {
 	return Reply{}, errUnknownCommand
 }
 
-// command runs a slash command.
+// command runs a slash command, recognised by its default (English) name,
+// which Discord sends whatever the member's locale and the localized name
+// it showed them (see Commands).
 func (h *Handlers) command(ctx context.Context, req Request) (Reply, error) {
+	l := requestLanguage(req)
 	switch req.Command {
 	case cmdAsk:
 		q, ok := req.Options[optQuestion]
 		if !ok || strings.TrimSpace(q) == "" {
-			return Reply{}, refuse("Please give a question, for example `/ask question: Where did the ministers meet?`")
+			return Reply{}, refuse("error.no_question", nil)
 		}
 		return h.ask(ctx, req, q, h.ephemeral(req))
 	case cmdSources:
-		return h.sources(), nil
+		return h.sources(l), nil
 	case cmdFact:
-		return h.fact(req.Options[optID])
+		return h.fact(req.Options[optID], l)
 	case cmdHelp:
-		return helpReply(), nil
+		return helpReply(l), nil
 	case cmdReload:
-		return h.admin(req, func() (Reply, error) { return h.reload(ctx, req) })
+		return h.admin(req, func() (Reply, error) { return h.reload(ctx, req, l) })
 	case cmdStats:
-		return h.admin(req, func() (Reply, error) { return h.statsReply(), nil })
+		return h.admin(req, func() (Reply, error) { return h.statsReply(l), nil })
 	}
 	return Reply{}, errUnknownCommand
 }
@@ -150,36 +171,42 @@ func (h *Handlers) ephemeral(req Request) bool {
 	return h.set.Ephemeral
 }
 
-// ask answers a question with an embed of cited facts and buttons.
+// ask answers a question with an embed of cited facts and buttons, in the
+// language replyLanguage chooses.
 func (h *Handlers) ask(ctx context.Context, req Request, question string, ephemeral bool) (Reply, error) {
 	if !h.limiter.allow(req.UserID) {
 		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
 	}
 	start := time.Now()
-	ans, more, err := h.answer(ctx, question, 0)
+	ix := h.lib.Index()
+	ans, more, err := h.answer(ctx, ix, question, 0)
 	latency := time.Since(start)
 	if err != nil {
 		return Reply{}, err
 	}
 	h.stats.record(ans)
 	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
-		"confidence", ans.Confidence, "facts", len(ans.Facts), "latency", latency)
-	return h.answerReply(ans, 0, more, ephemeral), nil
+		"confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language, "latency", latency)
+	return h.answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
 }
 
-// answer asks the index for the page of facts after the first offset;
-// more says whether a "More" button has anything to show.
-func (h *Handlers) answer(ctx context.Context, question string, offset int) (ans knowledge.Answer, more bool, err error) {
-	ans, err = h.lib.Index().Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold, Offset: offset})
+// answer asks ix for the page of facts after the first offset; more says
+// whether a "More" button has anything to show.
+func (h *Handlers) answer(ctx context.Context, ix knowledge.Index, question string, offset int) (ans knowledge.Answer, more bool, err error) {
+	ans, err = ix.Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold, Offset: offset})
 	return ans, ans.More && offset+len(ans.Facts) <= knowledge.MaxOffset, err
 }
 
-// answerReply renders an answer: under facts, "Source" and (when there are
-// more) "More" buttons; under an abstention, a button per suggestion. The
-// buttons carry a key to what they need, kept in the answer cache, since a
-// custom id holds only 100 bytes.
-func (h *Handlers) answerReply(ans knowledge.Answer, offset int, more, ephemeral bool) Reply {
-	r := Reply{Embeds: []Embed{answerEmbed(ans, offset)}, Ephemeral: ephemeral}
+// answerReply renders an answer from ix in l: under facts, "Source" and
+// (when there are more) "More" buttons; under an abstention, a button per
+// suggestion. The buttons carry a key to what they need, kept in the
+// answer cache, since a custom id holds only 100 bytes.
+func (h *Handlers) answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, ephemeral bool, l *language) Reply {
+	facts := make([]knowledge.Fact, 0, len(ans.Facts))
+	for _, f := range ans.Facts {
+		facts = append(facts, f.Fact)
+	}
+	r := Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral}
 	e := cachedAnswer{question: ans.Question, suggestions: ans.Suggestions}
 	for _, f := range ans.Facts {
 		e.factIDs = append(e.factIDs, f.ID)
@@ -187,9 +214,9 @@ func (h *Handlers) answerReply(ans knowledge.Answer, offset int, more, ephemeral
 	key := h.answers.put(e)
 	var buttons []Button
 	if ans.Answered {
-		buttons = append(buttons, button("Source", buttonSource+":"+key, ButtonSecondary))
+		buttons = append(buttons, button(l.text("button.source"), buttonSource+":"+key, ButtonSecondary))
 		if more {
-			buttons = append(buttons, button("More", fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), ButtonSecondary))
+			buttons = append(buttons, button(l.text("button.more"), fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), ButtonSecondary))
 		}
 	} else {
 		for i, s := range ans.Suggestions {
@@ -214,7 +241,7 @@ func (h *Handlers) button(ctx context.Context, req Request) (Reply, error) {
 	}
 	e, ok := h.answers.get(parts[1])
 	if !ok {
-		return Reply{}, refuse("That answer has expired; please ask again.")
+		return Reply{}, refuse("error.answer_expired", nil)
 	}
 	n := -1
 	if len(parts) == 3 {
@@ -226,7 +253,7 @@ func (h *Handlers) button(ctx context.Context, req Request) (Reply, error) {
 	case parts[0] == buttonSuggestion && n >= 0 && n < len(e.suggestions):
 		return h.ask(ctx, req, e.suggestions[n], h.set.Ephemeral)
 	case parts[0] == buttonSource:
-		return h.sourceParagraphs(e.factIDs)
+		return h.sourceParagraphs(e.factIDs, requestLanguage(req))
 	case parts[0] == buttonMore && n > 0 && n <= knowledge.MaxOffset:
 		return h.more(ctx, req, e.question, n)
 	}
@@ -238,43 +265,49 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	if !h.limiter.allow(req.UserID) {
 		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
 	}
-	ans, more, err := h.answer(ctx, question, offset)
+	ix := h.lib.Index()
+	ans, more, err := h.answer(ctx, ix, question, offset)
 	if err != nil || !ans.Answered || len(ans.Facts) == 0 {
-		return Reply{}, &notice{msg: "There are no more facts that answer this question.", cause: err}
+		return Reply{}, &notice{msg: msg("error.no_more_facts", nil), cause: err}
 	}
-	return h.answerReply(ans, offset, more, true), nil
+	return h.answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
 }
 
-// sourceParagraphs shows the whole paragraph each fact came from.
-func (h *Handlers) sourceParagraphs(ids []string) (Reply, error) {
+// sourceParagraphs shows, in l, the whole paragraph each fact came from.
+func (h *Handlers) sourceParagraphs(ids []string, l *language) (Reply, error) {
 	ix := h.lib.Index()
-	e := Embed{Title: "Where these facts come from", Color: colorAnswer}
+	e := Embed{Title: l.text("paragraphs.title"), Color: colorAnswer}
+	var facts []knowledge.Fact
 	for _, id := range ids {
 		f, ok := ix.Fact(id)
 		if !ok {
 			continue
 		}
+		facts = append(facts, f)
 		text := f.Text
 		if p, ok := ix.Paragraph(f); ok && f.Kind != knowledge.KindTweet {
 			text = p.Text
 		}
 		e.Fields = append(e.Fields, EmbedField{
-			Name:  trim(fmt.Sprintf("Paragraph %d of %s", f.Citation.Paragraph, f.Citation.Title), maxFieldName),
-			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation),
+			Name:  trim(l.format("paragraphs.field", vars{"paragraph": f.Citation.Paragraph, "title": f.Citation.Title}), maxFieldName),
+			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation, l),
 		})
 	}
 	if len(e.Fields) == 0 {
-		return Reply{}, refuse("Those facts are no longer in the sources (they were reloaded). Please ask again.")
+		return Reply{}, refuse("error.facts_gone", nil)
 	}
+	e.Description = quoteNote(ix, facts, l)
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
 }
 
 // message answers a direct message, or a server message that mentions the
 // bot; the adapter has already dropped other messages and bots' messages.
+// With no text there is no language to tell, so the invitation to ask is
+// in English.
 func (h *Handlers) message(ctx context.Context, req Request) (Reply, error) {
 	q := strings.TrimSpace(req.Text)
 	if q == "" {
-		return Reply{Content: "Ask me anything about the 28 February 2024 US–Mexico–Guatemala migration agreement, for example: *Where did the ministers meet?*"}, nil
+		return Reply{Content: requestLanguage(req).text("message.invitation")}, nil
 	}
 	return h.ask(ctx, req, q, false)
 }
@@ -296,13 +329,14 @@ func (h *Handlers) autocomplete(req Request) Reply {
 	return Reply{Choices: choices}
 }
 
-func (h *Handlers) sources() Reply {
+// sources lists, in l, the sources the answers come from.
+func (h *Handlers) sources(l *language) Reply {
 	ix := h.lib.Index()
 	counts := ix.FactCounts()
-	e := Embed{Title: "Sources", Color: colorAnswer}
+	e := Embed{Title: l.text("sources.title"), Color: colorAnswer}
 	sources := ix.Sources()
 	if len(sources) > maxEmbedFields {
-		e.Description = fmt.Sprintf("%d sources; the first %d:", len(sources), maxEmbedFields-1)
+		e.Description = l.format("sources.first", vars{"count": len(sources), "shown": maxEmbedFields - 1})
 		sources = sources[:maxEmbedFields-1]
 	}
 	for _, s := range sources {
@@ -316,7 +350,7 @@ func (h *Handlers) sources() Reply {
 		if s.Credit != "" {
 			parts = append(parts, escape(s.Credit))
 		}
-		parts = append(parts, fmt.Sprintf("%d facts", counts[s.ID]))
+		parts = append(parts, l.format("sources.facts", vars{"count": counts[s.ID]}))
 		if s.URL != "" {
 			parts = append(parts, s.URL)
 		}
@@ -325,28 +359,26 @@ func (h *Handlers) sources() Reply {
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}
 }
 
-func (h *Handlers) fact(id string) (Reply, error) {
-	f, ok := h.lib.Index().Fact(strings.TrimSpace(id))
+// fact shows, in l, one fact with its citation.
+func (h *Handlers) fact(id string, l *language) (Reply, error) {
+	ix := h.lib.Index()
+	f, ok := ix.Fact(strings.TrimSpace(id))
 	if !ok {
-		return Reply{}, refuse("There is no fact with that id. Start typing in the `id` option to pick one.")
+		return Reply{}, refuse("error.no_such_fact", nil)
 	}
-	field := factField(1, knowledge.ScoredFact{Fact: f, Score: 1})
-	field.Name = trim(kindLabel(f.Kind)+" "+f.ID, maxFieldName)
-	e := Embed{Title: "Fact " + f.ID, Color: colorAnswer, Fields: []EmbedField{field}}
+	field := factField(1, knowledge.ScoredFact{Fact: f, Score: 1}, l)
+	field.Name = trim(l.format("fact.field", vars{"kind": l.text("kind." + kindKey(f.Kind)), "id": f.ID}), maxFieldName)
+	e := Embed{Title: l.format("fact.title", vars{"id": f.ID}), Color: colorAnswer, Fields: []EmbedField{field},
+		Description: quoteNote(ix, []knowledge.Fact{f}, l)}
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
 }
 
-func helpReply() Reply {
+// helpReply says, in l, what the bot does and how to ask.
+func helpReply(l *language) Reply {
 	return Reply{Ephemeral: true, Embeds: []Embed{{
-		Title: "agreementbot",
-		Color: colorAnswer,
-		Description: "I answer questions about the agreement of 28 February 2024 in which the United States, Mexico and " +
-			"Guatemala agreed to create a trilateral working group on migration and border security.\n\n" +
-			"• `/ask question:` — I reply with the facts that answer it, quoted word for word with their source, date and paragraph.\n" +
-			"• Send me a direct message, or mention me in a channel, with your question.\n" +
-			"• Right-click a message → Apps → **Ask agreementbot** to ask with its text.\n" +
-			"• `/sources` lists what I know; `/fact` shows one fact.\n\n" +
-			"When my sources don't answer a question I say so, and suggest what I can answer instead.",
+		Title:       l.text("help.title"),
+		Color:       colorAnswer,
+		Description: l.text("help.description"),
 	}}}
 }
 
@@ -375,23 +407,25 @@ func (h *Handlers) isAdmin(req Request) bool {
 
 func (h *Handlers) admin(req Request, run func() (Reply, error)) (Reply, error) {
 	if !h.isAdmin(req) {
-		return Reply{}, refuse("Sorry, only server admins can use this command.")
+		return Reply{}, refuse("error.admins_only", nil)
 	}
 	return run()
 }
 
-func (h *Handlers) reload(ctx context.Context, req Request) (Reply, error) {
+// reload re-reads the sources, with the attached one added or replaced,
+// and says in l what changed.
+func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply, error) {
 	var rep knowledge.ReloadReport
 	var err error
 	if a := req.Attachment; a != nil {
 		name := path.Base(a.Name)
 		if a.Size > h.set.MaxAttachment {
-			return Reply{}, refusef("%s is too large (%d bytes; the limit is %d).", escape(name), a.Size, h.set.MaxAttachment)
+			return Reply{}, refuse("error.upload_too_large", vars{"name": escape(name), "size": a.Size, "limit": h.set.MaxAttachment})
 		}
 		var data []byte
 		data, err = h.download(ctx, a.URL, h.set.MaxAttachment)
 		if err != nil {
-			return Reply{}, &notice{msg: "I couldn't download " + escape(name) + ". Please try again.", cause: err}
+			return Reply{}, &notice{msg: msg("error.download_failed", vars{"name": escape(name)}), cause: err}
 		}
 		rep, err = h.lib.AddSource(ctx, name, data)
 	} else {
@@ -402,20 +436,21 @@ func (h *Handlers) reload(ctx context.Context, req Request) (Reply, error) {
 	}
 	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-	return Reply{Ephemeral: true, Content: fmt.Sprintf("Reloaded: %d sources, %d facts (%d added, %d removed, %d changed) in %s.",
-		rep.Sources, rep.Facts, rep.Added, rep.Removed, rep.Changed, rep.Duration.Round(time.Millisecond))}, nil
+	return Reply{Ephemeral: true, Content: l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
+		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})}, nil
 }
 
-func (h *Handlers) statsReply() Reply {
+// statsReply shows admins, in l, the questions answered and not answered.
+func (h *Handlers) statsReply(l *language) Reply {
 	s := h.stats.Snapshot(10)
-	e := Embed{Title: "Questions since " + s.Since.UTC().Format("2006-01-02 15:04 UTC"), Color: colorAnswer}
-	e.Description = fmt.Sprintf("Answered: **%d** · Not answered: **%d**", s.Answered, s.Abstained)
+	e := Embed{Title: l.format("stats.title", vars{"since": s.Since.UTC().Format("2006-01-02 15:04 UTC")}), Color: colorAnswer}
+	e.Description = l.format("stats.summary", vars{"answered": s.Answered, "abstained": s.Abstained})
 	if len(s.TopUnanswered) > 0 {
 		var b strings.Builder
 		for _, u := range s.TopUnanswered {
 			fmt.Fprintf(&b, "%d× %s\n", u.Count, escape(u.Question))
 		}
-		e.Fields = append(e.Fields, EmbedField{Name: "Most frequent unanswered questions", Value: b.String()})
+		e.Fields = append(e.Fields, EmbedField{Name: l.text("stats.top_unanswered"), Value: b.String()})
 	}
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}
 }

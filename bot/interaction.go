@@ -6,7 +6,6 @@ package bot
 // discordgo.
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -18,12 +17,14 @@ import (
 // clear error rather than processed.
 const maxOptionLength = 6000
 
-// requestFromInteraction turns an interaction into a Request. It switches
+// requestFromInteraction turns an interaction into a Request, the member's
+// locale first, so that even its errors speak their language. It switches
 // on the interaction type before touching its data: discordgo's
 // ApplicationCommandData and friends panic on the wrong type. Its errors
-// are worded for the user ("it has no user").
+// are messages worded for the user ("it has no user"), which errorReply
+// puts into the member's language.
 func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
-	req := Request{ID: i.ID, GuildID: i.GuildID, Options: map[string]string{}}
+	req := Request{ID: i.ID, GuildID: i.GuildID, Locale: string(i.Locale), Options: map[string]string{}}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
 		req.UserID = i.Member.User.ID
@@ -32,32 +33,33 @@ func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 	case i.User != nil:
 		req.UserID = i.User.ID
 	default:
-		return req, errors.New("it has no user")
+		return req, msg("request.no_user", nil)
 	}
 	if i.Data == nil {
-		return req, errors.New("it has no data")
+		return req, msg("request.no_data", nil)
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
 		if !ok {
-			return req, errors.New("its command data is missing")
+			return req, msg("request.no_command_data", nil)
 		}
 		return commandRequest(req, i.Type, d)
 	case discordgo.InteractionMessageComponent:
 		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
 		if !ok || d.CustomID == "" {
-			return req, errors.New("its button data is missing")
+			return req, msg("request.no_button_data", nil)
 		}
 		req.Kind = KindButton
 		req.CustomID = d.CustomID
 		return req, nil
 	}
-	return req, fmt.Errorf("interactions of type %d are not supported", i.Type)
+	return req, msg("request.unsupported", vars{"type": int(i.Type)})
 }
 
 // commandRequest fills req from a slash command, its autocomplete, or the
-// message context menu.
+// message context menu. Discord sends the command's and options' default
+// (English) names whatever the member's locale, so routing is by those.
 func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.ApplicationCommandInteractionData) (Request, error) {
 	req.Command = d.Name
 	req.Kind = KindCommand
@@ -67,11 +69,11 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 	if d.CommandType == discordgo.MessageApplicationCommand {
 		req.Kind = KindMessageMenu
 		if d.Resolved == nil || d.Resolved.Messages[d.TargetID] == nil {
-			return req, errors.New("the message it targets is missing")
+			return req, msg("request.no_target", nil)
 		}
 		req.Text = d.Resolved.Messages[d.TargetID].Content
 		if strings.TrimSpace(req.Text) == "" {
-			return req, errors.New("the message has no text to ask about")
+			return req, msg("request.no_text", nil)
 		}
 		return req, nil
 	}
@@ -81,7 +83,7 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 		}
 		v, err := optionText(o, d.Resolved)
 		if err != nil {
-			return req, fmt.Errorf("option %q: %w", o.Name, err)
+			return req, msg("request.option", vars{"option": o.Name, "problem": err})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
 			a := d.Resolved.Attachments[v]
@@ -96,7 +98,8 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 	return req, nil
 }
 
-// optionText renders an option's value as text and checks its size.
+// optionText renders an option's value as text and checks its size; its
+// errors are messages.
 func optionText(o *discordgo.ApplicationCommandInteractionDataOption, res *discordgo.ApplicationCommandInteractionDataResolved) (string, error) {
 	var v string
 	switch x := o.Value.(type) {
@@ -107,15 +110,15 @@ func optionText(o *discordgo.ApplicationCommandInteractionDataOption, res *disco
 	case float64:
 		v = strconv.FormatFloat(x, 'f', -1, 64)
 	case nil:
-		return "", errors.New("it has no value")
+		return "", msg("request.no_value", nil)
 	default:
 		v = fmt.Sprint(x)
 	}
 	if len(v) > maxOptionLength {
-		return "", fmt.Errorf("it is too long (%d characters; the limit is %d)", len(v), maxOptionLength)
+		return "", msg("request.too_long", vars{"length": len(v), "limit": maxOptionLength})
 	}
 	if o.Type == discordgo.ApplicationCommandOptionAttachment && (res == nil || res.Attachments[v] == nil) {
-		return "", errors.New("the attachment is missing")
+		return "", msg("request.no_attachment", nil)
 	}
 	return v, nil
 }

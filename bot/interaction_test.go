@@ -6,11 +6,14 @@ package bot
 import (
 	"go/parser"
 	"go/token"
+	"log/slog"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -204,5 +207,94 @@ func TestOnlyTheAdapterImportsDiscordgo(t *testing.T) {
 				t.Errorf("%s imports %s; only %v may", name, imp.Path.Value, adapterFiles)
 			}
 		}
+	}
+}
+
+// localizedName is Discord's rule for slash command and option names, in
+// every locale: letters (lower case where the letter has a case), digits,
+// "-" and "_", 1 to 32 of them.
+var localizedName = regexp.MustCompile(`^[-_\p{L}\p{N}]{1,32}$`)
+
+// Every command and option is registered with its name and description in
+// Spanish for both of Discord's Spanish locales, within Discord's rules:
+// slash names lower case without spaces, option names distinct within a
+// command, descriptions of 1 to 100 characters. The message command, which
+// may have no description, has localized names of up to 32 characters.
+func TestCommandsLocalized(t *testing.T) {
+	spanish := []discordgo.Locale{discordgo.SpanishES, discordgo.SpanishLATAM}
+	for _, c := range Commands() {
+		if c.NameLocalizations == nil {
+			t.Errorf("%s: no name localizations", c.Name)
+			continue
+		}
+		for _, loc := range spanish {
+			name := (*c.NameLocalizations)[loc]
+			if c.Type == discordgo.MessageApplicationCommand {
+				if n := utf8.RuneCountInString(name); n < 1 || n > 32 || c.DescriptionLocalizations != nil {
+					t.Errorf("%s in %s: name %q, description localizations %v", c.Name, loc, name, c.DescriptionLocalizations)
+				}
+				continue
+			}
+			checkSlashName(t, c.Name, loc, name)
+			if c.DescriptionLocalizations == nil {
+				t.Errorf("%s: no description localizations", c.Name)
+			} else {
+				checkDescription(t, c.Name, loc, (*c.DescriptionLocalizations)[loc])
+			}
+			seen := map[string]bool{}
+			for _, o := range c.Options {
+				seen[o.Name] = true
+			}
+			for _, o := range c.Options {
+				where := c.Name + " " + o.Name
+				n := o.NameLocalizations[loc]
+				checkSlashName(t, where, loc, n)
+				checkDescription(t, where, loc, o.DescriptionLocalizations[loc])
+				if n != o.Name && seen[n] {
+					t.Errorf("%s in %s: name %q is another option's", where, loc, n)
+				}
+				seen[n] = true
+			}
+		}
+	}
+}
+
+func checkSlashName(t *testing.T, where string, loc discordgo.Locale, name string) {
+	t.Helper()
+	if !localizedName.MatchString(name) || strings.ToLower(name) != name {
+		t.Errorf("%s in %s: name %q breaks Discord's naming rule", where, loc, name)
+	}
+}
+
+func checkDescription(t *testing.T, where string, loc discordgo.Locale, d string) {
+	t.Helper()
+	if n := utf8.RuneCountInString(d); n < 1 || n > 100 {
+		t.Errorf("%s in %s: description %q has %d characters, want 1 to 100", where, loc, d, n)
+	}
+}
+
+// The request carries the member's locale, and the command and option by
+// the default names Discord sends whatever the locale; it is answered in
+// the locale's language. Even a malformed interaction's error is.
+func TestRequestFromInteractionLocale(t *testing.T) {
+	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: &discordgo.User{ID: "u"}, Locale: discordgo.SpanishLATAM,
+		Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "¿Dónde se reunieron?"}}}}
+	req, err := requestFromInteraction(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Locale != "es-419" || req.Command != cmdAsk || req.Options[optQuestion] != "¿Dónde se reunieron?" {
+		t.Errorf("request = %+v", req)
+	}
+	i.Data = discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+		{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: strings.Repeat("a", 7000)}}}
+	req, err = requestFromInteraction(i)
+	if err == nil {
+		t.Fatal("an oversized option was accepted")
+	}
+	want := "Lo siento, no pude entender esa solicitud: opción \"question\": es demasiado larga (7000 caracteres; el límite es 6000)."
+	if got := errorReply(slog.New(slog.DiscardHandler), req, malformed(err), requestLanguage(req)).Content; got != want {
+		t.Errorf("error = %q, want %q", got, want)
 	}
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -91,15 +90,38 @@ func quote(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// citation renders a fact's citation in one line: source, date, place,
-// and a link when the source has a web address.
-func citation(c knowledge.Citation) string {
+// citation renders a fact's citation in one line, in l: source, date,
+// place, and a link when the source has a web address.
+func citation(c knowledge.Citation, l *language) string {
 	c.Title, c.Section = trim(c.Title, 120), trim(c.Section, 80)
-	line := escape(c.Place())
+	line := escape(place(c, l))
 	if link, ok := safeLink(c.URL); ok {
 		line = "[" + line + "](" + link + ")"
 	}
 	return line
+}
+
+// place says where in its source a fact stands, in l: "Title · 2024-02-28
+// · Publisher · paragraph 3, sentence 2 · under “Heading”", as
+// knowledge.Citation.Place does in English.
+func place(c knowledge.Citation, l *language) string {
+	parts := []string{c.Title}
+	if c.Date != "" {
+		parts = append(parts, c.Date)
+	}
+	if c.Publisher != "" {
+		parts = append(parts, c.Publisher)
+	}
+	where := vars{"paragraph": c.Paragraph, "sentence": c.Sentence}
+	if c.Sentence > 1 {
+		parts = append(parts, l.format("citation.paragraph_sentence", where))
+	} else {
+		parts = append(parts, l.format("citation.paragraph", where))
+	}
+	if c.Section != "" {
+		parts = append(parts, l.format("citation.section", vars{"section": c.Section}))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // safeLink returns an http(s) address fit for a Markdown link: parsed,
@@ -112,10 +134,10 @@ func safeLink(raw string) (string, bool) {
 	return strings.NewReplacer(")", "%29", "(", "%28", " ", "%20").Replace(u.String()), true
 }
 
-// factField renders one fact as an embed field: its words quoted, then its
-// citation.
-func factField(n int, f knowledge.ScoredFact) EmbedField {
-	cite := "— " + citation(f.Citation)
+// factField renders one fact as an embed field, its frame in l: its words
+// quoted as the source has them, then its citation.
+func factField(n int, f knowledge.ScoredFact, l *language) EmbedField {
+	cite := "— " + citation(f.Citation, l)
 	if credit := f.OwnCredit(); credit != "" {
 		cite += " · " + escape(credit)
 	}
@@ -123,44 +145,82 @@ func factField(n int, f knowledge.ScoredFact) EmbedField {
 	cite = trim(cite, maxFieldValue/2) // bounded, so the quote keeps at least half
 	room := maxFieldValue - utf8.RuneCountInString(cite) - 1
 	return EmbedField{
-		Name:  trim(fmt.Sprintf("%d. %s fact `%s` · score %.2f", n, kindLabel(f.Kind), f.ID, f.Score), maxFieldName),
+		Name: trim(l.format("fact.heading."+kindKey(f.Kind), vars{"n": n, "id": f.ID, "score": l.decimal(f.Score)}),
+			maxFieldName),
 		Value: trim(body, room) + "\n" + cite,
 	}
 }
 
-func kindLabel(k knowledge.Kind) string {
+// kindKey is the catalogue's name for a kind of fact: the kind itself for
+// quotes, tweets, captions and curated facts, "sentence" for the rest of
+// the article's text.
+func kindKey(k knowledge.Kind) string {
 	switch k {
-	case knowledge.KindQuote:
-		return "Quote,"
-	case knowledge.KindTweet:
-		return "Tweet,"
-	case knowledge.KindCaption:
-		return "Photo caption,"
-	case knowledge.KindCurated:
-		return "Curated"
+	case knowledge.KindQuote, knowledge.KindTweet, knowledge.KindCaption, knowledge.KindCurated:
+		return string(k)
 	}
-	return "From the article,"
+	return string(knowledge.KindSentence)
 }
 
-// answerEmbed renders an answer: the facts with citations, or a plain "I
-// don't know" with the topics it could talk about.
-func answerEmbed(ans knowledge.Answer, first int) Embed {
-	e := Embed{Title: trim("Q: "+escape(ans.Question), maxEmbedTitle)}
+// answerEmbed renders an answer with its frame in l: the facts with
+// citations, and note (see quoteNote) when they are in another language;
+// or a plain "I don't know" with the topics it could talk about.
+func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embed {
+	e := Embed{Title: trim(l.format("answer.title", vars{"question": escape(ans.Question)}), maxEmbedTitle)}
+	confidence := vars{"confidence": l.decimal(ans.Confidence)}
 	if !ans.Answered {
 		e.Color = colorAbstain
-		e.Description = "I don't know: nothing in my sources answers that."
+		e.Description = l.text("answer.unknown")
 		if len(ans.Suggestions) > 0 {
-			e.Description += " Did you mean one of these?\n" + bulletList(ans.Suggestions)
+			e.Description += " " + l.text("answer.did_you_mean") + "\n" + bulletList(ans.Suggestions)
 		}
-		e.Footer = fmt.Sprintf("Confidence %.2f, below what I need to answer.", ans.Confidence)
+		e.Footer = l.format("answer.footer_unknown", confidence)
 		return fitEmbed(e)
 	}
 	e.Color = colorAnswer
 	for i, f := range ans.Facts {
-		e.Fields = append(e.Fields, factField(first+i+1, f))
+		e.Fields = append(e.Fields, factField(first+i+1, f, l))
 	}
-	e.Footer = fmt.Sprintf("Confidence %.2f · facts quoted word for word from the sources", ans.Confidence)
+	e.Description = note
+	e.Footer = l.format("answer.footer", confidence)
 	return fitEmbed(e)
+}
+
+// sourceLanguager is an index that can say the language each source is
+// written in, as a BCP 47 base tag ("en", "es"). knowledge.Index does not
+// require it (the engine tells its sources' languages apart but does not
+// yet say them), so without it every source is taken to be in English, as
+// every source the bot ships is.
+type sourceLanguager interface {
+	SourceLanguage(sourceID string) string
+}
+
+// sourceLanguage is the language a fact's source is written in: what ix
+// says, when it can, else English.
+func sourceLanguage(ix knowledge.Index, f knowledge.Fact) string {
+	if sl, ok := ix.(sourceLanguager); ok {
+		if code := sl.SourceLanguage(f.Citation.SourceID); code != "" {
+			return code
+		}
+	}
+	return defaultLanguage
+}
+
+// quoteNote tells the member, in l, that facts are quoted in another
+// language than the reply's, as their sources have them (facts are never
+// translated); it is empty when every fact is in l's language.
+func quoteNote(ix knowledge.Index, facts []knowledge.Fact, l *language) string {
+	var names []string
+	for _, f := range facts {
+		code := sourceLanguage(ix, f)
+		if name := l.languageName(code); code != l.Code && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return l.format("answer.quoted_in", vars{"language": strings.Join(names, ", ")})
 }
 
 func bulletList(items []string) string {

@@ -6,7 +6,10 @@
 // into Requests and Replies into its calls, so the same handlers could
 // serve an HTTP interactions endpoint, and tests of behaviour need no
 // session at all. Failures become the user's words in one place,
-// errorReply, and panics are recovered in one, Recover (errors.go).
+// errorReply, and panics are recovered in one, Recover (errors.go). Every
+// fixed text the bot says comes from a catalogue per language (locale.go,
+// locales/): a reply speaks the interaction's locale's language, or for a
+// message the language its question was written in.
 package bot
 
 // Kind says how a request reached the bot.
@@ -47,6 +50,10 @@ type Request struct {
 	Text     string            // a message's text, or the message-menu target's text
 	UserID   string
 	GuildID  string // empty in DMs
+	// Locale is the member's Discord locale ("es-419", "en-US") for an
+	// interaction; empty for a message, which has none. Replies speak its
+	// language (see replyLanguage).
+	Locale string
 	// ManageServer says the member has the Manage Server or Administrator
 	// permission where they asked (guild requests only); Roles are their
 	// role ids.
