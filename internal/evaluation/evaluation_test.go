@@ -3,6 +3,8 @@ package evaluation
 import (
 	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -209,5 +211,36 @@ func TestFitChoosesThreshold(t *testing.T) {
 	pen.Penalties = map[string]float64{"x": 0.5}
 	if e := examples[100]; pen.Probability(e) >= c.Probability(e) {
 		t.Error("a penalty did not lower the probability")
+	}
+}
+
+// TestSQuADFigures guards the engine's figures on documents nobody tuned it
+// for (testdata/squad): a change that drops below what it reaches today
+// fails here. The targets are higher; see the README.
+func TestSQuADFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("answers 2,690 questions")
+	}
+	c, err := source.LoadCorpus(t.Context(), os.DirFS(filepath.Join("testdata", "squad", "sources")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join("testdata", "squad", "questions.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(t.Context(), match.NewIndex(c), qs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Main
+	if m.Top1Rate() < 0.75 || m.Top3Rate() < 0.86 || m.FalseAbstainRate() > 0.03 || rep.AUC() < 0.60 {
+		t.Errorf("SQuAD below today's figures (top-1 ≥ 75%%, top-3 ≥ 86%%, false abstention ≤ 3%%, AUC ≥ 0.60): top-1 %.1f%%, top-3 %.1f%%, false abstention %.1f%%, AUC %.3f",
+			100*m.Top1Rate(), 100*m.Top3Rate(), 100*m.FalseAbstainRate(), rep.AUC())
 	}
 }
