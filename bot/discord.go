@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,22 +43,8 @@ type Bot struct {
 	selfID atomic.Value // string: the bot's own user id
 	base   context.Context
 
-	// mu makes "not closing, so count this reply in" one step, so that
-	// Run's wait never races a late Add.
-	mu       sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
-}
-
-// begin counts a reply in, unless the bot is shutting down.
-func (b *Bot) begin() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closing {
-		return false
-	}
-	b.inflight.Add(1)
-	return true
+	// work counts the replies in flight, for Run's shutdown.
+	work inflight
 }
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
@@ -77,23 +62,10 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s, err := discordgo.New("Bot " + opts.Token)
+	s, err := newSession(opts)
 	if err != nil {
-		return nil, fmt.Errorf("create Discord session: %w", err) // discordgo never echoes the token
+		return nil, err
 	}
-	if opts.HTTPClient != nil {
-		s.Client = opts.HTTPClient
-	}
-	if opts.APIURL != "" || opts.GatewayURL != "" {
-		t, err := newEndpointTransport(s.Client.Transport, opts.APIURL, opts.GatewayURL)
-		if err != nil {
-			return nil, err
-		}
-		c := *s.Client
-		c.Transport = t
-		s.Client = &c
-	}
-	s.LogLevel = discordgo.LogWarning
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	b := &Bot{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, base: context.Background()}
 	b.selfID.Store("")
@@ -110,6 +82,35 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	return b, nil
 }
 
+// newSession returns a discordgo session for opts: authenticated with the
+// bot token when there is one (without, it can still use the interaction
+// webhooks, which need none), its REST calls routed to opts.APIURL and its
+// gateway discovery answered with opts.GatewayURL.
+func newSession(opts Options) (*discordgo.Session, error) {
+	auth := ""
+	if opts.Token != "" {
+		auth = "Bot " + opts.Token
+	}
+	s, err := discordgo.New(auth)
+	if err != nil {
+		return nil, fmt.Errorf("create Discord session: %w", err) // discordgo never echoes the token
+	}
+	if opts.HTTPClient != nil {
+		s.Client = opts.HTTPClient
+	}
+	if opts.APIURL != "" || opts.GatewayURL != "" {
+		t, err := newEndpointTransport(s.Client.Transport, opts.APIURL, opts.GatewayURL)
+		if err != nil {
+			return nil, err
+		}
+		c := *s.Client
+		c.Transport = t
+		s.Client = &c
+	}
+	s.LogLevel = discordgo.LogWarning
+	return s, nil
+}
+
 // Run connects to the gateway, registers the commands and serves until ctx
 // ends; then it stops taking new work, waits for replies in flight, and
 // closes the connection.
@@ -121,28 +122,24 @@ func (b *Bot) Run(ctx context.Context) error {
 	if u := b.s.State.User; u != nil {
 		b.selfID.Store(u.ID)
 	}
-	if err := b.register(); err != nil {
+	if err := b.register(b.base); err != nil { // as before: a shutdown does not cut it short
 		b.s.Close()
 		return err
 	}
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing replies in flight")
-	b.mu.Lock()
-	b.closing = true
-	b.mu.Unlock()
-	done := make(chan struct{})
-	go func() { b.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(b.opts.ShutdownTimeout):
+	b.work.stop()
+	wait, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.ShutdownTimeout)
+	defer cancel()
+	if !b.work.wait(wait) {
 		b.log.Warn("shutdown timed out with replies still in flight")
 	}
 	return b.s.Close()
 }
 
-// register bulk-overwrites the application's commands, per guild when
-// guilds are configured (changes show at once) or globally.
-func (b *Bot) register() error {
+// register bulk-overwrites the application's commands with the
+// application id configured, or else the one the gateway reported.
+func (b *Bot) register(ctx context.Context) error {
 	appID := b.opts.AppID
 	if appID == "" && b.s.State.Application != nil {
 		appID = b.s.State.Application.ID
@@ -150,25 +147,54 @@ func (b *Bot) register() error {
 	if appID == "" {
 		appID = b.selfID.Load().(string)
 	}
+	return registerCommands(ctx, b.s, appID, b.opts.GuildIDs, b.log)
+}
+
+// RegisterCommands registers the commands (see Commands) over REST alone,
+// with the bot token and the application id of opts, as Run does once
+// connected; the HTTP interactions endpoint, which has no gateway, uses
+// it at start.
+func RegisterCommands(ctx context.Context, opts Options) error {
+	if strings.TrimSpace(opts.Token) == "" {
+		return errors.New("register commands: no Discord bot token")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s, err := newSession(opts)
+	if err != nil {
+		return err
+	}
+	return registerCommands(ctx, s, opts.AppID, opts.GuildIDs, opts.Logger)
+}
+
+// registerCommands bulk-overwrites the application's commands, per guild
+// when guilds are given (changes show at once) or globally.
+func registerCommands(ctx context.Context, s *discordgo.Session, appID string, guilds []string, log *slog.Logger) error {
 	if appID == "" {
 		return errors.New("register commands: no application id (set discord.application_id)")
 	}
-	guilds := b.opts.GuildIDs
 	if len(guilds) == 0 {
 		guilds = []string{""}
 	}
 	for _, g := range guilds {
-		cmds, err := b.s.ApplicationCommandBulkOverwrite(appID, g, Commands())
+		cmds, err := s.ApplicationCommandBulkOverwrite(appID, g, Commands(), discordgo.WithContext(ctx))
 		if err != nil {
-			return fmt.Errorf("register commands (guild %q): %w", g, err)
+			return fmt.Errorf("register commands (guild %q): %w", g, redactURL(err))
 		}
-		b.log.Info("registered commands", "guild", g, "count", len(cmds))
+		log.Info("registered commands", "guild", g, "count", len(cmds))
 	}
 	return nil
 }
 
-// Download fetches an attachment of at most limit bytes.
+// Download fetches an attachment of at most limit bytes (see Download).
 func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, error) {
+	return Download(ctx, url, limit)
+}
+
+// Download fetches an attachment of at most limit bytes: the Downloader
+// every transport gives the handlers.
+func Download(ctx context.Context, url string, limit int64) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("download attachment: %w", err)
@@ -201,11 +227,11 @@ const interactionDeadline = 14 * time.Minute
 func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	defer recoverEvent(b.log, "interaction", i.ID)
-	if !b.begin() {
+	if !b.work.begin() {
 		b.respondError(i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
 		return
 	}
-	defer b.inflight.Done()
+	defer b.work.done()
 	req, err := requestFromInteraction(i)
 	if err != nil {
 		b.respondError(i, req, malformed(err))
@@ -214,11 +240,7 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
 	defer cancel()
 	if req.Kind == KindAutocomplete {
-		r := b.serve.Handle(ctx, req)
-		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: discordChoices(r.Choices)},
-		})
+		err := b.s.InteractionRespond(i, autocompleteResponse(b.serve.Handle(ctx, req)))
 		b.logSendError(i.ID, "autocomplete", err)
 		return
 	}
@@ -236,63 +258,44 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, req Request)
 	defer timer.Stop()
 	select {
 	case r := <-replies:
-		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: responseData(r),
-		})
-		b.logSendError(i.ID, "respond", err)
+		b.logSendError(i.ID, "respond", b.s.InteractionRespond(i, messageResponse(r)))
 	case <-timer.C:
-		flags := discordgo.MessageFlags(0)
-		if ephemeral {
-			flags = discordgo.MessageFlagsEphemeral
-		}
-		err := b.s.InteractionRespond(i, &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Flags: flags},
-		})
-		b.logSendError(i.ID, "defer", err)
-		b.editDeferred(i, <-replies, ephemeral)
+		b.logSendError(i.ID, "defer", b.s.InteractionRespond(i, deferralResponse(ephemeral)))
+		sendDeferred(b.base, b.s, b.log, i, <-replies, ephemeral)
 	}
 }
 
-// editDeferred puts the reply in place of the deferral's "thinking"
-// message.
-func (b *Bot) editDeferred(i *discordgo.Interaction, r Reply, ephemeral bool) {
+// sendDeferred puts the reply in place of a deferral's "thinking" message,
+// through the interaction's webhook (which needs no bot token), as every
+// transport does once it has deferred.
+func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i *discordgo.Interaction, r Reply, ephemeral bool) {
+	withCtx := discordgo.WithContext(ctx)
 	if r.Ephemeral && !ephemeral {
 		// A private note (a refusal, a rate-limit notice) must not
 		// land in the public "thinking" message: drop that message and
 		// send the note privately instead.
-		b.logSendError(i.ID, "delete deferred reply", b.s.InteractionResponseDelete(i))
-		_, err := b.s.FollowupMessageCreate(i, true, privateFollowup(r))
-		b.logSendError(i.ID, "private follow-up", err)
+		logSendError(log, i.ID, "delete deferred reply", s.InteractionResponseDelete(i, withCtx))
+		_, err := s.FollowupMessageCreate(i, true, privateFollowup(r), withCtx)
+		logSendError(log, i.ID, "private follow-up", err)
 		return
 	}
-	_, err := b.s.InteractionResponseEdit(i, webhookEdit(r))
-	b.logSendError(i.ID, "edit deferred reply", err)
+	_, err := s.InteractionResponseEdit(i, webhookEdit(r), withCtx)
+	logSendError(log, i.ID, "edit deferred reply", err)
 }
 
 // respondError answers an interaction the handlers never see (the bot is
-// shutting down, or the interaction is malformed) with the words
-// errorReply gives err, in the language of the member's locale.
+// shutting down, or the interaction is malformed) with errorResponse.
 func (b *Bot) respondError(i *discordgo.Interaction, req Request, err error) {
-	r := errorReply(b.log, req, err, requestLanguage(req))
-	resp := &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: responseData(r),
-	}
-	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		// Autocomplete can only be answered with choices.
-		resp = &discordgo.InteractionResponse{
-			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: discordChoices(nil)},
-		}
-	}
-	b.logSendError(i.ID, "error reply", b.s.InteractionRespond(i, resp))
+	b.logSendError(i.ID, "error reply", b.s.InteractionRespond(i, errorResponse(b.log, i, req, err)))
 }
 
-func (b *Bot) logSendError(id, what string, err error) {
+func (b *Bot) logSendError(id, what string, err error) { logSendError(b.log, id, what, err) }
+
+// logSendError logs a failed call to Discord, its URL (which may hold an
+// interaction token) withheld.
+func logSendError(log *slog.Logger, id, what string, err error) {
 	if err != nil {
-		b.log.Warn("sending to Discord failed", "id", id, "step", what, "error", redactURL(err))
+		log.Warn("sending to Discord failed", "id", id, "step", what, "error", redactURL(err))
 	}
 }
 
@@ -315,10 +318,10 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	text, ok := questionFromMessage(m, self)
-	if !ok || !b.begin() {
+	if !ok || !b.work.begin() {
 		return
 	}
-	defer b.inflight.Done()
+	defer b.work.done()
 	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
 	defer cancel()
 	r := b.serve.Handle(ctx, requestFromMessage(m, text))

@@ -7,6 +7,7 @@ package bot
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
@@ -220,6 +221,50 @@ func responseData(r Reply) *discordgo.InteractionResponseData {
 	m := toDiscord(r)
 	return &discordgo.InteractionResponseData{Content: m.content, Embeds: m.embeds, Components: m.components,
 		Flags: m.flags, AllowedMentions: noMentions()}
+}
+
+// messageResponse answers an interaction with a reply, at once: a new
+// message (type 4), for commands, the message menu and buttons alike (a
+// button's reply is a message of its own, not a change to the one it is
+// under).
+func messageResponse(r Reply) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(r)}
+}
+
+// autocompleteResponse answers an autocomplete interaction with the
+// reply's choices (type 8).
+func autocompleteResponse(r Reply) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: discordChoices(r.Choices)},
+	}
+}
+
+// deferralResponse acknowledges an interaction whose reply is not ready
+// (type 5, "thinking"), private when the reply will be: the reply is later
+// edited in through the interaction's webhook (see sendDeferred).
+func deferralResponse(ephemeral bool) *discordgo.InteractionResponse {
+	flags := discordgo.MessageFlags(0)
+	if ephemeral {
+		flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: flags},
+	}
+}
+
+// errorResponse answers an interaction the handlers never see (the
+// transport is shutting down, or the interaction is malformed) with the
+// words errorReply gives err, in the language of the member's locale; an
+// autocomplete interaction, which can only be answered with choices, gets
+// none.
+func errorResponse(log *slog.Logger, i *discordgo.Interaction, req Request, err error) *discordgo.InteractionResponse {
+	r := errorReply(log, req, err, requestLanguage(req))
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return autocompleteResponse(Reply{})
+	}
+	return messageResponse(r)
 }
 
 // webhookEdit turns a reply into the edit of a deferred response; empty

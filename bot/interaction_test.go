@@ -184,8 +184,9 @@ func TestDiscordChoices(t *testing.T) {
 }
 
 // adapterFiles are the only files of the package that may see discordgo:
-// the adapter and its tests.
-var adapterFiles = []string{"commands.go", "discord.go", "interaction.go", "transport.go", "interaction_test.go", "e2e_test.go"}
+// the adapters (gateway and HTTP) and their tests.
+var adapterFiles = []string{"commands.go", "discord.go", "interaction.go", "transport.go", "http.go",
+	"interaction_test.go", "e2e_test.go", "http_test.go"}
 
 // The handlers, their rendering and their tests must not depend on
 // Discord's library, so another transport can reuse them.

@@ -3,9 +3,10 @@
 // Discord library in sight; one adapter (Bot, in discord.go and
 // interaction.go, with the command definitions in commands.go and the
 // endpoint rewriting in transport.go) turns the library's gateway events
-// into Requests and Replies into its calls, so the same handlers could
-// serve an HTTP interactions endpoint, and tests of behaviour need no
-// session at all. Failures become the user's words in one place,
+// into Requests and Replies into its calls, and Endpoint (http.go) does
+// the same, with the same conversions, for interactions Discord POSTs to
+// an HTTP interactions endpoint; tests of behaviour need no session at
+// all. Failures become the user's words in one place,
 // errorReply, and panics are recovered in one, Recover (errors.go). Every
 // fixed text the bot says comes from a catalogue per language (locale.go,
 // locales/): a reply speaks the interaction's locale's language, or for a

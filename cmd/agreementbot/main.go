@@ -1,6 +1,7 @@
 // Command agreementbot answers questions about the 28 February 2024
 // agreement of the United States, Mexico and Guatemala with cited facts from
-// its sources: from the command line, or as a Discord bot.
+// its sources: from the command line, or as a Discord bot (over the
+// gateway, or as an HTTP interactions endpoint).
 //
 // Usage:
 //
@@ -10,6 +11,7 @@
 //	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
 //	agreementbot calibrate [--squad DIR] [--out FILE]
 //	agreementbot run [--config FILE]
+//	agreementbot serve [--config FILE]
 //	agreementbot config check [--config FILE]
 //
 // With neither --sources nor --db it uses the article embedded in the
@@ -49,6 +51,7 @@ func commands() []command {
 		{"eval", "measure answer quality on a question file", runEval},
 		{"calibrate", "fit the confidence model on the development data", runCalibrate},
 		{"run", "run the Discord bot (token from DISCORD_TOKEN or the config)", runBot},
+		{"serve", "serve Discord's HTTP interactions endpoint (needs the application's public key and id)", runServe},
 		{"config", "check a config file and print the effective settings", runConfig},
 	}
 }

@@ -35,29 +35,47 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	// SetDefault routes those through the same handler.
 	slog.SetDefault(log)
 
-	lib, err := library.New(ctx, cfg.Sources, cfg.Database)
+	lib, err := openLibrary(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	ix := lib.Index()
-	log.Info("facts loaded", "sources", len(ix.Sources()), "facts", len(ix.Facts()), "database", cfg.Database)
-
-	var b *bot.Bot
-	h := bot.NewHandlers(lib, bot.Settings{
-		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
-		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
-		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per,
-	}, func(ctx context.Context, url string, limit int64) ([]byte, error) {
-		return b.Download(ctx, url, limit)
-	}, log)
-	b, err = bot.New(bot.Options{
+	h := bot.NewHandlers(lib, handlerSettings(cfg), bot.Download, log)
+	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log,
 	}, h)
 	if err != nil {
 		return err
 	}
+	watchReloads(ctx, lib, log)
 
+	log.Info("starting the Discord bot")
+	return b.Run(ctx)
+}
+
+// openLibrary opens the facts the settings name and logs what it found.
+func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger) (*library.Library, error) {
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	ix := lib.Index()
+	log.Info("facts loaded", "sources", len(ix.Sources()), "facts", len(ix.Facts()), "database", cfg.Database)
+	return lib, nil
+}
+
+// handlerSettings are the handlers' settings from the configuration.
+func handlerSettings(cfg config.Config) bot.Settings {
+	return bot.Settings{
+		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
+		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
+		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per,
+	}
+}
+
+// watchReloads reloads the library on SIGHUP and when `agreementbot
+// ingest` rebuilds its store, until ctx ends, logging each reload.
+func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger) {
 	reported := func(how string) func(knowledge.ReloadReport, error) {
 		return func(rep knowledge.ReloadReport, err error) {
 			if err != nil {
@@ -70,8 +88,8 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	go func() {
+		defer signal.Stop(hup)
 		for {
 			select {
 			case <-ctx.Done():
@@ -82,9 +100,6 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 		}
 	}()
 	go lib.WatchStore(ctx, storePollInterval, reported("store changed"))
-
-	log.Info("starting the Discord bot")
-	return b.Run(ctx)
 }
 
 // newLogger builds the slog logger the settings ask for.

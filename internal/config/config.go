@@ -14,6 +14,7 @@
 package config
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,8 @@ import (
 type Config struct {
 	// Discord is how the bot connects to Discord.
 	Discord Discord `yaml:"discord" json:"discord"`
+	// HTTP is where "agreementbot serve" takes Discord's interactions.
+	HTTP HTTP `yaml:"http" json:"http"`
 	// Admins are the users and roles allowed to run admin commands.
 	Admins Admins `yaml:"admins" json:"admins"`
 	// Sources is the sources directory; empty means the article embedded
@@ -59,8 +62,14 @@ type Discord struct {
 	// Token is the bot token. It is never printed or logged.
 	Token Secret `yaml:"token" json:"token" env:"DISCORD_TOKEN"`
 	// ApplicationID is the application's ID; empty means take it from
-	// the gateway's READY event.
+	// the gateway's READY event ("agreementbot serve", which has no
+	// gateway, requires it).
 	ApplicationID string `yaml:"application_id" json:"application_id" env:"AGREEMENTBOT_APPLICATION_ID"`
+	// PublicKey is the application's Ed25519 public key, as the developer
+	// portal shows it: 64 hexadecimal digits (32 bytes). "agreementbot
+	// serve" requires it and refuses any interaction not signed with the
+	// matching private key. It is public: no secret.
+	PublicKey string `yaml:"public_key" json:"public_key" env:"AGREEMENTBOT_PUBLIC_KEY"`
 	// GuildIDs are the guilds to register the slash commands in (which
 	// takes effect at once); empty means register them globally.
 	GuildIDs []string `yaml:"guild_ids" json:"guild_ids" env:"AGREEMENTBOT_GUILD_IDS"`
@@ -70,6 +79,15 @@ type Discord struct {
 	// GatewayURL is the gateway's websocket URL; empty means ask the API
 	// (GET /gateway/bot).
 	GatewayURL string `yaml:"gateway_url" json:"gateway_url" env:"AGREEMENTBOT_GATEWAY_URL"`
+}
+
+// HTTP is where "agreementbot serve" listens for Discord's interactions
+// (POST /interactions) and for health checks (/healthz, /readyz).
+type HTTP struct {
+	// Addr is the host:port to listen on, such as 127.0.0.1:8080 (port 0:
+	// any free port). It speaks plain HTTP: put a reverse proxy that
+	// terminates TLS in front of it.
+	Addr string `yaml:"addr" json:"addr" env:"AGREEMENTBOT_HTTP_ADDR"`
 }
 
 // Admins are the users and roles allowed to run admin commands.
@@ -111,11 +129,20 @@ type Log struct {
 // version discordgo v0.29 speaks.
 const DefaultAPIURL = "https://discord.com/api/v9/"
 
+// DefaultHTTPAddr is the default http.addr: this machine only, for a
+// reverse proxy on the same host to forward to.
+const DefaultHTTPAddr = "127.0.0.1:8080"
+
+// PublicKeySize is the length in bytes of discord.public_key (an Ed25519
+// public key), which is given as twice as many hexadecimal digits.
+const PublicKeySize = 32
+
 // Default returns the default configuration: what [Load] returns with no
 // file and no environment variables.
 func Default() Config {
 	return Config{
 		Discord:   Discord{APIURL: DefaultAPIURL},
+		HTTP:      HTTP{Addr: DefaultHTTPAddr},
 		Database:  "agreementbot.db",
 		Answer:    Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
 		RateLimit: RateLimit{Questions: 5, Per: 10 * time.Second},
@@ -218,6 +245,10 @@ func want(key string, p any) string {
 		return "a number in (0, 1]"
 	case "rate_limit.questions":
 		return "a whole number of at least 1"
+	case "discord.public_key":
+		return fmt.Sprintf("%d hexadecimal digits (the application's public key, from the developer portal)", 2*PublicKeySize)
+	case "http.addr":
+		return "a host:port to listen on, such as 127.0.0.1:8080"
 	}
 	switch p.(type) {
 	case *bool:
@@ -247,6 +278,9 @@ func (c *Config) problems() []*Error {
 	if c.Discord.ApplicationID != "" {
 		check("discord.application_id", checkID(c.Discord.ApplicationID))
 	}
+	if c.Discord.PublicKey != "" {
+		check("discord.public_key", checkPublicKey(c.Discord.PublicKey))
+	}
 	ids("discord.guild_ids", c.Discord.GuildIDs)
 	apiErr := checkURL(c.Discord.APIURL, "https", DefaultAPIURL)
 	if apiErr == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {
@@ -256,6 +290,7 @@ func (c *Config) problems() []*Error {
 	if c.Discord.GatewayURL != "" {
 		check("discord.gateway_url", checkURL(c.Discord.GatewayURL, "wss", "wss://gateway.discord.gg"))
 	}
+	check("http.addr", checkAddr(c.HTTP.Addr))
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)
 	if c.Database == "" {
@@ -300,6 +335,36 @@ func checkID(s string) error {
 		return fmt.Errorf("%s %d characters that are not one", msg, len(s))
 	}
 	return fmt.Errorf("%s %q", msg, s)
+}
+
+// checkPublicKey checks an Ed25519 public key given in hexadecimal.
+func checkPublicKey(s string) error {
+	b, err := hex.DecodeString(s)
+	if err == nil && len(b) == PublicKeySize {
+		return nil
+	}
+	// Never echoed: it might be the token, pasted in the wrong place.
+	got := fmt.Sprintf("%d hexadecimal digits", len(s))
+	if strings.Trim(s, "0123456789abcdef") != "" {
+		got = fmt.Sprintf("%d characters that are not all hexadecimal digits", len(s))
+	}
+	return fmt.Errorf("must be %s, got %s", want("discord.public_key", nil), got)
+}
+
+// checkAddr checks a host:port to listen on.
+func checkAddr(s string) error {
+	host, port, err := net.SplitHostPort(s)
+	if err == nil {
+		var n uint64
+		n, err = strconv.ParseUint(port, 10, 16)
+		if err == nil && strconv.FormatUint(n, 10) != port {
+			err = errors.New("not a port")
+		}
+	}
+	if err != nil || strings.ContainsAny(host, " /") {
+		return fmt.Errorf("must be %s, got %q", want("http.addr", nil), s)
+	}
+	return nil
 }
 
 // checkURL checks a URL of scheme secure (https, wss) without credentials,

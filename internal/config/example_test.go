@@ -66,9 +66,12 @@ func ExampleConfig_Write() {
 	// discord:
 	//   token: (not set) # default
 	//   application_id: "" # default
+	//   public_key: "" # default
 	//   guild_ids: [] # default
 	//   api_url: https://discord.com/api/v9/ # default
 	//   gateway_url: "" # default
+	// http:
+	//   addr: 127.0.0.1:8080 # default
 	// admins:
 	//   user_ids: [] # default
 	//   role_ids: [] # default

@@ -27,6 +27,8 @@ func FuzzLoad(f *testing.F) {
 		"? [a]\n: 1\n",
 		"answer:\n  <<: {top: 3}\n",
 		"discord:\n  api_url: http://127.0.0.1:1/api\n  gateway_url: ws://127.0.0.1:1/gw\n",
+		"discord:\n  public_key: " + testPublicKey + "\nhttp:\n  addr: \"[::1]:0\"\n",
+		"http: {addr: localhost}\ndiscord: {public_key: xyz}\n",
 	} {
 		f.Add([]byte(seed))
 	}

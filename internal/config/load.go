@@ -90,6 +90,8 @@ func Load(path string, getenv func(string) (string, bool)) (Config, error) {
 // "/" that makes an API URL a base relative paths resolve under.
 func (c *Config) normalize() {
 	c.Discord.ApplicationID = strings.TrimSpace(c.Discord.ApplicationID)
+	c.Discord.PublicKey = strings.ToLower(strings.TrimSpace(c.Discord.PublicKey))
+	c.HTTP.Addr = strings.TrimSpace(c.HTTP.Addr)
 	c.Discord.GatewayURL = strings.TrimSpace(c.Discord.GatewayURL)
 	c.Discord.APIURL = strings.TrimSpace(c.Discord.APIURL)
 	if checkURL(c.Discord.APIURL, "https", "") == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {

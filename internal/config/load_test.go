@@ -13,6 +13,10 @@ import (
 	"time"
 )
 
+// testPublicKey is an Ed25519 public key in hexadecimal, as the
+// developer portal shows one.
+const testPublicKey = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
+
 // writeFile writes content to config.yaml in a new temporary directory and
 // returns its path.
 func writeFile(t testing.TB, content string) string {
@@ -99,9 +103,12 @@ func TestLoadFile(t *testing.T) {
 discord:
   token: "abc.def"
   application_id: 1234567890123456789
+  public_key: " 3D4017C3E843895A92B70AA74D1B7EBC9C982CCF2EC4968CC0CD55F12AF4660C "
   guild_ids: [111111111111111111, "222222222222222222"]
   api_url: http://127.0.0.1:8080/api   # the fake; "/" is added
   gateway_url: ws://127.0.0.1:8080/gateway
+http:
+  addr: "[::1]:0"
 admins:
   user_ids:
     - "333333333333333333"
@@ -127,10 +134,12 @@ log:
 		Discord: Discord{
 			Token:         "abc.def",
 			ApplicationID: "1234567890123456789",
+			PublicKey:     testPublicKey,
 			GuildIDs:      []string{"111111111111111111", "222222222222222222"},
 			APIURL:        "http://127.0.0.1:8080/api/",
 			GatewayURL:    "ws://127.0.0.1:8080/gateway",
 		},
+		HTTP:      HTTP{Addr: "[::1]:0"},
 		Admins:    Admins{UserIDs: []string{"333333333333333333"}},
 		Sources:   "./sources",
 		Database:  "/var/lib/agreementbot/facts.db",
@@ -139,7 +148,7 @@ log:
 		Log:       Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
-	for key, line := range map[string]int{"discord.token": 3, "admins.role_ids": 11, "answer.top": 15, "log.format": 23} {
+	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "http.addr": 10, "admins.role_ids": 14, "answer.top": 18, "log.format": 26} {
 		if o := got.Origin(key); o.File != path || o.Line != line || o.Env != "" {
 			t.Errorf("Origin(%q) = %+v, want %s:%d", key, o, path, line)
 		}
@@ -222,11 +231,22 @@ func TestLoadFileErrors(t *testing.T) {
 		{"api url query", "discord:\n  api_url: https://proxy/api?x=1\n", `config.yaml:2: discord.api_url: must not have a query or fragment, got "https://proxy/api?x=1"`},
 		{"gateway url scheme", "discord:\n  gateway_url: https://gateway.discord.gg\n", `config.yaml:2: discord.gateway_url: must be an absolute wss or ws URL without a user name or password, such as wss://gateway.discord.gg, got "https://gateway.discord.gg"`},
 		{"gateway url query", "discord:\n  gateway_url: wss://gateway.discord.gg/?v=10\n", `config.yaml:2: discord.gateway_url: must not have a query or fragment, got "wss://gateway.discord.gg/?v=10"`},
+		{"public key short", "discord:\n  public_key: abc123\n", `config.yaml:2: discord.public_key: must be 64 hexadecimal digits (the application's public key, from the developer portal), got 6 hexadecimal digits`},
+		{"public key not hex", "discord:\n  public_key: " + strings.Repeat("g", 64) + "\n", `config.yaml:2: discord.public_key: must be 64 hexadecimal digits (the application's public key, from the developer portal), got 64 characters that are not all hexadecimal digits`},
+		{"public key too long", "discord:\n  public_key: " + strings.Repeat("ab", 100) + "\n", `config.yaml:2: discord.public_key: must be 64 hexadecimal digits (the application's public key, from the developer portal), got 200 hexadecimal digits`},
+		{"public key number", "discord:\n  public_key: 12\n", `config.yaml:2: discord.public_key: must be 64 hexadecimal digits (the application's public key, from the developer portal), got 2 hexadecimal digits`},
+		{"public key list", "discord:\n  public_key: [ab]\n", `config.yaml:2: discord.public_key: must be 64 hexadecimal digits (the application's public key, from the developer portal), got a list`},
+		{"http addr without port", "http:\n  addr: localhost\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "localhost"`},
+		{"http addr port too big", "http:\n  addr: 127.0.0.1:65536\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "127.0.0.1:65536"`},
+		{"http addr named port", "http:\n  addr: 127.0.0.1:http\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "127.0.0.1:http"`},
+		{"http addr URL", "http:\n  addr: http://127.0.0.1:8080/\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "http://127.0.0.1:8080/"`},
+		{"http addr empty", "http:\n  addr: \"\"\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got ""`},
+		{"http not a mapping", "http: 127.0.0.1:8080\n", `config.yaml:1: http: must be a mapping of settings (addr), got "127.0.0.1:8080"`},
 		{"database empty", "database: \"\"\n", `config.yaml:1: database: must not be empty (it is the path of the SQLite fact store)`},
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 		{"token with Bot prefix", "discord:\n  token: Bot abc\n", `config.yaml:2: discord.token: must not contain spaces or control characters (give the bare token, without "Bot ")`},
-		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, guild_ids, api_url, gateway_url), got "5"`},
+		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, public_key, guild_ids, api_url, gateway_url), got "5"`},
 		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, ephemeral), got a list`},
 		{"leaf is a mapping", "sources: {dir: x}\n", `config.yaml:1: sources: must be a single value, got a mapping`},
 		{"duplicate key", "answer:\n  top: 3\n  top: 4\n", `config.yaml:3: answer.top: set twice (first on line 2)`},
@@ -332,6 +352,8 @@ func TestEnvOverrides(t *testing.T) {
 	getenv := env(
 		"DISCORD_TOKEN", " abc.def\n",
 		"AGREEMENTBOT_APPLICATION_ID", "1234567890123456789",
+		"AGREEMENTBOT_PUBLIC_KEY", testPublicKey,
+		"AGREEMENTBOT_HTTP_ADDR", " 0.0.0.0:8443 ",
 		"AGREEMENTBOT_GUILD_IDS", "111111111111111111, 222222222222222222,,",
 		"AGREEMENTBOT_API_URL", "http://localhost:9999",
 		"AGREEMENTBOT_GATEWAY_URL", "ws://localhost:9999/gw",
@@ -358,7 +380,9 @@ func TestEnvOverrides(t *testing.T) {
 			GuildIDs:      []string{"111111111111111111", "222222222222222222"},
 			APIURL:        "http://localhost:9999/",
 			GatewayURL:    "ws://localhost:9999/gw",
+			PublicKey:     testPublicKey,
 		},
+		HTTP:      HTTP{Addr: "0.0.0.0:8443"},
 		Admins:    Admins{UserIDs: []string{"333333333333333333"}, RoleIDs: []string{"444444444444444444"}},
 		Sources:   "/srv/sources",
 		Database:  "/srv/facts.db",
@@ -426,6 +450,8 @@ func TestEnvErrors(t *testing.T) {
 		{"AGREEMENTBOT_APPLICATION_ID", "bot", `AGREEMENTBOT_APPLICATION_ID: must be a Discord ID (a whole number such as 1234567890123456789), got "bot"`},
 		{"AGREEMENTBOT_API_URL", "discord.com", `AGREEMENTBOT_API_URL: must be an absolute https or http URL without a user name or password, such as https://discord.com/api/v9/, got "discord.com"`},
 		{"AGREEMENTBOT_GATEWAY_URL", "http://x", `AGREEMENTBOT_GATEWAY_URL: must be an absolute wss or ws URL without a user name or password, such as wss://gateway.discord.gg, got "http://x"`},
+		{"AGREEMENTBOT_PUBLIC_KEY", "nope", `AGREEMENTBOT_PUBLIC_KEY: must be 64 hexadecimal digits (the application's public key, from the developer portal), got 4 characters that are not all hexadecimal digits`},
+		{"AGREEMENTBOT_HTTP_ADDR", "8080", `AGREEMENTBOT_HTTP_ADDR: must be a host:port to listen on, such as 127.0.0.1:8080, got "8080"`},
 		{"DISCORD_TOKEN", "(set)", `DISCORD_TOKEN: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 	}
 	for _, tt := range tests {
@@ -505,9 +531,12 @@ func TestSlogLevel(t *testing.T) {
 const defaultOutput = `discord:
   token: (not set) # default
   application_id: "" # default
+  public_key: "" # default
   guild_ids: [] # default
   api_url: https://discord.com/api/v9/ # default
   gateway_url: "" # default
+http:
+  addr: 127.0.0.1:8080 # default
 admins:
   user_ids: [] # default
   role_ids: [] # default
@@ -569,7 +598,9 @@ func TestWriteRoundTrip(t *testing.T) {
 			GuildIDs:      []string{"111111111111111111", "18446744073709551615"},
 			APIURL:        "http://127.0.0.1:1/api/v10/",
 			GatewayURL:    "wss://gateway.example/",
+			PublicKey:     testPublicKey,
 		},
+		HTTP:      HTTP{Addr: ":65535"},
 		Admins:    Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
 		Sources:   "dir with spaces/and: colon # and hash\n\tand a tab",
 		Database:  "'quoted'.db",
@@ -626,6 +657,7 @@ func TestTokenSafetyChecks(t *testing.T) {
 		want        string // "" for no error
 	}{
 		{"AGREEMENTBOT_APPLICATION_ID", token, "got 62 characters that are not one"},
+		{"AGREEMENTBOT_PUBLIC_KEY", token, "got 62 characters that are not all hexadecimal digits"},
 		{"AGREEMENTBOT_ADMIN_ROLE_IDS", "1," + token, "got 62 characters that are not one"},
 		{"AGREEMENTBOT_API_URL", "http://proxy.example.com/api/v9/", "must use https (plain http only to this machine, for tests)"},
 		{"AGREEMENTBOT_API_URL", "http://127.0.0.1:8080/api/v9/", ""},

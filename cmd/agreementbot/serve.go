@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/config"
+)
+
+// runServe serves Discord's HTTP interactions endpoint: the same handlers
+// as `run`, reached by Discord's signed POSTs instead of the gateway.
+func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
+	fs := newFlags("serve", "[--config FILE]", stderr)
+	path := fs.String("config", "", "read settings from `FILE` (environment variables override it)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	key, err := serveKey(cfg.Discord)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	slog.SetDefault(log) // discordgo's own warnings go through it too
+
+	lib, err := openLibrary(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	h := bot.NewHandlers(lib, handlerSettings(cfg), bot.Download, log)
+	if err := registerForServe(ctx, cfg, log); err != nil {
+		return err
+	}
+	e, err := bot.NewEndpoint(bot.EndpointOptions{
+		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log,
+	}, h)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on http.addr: %w", err)
+	}
+	watchReloads(ctx, lib, log)
+	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
+		"health", bot.HealthPath, "ready", bot.ReadyPath)
+	return e.Serve(ctx, ln)
+}
+
+// serveKey checks that the settings serve needs are there and returns the
+// public key (Load has checked its form).
+func serveKey(d config.Discord) (ed25519.PublicKey, error) {
+	if d.PublicKey == "" {
+		return nil, errors.New("no application public key: set AGREEMENTBOT_PUBLIC_KEY or discord.public_key in the config " +
+			"(developer portal, General Information)")
+	}
+	if d.ApplicationID == "" {
+		return nil, errors.New("no application id: set AGREEMENTBOT_APPLICATION_ID or discord.application_id in the config")
+	}
+	key, err := hex.DecodeString(d.PublicKey)
+	if err != nil || len(key) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("discord.public_key: not %d hexadecimal digits", 2*ed25519.PublicKeySize)
+	}
+	return key, nil
+}
+
+// registerForServe registers the commands when there is a token; without
+// one the endpoint serves the commands registered before.
+func registerForServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if !cfg.Discord.Token.IsSet() {
+		log.Info("no bot token: commands not registered (those registered before keep working)")
+		return nil
+	}
+	return bot.RegisterCommands(ctx, bot.Options{
+		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
+		APIURL: cfg.Discord.APIURL, Logger: log,
+	})
+}
