@@ -293,8 +293,11 @@ func (c *Config) problems() []*Error {
 	check("http.addr", checkAddr(c.HTTP.Addr))
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)
+	check("sources", checkPath(c.Sources))
 	if c.Database == "" {
 		check("database", errors.New("must not be empty (it is the path of the SQLite fact store)"))
+	} else {
+		check("database", checkPath(c.Database))
 	}
 	if v := c.Answer.Top; v < 1 || v > knowledge.MaxTop {
 		check("answer.top", fmt.Errorf("must be %s, got %d", want("answer.top", nil), v))
@@ -311,6 +314,15 @@ func (c *Config) problems() []*Error {
 	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
 	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
 	return errs
+}
+
+// checkPath checks a file or directory path: no white space (a space, tab
+// or line break pasted with it) at either end.
+func checkPath(p string) error {
+	if strings.TrimSpace(p) != p {
+		return fmt.Errorf("must not start or end with white space, got %q", p)
+	}
+	return nil
 }
 
 // checkToken checks the token without ever quoting it.

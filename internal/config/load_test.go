@@ -197,6 +197,8 @@ func TestLoadFileErrors(t *testing.T) {
 		{"key at the wrong level", "token: abc\n", `config.yaml:1: unknown key "token" (did you mean "discord.token"?)`},
 		{"key in the wrong section", "answer:\n  level: debug\n", `config.yaml:2: unknown key "answer.level" (did you mean "log.level"?)`},
 		{"merge key", "base: &b {top: 3}\n", `config.yaml:1: unknown key "base"`},
+		{"only white space in a path", "sources: \"\\t\\n\"\n", `config.yaml:1: sources: must not start or end with white space, got "\t\n"`},
+		{"white space around a path", "database: ' facts.db'\n", `config.yaml:1: database: must not start or end with white space, got " facts.db"`},
 		{"merge key used", "answer:\n  <<: {top: 3}\n", `config.yaml:2: merge keys ("<<") are not supported`},
 		{"threshold too high", "discord:\n  token: x\n\nanswer:\n  top: 3\n\n  threshold: 1.5\n", `config.yaml:7: answer.threshold: must be in (0, 1], got 1.5`},
 		{"threshold zero", "answer: {threshold: 0}\n", `config.yaml:1: answer.threshold: must be in (0, 1], got 0`},
