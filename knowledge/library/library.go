@@ -38,15 +38,20 @@ type Library struct {
 }
 
 // New opens a library. With a store path it answers from that store when
-// it is usable, building it from the sources when it is missing or
-// unusable; with neither a sources directory nor a store it answers from
-// the embedded article.
+// it is usable, and builds it from the sources when it is missing or
+// unusable, but never over a store built from sources it cannot find (see
+// Reload); with neither a sources directory nor a store it answers from the
+// embedded article.
 func New(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
 	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath}
 	if dbPath != "" {
-		if _, err := l.loadStore(ctx); err == nil {
-			l.ownWrite, _ = statStore(dbPath)
+		_, err := l.loadStore(ctx)
+		l.ownWrite, _ = statStore(dbPath)
+		if err == nil {
 			return l, nil
+		}
+		if _, statErr := os.Stat(dbPath); statErr == nil && sourcesDir == "" {
+			l.ownWrite = storeStamp{} // not ours: Reload reads its origin
 		}
 	}
 	if _, err := l.Reload(ctx); err != nil {
@@ -70,7 +75,7 @@ func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
 
 func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	start := time.Now()
-	fsys, origin, err := l.sources()
+	fsys, origin, err := l.sources(ctx)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
@@ -100,11 +105,11 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 var ErrUnknownSources = errors.New("cannot tell which sources to reload")
 
 // sources returns the sources a rebuild reads and their origin: the
-// configured directory; else the directory the serving store was built
-// from (by `agreementbot ingest`); else, when nothing else was ever
-// served, the embedded article. A store whose sources cannot be found is
-// never silently replaced by other facts.
-func (l *Library) sources() (fs.FS, string, error) {
+// configured directory; else the directory the store was built from (by
+// `agreementbot ingest`); else, when there is no store and nothing else was
+// ever served, the embedded article. A store whose sources cannot be found
+// is never silently replaced by other facts.
+func (l *Library) sources(ctx context.Context) (fs.FS, string, error) {
 	if l.sourcesDir != "" {
 		abs, err := filepath.Abs(l.sourcesDir)
 		if err != nil {
@@ -112,10 +117,9 @@ func (l *Library) sources() (fs.FS, string, error) {
 		}
 		return os.DirFS(abs), abs, nil
 	}
-	ix := l.current.Load()
-	origin := knowledge.OriginEmbedded
-	if ix != nil {
-		origin = ix.Corpus().Origin
+	origin, err := l.origin(ctx)
+	if err != nil {
+		return nil, "", err
 	}
 	switch {
 	case origin == knowledge.OriginEmbedded:
@@ -127,6 +131,22 @@ func (l *Library) sources() (fs.FS, string, error) {
 		return nil, "", fmt.Errorf("%w: the store %s was built from %s, which is not a readable directory here; set sources in the configuration (or AGREEMENTBOT_SOURCES) to the sources directory", ErrUnknownSources, l.dbPath, origin)
 	}
 	return os.DirFS(origin), origin, nil
+}
+
+// origin returns what the facts a rebuild replaces were built from. When
+// the store file is not as this library last wrote it (an ingest replaced
+// it, or it could not be opened), the file says, whatever is serving;
+// otherwise the serving index does, and with neither, the embedded article.
+func (l *Library) origin(ctx context.Context) (string, error) {
+	if l.dbPath != "" {
+		if now, ok := statStore(l.dbPath); ok && !now.same(l.ownWrite) {
+			return sqlite.ReadOrigin(ctx, l.dbPath)
+		}
+	}
+	if ix := l.current.Load(); ix != nil {
+		return ix.Corpus().Origin, nil
+	}
+	return knowledge.OriginEmbedded, nil
 }
 
 // indexSafely is match.NewIndex turning a panic into an error, so that a
@@ -211,10 +231,11 @@ func validateUpload(name string, data []byte) error {
 	return err
 }
 
-// storeStamp identifies one version of the store file.
+// storeStamp identifies one version of the store file: an atomic rebuild
+// always gives a new file, so the file's identity tells versions apart even
+// when size and time do not.
 type storeStamp struct {
-	size    int64
-	modTime time.Time
+	fi os.FileInfo // nil: no file
 }
 
 func statStore(path string) (storeStamp, bool) {
@@ -222,7 +243,15 @@ func statStore(path string) (storeStamp, bool) {
 	if err != nil {
 		return storeStamp{}, false
 	}
-	return storeStamp{fi.Size(), fi.ModTime()}, true
+	return storeStamp{fi}, true
+}
+
+// same reports whether two stamps are of the same version of the file.
+func (a storeStamp) same(b storeStamp) bool {
+	if a.fi == nil || b.fi == nil {
+		return a.fi == nil && b.fi == nil
+	}
+	return os.SameFile(a.fi, b.fi) && a.fi.Size() == b.fi.Size() && a.fi.ModTime().Equal(b.fi.ModTime())
 }
 
 // WatchStore polls the store file every interval until ctx ends, and when
@@ -234,7 +263,7 @@ func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report
 		return
 	}
 	l.reload.Lock()
-	last, _ := statStore(l.dbPath)
+	last := l.ownWrite // what New loaded: an ingest since is seen
 	l.reload.Unlock()
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -246,7 +275,7 @@ func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report
 		}
 		l.reload.Lock()
 		now, ok := statStore(l.dbPath)
-		if !ok || now == last || l.ownWrite == now {
+		if !ok || now.same(last) || now.same(l.ownWrite) {
 			last = now
 			l.reload.Unlock()
 			continue

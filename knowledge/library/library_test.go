@@ -2,7 +2,9 @@ package library
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -301,4 +305,129 @@ func TestLibraryEmbeddedReloads(t *testing.T) {
 			t.Errorf("db %q: first fact = %q", db, got)
 		}
 	}
+}
+
+// TestLibraryNeverOverwritesAStoreItCannotOpen is the first way the
+// data-loss bug could come back: a store of another schema version (after
+// an upgrade) cannot be opened, and must be rebuilt from the sources it
+// records, or refused, never from the embedded article.
+func TestLibraryNeverOverwritesAStoreItCannotOpen(t *testing.T) {
+	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	for _, keepSources := range []bool{true, false} {
+		dir := filepath.Join(t.TempDir(), "sources")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(t.TempDir(), "facts.db")
+		ingest(t, dir, db, dir)
+		setUserVersion(t, db, 99) // not a version this build reads
+		if !keepSources {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _ := os.ReadFile(db)
+		l, err := New(t.Context(), "", db)
+		if !keepSources {
+			if !errors.Is(err, ErrUnknownSources) {
+				t.Errorf("sources gone: New = %v, want ErrUnknownSources", err)
+			}
+			if after, _ := os.ReadFile(db); string(after) != string(before) {
+				t.Error("sources gone: the store was overwritten")
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firstFact(t, l, "Where did the working group first meet?"); !strings.Contains(got, "Mexico City") {
+			t.Errorf("rebuilt from the recorded sources, first fact = %q", got)
+		}
+		if origin := storeOrigin(t, db); origin != dir {
+			t.Errorf("store origin %q after the rebuild, want %q", origin, dir)
+		}
+	}
+}
+
+// TestLibraryReloadAfterIngest is the second way: a bot started without a
+// store (so serving the embedded article) whose store is then built by
+// `agreementbot ingest` must reload those sources, even before its watcher
+// notices, and its watcher must notice an ingest made before it started.
+func TestLibraryReloadAfterIngest(t *testing.T) {
+	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	dir := filepath.Join(t.TempDir(), "sources")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "facts.db")
+	l, err := New(t.Context(), "", db) // no store yet: the embedded article
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, dir, db, dir)
+	if _, err := l.Reload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if origin := storeOrigin(t, db); origin != dir {
+		t.Errorf("after a reload, store origin %q, want the ingested %q", origin, dir)
+	}
+	if got := firstFact(t, l, "Where did the working group first meet?"); !strings.Contains(got, "Mexico City") {
+		t.Errorf("after a reload, first fact = %q", got)
+	}
+
+	// An ingest between New and the watcher's start is picked up.
+	l2, err := New(t.Context(), "", filepath.Join(t.TempDir(), "other.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, dir, l2.dbPath, dir)
+	reports := make(chan error, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go l2.WatchStore(ctx, 10*time.Millisecond, func(_ knowledge.ReloadReport, err error) {
+		select {
+		case reports <- err:
+		default:
+		}
+	})
+	select {
+	case err := <-reports:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watcher missed an ingest made before it started")
+	}
+	if got := firstFact(t, l2, "Where did the working group first meet?"); !strings.Contains(got, "Mexico City") {
+		t.Errorf("after the watcher's reload, first fact = %q", got)
+	}
+}
+
+// setUserVersion sets the schema version SQLite records in a store.
+func setUserVersion(t *testing.T, path string, v int) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storeOrigin reads the origin a store records.
+func storeOrigin(t *testing.T, path string) string {
+	t.Helper()
+	origin, err := sqlite.ReadOrigin(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return origin
 }

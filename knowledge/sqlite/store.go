@@ -352,6 +352,28 @@ func (s *Store) factIDs(ctx context.Context) (map[string]bool, error) {
 	return ids, closeRows(rows)
 }
 
+// ReadOrigin returns the origin recorded in the store file at path (see
+// knowledge.Corpus.Origin) without requiring the file to be a usable store
+// of this version: a library deciding whether it may rebuild a store it
+// cannot open asks what the file was built from. It is "" when the file
+// records none or is no agreementbot store at all.
+func ReadOrigin(ctx context.Context, path string) (string, error) {
+	if _, err := os.Stat(path); err != nil {
+		return "", err
+	}
+	db, err := sql.Open("sqlite3", fileDSN(path, "ro"))
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var origin string
+	err = db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'origin'").Scan(&origin)
+	if err != nil {
+		return "", nil // no meta table, no origin, or not SQLite: nothing recorded
+	}
+	return origin, nil
+}
+
 // Origin returns where the store's sources were read from (see
 // knowledge.Corpus.Origin); "" for a store built before it was recorded.
 func (s *Store) Origin(ctx context.Context) (string, error) {
