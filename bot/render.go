@@ -187,10 +187,9 @@ func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embe
 }
 
 // sourceLanguager is an index that can say the language each source is
-// written in, as a BCP 47 base tag ("en", "es"). knowledge.Index does not
-// require it (the engine tells its sources' languages apart but does not
-// yet say them), so without it every source is taken to be in English, as
-// every source the bot ships is.
+// written in, as a BCP 47 base tag ("en", "es"), as the engine's index
+// (knowledge/match) does. knowledge.Index does not require it, so an index
+// without it (a test's) has every source taken to be in English.
 type sourceLanguager interface {
 	SourceLanguage(sourceID string) string
 }

@@ -18,7 +18,7 @@ const MaxQuestionLength = 1000
 // fitted on development data by `agreementbot calibrate`, which chooses this
 // threshold with it (so that about one answerable question in forty is
 // declined); it must equal the threshold in knowledge/match/calibration.json.
-const DefaultThreshold = 0.054
+const DefaultThreshold = 0.055
 
 // DefaultTop is how many facts an answer gives when Options.Top is 0.
 const DefaultTop = 3
@@ -58,8 +58,9 @@ type Answer struct {
 	// Answered is false when no fact answers the question well enough; Facts
 	// is then empty and Suggestions offers topics instead.
 	Answered bool
-	// Confidence in [0, 1]: the share of the question's weight that the best
-	// fact matches.
+	// Confidence in [0, 1]: the probability that the first fact answers the
+	// question, from the calibrated model of the match (see
+	// knowledge/match/calibration.json), rounded to three decimals.
 	Confidence float64
 	// Facts answer the question, best first.
 	Facts []ScoredFact

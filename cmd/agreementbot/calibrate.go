@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/agreementbot/agreementbot/internal/atomicfile"
@@ -33,7 +35,7 @@ var confidencePenalties = map[string]float64{"unknown_names": 0.3, "unknown_numb
 // articleWeight is how much each of the article's few dev questions counts
 // against SQuAD's thousands: enough that the bot's own kind of source (a
 // short news story, asked about in other words) is not drowned out.
-var articleWeight = 3.0
+const articleWeight = 3.0
 
 // runCalibrate fits the confidence model on the development data: the
 // article's dev questions and the SQuAD set. Each half (SQuAD articles 1–4
@@ -147,8 +149,8 @@ func leftOutExamples(ctx context.Context, corpus *knowledge.Corpus, qs []evaluat
 		}
 	}
 	var out []evaluation.Example
-	for src, qs := range bySource {
-		more, err := evaluation.Examples(ctx, match.NewIndex(corpus.Without(src)), qs, squadFold)
+	for _, src := range slices.Sorted(maps.Keys(bySource)) { // in order: the fit is then reproducible to the bit
+		more, err := evaluation.Examples(ctx, match.NewIndex(corpus.Without(src)), bySource[src], squadFold)
 		if err != nil {
 			return nil, err
 		}

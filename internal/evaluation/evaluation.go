@@ -29,9 +29,10 @@ import (
 //go:embed testdata/*.jsonl
 var devSets embed.FS
 
-// DevSets returns the development question files carried with the project,
-// by file name: dev-questions.jsonl (English) and dev-questions-es.jsonl
-// (Spanish).
+// DevSets returns the question files carried with the project, by file
+// name: the development sets (dev-questions.jsonl, dev-questions-es.jsonl,
+// dev2-questions.jsonl, dev-es2-questions.jsonl), which tuning may use, and
+// the held-out sets (holdout*.jsonl), which only report.
 func DevSets() fs.FS { sub, _ := fs.Sub(devSets, "testdata"); return sub }
 
 // Categories of questions the sources do not answer: off-topic ones (the
@@ -180,7 +181,7 @@ func Run(ctx context.Context, a Answerer, qs []Question, threshold float64) (*Re
 
 // anyConfidence is a threshold below every confidence but zero, to see the
 // fact ranked first even for a question the bot declines.
-const anyConfidence = 1e-9
+const anyConfidence = math.SmallestNonzeroFloat64
 
 // rankedFirstRight reports whether the fact ranked first for q is right,
 // however low its confidence.

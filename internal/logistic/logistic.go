@@ -54,12 +54,14 @@ func FitWeighted(x [][]float64, y []bool, weight []float64, l2 float64) (Model, 
 		}
 	}
 	k := len(x[0])
-	mean, scale := standardisation(x, k)
-	z := make([][]float64, len(x))
-	for r, row := range x {
+	for _, row := range x {
 		if len(row) != k {
 			return Model{}, errors.New("logistic: rows of different lengths")
 		}
+	}
+	mean, scale := standardisation(x, k)
+	z := make([][]float64, len(x))
+	for r, row := range x {
 		z[r] = make([]float64, k+1)
 		z[r][0] = 1
 		for j, v := range row {

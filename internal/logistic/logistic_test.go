@@ -50,7 +50,9 @@ func TestFitErrors(t *testing.T) {
 	if _, err := Fit(nil, nil, 1); err == nil {
 		t.Error("no rows: want an error")
 	}
-	if _, err := Fit([][]float64{{1}, {1, 2}}, []bool{true, false}, 1); err == nil {
-		t.Error("ragged rows: want an error")
+	for _, x := range [][][]float64{{{1}, {1, 2}}, {{1, 2}, {1}}} {
+		if _, err := Fit(x, []bool{true, false}, 1); err == nil {
+			t.Errorf("ragged rows %v: want an error", x)
+		}
 	}
 }

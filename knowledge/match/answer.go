@@ -35,8 +35,9 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	}
 	m := calibration()
 	first := ix.features(pq, hits[0], nextHit(hits, 0))
-	ans.Confidence = round3(m.probability(first))
-	if ans.Confidence < opt.Threshold {
+	confidence := m.probability(first)
+	ans.Confidence = round3(confidence)
+	if confidence < opt.Threshold {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
 		return ans, nil
 	}
@@ -52,7 +53,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 			ans.More = true
 			break
 		}
-		score := ans.Confidence
+		score := confidence
 		if hits[0].score > 0 {
 			score *= h.score / hits[0].score
 		}

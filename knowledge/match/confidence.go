@@ -118,7 +118,7 @@ func (m *model) probability(f features) float64 {
 func (m *model) explain(f features) []knowledge.Feature {
 	out := make([]knowledge.Feature, numFeatures)
 	for i, v := range f {
-		out[i] = knowledge.Feature{Name: featureNames[i], Value: round3(v), Weight: round3(m.w[i])}
+		out[i] = knowledge.Feature{Name: featureNames[i], Value: v, Weight: m.w[i]} // exact: calibrate fits on these
 	}
 	return out
 }

@@ -106,6 +106,9 @@ func tightGC() (restore func()) {
 	defer gcTarget.Unlock()
 	if gcTarget.builds == 0 {
 		gcTarget.saved = debug.SetGCPercent(buildGCPercent)
+		if gcTarget.saved < buildGCPercent { // already tighter, or off: leave it
+			debug.SetGCPercent(gcTarget.saved)
+		}
 	}
 	gcTarget.builds++
 	return func() {

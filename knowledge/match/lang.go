@@ -71,7 +71,7 @@ type language struct {
 	honorifics, personVerbs                   wordSet
 	placeNouns, placePrepositions, orgNouns   wordSet
 	months, days, dateWords, datePrepositions wordSet
-	numberWords, ordinals, units              wordSet
+	numberWords, ordinals                     wordSet
 	reasons, pronouns, anaphors               wordSet
 	questions                                 map[string]string // question phrase → answer type
 	words, names                              dictionary        // when the language has one
@@ -104,11 +104,11 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		"honorifics.txt": &l.honorifics, "person-verbs.txt": &l.personVerbs,
 		"place-nouns.txt": &l.placeNouns, "place-prepositions.txt": &l.placePrepositions, "organisation-nouns.txt": &l.orgNouns,
 		"months.txt": &l.months, "days.txt": &l.days, "date-words.txt": &l.dateWords, "date-prepositions.txt": &l.datePrepositions,
-		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals, "units.txt": &l.units,
+		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals,
 		"reason.txt": &l.reasons, "pronouns.txt": &l.pronouns, "anaphors.txt": &l.anaphors,
 	}
 	for name, dst := range lists {
-		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt" || name == "words.txt" || name == "names.txt")
+		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt")
 		if err != nil {
 			return nil, err
 		}
@@ -178,16 +178,6 @@ func readQuestionList(fsys fs.FS, name string) (map[string]string, error) {
 		out[strings.TrimSpace(phrase)] = strings.TrimSpace(want)
 	}
 	return out, nil
-}
-
-// anyLanguage reports whether some language's list (picked by list) holds w.
-func anyLanguage(list func(*language) wordSet, w string) bool {
-	for _, l := range languages() {
-		if list(l)[w] {
-			return true
-		}
-	}
-	return false
 }
 
 // detectLanguage tells the language of tokens by their marker words:

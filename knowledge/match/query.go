@@ -3,7 +3,9 @@ package match
 import (
 	"slices"
 	"strings"
+	"unicode"
 
+	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
@@ -72,11 +74,14 @@ type queryParser struct {
 	spanish bool
 	esToks  []token
 	esKeys  []string // each token's Spanish stem, for a Spanish question
-	lang    int      // the question's language
-	start   int      // first token after the question phrase
-	topic   int      // the topic marker ("about"), or -1
-	focus   int      // the focus word ("how many X", "which X"), or -1
-	out     query
+	// accented holds the question's words written with an accent, folded:
+	// a word someone took care to accent is no typo ("escribió").
+	accented map[string]bool
+	lang     int // the question's language
+	start    int // first token after the question phrase
+	topic    int // the topic marker ("about"), or -1
+	focus    int // the focus word ("how many X", "which X"), or -1
+	out      query
 }
 
 // parseQuery analyses a question for matching.
@@ -102,6 +107,7 @@ func (p *queryParser) correctWords() {
 	p.spanish = p.lang == langES
 	p.ix.an.setLanguage(p.toks, p.lang)
 	if p.spanish {
+		p.accented = accentedWords(p.q)
 		p.esKeys = make([]string, len(p.toks))
 		for i, t := range p.toks {
 			p.esKeys[i] = p.ix.an.spanishKey(t)
@@ -122,7 +128,7 @@ func (p *queryParser) correctWord(i int) {
 	if p.spanish && (len(ix.an.spanish()[p.esKeys[i]]) > 0 || len(languages()[langES].lexicon[p.esKeys[i]]) > 0) {
 		return // a Spanish word, of the vocabulary or the lexicon: not a typo
 	}
-	if isRealWord(t.lower) {
+	if isRealWord(t.lower) || (p.spanish && p.accented[t.lower]) {
 		p.unknown[i] = true // a word, just not one the sources use: never "corrected" into another
 		return
 	}
@@ -341,4 +347,16 @@ func (p *queryParser) translations(g *group, i int, w float32) {
 	for _, esKey := range es.fromEnglish[t.key] {
 		g.add(ix, esKey, weightTranslation*w)
 	}
+}
+
+// accentedWords returns the words of q written with a letter folding
+// removes a mark from, folded.
+func accentedWords(q string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if f := fold.String(w); f != strings.ToLower(w) {
+			out[f] = true
+		}
+	}
+	return out
 }

@@ -1,13 +1,16 @@
 package match
 
 import (
+	"github.com/agreementbot/agreementbot/knowledge"
 	"slices"
 	"strings"
 )
 
 // rerankDepth is how many of the best candidates are looked at word by
-// word: whether they hold the answer the question asks for.
-const rerankDepth = 30
+// word: whether they hold the answer the question asks for. It covers the
+// deepest page "More" can reach, so that every page is cut from the same
+// reranked list and no fact shows twice or is skipped.
+const rerankDepth = knowledge.MaxOffset + knowledge.MaxTop + 1
 
 // rerank rescores the best candidates by what their words show, and
 // returns the best n. A question that asks for a type (who, when, where,

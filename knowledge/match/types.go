@@ -10,7 +10,7 @@ import (
 // any document: names from capitals (people and bodies, places,
 // organisations, told apart by titles, prepositions, nouns and verbs around
 // them), dates from years, months, decades and centuries, quantities from
-// digits, number words and units, reasons from causal words. The
+// digits and number words, reasons from causal words. The
 // vocabulary's entities add to this; they are never required.
 
 // typeSpan is a run of tokens [start, end) that holds an answer type.
@@ -53,7 +53,7 @@ func (r *typeReader) next(i int) int {
 	case isWordIn(classMonth|classDay, t.lower):
 		r.add(i, i+1, hasDate)
 	case isWordIn(classNumber, t.lower) || t.lower == "%":
-		r.add(i, i+1, r.numberWordType(i))
+		r.add(i, i+1, hasNumber)
 	case isWordIn(classOrdinal, t.lower) && i+1 < len(r.toks) && isWordIn(classDateWord, r.toks[i+1].lower):
 		r.add(i, i+2, hasDate) // "the tenth century"
 		return i + 2
@@ -97,10 +97,6 @@ func (r *typeReader) numberType(i int) featureSet {
 	}
 	return hasNumber
 }
-
-// numberWordType is a number word's type: "two centuries" is still a
-// quantity, but "the 17th" needs a digit; number words are quantities.
-func (r *typeReader) numberWordType(int) featureSet { return hasNumber }
 
 // word returns the folded word at i, or "" out of range.
 func (r *typeReader) word(i int) string {
