@@ -125,7 +125,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	f := discordfake.New(discordfake.Options{Token: "test-token", HeartbeatInterval: 500 * time.Millisecond})
+	f := discordfake.New(discordfake.Options{Token: "test-token", HeartbeatInterval: 2 * time.Second})
 	tb.Cleanup(f.Close) // registered first: runs last
 
 	dir := filepath.Join(tb.TempDir(), "sources")

@@ -76,6 +76,11 @@ func (h *Handlers) Stats() *Stats { return h.stats }
 // one place errors become the user's words. Handle never panics on bad
 // input; callers still wrap it in Recover, in case of a bug.
 func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
+	if req.Kind == KindMessage && req.Locale == "" && strings.TrimSpace(req.Text) != "" {
+		// A message has no locale: whatever the reply says, even that the
+		// question cannot be asked, it says in the question's language.
+		req.Locale = h.lib.Index().Language(req.Text)
+	}
 	r, err := h.route(ctx, req)
 	if err != nil {
 		return errorReply(h.log, req, err, requestLanguage(req))
@@ -85,9 +90,8 @@ func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
 
 // requestLanguage is the language of a reply to req that owes nothing to
 // an answer: an interaction's locale's ("es-419" is Spanish), else
-// English. A message has no locale, and its errors (a rate limit, a
-// question the engine refused) come before the engine tells the
-// question's language, so they are in English.
+// English. A message's locale is the language its text is written in, set
+// by Handle.
 func requestLanguage(req Request) *language { return localeLanguage(req.Locale) }
 
 // replyLanguage is the language of the reply to a question: an

@@ -274,6 +274,11 @@ func TestMessageRepliesInTheQuestionsLanguage(t *testing.T) {
 			t.Errorf("%q: embed %+v, want title %q, footer %q, description %q", tt.question, e, tt.title, tt.footer, tt.description)
 		}
 	}
+	// A Spanish message that cannot be asked is told so in Spanish.
+	long := "¿Dónde se reunieron los cancilleres? " + strings.Repeat("de los migrantes ", 100)
+	if r := h.Handle(t.Context(), Request{ID: "m", Kind: KindMessage, Text: long, UserID: "u2"}); !strings.Contains(r.Content, "pregunta") {
+		t.Errorf("too long Spanish message: %+v, want the refusal in Spanish", r)
+	}
 	// Nothing to tell the language by: English.
 	if r := h.Handle(t.Context(), Request{Kind: KindMessage, Text: "  "}); !strings.HasPrefix(r.Content, "Ask me anything") {
 		t.Errorf("empty message: %+v", r)

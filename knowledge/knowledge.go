@@ -43,6 +43,10 @@ type Index interface {
 	// MatchFacts returns up to n facts whose words best match what a user
 	// is typing, for picking a fact by name.
 	MatchFacts(typed string, n int) []Fact
+	// Language tells the language a text is written in, as a BCP 47 base
+	// tag ("en", "es"), the way Answer tells a question's: a reply to a
+	// message that cannot be answered (too long, too many) still speaks it.
+	Language(text string) string
 }
 
 // ReloadReport says what rebuilding the facts changed.

@@ -499,3 +499,10 @@ func (ix *Index) MatchFacts(typed string, n int) []knowledge.Fact {
 	}
 	return out
 }
+
+// Language tells the language text is written in, as Answer does a
+// question's: "en" or "es".
+func (ix *Index) Language(text string) string {
+	toks := ix.an.tokens(text)
+	return languageCodes[detectLanguage(toks, strings.HasPrefix(text, "¿") || strings.HasPrefix(text, "¡"))]
+}
