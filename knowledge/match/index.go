@@ -127,7 +127,9 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		defer tightGC()()
 	}
 	if c.Vocabulary == nil {
-		c.Vocabulary = &knowledge.Vocabulary{}
+		with := *c // the caller's corpus is left as it was
+		with.Vocabulary = &knowledge.Vocabulary{}
+		c = &with
 	}
 	ix := &Index{
 		corpus:  c,

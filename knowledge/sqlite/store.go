@@ -388,115 +388,125 @@ func (s *Store) Origin(ctx context.Context) (string, error) {
 // Corpus reads the whole store back into memory.
 func (s *Store) Corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	c := &knowledge.Corpus{}
-	var vocab string
-	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'vocabulary'").Scan(&vocab); err != nil {
-		return nil, s.readError("vocabulary", err)
+	var err error
+	if c.Vocabulary, err = s.vocabulary(ctx); err != nil {
+		return nil, err
 	}
-	c.Vocabulary = &knowledge.Vocabulary{}
-	if err := json.Unmarshal([]byte(vocab), c.Vocabulary); err != nil {
-		return nil, s.readError("vocabulary", err)
+	if c.Origin, err = s.Origin(ctx); err != nil {
+		return nil, err
 	}
-	origin, err := s.Origin(ctx)
+	err = s.each(ctx, "sources", "SELECT id, title, date, publisher, url, credit, path, format, sha256 FROM sources ORDER BY position", func(rows *sql.Rows) error {
+		var src knowledge.Source
+		err := rows.Scan(&src.ID, &src.Title, &src.Date, &src.Publisher, &src.URL, &src.Credit, &src.Path, &src.Format, &src.SHA256)
+		c.Sources = append(c.Sources, src)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.Origin = origin
-
-	rows, err := s.db.QueryContext(ctx, "SELECT id, title, date, publisher, url, credit, path, format, sha256 FROM sources ORDER BY position")
-	if err != nil {
-		return nil, s.readError("sources", err)
-	}
-	for rows.Next() {
-		var src knowledge.Source
-		if err := rows.Scan(&src.ID, &src.Title, &src.Date, &src.Publisher, &src.URL, &src.Credit, &src.Path, &src.Format, &src.SHA256); err != nil {
-			rows.Close()
-			return nil, s.readError("sources", err)
-		}
-		c.Sources = append(c.Sources, src)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, s.readError("sources", err)
-	}
-
-	rows, err = s.db.QueryContext(ctx, "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number")
-	if err != nil {
-		return nil, s.readError("paragraphs", err)
-	}
-	for rows.Next() {
+	err = s.each(ctx, "paragraphs", "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number", func(rows *sql.Rows) error {
 		var p knowledge.SourceParagraph
-		if err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text); err != nil {
-			rows.Close()
-			return nil, s.readError("paragraphs", err)
-		}
+		err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text)
 		c.Paragraphs = append(c.Paragraphs, p)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, s.readError("paragraphs", err)
-	}
-
-	phrasings := map[string][]string{}
-	rows, err = s.db.QueryContext(ctx, "SELECT fact_id, text FROM phrasings ORDER BY rowid")
+		return err
+	})
 	if err != nil {
-		return nil, s.readError("phrasings", err)
+		return nil, err
 	}
-	for rows.Next() {
-		var id, text string
-		if err := rows.Scan(&id, &text); err != nil {
-			rows.Close()
-			return nil, s.readError("phrasings", err)
-		}
-		phrasings[id] = append(phrasings[id], text)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, s.readError("phrasings", err)
-	}
-
-	rows, err = s.db.QueryContext(ctx, `SELECT id, source_id, kind, text, clean, title, date, publisher, credit, url,
-		section, paragraph, sentence, start, end FROM facts ORDER BY position`)
-	if err != nil {
-		return nil, s.readError("facts", err)
-	}
-	// Citation fields repeat from fact to fact: keep one copy of each.
-	intern := map[string]string{}
-	one := func(s *string) {
-		if v, ok := intern[*s]; ok {
-			*s = v
-		} else {
-			intern[*s] = *s
-		}
-	}
-	sources := make(map[string]knowledge.Source, len(c.Sources))
-	for _, src := range c.Sources {
-		sources[src.ID] = src
-	}
-	for rows.Next() {
-		var f knowledge.Fact
-		ct := &f.Citation
-		var title, date, publisher, credit, url sql.NullString
-		if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &title, &date, &publisher, &credit,
-			&url, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
-			rows.Close()
-			return nil, s.readError("facts", err)
-		}
-		src := sources[ct.SourceID]
-		ct.Title = orSource(title, src.Title)
-		ct.Date = orSource(date, src.Date)
-		ct.Publisher = orSource(publisher, src.Publisher)
-		ct.Credit = orSource(credit, src.Credit)
-		ct.URL = orSource(url, src.URL)
-		if f.Clean == "" {
-			f.Clean = f.Text
-		}
-		for _, p := range []*string{&ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section} {
-			one(p)
-		}
-		f.Phrasings = phrasings[f.ID]
-		c.Facts = append(c.Facts, f)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, s.readError("facts", err)
+	if c.Facts, err = s.facts(ctx, c.Sources); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// vocabulary reads the vocabulary the store was built with.
+func (s *Store) vocabulary(ctx context.Context) (*knowledge.Vocabulary, error) {
+	var raw string
+	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'vocabulary'").Scan(&raw); err != nil {
+		return nil, s.readError("vocabulary", err)
+	}
+	v := &knowledge.Vocabulary{}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return nil, s.readError("vocabulary", err)
+	}
+	return v, nil
+}
+
+// each runs query and calls scan for each row; what names the rows in
+// errors.
+func (s *Store) each(ctx context.Context, what, query string, scan func(*sql.Rows) error) error {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return s.readError(what, err)
+	}
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			rows.Close()
+			return s.readError(what, err)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return s.readError(what, err)
+	}
+	return nil
+}
+
+// facts reads the facts in order, with their phrasings, their citations
+// completed from their sources', and repeated citation fields kept once.
+func (s *Store) facts(ctx context.Context, srcs []knowledge.Source) ([]knowledge.Fact, error) {
+	phrasings := map[string][]string{}
+	err := s.each(ctx, "phrasings", "SELECT fact_id, text FROM phrasings ORDER BY rowid", func(rows *sql.Rows) error {
+		var id, text string
+		err := rows.Scan(&id, &text)
+		phrasings[id] = append(phrasings[id], text)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sources := make(map[string]knowledge.Source, len(srcs))
+	for _, src := range srcs {
+		sources[src.ID] = src
+	}
+	intern := map[string]string{} // citation fields repeat from fact to fact
+	var facts []knowledge.Fact
+	err = s.each(ctx, "facts", `SELECT id, source_id, kind, text, clean, title, date, publisher, credit, url,
+		section, paragraph, sentence, start, end FROM facts ORDER BY position`, func(rows *sql.Rows) error {
+		f, err := scanFact(rows, sources, intern)
+		f.Phrasings = phrasings[f.ID]
+		facts = append(facts, f)
+		return err
+	})
+	return facts, err
+}
+
+// scanFact reads one fact row, filling the citation fields the store left
+// to its source, and keeping one copy of each repeated field in intern.
+func scanFact(rows *sql.Rows, sources map[string]knowledge.Source, intern map[string]string) (knowledge.Fact, error) {
+	var f knowledge.Fact
+	ct := &f.Citation
+	var title, date, publisher, credit, url sql.NullString
+	if err := rows.Scan(&f.ID, &ct.SourceID, &f.Kind, &f.Text, &f.Clean, &title, &date, &publisher, &credit,
+		&url, &ct.Section, &ct.Paragraph, &ct.Sentence, &ct.Start, &ct.End); err != nil {
+		return f, err
+	}
+	src := sources[ct.SourceID]
+	ct.Title = orSource(title, src.Title)
+	ct.Date = orSource(date, src.Date)
+	ct.Publisher = orSource(publisher, src.Publisher)
+	ct.Credit = orSource(credit, src.Credit)
+	ct.URL = orSource(url, src.URL)
+	if f.Clean == "" {
+		f.Clean = f.Text
+	}
+	for _, p := range []*string{&ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section} {
+		if v, ok := intern[*p]; ok {
+			*p = v
+		} else {
+			intern[*p] = *p
+		}
+	}
+	return f, nil
 }
 
 // orSource is the inverse of unlessSame.
