@@ -135,8 +135,8 @@ const (
 // word inside the question is most likely a name the sources never mention
 // ("Japan"), strong evidence that the question is about something else; an
 // ordinary word ("want", "allow") is often just the asker's phrasing.
-func unknownWeight(t token, pos int, titleCase bool) float64 {
-	if isName(t, pos, titleCase) {
+func unknownWeight(name bool) float64 {
+	if name {
 		return unknownNameWeight
 	}
 	return unknownWordWeight

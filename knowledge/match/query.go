@@ -288,12 +288,13 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	g.weight = ix.groupWeight(g, t.key)
 	g.focus = i == p.focus
 	if len(g.terms) == 0 {
-		g.weight *= unknownWeight(t, i, titleCase)
-		g.plainWord = !t.num && !isName(t, i, titleCase) && isRealWord(t.lower)
+		name := isName(t, i, titleCase) && !p.spanishWord(i)
+		g.weight *= unknownWeight(name)
+		g.plainWord = !t.num && !name && (isRealWord(t.lower) || p.spanishWord(i))
 		switch {
 		case t.num:
 			p.out.unknownNumbers++
-		case isName(t, i, titleCase) || (p.topic >= 0 && i > p.topic):
+		case name || (p.topic >= 0 && i > p.topic):
 			p.out.unknownSpecifics++
 		}
 	}
@@ -359,4 +360,11 @@ func accentedWords(q string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// spanishWord reports whether the i'th word of a Spanish question is a word
+// of the Spanish lexicon: Spanish capitalises the words of institutions'
+// names ("Relaciones Exteriores"), which are no unknown names for that.
+func (p *queryParser) spanishWord(i int) bool {
+	return p.spanish && len(languages()[langES].lexicon[p.esKeys[i]]) > 0
 }
