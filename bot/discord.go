@@ -45,6 +45,10 @@ type Bot struct {
 
 	// work counts the replies in flight, for Run's shutdown.
 	work inflight
+	// running is true from Run's start until it begins to shut down;
+	// connected while the gateway session is up (see Ready).
+	running   atomic.Bool
+	connected atomic.Bool
 }
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
@@ -71,10 +75,15 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	b.selfID.Store("")
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		b.selfID.Store(r.User.ID)
+		b.setConnected(true)
 		b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds))
 	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Resumed) { b.log.Info("resumed the gateway session") })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Resumed) {
+		b.setConnected(true)
+		b.log.Info("resumed the gateway session")
+	})
 	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) {
+		b.setConnected(false)
 		b.log.Warn("disconnected from the gateway; reconnecting")
 	})
 	s.AddHandler(b.onInteraction)
@@ -111,11 +120,21 @@ func newSession(opts Options) (*discordgo.Session, error) {
 	return s, nil
 }
 
+// setConnected records, and tells the handlers' Observer, whether the
+// gateway session is up.
+func (b *Bot) setConnected(up bool) {
+	b.connected.Store(up)
+	b.h.obs.Gateway(up)
+}
+
 // Run connects to the gateway, registers the commands and serves until ctx
 // ends; then it stops taking new work, waits for replies in flight, and
 // closes the connection.
 func (b *Bot) Run(ctx context.Context) error {
 	b.base = context.WithoutCancel(ctx)
+	b.h.obs.Gateway(false) // until READY
+	b.running.Store(true)
+	defer b.running.Store(false)
 	if err := b.s.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
@@ -128,13 +147,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing replies in flight")
+	b.running.Store(false)
 	b.work.stop()
 	wait, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.opts.ShutdownTimeout)
 	defer cancel()
 	if !b.work.wait(wait) {
 		b.log.Warn("shutdown timed out with replies still in flight")
 	}
-	return b.s.Close()
+	err := b.s.Close()
+	b.setConnected(false)
+	return err
 }
 
 // register bulk-overwrites the application's commands with the

@@ -99,6 +99,7 @@ type e2eConfig struct {
 	guilds     []string
 	deferAfter time.Duration
 	wrap       func(*library.Library) bot.Library
+	observer   bot.Observer
 }
 
 type option func(*e2eConfig)
@@ -108,6 +109,9 @@ func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = i
 
 // withDeferAfter sets bot.Options.DeferAfter.
 func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
+
+// withObserver sets bot.Settings.Observer.
+func withObserver(o bot.Observer) option { return func(c *e2eConfig) { c.observer = o } }
 
 // withLibrary wraps the library the handlers see.
 func withLibrary(wrap func(*library.Library) bot.Library) option {
@@ -156,7 +160,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var b *bot.Bot
 	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
-		RateCount: 1000, RatePer: time.Second},
+		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
 	b, err = bot.New(bot.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
 		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter}, h)

@@ -36,6 +36,10 @@ type Settings struct {
 	RatePer     time.Duration // ...per this long
 	// MaxAttachment bounds a source uploaded with /reload, in bytes.
 	MaxAttachment int64
+	// Observer is told of every question and every /reload (and, by a
+	// Bot over these handlers, of the gateway connection); nil: nothing
+	// is told.
+	Observer Observer
 }
 
 // Downloader fetches an attachment; the adapter provides one.
@@ -49,6 +53,7 @@ type Handlers struct {
 	limiter  *limiter
 	answers  *answerCache
 	download Downloader
+	obs      Observer
 	log      *slog.Logger
 }
 
@@ -58,6 +63,10 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 	if set.MaxAttachment <= 0 {
 		set.MaxAttachment = 1 << 20
 	}
+	obs := set.Observer
+	if obs == nil {
+		obs = nopObserver{}
+	}
 	return &Handlers{
 		lib:      lib,
 		set:      set,
@@ -65,6 +74,7 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 		limiter:  newLimiter(set.RateCount, set.RatePer),
 		answers:  newAnswerCache(4096, 15*time.Minute),
 		download: download,
+		obs:      obs,
 		log:      log,
 	}
 }
@@ -74,14 +84,21 @@ func (h *Handlers) Stats() *Stats { return h.stats }
 
 // Handle answers one request. A failure is answered by errorReply, the
 // one place errors become the user's words. Handle never panics on bad
-// input; callers still wrap it in Recover, in case of a bug.
+// input; callers still wrap it in Recover, in case of a bug. A question
+// is reported to the Observer once answered, or refused, or failed (a
+// panic counts as an error).
 func (h *Handlers) Handle(ctx context.Context, req Request) Reply {
+	start, outcome := time.Now(), OutcomeError // a panic leaves it so
+	if entry := questionEntry(req); entry != "" {
+		defer func() { h.obs.Question(entry, outcome, time.Since(start)) }()
+	}
 	if req.Kind == KindMessage && req.Locale == "" && strings.TrimSpace(req.Text) != "" {
 		// A message has no locale: whatever the reply says, even that the
 		// question cannot be asked, it says in the question's language.
 		req.Locale = h.lib.Index().Language(req.Text)
 	}
 	r, err := h.route(ctx, req)
+	outcome = questionOutcome(r, err)
 	if err != nil {
 		return errorReply(h.log, req, err, requestLanguage(req))
 	}
@@ -210,7 +227,7 @@ func (h *Handlers) answerReply(ix knowledge.Index, ans knowledge.Answer, offset 
 	for _, f := range ans.Facts {
 		facts = append(facts, f.Fact)
 	}
-	r := Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral}
+	r := Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral, abstained: !ans.Answered}
 	e := cachedAnswer{question: ans.Question, suggestions: ans.Suggestions}
 	for _, f := range ans.Facts {
 		e.factIDs = append(e.factIDs, f.ID)
@@ -330,7 +347,7 @@ func (h *Handlers) autocomplete(req Request) Reply {
 			choices = append(choices, choice(s, s))
 		}
 	}
-	return Reply{Choices: choices}
+	return Reply{Choices: choices, abstained: len(choices) == 0}
 }
 
 // sources lists, in l, the sources the answers come from.
@@ -435,9 +452,11 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	} else {
 		rep, err = h.lib.Reload(ctx)
 	}
+	h.obs.Reload(ReloadCommand, err == nil)
 	if err != nil {
 		return Reply{}, &reloadFailed{err: err}
 	}
+	h.obs.Loaded(rep.Sources, rep.Facts)
 	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
 	return Reply{Ephemeral: true, Content: l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,

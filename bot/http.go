@@ -88,15 +88,18 @@ type EndpointOptions struct {
 	// to a fake).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Metrics, when set, is served at GET /metrics (MetricsPath).
+	Metrics http.Handler
 	// Now is the clock timestamps are checked against; nil: time.Now.
 	Now func() time.Time
 }
 
 // Endpoint is Discord's HTTP interactions endpoint, an http.Handler over
 // the bot's Handlers: POST /interactions takes interactions, /healthz and
-// /readyz answer health checks. It speaks plain HTTP; TLS is a reverse
-// proxy's job. Serve runs it with timeouts and a graceful shutdown; tests
-// can use it with httptest directly.
+// /readyz answer health checks, and /metrics serves
+// EndpointOptions.Metrics when set. It speaks plain HTTP; TLS is a
+// reverse proxy's job. Serve runs it with timeouts and a graceful
+// shutdown; tests can use it with httptest directly.
 type Endpoint struct {
 	opts EndpointOptions
 	h    *Handlers
@@ -126,8 +129,7 @@ func NewEndpoint(opts EndpointOptions, h *Handlers) (*Endpoint, error) {
 	}
 	e := &Endpoint{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux()}
 	e.mux.HandleFunc("POST "+InteractionsPath, e.interactions)
-	e.mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) { plain(w, http.StatusOK, "ok") })
-	e.mux.HandleFunc("GET "+ReadyPath, e.readyz)
+	addStatus(e.mux, e.Ready, opts.Metrics)
 	return e, nil
 }
 
@@ -161,14 +163,6 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.Ser
 // serving, not shutting down, and the library has an index to answer
 // from.
 func (e *Endpoint) Ready() bool { return e.serving.Load() && e.h.lib.Index() != nil }
-
-func (e *Endpoint) readyz(w http.ResponseWriter, _ *http.Request) {
-	if !e.Ready() {
-		plain(w, http.StatusServiceUnavailable, "not ready")
-		return
-	}
-	plain(w, http.StatusOK, "ready")
-}
 
 // plain writes a one-line text response.
 func plain(w http.ResponseWriter, status int, text string) {

@@ -839,3 +839,22 @@ func FuzzEndpoint(f *testing.F) {
 		}
 	})
 }
+
+// EndpointOptions.Metrics is served at GET /metrics; without it there is
+// no /metrics.
+func TestHTTPMetrics(t *testing.T) {
+	get := func(e *Endpoint) (int, string) {
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, MetricsPath, nil))
+		return rec.Code, rec.Body.String()
+	}
+	if code, _ := get(newHTTPEnv(t, nil).e); code != http.StatusNotFound {
+		t.Errorf("GET /metrics without metrics: %d, want 404", code)
+	}
+	env := newHTTPEnv(t, func(o *EndpointOptions, _ *gatedLibrary) {
+		o.Metrics = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "test_metric 1\n") })
+	})
+	if code, body := get(env.e); code != http.StatusOK || body != "test_metric 1\n" {
+		t.Errorf("GET /metrics: %d %q, want the handler given", code, body)
+	}
+}

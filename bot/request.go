@@ -7,10 +7,14 @@
 // the same, with the same conversions, for interactions Discord POSTs to
 // an HTTP interactions endpoint; tests of behaviour need no session at
 // all. Failures become the user's words in one place,
-// errorReply, and panics are recovered in one, Recover (errors.go). Every
-// fixed text the bot says comes from a catalogue per language (locale.go,
-// locales/): a reply speaks the interaction's locale's language, or for a
-// message the language its question was written in.
+// errorReply, and panics are recovered in one, Recover (errors.go). The
+// handlers and the gateway adapter tell an Observer (observer.go) of the
+// questions, the reloads and the connection, for monitoring, and both
+// transports serve health checks and the metrics handler they are given
+// (status.go). Every fixed text the bot says comes from a catalogue per
+// language (locale.go, locales/): a reply speaks the interaction's
+// locale's language, or for a message the language its question was
+// written in.
 package bot
 
 // Kind says how a request reached the bot.
@@ -81,6 +85,10 @@ type Reply struct {
 	Ephemeral bool
 	// Choices answer an autocomplete request.
 	Choices []Choice
+
+	// abstained says the reply tells a member the sources do not answer
+	// their question (or offers no completion), for the Observer.
+	abstained bool
 }
 
 // Embed is a card in a reply: a title, a description, titled fields and

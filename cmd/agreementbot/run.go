@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/config"
+	"github.com/agreementbot/agreementbot/internal/metrics"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
@@ -35,11 +39,12 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	// SetDefault routes those through the same handler.
 	slog.SetDefault(log)
 
-	lib, err := openLibrary(ctx, cfg, log)
+	m := metrics.New(metrics.Options{Transport: metrics.TransportGateway, Gateway: true})
+	lib, err := openLibrary(ctx, cfg, log, m)
 	if err != nil {
 		return err
 	}
-	h := bot.NewHandlers(lib, handlerSettings(cfg), bot.Download, log)
+	h := bot.NewHandlers(lib, handlerSettings(cfg, m), bot.Download, log)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log,
@@ -47,43 +52,89 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	watchReloads(ctx, lib, log)
+	ln, err := statusListener(cfg)
+	if err != nil {
+		return err
+	}
+	watchReloads(ctx, lib, log, m)
 
 	log.Info("starting the Discord bot")
-	return b.Run(ctx)
+	if ln == nil {
+		return b.Run(ctx)
+	}
+	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", bot.MetricsPath,
+		"health", bot.HealthPath, "ready", bot.ReadyPath)
+	return runWithStatus(ctx, b, ln, m.Handler())
 }
 
-// openLibrary opens the facts the settings name and logs what it found.
-func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger) (*library.Library, error) {
+// statusListener listens on http.addr, where run serves its metrics and
+// health checks, when the setting is given in the configuration file or
+// the environment; left at its default, run listens nowhere (nil).
+func statusListener(cfg config.Config) (net.Listener, error) {
+	origin := cfg.Origin("http.addr")
+	if origin.IsDefault() {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on http.addr (from %s), where run serves /metrics, /healthz and /readyz "+
+			"(run and serve on one machine need different addresses): %w", origin, err)
+	}
+	return ln, nil
+}
+
+// runWithStatus runs the bot and serves its status on ln beside it, until
+// ctx ends or either fails; it returns when both have stopped.
+func runWithStatus(ctx context.Context, b *bot.Bot, ln net.Listener, metricsHandler http.Handler) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	served := make(chan error, 1)
+	go func() {
+		served <- b.ServeStatus(ctx, ln, metricsHandler)
+		cancel() // a status server that cannot serve stops the bot too
+	}()
+	err := b.Run(ctx)
+	cancel()
+	return errors.Join(err, <-served)
+}
+
+// openLibrary opens the facts the settings name, logs what it found and
+// tells obs.
+func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer) (*library.Library, error) {
 	lib, err := library.New(ctx, cfg.Sources, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
 	ix := lib.Index()
 	log.Info("facts loaded", "sources", len(ix.Sources()), "facts", len(ix.Facts()), "database", cfg.Database)
+	obs.Loaded(len(ix.Sources()), len(ix.Facts()))
 	return lib, nil
 }
 
-// handlerSettings are the handlers' settings from the configuration.
-func handlerSettings(cfg config.Config) bot.Settings {
+// handlerSettings are the handlers' settings from the configuration, with
+// obs to tell of questions and reloads.
+func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 	return bot.Settings{
 		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
 		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
-		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per,
+		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per, Observer: obs,
 	}
 }
 
 // watchReloads reloads the library on SIGHUP and when `agreementbot
-// ingest` rebuilds its store, until ctx ends, logging each reload.
-func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger) {
-	reported := func(how string) func(knowledge.ReloadReport, error) {
+// ingest` rebuilds its store, until ctx ends, logging each reload and
+// telling obs.
+func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, obs bot.Observer) {
+	reported := func(how, trigger string) func(knowledge.ReloadReport, error) {
 		return func(rep knowledge.ReloadReport, err error) {
+			obs.Reload(trigger, err == nil)
 			if err != nil {
 				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
 				return
 			}
 			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
 				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
+			obs.Loaded(rep.Sources, rep.Facts)
 		}
 	}
 	hup := make(chan os.Signal, 1)
@@ -95,11 +146,11 @@ func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger) {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				reported("SIGHUP")(lib.Reload(ctx))
+				reported("SIGHUP", bot.ReloadSignal)(lib.Reload(ctx))
 			}
 		}
 	}()
-	go lib.WatchStore(ctx, storePollInterval, reported("store changed"))
+	go lib.WatchStore(ctx, storePollInterval, reported("store changed", bot.ReloadStore))
 }
 
 // newLogger builds the slog logger the settings ask for.

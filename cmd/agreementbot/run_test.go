@@ -33,7 +33,8 @@ func (s *syncBuffer) String() string {
 // TestRunAgainstFakeDiscord runs the whole command as an admin would, with
 // settings from the environment, against a fake Discord: it registers its
 // commands, answers a question, shuts down cleanly on cancel, and never
-// writes the token to its logs.
+// writes the token to its logs. With http.addr left at its default it
+// listens nowhere.
 func TestRunAgainstFakeDiscord(t *testing.T) {
 	const token = "sekrit-token-value-1234"
 	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
@@ -43,6 +44,7 @@ func TestRunAgainstFakeDiscord(t *testing.T) {
 	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
+	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "") // unset: the default
 
 	ctx, cancel := context.WithCancel(t.Context())
 	var logs syncBuffer
@@ -80,6 +82,9 @@ func TestRunAgainstFakeDiscord(t *testing.T) {
 	out := logs.String()
 	if strings.Contains(out, token) {
 		t.Errorf("the token appears in the logs:\n%s", out)
+	}
+	if strings.Contains(out, "serving metrics") {
+		t.Errorf("run listens for metrics without http.addr set:\n%s", out)
 	}
 	for _, want := range []string{"registered commands", "question", "latency", "answered=true"} {
 		if !strings.Contains(out, want) {

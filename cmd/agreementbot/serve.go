@@ -13,10 +13,12 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/config"
+	"github.com/agreementbot/agreementbot/internal/metrics"
 )
 
 // runServe serves Discord's HTTP interactions endpoint: the same handlers
-// as `run`, reached by Discord's signed POSTs instead of the gateway.
+// as `run`, reached by Discord's signed POSTs instead of the gateway, with
+// the health checks and the metrics beside it.
 func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := newFlags("serve", "[--config FILE]", stderr)
 	path := fs.String("config", "", "read settings from `FILE` (environment variables override it)")
@@ -34,16 +36,17 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log) // discordgo's own warnings go through it too
 
-	lib, err := openLibrary(ctx, cfg, log)
+	m := metrics.New(metrics.Options{Transport: metrics.TransportHTTP})
+	lib, err := openLibrary(ctx, cfg, log, m)
 	if err != nil {
 		return err
 	}
-	h := bot.NewHandlers(lib, handlerSettings(cfg), bot.Download, log)
+	h := bot.NewHandlers(lib, handlerSettings(cfg, m), bot.Download, log)
 	if err := registerForServe(ctx, cfg, log); err != nil {
 		return err
 	}
 	e, err := bot.NewEndpoint(bot.EndpointOptions{
-		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log,
+		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
 	}, h)
 	if err != nil {
 		return err
@@ -52,9 +55,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return fmt.Errorf("listen on http.addr: %w", err)
 	}
-	watchReloads(ctx, lib, log)
+	watchReloads(ctx, lib, log, m)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
-		"health", bot.HealthPath, "ready", bot.ReadyPath)
+		"health", bot.HealthPath, "ready", bot.ReadyPath, "metrics", bot.MetricsPath)
 	return e.Serve(ctx, ln)
 }
 

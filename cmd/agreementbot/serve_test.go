@@ -105,8 +105,9 @@ func (s *serving) shutdown(t *testing.T) {
 // TestServeEndToEnd runs `agreementbot serve` as an admin would, with a
 // token (so it registers the commands with the fake Discord) and its
 // settings in the environment: it answers a signed PING and a signed
-// /ask over real HTTP, refuses an unsigned one, reports ready, shuts down
-// cleanly, and never writes the token to its logs.
+// /ask over real HTTP, refuses an unsigned one, reports ready, counts the
+// signed /ask (and not the unsigned one) in /metrics, shuts down cleanly,
+// and never writes the token to its logs.
 func TestServeEndToEnd(t *testing.T) {
 	const token = "sekrit-serve-token-5678"
 	f := discordfake.New(discordfake.Options{Token: token})
@@ -132,6 +133,9 @@ func TestServeEndToEnd(t *testing.T) {
 	if status, _ := s.post(t, body, false); status != http.StatusUnauthorized {
 		t.Errorf("a badly signed /ask: status %d, want 401", status)
 	}
+	if v := metric(t, s.base, "agreementbot_questions_total", answeredSlash("http")...); v != 0 {
+		t.Errorf("questions answered before a signed /ask = %v, want 0", v)
+	}
 	status, out := s.post(t, body, true)
 	var r struct {
 		Type discordgo.InteractionResponseType `json:"type"`
@@ -143,6 +147,7 @@ func TestServeEndToEnd(t *testing.T) {
 		len(r.Data.Embeds) == 0 || len(r.Data.Embeds[0].Fields) == 0 || !strings.Contains(r.Data.Embeds[0].Fields[0].Value, "Washington") {
 		t.Errorf("/ask: %d %s", status, out)
 	}
+	checkServeMetrics(t, s.base)
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
 		resp, err := http.Get(s.base + path)
 		if err != nil {
@@ -163,6 +168,24 @@ func TestServeEndToEnd(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
+	}
+}
+
+// checkServeMetrics checks serve's /metrics after one signed /ask
+// answered.
+func checkServeMetrics(t *testing.T, base string) {
+	t.Helper()
+	if v := metric(t, base, "agreementbot_questions_total", answeredSlash("http")...); v != 1 {
+		t.Errorf("questions answered after a signed /ask = %v, want 1", v)
+	}
+	if v := metric(t, base, "agreementbot_answer_duration_seconds_count", "entry", "slash"); v != 1 {
+		t.Errorf("answers timed after a signed /ask = %v, want 1", v)
+	}
+	if v := metric(t, base, "agreementbot_facts_loaded"); v < 20 {
+		t.Errorf("agreementbot_facts_loaded = %v, want the article's facts", v)
+	}
+	if _, text := get(t, base+"/metrics"); strings.Contains(text, "agreementbot_gateway_connected") {
+		t.Error("serve exposes agreementbot_gateway_connected, but has no gateway")
 	}
 }
 

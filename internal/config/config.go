@@ -38,7 +38,8 @@ import (
 type Config struct {
 	// Discord is how the bot connects to Discord.
 	Discord Discord `yaml:"discord" json:"discord"`
-	// HTTP is where "agreementbot serve" takes Discord's interactions.
+	// HTTP is where "agreementbot serve" takes Discord's interactions, and
+	// where both serve and (when it is set) run serve metrics and health.
 	HTTP HTTP `yaml:"http" json:"http"`
 	// Admins are the users and roles allowed to run admin commands.
 	Admins Admins `yaml:"admins" json:"admins"`
@@ -82,7 +83,9 @@ type Discord struct {
 }
 
 // HTTP is where "agreementbot serve" listens for Discord's interactions
-// (POST /interactions) and for health checks (/healthz, /readyz).
+// (POST /interactions), metrics (/metrics) and health checks (/healthz,
+// /readyz); "agreementbot run" serves the last three there when the
+// address is set in the file or the environment.
 type HTTP struct {
 	// Addr is the host:port to listen on, such as 127.0.0.1:8080 (port 0:
 	// any free port). It speaks plain HTTP: put a reverse proxy that
