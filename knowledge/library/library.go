@@ -86,7 +86,7 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	c.Origin = origin
 	// Index first: only a corpus that indexes is written over the store,
 	// so the file on disk and the facts served never disagree.
-	ix, err := indexSafely(c)
+	ix, err := indexSafely(ctx, c)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
@@ -149,16 +149,16 @@ func (l *Library) origin(ctx context.Context) (string, error) {
 	return knowledge.OriginEmbedded, nil
 }
 
-// indexSafely is match.NewIndex turning a panic into an error, so that a
+// indexSafely is match.Build turning a panic into an error, so that a
 // source that trips a bug in the matcher fails the reload instead of the
 // process.
-func indexSafely(c *knowledge.Corpus) (ix *match.Index, err error) {
+func indexSafely(ctx context.Context, c *knowledge.Corpus) (ix *match.Index, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("index the sources: internal error: %v", p)
 		}
 	}()
-	return match.NewIndex(c), nil
+	return match.Build(ctx, c)
 }
 
 // swap puts ix in service and reports how it differs from the index it
@@ -299,7 +299,7 @@ func (l *Library) loadStore(ctx context.Context) (knowledge.ReloadReport, error)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}
-	ix, err := indexSafely(c)
+	ix, err := indexSafely(ctx, c)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}

@@ -2,6 +2,8 @@ package match
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"math"
 	"runtime/debug"
 	"slices"
@@ -123,6 +125,16 @@ func tightGC() (restore func()) {
 // NewIndex analyses the corpus and builds an index over it. A corpus
 // without a vocabulary is matched on its words alone.
 func NewIndex(c *knowledge.Corpus) *Index {
+	ix, _ := Build(context.Background(), c) // never ends early
+	return ix
+}
+
+// cancelEvery is how many facts Build reads between looks at its context.
+const cancelEvery = 1024
+
+// Build is NewIndex that stops, with ctx's error, when ctx ends: indexing
+// 100,000 facts takes seconds, which a shutting-down bot need not wait.
+func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
 	if len(c.Facts) >= largeCorpus {
 		defer tightGC()()
 	}
@@ -154,6 +166,9 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		lengths: make([]float32, len(c.Facts)),
 	}
 	for i := range c.Facts {
+		if i%cancelEvery == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("index the sources: %w", ctx.Err())
+		}
 		b.add(i)
 	}
 	ix.an.frozen = true
@@ -178,7 +193,7 @@ func NewIndex(c *knowledge.Corpus) *Index {
 		ix.foldedCompletions = append(ix.foldedCompletions, fold.String(t))
 	}
 	ix.scratch.New = func() any { return newScratch(len(c.Facts)) }
-	return ix
+	return ix, nil
 }
 
 // indexBuilder holds the reusable buffers of one NewIndex run, so that

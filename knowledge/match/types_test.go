@@ -1,6 +1,8 @@
 package match
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -251,5 +253,20 @@ func TestAccentedSpanishWordsAreNotCorrected(t *testing.T) {
 		if g.label == "recibio" {
 			t.Error(`"escribió" was corrected into "recibió"`)
 		}
+	}
+}
+
+// TestBuildStopsWhenCancelled checks that indexing ends when its context
+// does, and builds the same index as NewIndex when it does not.
+func TestBuildStopsWhenCancelled(t *testing.T) {
+	c := articleIndex(t).Corpus()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if ix, err := Build(ctx, c); ix != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("Build after cancel = %v, %v; want context.Canceled", ix, err)
+	}
+	ix, err := Build(t.Context(), c)
+	if err != nil || len(ix.Facts()) != len(c.Facts) {
+		t.Fatalf("Build = %v facts, %v", len(ix.Facts()), err)
 	}
 }
