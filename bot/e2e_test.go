@@ -1243,6 +1243,77 @@ func TestE2ESpanishAsk(t *testing.T) {
 	}
 }
 
+// labelled maps the labels of the buttons in comps to their custom ids.
+func labelled(comps []discordgo.MessageComponent) map[string]string {
+	out := map[string]string{}
+	for _, b := range buttons(comps) {
+		out[b.Label] = b.CustomID
+	}
+	return out
+}
+
+// 17b. The buttons under an answer work on another bot than the one that
+// answered (another process, or this one restarted), as Discord delivers
+// them: with the message they are under. "Más" under a Spanish /ask reads
+// the question back from the Spanish title and answers in Spanish;
+// "Fuente" shows the paragraphs.
+func TestE2EButtonsOnAnotherBot(t *testing.T) {
+	t.Parallel()
+	first, second := startBot(t), startBot(t)
+	q := ask(spanishMember(), spanishQuestion)
+	labels := labelled(first.interact(t, q).Components)
+	msg, found := first.f.OriginalResponse(q.ID)
+	if !found || labels["Más"] == "" || labels["Fuente"] == "" {
+		t.Fatalf("answer message found %v, buttons %v", found, keys(labels))
+	}
+	more := second.interact(t, discordfake.NewButtonInteraction(spanishMember(), labels["Más"], msg))
+	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || len(more.Embeds[0].Fields) == 0 ||
+		!strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Del artículo") || more.Embeds[0].Footer == nil ||
+		!strings.HasPrefix(more.Embeds[0].Footer.Text, "Confianza") || more.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("Más on another bot: %q %s (flags %d)", more.Content, embedsJSON(more.Embeds), more.Flags)
+	}
+	src := second.interact(t, discordfake.NewButtonInteraction(spanishMember(), labels["Fuente"], msg))
+	if len(src.Embeds) != 1 || len(src.Embeds[0].Fields) == 0 || !strings.HasPrefix(src.Embeds[0].Fields[0].Name, "Párrafo ") {
+		t.Errorf("Fuente on another bot: %q %s", src.Content, embedsJSON(src.Embeds))
+	}
+	for _, e := range []*e2e{first, second} {
+		if bad := e.f.FailedRequests(); len(bad) != 0 {
+			t.Errorf("failed requests: %+v", bad)
+		}
+	}
+}
+
+// 17c. On another bot too: "More" under the answer to a Spanish direct
+// message, pressed by a member whose Discord is in English, pages it in
+// English; a suggestion asks itself.
+func TestE2EDirectMessageButtonsOnAnotherBot(t *testing.T) {
+	t.Parallel()
+	first, second := startBot(t), startBot(t)
+	dm := first.askDM(t, spanishQuestion)
+	paged := second.interact(t, discordfake.NewButtonInteraction(member(), labelled(dm.Components)["Más"], dm))
+	if len(paged.Embeds) != 1 || paged.Embeds[0].Title != "Q: "+spanishQuestion || len(paged.Embeds[0].Fields) == 0 ||
+		!strings.HasPrefix(paged.Embeds[0].Fields[0].Name, "4. From the article") {
+		t.Errorf("More of a Spanish DM, in English, on another bot: %q %s", paged.Content, embedsJSON(paged.Embeds))
+	}
+
+	off := ask(member(), "What is the tallest mountain in the world?")
+	offReply := first.interact(t, off)
+	offMsg, _ := first.f.OriginalResponse(off.ID)
+	bs := buttons(offReply.Components)
+	if len(bs) == 0 {
+		t.Fatalf("no suggestions: %s", embedsJSON(offReply.Embeds))
+	}
+	asked := second.interact(t, discordfake.NewButtonInteraction(member(), bs[0].CustomID, offMsg))
+	if len(asked.Embeds) != 1 || asked.Embeds[0].Title != "Q: "+bs[0].Label || len(asked.Embeds[0].Fields) == 0 {
+		t.Errorf("suggestion %q on another bot: %q %s", bs[0].Label, asked.Content, embedsJSON(asked.Embeds))
+	}
+	for _, e := range []*e2e{first, second} {
+		if bad := e.f.FailedRequests(); len(bad) != 0 {
+			t.Errorf("failed requests: %+v", bad)
+		}
+	}
+}
+
 // 18. A direct message has no locale: it is answered in the language it
 // was written in, Spanish or English.
 func TestE2EDirectMessageLanguage(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +50,6 @@ type Handlers struct {
 	set      Settings
 	stats    *Stats
 	limiter  *limiter
-	answers  *answerCache
 	download Downloader
 	obs      Observer
 	log      *slog.Logger
@@ -72,7 +70,6 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 		set:      set,
 		stats:    NewStats(),
 		limiter:  newLimiter(set.RateCount, set.RatePer),
-		answers:  newAnswerCache(4096, 15*time.Minute),
 		download: download,
 		obs:      obs,
 		log:      log,
@@ -208,7 +205,7 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	h.stats.record(ans)
 	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
 		"confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language, "latency", latency)
-	return h.answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
+	return answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
 }
 
 // answer asks ix for the page of facts after the first offset; more says
@@ -218,67 +215,80 @@ func (h *Handlers) answer(ctx context.Context, ix knowledge.Index, question stri
 	return ans, ans.More && offset+len(ans.Facts) <= knowledge.MaxOffset, err
 }
 
-// answerReply renders an answer from ix in l: under facts, "Source" and
-// (when there are more) "More" buttons; under an abstention, a button per
-// suggestion. The buttons carry a key to what they need, kept in the
-// answer cache, since a custom id holds only 100 bytes.
-func (h *Handlers) answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, ephemeral bool, l *language) Reply {
+// answerReply renders an answer from ix in l, with its buttons (see
+// answerButtons).
+func answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, ephemeral bool, l *language) Reply {
 	facts := make([]knowledge.Fact, 0, len(ans.Facts))
 	for _, f := range ans.Facts {
 		facts = append(facts, f.Fact)
 	}
-	r := Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral, abstained: !ans.Answered}
-	e := cachedAnswer{question: ans.Question, suggestions: ans.Suggestions}
-	for _, f := range ans.Facts {
-		e.factIDs = append(e.factIDs, f.ID)
-	}
-	key := h.answers.put(e)
-	var buttons []Button
-	if ans.Answered {
-		buttons = append(buttons, button(l.text("button.source"), buttonSource+":"+key, ButtonSecondary))
-		if more {
-			buttons = append(buttons, button(l.text("button.more"), fmt.Sprintf("%s:%s:%d", buttonMore, key, offset+len(ans.Facts)), ButtonSecondary))
-		}
-	} else {
-		for i, s := range ans.Suggestions {
-			buttons = append(buttons, button(s, fmt.Sprintf("%s:%s:%d", buttonSuggestion, key, i), ButtonPrimary))
-		}
-	}
-	r.Buttons = rows(buttons)
-	return r
+	return Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral,
+		abstained: !ans.Answered, Buttons: rows(answerButtons(ans, offset, more, l))}
 }
 
-// Button custom ids: a kind, the answer's cache key, and for some a number.
-const (
-	buttonMore       = "more" // more:<key>:<offset>
-	buttonSource     = "src"  // src:<key>
-	buttonSuggestion = "sug"  // sug:<key>:<suggestion index>
-)
+// answerButtons are the buttons under an answer, labelled in l, each
+// carrying in its custom id what pressing it needs (see buttons.go): under
+// facts, "Source" (for the facts whose ids fit) and, when there are more,
+// "More"; under an abstention, one per suggestion that fits in a custom
+// id (the others are only listed in the text).
+func answerButtons(ans knowledge.Answer, offset int, more bool, l *language) []Button {
+	var out []Button
+	if !ans.Answered {
+		for _, s := range ans.Suggestions {
+			if id, ok := suggestionButtonID(s); ok {
+				out = append(out, button(s, id, ButtonPrimary))
+			}
+		}
+		return out
+	}
+	ids := make([]string, 0, len(ans.Facts))
+	for _, f := range ans.Facts {
+		ids = append(ids, f.ID)
+	}
+	if id, n := sourceButtonID(ids); n > 0 {
+		out = append(out, button(l.text("button.source"), id, ButtonSecondary))
+	}
+	if more {
+		out = append(out, button(l.text("button.more"), moreButtonID(offset+len(ans.Facts), ans.Question), ButtonSecondary))
+	}
+	return out
+}
 
+// button answers a press of a button under an answer from what its custom
+// id carries, and for More from the title of the answer it is under.
 func (h *Handlers) button(ctx context.Context, req Request) (Reply, error) {
-	parts := strings.Split(req.CustomID, ":")
-	if len(parts) < 2 || (parts[0] != buttonMore && parts[0] != buttonSource && parts[0] != buttonSuggestion) {
-		return Reply{}, errUnknownButton
+	b, err := parseButtonID(req.CustomID)
+	if err != nil {
+		return Reply{}, err
 	}
-	e, ok := h.answers.get(parts[1])
-	if !ok {
-		return Reply{}, refuse("error.answer_expired", nil)
+	switch b.kind {
+	case buttonSuggestion:
+		return h.ask(ctx, req, b.suggestion, h.set.Ephemeral)
+	case buttonSource:
+		return h.sourceParagraphs(b.factIDs, requestLanguage(req))
 	}
-	n := -1
-	if len(parts) == 3 {
-		if v, err := strconv.Atoi(parts[2]); err == nil {
-			n = v
+	question, err := moreQuestion(req.MessageTitle, b.check)
+	if err != nil {
+		return Reply{}, err
+	}
+	return h.more(ctx, req, question, b.offset)
+}
+
+// moreQuestion is the question a More button is for: the one read back
+// from the title of the answer it is under whose check is the button's.
+// When none is, the title was cut to fit Discord's limits (or is not an
+// answer's at all), and the member is asked to ask again.
+func moreQuestion(title, check string) (string, error) {
+	questions, isAnswer := titleQuestions(title)
+	if !isAnswer {
+		return "", errUnknownButton
+	}
+	for _, q := range questions {
+		if questionCheck(q) == check {
+			return q, nil
 		}
 	}
-	switch {
-	case parts[0] == buttonSuggestion && n >= 0 && n < len(e.suggestions):
-		return h.ask(ctx, req, e.suggestions[n], h.set.Ephemeral)
-	case parts[0] == buttonSource:
-		return h.sourceParagraphs(e.factIDs, requestLanguage(req))
-	case parts[0] == buttonMore && n > 0 && n <= knowledge.MaxOffset:
-		return h.more(ctx, req, e.question, n)
-	}
-	return Reply{}, errUnknownButton
+	return "", refuse("error.question_cut", nil)
 }
 
 // more shows the facts after the first offset of an earlier answer.
@@ -291,7 +301,7 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	if err != nil || !ans.Answered || len(ans.Facts) == 0 {
 		return Reply{}, &notice{msg: msg("error.no_more_facts", nil), cause: err}
 	}
-	return h.answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
+	return answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
 }
 
 // sourceParagraphs shows, in l, the whole paragraph each fact came from.

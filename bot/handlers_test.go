@@ -78,8 +78,7 @@ func TestAskAbstainsWithSuggestionButtons(t *testing.T) {
 		t.Fatalf("want 1-3 suggestion buttons, got %d", len(buttons))
 	}
 	// Pressing a suggestion asks it.
-	press := Request{ID: "2", Kind: KindButton, CustomID: buttons[0].CustomID, UserID: "u1"}
-	r2 := h.Handle(t.Context(), press)
+	r2 := h.Handle(t.Context(), press(r, buttons[0].CustomID))
 	if len(r2.Embeds) != 1 {
 		t.Fatalf("suggestion press reply = %+v", r2)
 	}
@@ -88,27 +87,40 @@ func TestAskAbstainsWithSuggestionButtons(t *testing.T) {
 func TestMoreAndSourceButtons(t *testing.T) {
 	h, _ := newTestHandlers(t, Settings{Top: 1})
 	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
-	var more, src string
-	for _, b := range allButtons(r) {
-		switch b.Label {
-		case "More":
-			more = b.CustomID
-		case "Source":
-			src = b.CustomID
-		}
+	ids := buttonIDs(r)
+	r2 := h.Handle(t.Context(), press(r, ids["More"]))
+	if len(r2.Embeds) != 1 || len(r2.Embeds[0].Fields) == 0 || !strings.HasPrefix(r2.Embeds[0].Fields[0].Name, "2.") || !r2.Ephemeral {
+		t.Errorf("More should show fact 2 onwards, privately: %+v", r2)
 	}
-	r2 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: more, UserID: "u1"})
-	if len(r2.Embeds) != 1 || len(r2.Embeds[0].Fields) == 0 || !strings.HasPrefix(r2.Embeds[0].Fields[0].Name, "2.") {
-		t.Errorf("More should show fact 2 onwards: %+v", r2)
-	}
-	r3 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: src, UserID: "u1"})
+	r3 := h.Handle(t.Context(), press(r, ids["Source"]))
 	if !r3.Ephemeral || len(r3.Embeds) != 1 || !strings.Contains(r3.Embeds[0].Fields[0].Name, "Paragraph") {
 		t.Errorf("Source should show the paragraph, privately: %+v", r3)
 	}
-	r4 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: "more:3:nope", UserID: "u1"})
-	if !strings.Contains(r4.Content, "expired") {
-		t.Errorf("unknown key: %+v", r4)
+	// More reads its question from the answer it is under: without it,
+	// the button is not one the bot recognises.
+	r4 := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: ids["More"], UserID: "u1"})
+	if !r4.Ephemeral || !strings.Contains(r4.Content, "recognise that button") {
+		t.Errorf("More without its answer: %+v", r4)
 	}
+}
+
+// press is the press of the button with custom id under reply r, as the
+// adapter makes it: with the title of the reply's embed.
+func press(r Reply, customID string) Request {
+	req := Request{ID: "2", Kind: KindButton, CustomID: customID, UserID: "u1", GuildID: "g1"}
+	if len(r.Embeds) > 0 {
+		req.MessageTitle = r.Embeds[0].Title
+	}
+	return req
+}
+
+// buttonIDs maps the labels of r's buttons to their custom ids.
+func buttonIDs(r Reply) map[string]string {
+	out := map[string]string{}
+	for _, b := range allButtons(r) {
+		out[b.Label] = b.CustomID
+	}
+	return out
 }
 
 func TestEveryoneIsEscaped(t *testing.T) {
@@ -257,6 +269,9 @@ func FuzzTrimAndEscape(f *testing.F) {
 		if e := escape(s); strings.Contains(e, "@everyone") || strings.Contains(e, "<@") {
 			t.Fatalf("escape(%q) = %q still mentions", s, e)
 		}
+		if back, ok := unescape(escape(s)); utf8.ValidString(s) && (!ok || back != s) {
+			t.Fatalf("unescape(escape(%q)) = %q, %v", s, back, ok)
+		}
 	})
 }
 
@@ -295,17 +310,19 @@ func TestAdminGuildsRestrictManageServer(t *testing.T) {
 func TestButtonsRejectForgedIDs(t *testing.T) {
 	h, _ := newTestHandlers(t, Settings{})
 	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
-	var key string
-	for _, b := range allButtons(r) {
-		if b.Label == "Source" {
-			key = strings.Split(b.CustomID, ":")[1]
-		}
-	}
-	for _, id := range []string{"more:" + key + ":-1", "more:" + key + ":999999999999", "sug:" + key + ":7", "zzz", "more", ":"} {
-		r := h.Handle(t.Context(), Request{Kind: KindButton, CustomID: id, UserID: "u1"})
-		if !r.Ephemeral || r.Content == "" {
+	ids := buttonIDs(r)
+	_, check, _ := strings.Cut(strings.TrimPrefix(ids["More"], "more:"), ":")
+	for _, id := range []string{"more:-1:" + check, "more:999999999999:" + check, "more:31:" + check, "more:3:nope", "more:3",
+		ids["Source"] + ",", ids["Source"] + ",fzzzzzzzzzzz", "src:", "sug:", "sug:" + strings.Repeat("x", 97), "zzz", "more", ":"} {
+		r := h.Handle(t.Context(), press(r, id))
+		if !r.Ephemeral || !strings.Contains(r.Content, "recognise that button") {
 			t.Errorf("%q: want a private error, got %+v", id, r)
 		}
+	}
+	// A More whose check is not its answer's question's.
+	other := "more:3:" + questionCheck("Who wrote Hamlet?")
+	if r := h.Handle(t.Context(), press(r, other)); !r.Ephemeral || !strings.Contains(r.Content, "ask it again") {
+		t.Errorf("%q: want the question asked again, got %+v", other, r)
 	}
 }
 

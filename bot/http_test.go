@@ -453,23 +453,30 @@ func TestHTTPAutocomplete(t *testing.T) {
 	}
 }
 
-// The buttons under an answer carry a key to the answer cache of the
-// process that answered, so pressed through the same endpoint they work
-// as they do over the gateway: Source, More, and a suggestion.
+// The buttons under an answer carry what they need, so pressed through
+// another endpoint (another process, behind the same load balancer) they
+// work as through the one that answered: Source, More, and a suggestion.
+// Discord sends a button's message with its press.
 func TestHTTPButtons(t *testing.T) {
-	env := newHTTPEnv(t, nil)
-	ids := env.send(t, httpAsk(httpMember(), "What did the three countries agree to create?")).buttonIDs()
-	src := env.send(t, discordfake.NewButtonInteraction(httpMember(), ids["Source"], nil))
+	env, other := newHTTPEnv(t, nil), newHTTPEnv(t, nil)
+	answer := env.send(t, httpAsk(httpMember(), "What did the three countries agree to create?"))
+	ids, under := answer.buttonIDs(), answer.message(t)
+	src := other.send(t, discordfake.NewButtonInteraction(httpMember(), ids["Source"], under))
 	if src.Type != discordgo.InteractionResponseChannelMessageWithSource || src.Data == nil ||
 		src.Data.Flags&discordgo.MessageFlagsEphemeral == 0 || len(src.Data.Embeds) == 0 ||
 		!strings.Contains(src.Data.Embeds[0].Fields[0].Name, "Paragraph") {
 		t.Errorf("Source: %+v", src.Data)
 	}
-	more := env.send(t, discordfake.NewButtonInteraction(httpMember(), ids["More"], nil))
-	if !strings.HasPrefix(more.Data.Embeds[0].Fields[0].Name, "4.") {
-		t.Errorf("More: first field %q, want fact 4", more.Data.Embeds[0].Fields[0].Name)
+	more := other.send(t, discordfake.NewButtonInteraction(httpMember(), ids["More"], under))
+	if more.Data == nil || len(more.Data.Embeds) == 0 || !strings.HasPrefix(more.Data.Embeds[0].Fields[0].Name, "4.") ||
+		more.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Fatalf("More: %+v, want fact 4 on, privately", more.Data)
 	}
 	more.pingsNobody(t)
+	again := env.send(t, discordfake.NewButtonInteraction(httpMember(), more.buttonIDs()["More"], more.message(t)))
+	if again.Data == nil || len(again.Data.Embeds) == 0 || !strings.HasPrefix(again.Data.Embeds[0].Fields[0].Name, "7.") {
+		t.Errorf("More under More, back through the first endpoint: %+v", again.Data)
+	}
 	abstained := env.send(t, httpAsk(httpMember(), "What is the tallest mountain in the world?"))
 	var suggestion string
 	for _, id := range abstained.buttonIDs() {
@@ -478,14 +485,31 @@ func TestHTTPButtons(t *testing.T) {
 	if suggestion == "" {
 		t.Fatalf("no suggestion buttons: %+v", abstained.Data)
 	}
-	asked := env.send(t, discordfake.NewButtonInteraction(httpMember(), suggestion, nil))
-	if asked.Data == nil || len(asked.Data.Embeds) != 1 {
+	asked := other.send(t, discordfake.NewButtonInteraction(httpMember(), suggestion, abstained.message(t)))
+	if asked.Data == nil || len(asked.Data.Embeds) != 1 || len(asked.Data.Embeds[0].Fields) == 0 {
 		t.Errorf("suggestion: %+v", asked.Data)
 	}
-	expired := env.send(t, discordfake.NewButtonInteraction(httpMember(), "more:nokey:3", nil))
-	if expired.Data == nil || !strings.Contains(expired.Data.Content, "expired") {
-		t.Errorf("a button of another process: %+v", expired.Data)
+	// More without the message it is under cannot know its question.
+	lost := other.send(t, discordfake.NewButtonInteraction(httpMember(), ids["More"], nil))
+	if lost.Data == nil || !strings.Contains(lost.Data.Content, "recognise that button") {
+		t.Errorf("More without its message: %+v", lost.Data)
 	}
+}
+
+// message is the reply as the message Discord shows, and sends back with
+// the press of a button under it.
+func (r httpResponse) message(tb testing.TB) *discordgo.Message {
+	tb.Helper()
+	raw, err := json.Marshal(r.Data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := &discordgo.Message{}
+	if err := json.Unmarshal(raw, m); err != nil {
+		tb.Fatalf("reply %s as a message: %v", raw, err)
+	}
+	m.ID, m.ChannelID = strconv.FormatInt(5000000000000000000+interactionIDs.Add(1), 10), httpChan
+	return m
 }
 
 // Requests not signed with the application's key, or signed too long
@@ -636,8 +660,17 @@ func TestHTTPSpanish(t *testing.T) {
 	if first := r.firstField(t); !strings.Contains(first, "Washington") || !strings.Contains(first, "párrafo 1") {
 		t.Errorf("first fact = %s", first)
 	}
-	if ids := r.buttonIDs(); ids["Fuente"] == "" || ids["Más"] == "" {
-		t.Errorf("buttons = %v, want Fuente and Más", ids)
+	ids := r.buttonIDs()
+	if ids["Fuente"] == "" || ids["Más"] == "" {
+		t.Fatalf("buttons = %v, want Fuente and Más", ids)
+	}
+	// "Más", pressed through another endpoint: the question is read back
+	// from the Spanish title, and the next facts come in Spanish.
+	more := newHTTPEnv(t, nil).send(t, discordfake.NewButtonInteraction(o, ids["Más"], r.message(t)))
+	if more.Data == nil || len(more.Data.Embeds) != 1 || more.Data.Embeds[0].Title != "P: "+spanishQuestion ||
+		!strings.HasPrefix(more.Data.Embeds[0].Fields[0].Name, "4. Del artículo") || more.Data.Embeds[0].Footer == nil ||
+		!strings.HasPrefix(more.Data.Embeds[0].Footer.Text, "Confianza") || more.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		t.Errorf("Más: %+v", more.Data)
 	}
 	refused := env.send(t, discordfake.NewSlashInteraction(o, cmdAsk))
 	if want := localeLanguage(spanishLocale).text("error.no_question"); refused.Data == nil || refused.Data.Content != want {
@@ -802,6 +835,8 @@ func FuzzEndpoint(f *testing.F) {
 	seeds := []string{
 		`{"type":1}`, `{"type":2}`, `{"type":2,"data":null,"user":{"id":"1"}}`, `{"type":99}`, `null`, `{}`, `[]`, `"x"`,
 		`{"type":3,"user":{"id":"1"},"data":{"custom_id":"more:x:1","component_type":2}}`,
+		`{"type":3,"user":{"id":"1"},"data":{"custom_id":"more:3:` + questionCheck("Who met?") + `","component_type":2},"message":{"id":"8","embeds":[{"title":"Q: Who met?"}]}}`,
+		`{"type":3,"user":{"id":"1"},"data":{"custom_id":"more:3:00000000","component_type":2},"message":{"id":"8","embeds":[null,{"title":"P: x…"}]}}`,
 		`{"type":4,"member":{"user":{"id":"1"},"permissions":"8"},"data":{"name":"ask","options":[{"name":"question","type":3,"value":"wh","focused":true}]}}`,
 		`{"type":2,"user":{"id":"1"},"data":{"name":"Ask agreementbot","type":3,"target_id":"9","resolved":{"messages":{"9":{"id":"9","content":"Who met?","components":[{"type":1,"components":[{"type":2}]}]}}}}}`,
 		`{"type":2,"user":{"id":"1"},"data":{"name":"reload","options":[{"name":"file","type":11,"value":"7"}],"resolved":{"attachments":{}}}}`,
@@ -809,6 +844,8 @@ func FuzzEndpoint(f *testing.F) {
 	for _, i := range []*discordgo.Interaction{
 		httpAsk(httpMember(), "Where did the foreign ministers meet?"),
 		discordfake.NewButtonInteraction(httpMember(), "src:abc", nil),
+		discordfake.NewButtonInteraction(httpMember(), "src:fd2ac79a804e", nil),
+		discordfake.NewButtonInteraction(httpMember(), "sug:the meeting in Washington", nil),
 	} {
 		fill(i)
 		b, _ := json.Marshal(i)

@@ -53,9 +53,19 @@ func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 		}
 		req.Kind = KindButton
 		req.CustomID = d.CustomID
+		req.MessageTitle = messageTitle(i.Message)
 		return req, nil
 	}
 	return req, msg("request.unsupported", vars{"type": int(i.Type)})
+}
+
+// messageTitle is the title of the first embed of m, the message a button
+// is under (where an answer's question is), or empty.
+func messageTitle(m *discordgo.Message) string {
+	if m == nil || len(m.Embeds) == 0 || m.Embeds[0] == nil {
+		return ""
+	}
+	return m.Embeds[0].Title
 }
 
 // commandRequest fills req from a slash command, its autocomplete, or the

@@ -99,6 +99,29 @@ func TestRequestFromInteractionPermissions(t *testing.T) {
 	}
 }
 
+// A button's request carries the title of the first embed of the message
+// it is under, where More reads its question; a message without one, or
+// none at all, gives an empty title. Both transports use this conversion.
+func TestRequestFromInteractionMessageTitle(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		m    *discordgo.Message
+		want string
+	}{
+		{"answer", &discordgo.Message{ID: "m", Embeds: []*discordgo.MessageEmbed{{Title: "P: ¿Dónde?"}, {Title: "other"}}}, "P: ¿Dónde?"},
+		{"no embed", &discordgo.Message{ID: "m", Content: "Q: text"}, ""},
+		{"nil embed", &discordgo.Message{ID: "m", Embeds: []*discordgo.MessageEmbed{nil}}, ""},
+		{"no message", nil, ""},
+	} {
+		i := &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: &discordgo.User{ID: "u"}, Message: tt.m,
+			Data: discordgo.MessageComponentInteractionData{CustomID: "more:3:0123abcd"}}
+		req, err := requestFromInteraction(i)
+		if err != nil || req.Kind != KindButton || req.CustomID != "more:3:0123abcd" || req.MessageTitle != tt.want {
+			t.Errorf("%s: request %+v, %v; want title %q", tt.name, req, err, tt.want)
+		}
+	}
+}
+
 func TestRequestFromInteractionAttachment(t *testing.T) {
 	att := &discordgo.MessageAttachment{ID: "a1", Filename: "notes.md", URL: "https://cdn.example/notes.md", Size: 1234}
 	i := &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: &discordgo.User{ID: "u"},

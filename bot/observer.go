@@ -55,7 +55,7 @@ const (
 	// OutcomeRateLimited: the member asked too fast and was told to wait.
 	OutcomeRateLimited = "rate_limited"
 	// OutcomeRefused: the question could not be asked (empty, too long,
-	// an expired button) and the member was told why.
+	// a button not recognised) and the member was told why.
 	OutcomeRefused = "refused"
 	// OutcomeError: an unexpected failure, or a panic; the member got an
 	// apology.

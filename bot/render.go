@@ -63,20 +63,57 @@ func trim(s string, n int) string {
 func escape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case '\\', '*', '_', '~', '`', '|', '>', '#', '[', ']', '(', ')':
+		switch {
+		case escapedByBackslash(r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case '@':
-			b.WriteString("@\u200b")
-		case '<':
-			b.WriteString("<\u200b")
+		case r == '@' || r == '<':
+			b.WriteRune(r)
+			b.WriteString(zeroWidthSpace)
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
+
+// zeroWidthSpace follows every "@" and "<" escape writes.
+const zeroWidthSpace = "\u200b"
+
+// unescape undoes escape: it returns the text s was made from, or false
+// when escape makes no such text (a backslash before anything but the
+// characters it escapes, one of those characters bare, an "@" or "<"
+// without the zero-width space after it).
+func unescape(s string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == '\\':
+			next, m := utf8.DecodeRuneInString(s[i:])
+			if !escapedByBackslash(next) {
+				return "", false
+			}
+			b.WriteRune(next)
+			i += m
+		case escapedByBackslash(r):
+			return "", false
+		case r == '@' || r == '<':
+			if !strings.HasPrefix(s[i:], zeroWidthSpace) {
+				return "", false
+			}
+			b.WriteRune(r)
+			i += len(zeroWidthSpace)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), true
+}
+
+// escapedByBackslash reports whether escape puts a backslash before r.
+func escapedByBackslash(r rune) bool { return strings.ContainsRune("\\*_~`|>#[]()", r) }
 
 // quote renders source text as a Markdown block quote, escaped.
 func quote(s string) string {
@@ -166,7 +203,7 @@ func kindKey(k knowledge.Kind) string {
 // citations, and note (see quoteNote) when they are in another language;
 // or a plain "I don't know" with the topics it could talk about.
 func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embed {
-	e := Embed{Title: trim(l.format("answer.title", vars{"question": escape(ans.Question)}), maxEmbedTitle)}
+	e := Embed{Title: answerTitle(ans.Question, l)}
 	confidence := vars{"confidence": l.decimal(ans.Confidence)}
 	if !ans.Answered {
 		e.Color = colorAbstain
@@ -184,6 +221,39 @@ func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embe
 	e.Description = note
 	e.Footer = l.format("answer.footer", confidence)
 	return fitEmbed(e)
+}
+
+// answerTitle is the title of the answer to question in l: the
+// catalogue's answer.title ("Q: {question}") with the question escaped,
+// trimmed to Discord's limit. titleQuestions reads it back.
+func answerTitle(question string, l *language) string {
+	return trim(l.format("answer.title", vars{"question": escape(question)}), maxEmbedTitle)
+}
+
+// titleQuestions reads back the question an answer's title was made from
+// (by answerTitle), the one place that does: it tries the answer.title of
+// every language, and returns, for each whose text around {question} the
+// title has, the question between, unescaped. isAnswer says whether the
+// title begins as some language's answer title does. A title trimmed to
+// Discord's limit may still give a question, cut short and ending in "…"
+// (or none, when the cut broke an escape): the caller tells a whole one
+// by its check (see moreButtonID).
+func titleQuestions(title string) (questions []string, isAnswer bool) {
+	for _, l := range append([]*language{english()}, translations()...) {
+		before, after, ok := strings.Cut(l.text("answer.title"), "{question}")
+		if !ok || !strings.HasPrefix(title, before) {
+			continue
+		}
+		isAnswer = true
+		rest, ok := strings.CutSuffix(title[len(before):], after)
+		if !ok {
+			continue
+		}
+		if q, ok := unescape(rest); ok && q != "" && !slices.Contains(questions, q) {
+			questions = append(questions, q)
+		}
+	}
+	return questions, isAnswer
 }
 
 // sourceLanguager is an index that can say the language each source is
@@ -260,21 +330,11 @@ func embedSize(e Embed) int {
 	return n
 }
 
-// button makes a button, trimming its label and id to Discord's limits.
+// button makes a button, trimming its label to Discord's limit. Its
+// custom id is one of buttons.go's, made to fit: cutting one short would
+// make it mean something else.
 func button(label, customID string, style ButtonStyle) Button {
-	return Button{Label: trim(label, maxButtonLabel), CustomID: truncateBytes(customID, maxCustomID), Style: style}
-}
-
-// truncateBytes cuts s to at most n bytes at a rune boundary (custom ids
-// are limited in bytes, not characters).
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return Button{Label: trim(label, maxButtonLabel), CustomID: customID, Style: style}
 }
 
 // rows lays buttons out in rows of at most five, and at most five rows.

@@ -55,6 +55,11 @@ type Request struct {
 	Text     string            // a message's text, or the message-menu target's text
 	UserID   string
 	GuildID  string // empty in DMs
+	// MessageTitle is, for a button, the title of the first embed of the
+	// message it is under: an answer's "Q: {question}", which More reads
+	// its question back from (see titleQuestions). Empty when that
+	// message has no embed.
+	MessageTitle string
 	// Locale is the member's Discord locale ("es-419", "en-US") for an
 	// interaction; empty for a message, which has none. Replies speak its
 	// language (see replyLanguage).

@@ -45,10 +45,10 @@ func spanishReplies(t *testing.T) map[string]Reply {
 
 	answered := add("answer", askRequest(spanishQuestion))
 	for _, b := range allButtons(answered) {
-		add("button "+b.CustomID[:strings.Index(b.CustomID, ":")], Request{Kind: KindButton, CustomID: b.CustomID, UserID: "u1"})
+		add("button "+b.CustomID[:strings.Index(b.CustomID, ":")], press(answered, b.CustomID))
 	}
 	abstained := add("abstention", askRequest(offTopicSpanish))
-	add("suggestion", Request{Kind: KindButton, CustomID: allButtons(abstained)[0].CustomID, UserID: "u1"})
+	add("suggestion", press(abstained, allButtons(abstained)[0].CustomID))
 	add("sources", Request{Kind: KindCommand, Command: cmdSources})
 	for _, f := range oneFactOfEachKind(lib.ix) {
 		add("fact "+string(f.Kind), Request{Kind: KindCommand, Command: cmdFact, Options: map[string]string{optID: f.ID}})
@@ -68,7 +68,7 @@ func spanishReplies(t *testing.T) map[string]Reply {
 	add("unknown command", Request{Kind: KindCommand, Command: "frobnicate"})
 	add("no question", Request{Kind: KindCommand, Command: cmdAsk})
 	add("unknown button", Request{Kind: KindButton, CustomID: "zap:1"})
-	add("expired answer", Request{Kind: KindButton, CustomID: "more:nope:3"})
+	add("question cut", Request{Kind: KindButton, CustomID: moreButtonID(3, "gone"), MessageTitle: "P: " + strings.Repeat("a", 252) + "…"})
 	add("no such fact", Request{Kind: KindCommand, Command: cmdFact, Options: map[string]string{optID: "nope"}})
 
 	for name, r := range spanishErrorReplies(t, h) {
