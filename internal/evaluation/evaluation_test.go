@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -51,23 +52,7 @@ func TestScoreFoldsAccentsAndQuotes(t *testing.T) {
 // TestDevSetTargets guards the quality targets on the development set: a
 // change to the matcher that drops below them fails here, not in a README.
 func TestDevSetTargets(t *testing.T) {
-	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := DevSets().Open("dev-questions.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadQuestions(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := Run(t.Context(), match.NewIndex(c), qs, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := runQuestions(t, source.DefaultSources(), DevSets(), "dev-questions.jsonl")
 	m := rep.Main
 	if m.Top1Rate() < 0.90 || m.Top3Rate() < 0.97 || m.AbstainRate() < 0.95 || m.FalseAbstainRate() > 0.05 {
 		var b strings.Builder
@@ -222,11 +207,28 @@ func TestSQuADFigures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("answers 2,690 questions")
 	}
-	c, err := source.LoadCorpus(t.Context(), os.DirFS(filepath.Join("testdata", "squad", "sources")))
+	squad := os.DirFS(filepath.Join("testdata", "squad"))
+	sources, err := fs.Sub(squad, "sources")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join("testdata", "squad", "questions.jsonl"))
+	rep := runQuestions(t, sources, squad, "questions.jsonl")
+	m := rep.Main
+	if m.Top1Rate() < 0.75 || m.Top3Rate() < 0.86 || m.FalseAbstainRate() > 0.03 || rep.AUC() < 0.60 {
+		t.Errorf("SQuAD below today's figures (top-1 ≥ 75%%, top-3 ≥ 86%%, false abstention ≤ 3%%, AUC ≥ 0.60): top-1 %.1f%%, top-3 %.1f%%, false abstention %.1f%%, AUC %.3f",
+			100*m.Top1Rate(), 100*m.Top3Rate(), 100*m.FalseAbstainRate(), rep.AUC())
+	}
+}
+
+// runQuestions answers the questions of file in questions from an index of
+// the sources in sources.
+func runQuestions(t *testing.T, sources, questions fs.FS, file string) *Report {
+	t.Helper()
+	c, err := source.LoadCorpus(t.Context(), sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := questions.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,9 +241,5 @@ func TestSQuADFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := rep.Main
-	if m.Top1Rate() < 0.75 || m.Top3Rate() < 0.86 || m.FalseAbstainRate() > 0.03 || rep.AUC() < 0.60 {
-		t.Errorf("SQuAD below today's figures (top-1 ≥ 75%%, top-3 ≥ 86%%, false abstention ≤ 3%%, AUC ≥ 0.60): top-1 %.1f%%, top-3 %.1f%%, false abstention %.1f%%, AUC %.3f",
-			100*m.Top1Rate(), 100*m.Top3Rate(), 100*m.FalseAbstainRate(), rep.AUC())
-	}
+	return rep
 }

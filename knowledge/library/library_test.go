@@ -228,13 +228,7 @@ func TestLibraryReloadNeverReplacesIngestedStore(t *testing.T) {
 	notes := "source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
 	const q = "Where did the working group first meet?"
 	setup := func(t *testing.T, origin func(dir string) string) (*Library, string, string) {
-		dir := filepath.Join(t.TempDir(), "sources")
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := sourcesDir(t, map[string]string{"notes.yaml": notes})
 		db := filepath.Join(t.TempDir(), "facts.db")
 		ingest(t, dir, db, origin(dir))
 		l, err := New(t.Context(), "", db) // no sources configured
@@ -314,13 +308,7 @@ func TestLibraryEmbeddedReloads(t *testing.T) {
 func TestLibraryNeverOverwritesAStoreItCannotOpen(t *testing.T) {
 	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
 	for _, keepSources := range []bool{true, false} {
-		dir := filepath.Join(t.TempDir(), "sources")
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := sourcesDir(t, map[string]string{"notes.yaml": notes})
 		db := filepath.Join(t.TempDir(), "facts.db")
 		ingest(t, dir, db, dir)
 		setUserVersion(t, db, 99) // not a version this build reads
@@ -358,13 +346,7 @@ func TestLibraryNeverOverwritesAStoreItCannotOpen(t *testing.T) {
 // notices, and its watcher must notice an ingest made before it started.
 func TestLibraryReloadAfterIngest(t *testing.T) {
 	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
-	dir := filepath.Join(t.TempDir(), "sources")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "notes.yaml"), []byte(notes), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := sourcesDir(t, map[string]string{"notes.yaml": notes})
 	db := filepath.Join(t.TempDir(), "facts.db")
 	l, err := New(t.Context(), "", db) // no store yet: the embedded article
 	if err != nil {
@@ -430,4 +412,19 @@ func storeOrigin(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return origin
+}
+
+// sourcesDir makes a sources directory holding files, by name.
+func sourcesDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "sources")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
