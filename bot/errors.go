@@ -55,8 +55,9 @@ func malformed(err error) error {
 
 // rateLimited refuses a question from a user asking too fast.
 type rateLimited struct {
-	burst int
-	per   time.Duration
+	burst      int
+	per        time.Duration
+	retryAfter time.Duration // 0: unknown
 }
 
 // Error says what the limit is, for the log.
@@ -97,7 +98,7 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		log.Info("request refused", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "reason", err)
 	case errors.As(err, &limit):
 		text = l.format("error.rate_limited", vars{"count": limit.burst, "period": limit.per.String()})
-		log.Info("rate limited", "id", req.ID, "user", req.UserID)
+		log.Info("rate limited", "id", req.ID, "user", req.UserID, "retry_after", limit.retryAfter)
 	case errors.As(err, &reload):
 		text = reloadText(reload.err, l)
 		log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", reload.err)

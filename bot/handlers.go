@@ -35,6 +35,14 @@ type Settings struct {
 	RatePer     time.Duration // ...per this long
 	// MaxAttachment bounds a source uploaded with /reload, in bytes.
 	MaxAttachment int64
+	// SharedLimiter, when set, keeps the rate limits outside this
+	// process (in Redis) so replicas share them; when it fails, this
+	// process's own limiter takes over until it works again.
+	SharedLimiter SharedLimiter
+	// SharedStats, when set, keeps the /stats counters outside this
+	// process so replicas share them; when they fail, /stats shows this
+	// process's own counts until they work again.
+	SharedStats SharedStats
 	// Observer is told of every question and every /reload (and, by a
 	// Bot over these handlers, of the gateway connection); nil: nothing
 	// is told.
@@ -48,8 +56,9 @@ type Downloader func(ctx context.Context, url string, limit int64) ([]byte, erro
 type Handlers struct {
 	lib      Library
 	set      Settings
-	stats    *Stats
-	limiter  *limiter
+	stats    *Stats // this process's counts
+	recorder StatsRecorder
+	limiter  Limiter
 	download Downloader
 	obs      Observer
 	log      *slog.Logger
@@ -65,19 +74,37 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 	if obs == nil {
 		obs = nopObserver{}
 	}
+	stats := NewStats()
+	lim, rec := newStateFor(set, stats, log)
 	return &Handlers{
 		lib:      lib,
 		set:      set,
-		stats:    NewStats(),
-		limiter:  newLimiter(set.RateCount, set.RatePer),
+		stats:    stats,
+		recorder: rec,
+		limiter:  lim,
 		download: download,
 		obs:      obs,
 		log:      log,
 	}
 }
 
-// Stats returns the handlers' question counters.
+// Stats returns this process's question counters (whatever
+// Settings.SharedStats count).
 func (h *Handlers) Stats() *Stats { return h.stats }
+
+// StatsSnapshot returns what /stats shows: the shared counters when
+// Settings.SharedStats is set and works, else this process's.
+func (h *Handlers) StatsSnapshot(ctx context.Context, n int) StatsSnapshot {
+	return h.recorder.Snapshot(ctx, n)
+}
+
+// allow checks the user's rate limit, returning the refusal when over it.
+func (h *Handlers) allow(ctx context.Context, userID string) error {
+	if ok, retry := h.limiter.Allow(ctx, userID); !ok {
+		return &rateLimited{burst: h.set.RateCount, per: h.set.RatePer, retryAfter: retry}
+	}
+	return nil
+}
 
 // Handle answers one request. A failure is answered by errorReply, the
 // one place errors become the user's words. Handle never panics on bad
@@ -157,7 +184,7 @@ func (h *Handlers) command(ctx context.Context, req Request) (Reply, error) {
 	case cmdReload:
 		return h.admin(req, func() (Reply, error) { return h.reload(ctx, req, l) })
 	case cmdStats:
-		return h.admin(req, func() (Reply, error) { return h.statsReply(l), nil })
+		return h.admin(req, func() (Reply, error) { return h.statsReply(ctx, l), nil })
 	}
 	return Reply{}, errUnknownCommand
 }
@@ -192,8 +219,8 @@ func (h *Handlers) ephemeral(req Request) bool {
 // ask answers a question with an embed of cited facts and buttons, in the
 // language replyLanguage chooses.
 func (h *Handlers) ask(ctx context.Context, req Request, question string, ephemeral bool) (Reply, error) {
-	if !h.limiter.allow(req.UserID) {
-		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
+	if err := h.allow(ctx, req.UserID); err != nil {
+		return Reply{}, err
 	}
 	start := time.Now()
 	ix := h.lib.Index()
@@ -202,7 +229,7 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	if err != nil {
 		return Reply{}, err
 	}
-	h.stats.record(ans)
+	h.recorder.Record(ctx, ans)
 	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
 		"confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language, "latency", latency)
 	return answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
@@ -293,8 +320,8 @@ func moreQuestion(title, check string) (string, error) {
 
 // more shows the facts after the first offset of an earlier answer.
 func (h *Handlers) more(ctx context.Context, req Request, question string, offset int) (Reply, error) {
-	if !h.limiter.allow(req.UserID) {
-		return Reply{}, &rateLimited{burst: h.limiter.burst, per: h.limiter.per}
+	if err := h.allow(ctx, req.UserID); err != nil {
+		return Reply{}, err
 	}
 	ix := h.lib.Index()
 	ans, more, err := h.answer(ctx, ix, question, offset)
@@ -474,8 +501,8 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 }
 
 // statsReply shows admins, in l, the questions answered and not answered.
-func (h *Handlers) statsReply(l *language) Reply {
-	s := h.stats.Snapshot(10)
+func (h *Handlers) statsReply(ctx context.Context, l *language) Reply {
+	s := h.recorder.Snapshot(ctx, 10)
 	e := Embed{Title: l.format("stats.title", vars{"since": s.Since.UTC().Format("2006-01-02 15:04 UTC")}), Color: colorAnswer}
 	e.Description = l.format("stats.summary", vars{"answered": s.Answered, "abstained": s.Abstained})
 	if len(s.TopUnanswered) > 0 {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -27,9 +28,11 @@ func newLimiter(burst int, per time.Duration) *limiter {
 	return &limiter{burst: burst, per: per, every: rate.Every(per / time.Duration(burst)), users: map[string]*rate.Limiter{}}
 }
 
-func (l *limiter) allow(user string) bool {
+// Allow implements [Limiter]: retryAfter is how long until the user's
+// next question is allowed.
+func (l *limiter) Allow(_ context.Context, user string) (bool, time.Duration) {
 	if l.users == nil {
-		return true
+		return true, 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -48,5 +51,10 @@ func (l *limiter) allow(user string) bool {
 		lim = rate.NewLimiter(l.every, l.burst)
 		l.users[user] = lim
 	}
-	return lim.Allow()
+	r := lim.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return false, d
+	}
+	return true, 0
 }

@@ -44,12 +44,19 @@ func (s *Stats) record(ans knowledge.Answer) {
 		return
 	}
 	s.abstained++
-	key := strings.Join(strings.Fields(fold.String(ans.Question)), " ")
+	key := unansweredKey(ans.Question)
 	if u, ok := s.unanswered[key]; ok {
 		u.count++
 	} else if len(s.unanswered) < maxTrackedUnanswered {
 		s.unanswered[key] = &unanswered{question: ans.Question, count: 1}
 	}
+}
+
+// unansweredKey is the form under which an unanswered question is
+// counted: folded, its white space collapsed, so that "Who wrote Hamlet?"
+// and "who  wrote hamlet?" count as one.
+func unansweredKey(question string) string {
+	return strings.Join(strings.Fields(fold.String(question)), " ")
 }
 
 // StatsSnapshot is a copy of the counters at one moment.

@@ -44,7 +44,13 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	h := bot.NewHandlers(lib, handlerSettings(cfg, m), bot.Download, log)
+	set := handlerSettings(cfg, m)
+	closeShared, err := withSharedState(ctx, cfg, log, &set)
+	if err != nil {
+		return err
+	}
+	defer closeShared()
+	h := bot.NewHandlers(lib, set, bot.Download, log)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log,

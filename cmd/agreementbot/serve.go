@@ -41,7 +41,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	h := bot.NewHandlers(lib, handlerSettings(cfg, m), bot.Download, log)
+	set := handlerSettings(cfg, m)
+	closeShared, err := withSharedState(ctx, cfg, log, &set)
+	if err != nil {
+		return err
+	}
+	defer closeShared()
+	h := bot.NewHandlers(lib, set, bot.Download, log)
 	if err := registerForServe(ctx, cfg, log); err != nil {
 		return err
 	}

@@ -10,7 +10,8 @@
 //
 // and an invalid environment variable is an error that names the variable.
 // [Config.Write] prints the effective settings as YAML, with the bot token
-// masked and each value's origin in a comment.
+// masked (and the Redis URL's password) and each value's origin in a
+// comment.
 package config
 
 import (
@@ -52,6 +53,9 @@ type Config struct {
 	Answer Answer `yaml:"answer" json:"answer"`
 	// RateLimit limits how many questions each user may ask.
 	RateLimit RateLimit `yaml:"rate_limit" json:"rate_limit"`
+	// Redis is the Redis server the replicas share rate limits and
+	// /stats through.
+	Redis Redis `yaml:"redis" json:"redis"`
 	// Log configures logging.
 	Log Log `yaml:"log" json:"log"`
 
@@ -118,6 +122,15 @@ type RateLimit struct {
 	Questions int `yaml:"questions" json:"questions" env:"AGREEMENTBOT_RATE_QUESTIONS"`
 	// Per is the length of the rate-limit window, greater than 0.
 	Per time.Duration `yaml:"per" json:"per" env:"AGREEMENTBOT_RATE_PER"`
+}
+
+// Redis is the Redis server that replicas of "agreementbot serve" (or
+// several "run" processes) share per-user rate limits and /stats through.
+type Redis struct {
+	// URL is redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS);
+	// empty means each process keeps its own limits and counts. Its
+	// password is never printed or logged.
+	URL RedisURL `yaml:"url" json:"url" env:"AGREEMENTBOT_REDIS_URL"`
 }
 
 // Log configures logging.
@@ -252,6 +265,8 @@ func want(key string, p any) string {
 		return fmt.Sprintf("%d hexadecimal digits (the application's public key, from the developer portal)", 2*PublicKeySize)
 	case "http.addr":
 		return "a host:port to listen on, such as 127.0.0.1:8080"
+	case "redis.url":
+		return "a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0"
 	}
 	switch p.(type) {
 	case *bool:
@@ -313,6 +328,9 @@ func (c *Config) problems() []*Error {
 	}
 	if v := c.RateLimit.Per; v <= 0 {
 		check("rate_limit.per", fmt.Errorf("must be %s, got %s", want("", &v), v))
+	}
+	if c.Redis.URL.IsSet() {
+		check("redis.url", checkRedisURL(c.Redis.URL.Reveal()))
 	}
 	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
 	check("log.format", checkOneOf(c.Log.Format, "text", "json"))

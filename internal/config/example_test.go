@@ -84,6 +84,8 @@ func ExampleConfig_Write() {
 	// rate_limit:
 	//   questions: 5 # default
 	//   per: 10s # default
+	// redis:
+	//   url: "" # default
 	// log:
 	//   level: info # default
 	//   format: text # default

@@ -94,6 +94,7 @@ func (c *Config) normalize() {
 	c.HTTP.Addr = strings.TrimSpace(c.HTTP.Addr)
 	c.Discord.GatewayURL = strings.TrimSpace(c.Discord.GatewayURL)
 	c.Discord.APIURL = strings.TrimSpace(c.Discord.APIURL)
+	c.Redis.URL = RedisURL(strings.TrimSpace(string(c.Redis.URL)))
 	if checkURL(c.Discord.APIURL, "https", "") == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {
 		c.Discord.APIURL += "/"
 	}
@@ -104,7 +105,7 @@ func (c *Config) normalize() {
 // field is one setting of a Config.
 type field struct {
 	key, env string
-	ptr      any // *string, *Secret, *[]string, *int, *float64, *bool or *time.Duration
+	ptr      any // *string, *Secret, *RedisURL, *[]string, *int, *float64, *bool or *time.Duration
 }
 
 // fields lists c's settings in the order of the file, from the struct tags.
@@ -262,6 +263,8 @@ func parse(p any, s string) bool {
 			s = ""
 		}
 		*p = Secret(s)
+	case *RedisURL:
+		*p = RedisURL(s)
 	case *[]string:
 		*p = nil
 		for item := range strings.SplitSeq(s, ",") {

@@ -551,6 +551,8 @@ answer:
 rate_limit:
   questions: 5 # default
   per: 10s # default
+redis:
+  url: "" # default
 log:
   level: info # default
   format: text # default
@@ -608,6 +610,7 @@ func TestWriteRoundTrip(t *testing.T) {
 		Database:  "'quoted'.db",
 		Answer:    Answer{Top: 10, Threshold: 1, Ephemeral: true},
 		RateLimit: RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
+		Redis:     Redis{URL: "rediss://redis.example:6380/2"},
 		Log:       Log{Level: "error", Format: "json"},
 	}
 	odd := Default()

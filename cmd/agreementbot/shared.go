@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/config"
+	"github.com/agreementbot/agreementbot/internal/redisstate"
+)
+
+// withSharedState points set's rate limits and /stats at the Redis of
+// redis.url, when it is set, and returns what closes the connection. A
+// Redis that does not answer now is not an error: the handlers fall back
+// to this process's state until it does (the log says so once).
+func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.Settings) (closeFn func(), err error) {
+	if !cfg.Redis.URL.IsSet() {
+		return func() {}, nil
+	}
+	c, err := redisstate.Open(redisstate.Options{URL: cfg.Redis.URL.Reveal()})
+	if err != nil {
+		return nil, err
+	}
+	set.SharedLimiter = c.Limiter(cfg.RateLimit.Questions, cfg.RateLimit.Per)
+	set.SharedStats = c.Stats()
+	if err := c.Ping(ctx); err != nil {
+		log.Warn("redis unreachable at start: rate limits and /stats use this process's own until it answers",
+			"redis", cfg.Redis.URL, "error", err)
+	} else {
+		log.Info("rate limits and /stats shared through redis", "redis", cfg.Redis.URL)
+	}
+	return func() { _ = c.Close() }, nil
+}
