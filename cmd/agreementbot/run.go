@@ -45,11 +45,13 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 		return err
 	}
 	set := handlerSettings(cfg, m)
-	closeShared, err := withSharedState(ctx, cfg, log, &set)
+	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
 	if err != nil {
 		return err
 	}
 	defer closeShared()
+	p := newPeers(rc, lib, cfg.Database, log)
+	set.Observer = announcing{m, p}
 	h := bot.NewHandlers(lib, set, bot.Download, log)
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
@@ -62,7 +64,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	watchReloads(ctx, lib, log, m)
+	watchReloads(ctx, lib, log, m, p)
 
 	log.Info("starting the Discord bot")
 	if ln == nil {
@@ -127,22 +129,12 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 	}
 }
 
-// watchReloads reloads the library on SIGHUP and when `agreementbot
-// ingest` rebuilds its store, until ctx ends, logging each reload and
-// telling obs.
-func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, obs bot.Observer) {
-	reported := func(how, trigger string) func(knowledge.ReloadReport, error) {
-		return func(rep knowledge.ReloadReport, err error) {
-			obs.Reload(trigger, err == nil)
-			if err != nil {
-				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
-				return
-			}
-			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
-				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-			obs.Loaded(rep.Sources, rep.Facts)
-		}
-	}
+// watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
+// rebuilds its store and when another replica announces a reload (through
+// p), until ctx ends, logging each reload and telling obs; p is told of
+// this replica's own reloads.
+func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, obs bot.Observer, p *peers) {
+	reported := reportReload(log, announcing{obs, p})
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
@@ -157,6 +149,24 @@ func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, o
 		}
 	}()
 	go lib.WatchStore(ctx, storePollInterval, reported("store changed", bot.ReloadStore))
+	go p.listen(ctx, reportReload(log, obs)("another replica reloaded", bot.ReloadStore))
+}
+
+// reportReload returns what reports a reload, how it was triggered (for
+// the log) and by which bot.Reload... trigger (for obs).
+func reportReload(log *slog.Logger, obs bot.Observer) func(how, trigger string) func(knowledge.ReloadReport, error) {
+	return func(how, trigger string) func(knowledge.ReloadReport, error) {
+		return func(rep knowledge.ReloadReport, err error) {
+			obs.Reload(trigger, err == nil)
+			if err != nil {
+				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
+				return
+			}
+			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
+				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
+			obs.Loaded(rep.Sources, rep.Facts)
+		}
+	}
 }
 
 // newLogger builds the slog logger the settings ask for.

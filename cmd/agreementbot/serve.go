@@ -42,11 +42,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		return err
 	}
 	set := handlerSettings(cfg, m)
-	closeShared, err := withSharedState(ctx, cfg, log, &set)
+	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
 	if err != nil {
 		return err
 	}
 	defer closeShared()
+	p := newPeers(rc, lib, cfg.Database, log)
+	set.Observer = announcing{m, p}
 	h := bot.NewHandlers(lib, set, bot.Download, log)
 	if err := registerForServe(ctx, cfg, log); err != nil {
 		return err
@@ -61,7 +63,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return fmt.Errorf("listen on http.addr: %w", err)
 	}
-	watchReloads(ctx, lib, log, m)
+	watchReloads(ctx, lib, log, m, p)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
 		"health", bot.HealthPath, "ready", bot.ReadyPath, "metrics", bot.MetricsPath)
 	return e.Serve(ctx, ln)

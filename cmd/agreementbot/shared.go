@@ -10,16 +10,17 @@ import (
 )
 
 // withSharedState points set's rate limits and /stats at the Redis of
-// redis.url, when it is set, and returns what closes the connection. A
+// redis.url, when it is set, and returns the client (nil without
+// redis.url) and what closes the connection. A
 // Redis that does not answer now is not an error: the handlers fall back
 // to this process's state until it does (the log says so once).
-func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.Settings) (closeFn func(), err error) {
+func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.Settings) (c *redisstate.Client, closeFn func(), err error) {
 	if !cfg.Redis.URL.IsSet() {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
-	c, err := redisstate.Open(redisstate.Options{URL: cfg.Redis.URL.Reveal()})
+	c, err = redisstate.Open(redisstate.Options{URL: cfg.Redis.URL.Reveal()})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	set.SharedLimiter = c.Limiter(cfg.RateLimit.Questions, cfg.RateLimit.Per)
 	set.SharedStats = c.Stats()
@@ -27,7 +28,7 @@ func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, s
 		log.Warn("redis unreachable at start: rate limits and /stats use this process's own until it answers",
 			"redis", cfg.Redis.URL, "error", err)
 	} else {
-		log.Info("rate limits and /stats shared through redis", "redis", cfg.Redis.URL)
+		log.Info("rate limits, /stats and reloads shared through redis", "redis", cfg.Redis.URL)
 	}
-	return func() { _ = c.Close() }, nil
+	return c, func() { _ = c.Close() }, nil
 }

@@ -31,10 +31,11 @@ type Library struct {
 	sourcesDir string // empty: the sources the store records, or the embedded ones
 	dbPath     string // empty: no store file
 	current    atomic.Pointer[match.Index]
-	reload     sync.Mutex // one rebuild at a time; guards ownWrite
+	reload     sync.Mutex // one rebuild at a time; guards ownWrite and seen
 	// ownWrite is the store file as this library last wrote it, so that
-	// WatchStore does not reload our own rebuilds.
-	ownWrite storeStamp
+	// WatchStore does not reload our own rebuilds; seen is the version it
+	// last looked at (loaded, or failed to).
+	ownWrite, seen storeStamp
 }
 
 // New opens a library. With a store path it answers from that store when
@@ -47,6 +48,7 @@ func New(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
 	if dbPath != "" {
 		_, err := l.loadStore(ctx)
 		l.ownWrite, _ = statStore(dbPath)
+		l.seen = l.ownWrite
 		if err == nil {
 			return l, nil
 		}
@@ -255,16 +257,14 @@ func (a storeStamp) same(b storeStamp) bool {
 }
 
 // WatchStore polls the store file every interval until ctx ends, and when
-// something else (`agreementbot ingest`) has replaced it, loads the new
-// facts and swaps them in. report is called after each such reload. It
-// does nothing for a library without a store file.
+// something else (`agreementbot ingest`, another replica's reload) has
+// replaced it, loads the new facts and swaps them in (see Refresh). report
+// is called after each such load, or failed load. It does nothing for a
+// library without a store file.
 func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report func(knowledge.ReloadReport, error)) {
 	if l.dbPath == "" {
 		return
 	}
-	l.reload.Lock()
-	last := l.ownWrite // what New loaded: an ingest since is seen
-	l.reload.Unlock()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -273,18 +273,30 @@ func (l *Library) WatchStore(ctx context.Context, interval time.Duration, report
 			return
 		case <-t.C:
 		}
-		l.reload.Lock()
-		now, ok := statStore(l.dbPath)
-		if !ok || now.same(last) || now.same(l.ownWrite) {
-			last = now
-			l.reload.Unlock()
-			continue
+		if rep, loaded, err := l.Refresh(ctx); loaded || err != nil {
+			report(rep, err)
 		}
-		last = now
-		rep, err := l.loadStore(ctx)
-		l.reload.Unlock()
-		report(rep, err)
 	}
+}
+
+// Refresh loads the store file when it is a version this library has
+// neither loaded, written nor already failed to load: what the watcher
+// does on each tick, and what a replica does at once when another tells it
+// the store was rebuilt. It reports whether it loaded new facts.
+func (l *Library) Refresh(ctx context.Context) (rep knowledge.ReloadReport, loaded bool, err error) {
+	if l.dbPath == "" {
+		return rep, false, nil
+	}
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	now, ok := statStore(l.dbPath)
+	if !ok || now.same(l.seen) || now.same(l.ownWrite) {
+		l.seen = now
+		return rep, false, nil
+	}
+	l.seen = now // a broken version is not retried until it changes
+	rep, err = l.loadStore(ctx)
+	return rep, err == nil, err
 }
 
 // loadStore swaps in the facts of the store file as it is now.

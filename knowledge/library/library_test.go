@@ -428,3 +428,30 @@ func sourcesDir(t *testing.T, files map[string]string) string {
 	}
 	return dir
 }
+
+// TestLibraryRefresh checks that Refresh loads a store rebuilt elsewhere
+// once, and neither the library's own rebuild nor a version already loaded.
+func TestLibraryRefresh(t *testing.T) {
+	l, src := newTestLibrary(t)
+	if _, loaded, err := l.Refresh(t.Context()); loaded || err != nil {
+		t.Fatalf("nothing changed: Refresh loaded %v, %v", loaded, err)
+	}
+	if _, err := l.Reload(t.Context()); err != nil { // our own rebuild
+		t.Fatal(err)
+	}
+	if _, loaded, _ := l.Refresh(t.Context()); loaded {
+		t.Error("Refresh loaded the library's own rebuild")
+	}
+	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, src, l.dbPath, src) // as another replica or agreementbot ingest would
+	rep, loaded, err := l.Refresh(t.Context())
+	if !loaded || err != nil || rep.Added != 1 {
+		t.Fatalf("after an ingest: Refresh = %+v, %v, %v; want the new fact loaded", rep, loaded, err)
+	}
+	if _, loaded, _ := l.Refresh(t.Context()); loaded {
+		t.Error("Refresh loaded the same version twice")
+	}
+}
