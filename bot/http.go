@@ -127,6 +127,13 @@ func NewEndpoint(opts EndpointOptions, h *Handlers) (*Endpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("interactions endpoint: %w", err)
 	}
+	// discordgo retries a 429 after its retry_after, and a 502 at once
+	// (MaxRestRetries), but nothing else: webhookRetry retries 5xx,
+	// with a backoff, in its place.
+	s.MaxRestRetries = 0
+	c := *s.Client
+	c.Transport = webhookRetry{next: c.Transport}
+	s.Client = &c
 	e := &Endpoint{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux()}
 	e.mux.HandleFunc("POST "+InteractionsPath, e.interactions)
 	addStatus(e.mux, e.Ready, opts.Metrics)
@@ -426,4 +433,61 @@ func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write(body)
+}
+
+// Deferred replies' retries of a 5xx: webhookAttempts in all, waiting
+// webhookBackoff, then twice as long each time.
+const (
+	webhookAttempts = 4
+	webhookBackoff  = 100 * time.Millisecond
+)
+
+// webhookRetry sends a request again, a bounded number of times with a
+// backoff, while Discord answers it with a server error. A POST (a
+// follow-up message, which must not be sent twice) is retried only when
+// Discord cannot have taken it (502, 503). Other answers, 429 included
+// (discordgo waits for its retry_after), pass through.
+type webhookRetry struct{ next http.RoundTripper }
+
+func (t webhookRetry) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	wait := webhookBackoff
+	for attempt := 1; ; attempt++ {
+		resp, err := next.RoundTrip(req)
+		if err != nil || attempt == webhookAttempts || !retryable(req.Method, resp.StatusCode) ||
+			(req.Body != nil && req.GetBody == nil) {
+			return resp, err
+		}
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			req.Body = body
+		}
+	}
+}
+
+// retryable reports whether a request answered with status is worth
+// sending again.
+func retryable(method string, status int) bool {
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable:
+		return true
+	case http.StatusInternalServerError, http.StatusGatewayTimeout:
+		return method != http.MethodPost
+	}
+	return false
 }

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,6 +73,10 @@ type webhookCall struct {
 type fakeWebhooks struct {
 	srv   *httptest.Server
 	calls chan webhookCall
+	// fault, when set, may answer the nth request (from 1) itself,
+	// returning true; n counts every request.
+	fault atomic.Pointer[func(n int64, w http.ResponseWriter) bool]
+	n     atomic.Int64
 }
 
 func newFakeWebhooks(tb testing.TB) *fakeWebhooks {
@@ -81,6 +86,9 @@ func newFakeWebhooks(tb testing.TB) *fakeWebhooks {
 		select {
 		case f.calls <- webhookCall{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Body: body}:
 		default:
+		}
+		if fault := f.fault.Load(); fault != nil && (*fault)(f.n.Add(1), w) {
+			return
 		}
 		if r.Method == http.MethodDelete {
 			w.WriteHeader(http.StatusNoContent)
@@ -893,5 +901,168 @@ func TestHTTPMetrics(t *testing.T) {
 	})
 	if code, body := get(env.e); code != http.StatusOK || body != "test_metric 1\n" {
 		t.Errorf("GET /metrics: %d %q, want the handler given", code, body)
+	}
+}
+
+// faultyHook makes env's webhooks answer the first n requests with
+// status (forever when n < 0) and records when each request came.
+type faultyHook struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (h *faultyHook) at() []time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.times)
+}
+
+func (env *httpEnv) faulty(n int64, status int, header http.Header, body string) *faultyHook {
+	h := &faultyHook{}
+	fault := func(k int64, w http.ResponseWriter) bool {
+		h.mu.Lock()
+		h.times = append(h.times, time.Now())
+		h.mu.Unlock()
+		if n >= 0 && k > n {
+			return false
+		}
+		for key, v := range header {
+			w.Header()[key] = v
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+		return true
+	}
+	env.hook.fault.Store(&fault)
+	return h
+}
+
+// deferAsk sends an ask that is deferred, then lets its reply through.
+func (env *httpEnv) deferAsk(t *testing.T, gate chan struct{}) *discordgo.Interaction {
+	t.Helper()
+	i := httpAsk(httpMember(), "Where did the foreign ministers meet?")
+	if r := env.send(t, i); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("response type %d, want a deferral", r.Type)
+	}
+	close(gate)
+	return i
+}
+
+// gatedEnv is an endpoint whose handlers wait for the gate.
+func gatedEnv(t *testing.T) (*httpEnv, chan struct{}) {
+	gate := make(chan struct{})
+	env := newHTTPEnv(t, func(o *EndpointOptions, l *gatedLibrary) { o.DeferAfter = 20 * time.Millisecond; l.gate = gate })
+	return env, gate
+}
+
+// finished fails the test unless the endpoint's deferred replies are all
+// done within a second.
+func (env *httpEnv) finished(t *testing.T) {
+	t.Helper()
+	env.e.work.stop()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	if !env.e.work.wait(ctx) {
+		t.Fatal("the follow-up is still running")
+	}
+}
+
+// A 429 on the follow-up is waited out (retry_after, from the body) and
+// the reply sent again.
+func TestHTTPFollowUpRateLimited(t *testing.T) {
+	env, gate := gatedEnv(t)
+	h := env.faulty(1, http.StatusTooManyRequests, http.Header{"Retry-After": {"1"}},
+		`{"retry_after": 0.2, "global": false, "message": "You are being rate limited."}`)
+	env.deferAsk(t, gate)
+	if c := env.hook.next(t); c.Method != http.MethodPatch {
+		t.Fatalf("first call %s %s, want the PATCH", c.Method, c.Path)
+	}
+	c := env.hook.next(t)
+	if c.Method != http.MethodPatch {
+		t.Fatalf("second call %s %s, want the PATCH again", c.Method, c.Path)
+	}
+	checkWebhookReply(t, c.Body, false)
+	env.finished(t)
+	times := h.at()
+	if len(times) != 2 {
+		t.Fatalf("%d calls, want 2", len(times))
+	}
+	if gap := times[1].Sub(times[0]); gap < 180*time.Millisecond {
+		t.Errorf("retried after %v, want the retry_after (200ms)", gap)
+	}
+	if strings.Contains(env.log.String(), "sending to Discord failed") {
+		t.Errorf("a failure was logged:\n%s", env.log.String())
+	}
+}
+
+// A few 5xx answers to the follow-up are retried, with a backoff, until
+// the reply goes through.
+func TestHTTPFollowUpServerErrors(t *testing.T) {
+	for _, status := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			env, gate := gatedEnv(t)
+			h := env.faulty(2, status, nil, `{"message": "oops", "code": 0}`)
+			env.deferAsk(t, gate)
+			var last webhookCall
+			for range 3 {
+				if last = env.hook.next(t); last.Method != http.MethodPatch {
+					t.Fatalf("call %s %s, want the PATCH", last.Method, last.Path)
+				}
+			}
+			checkWebhookReply(t, last.Body, false)
+			env.finished(t)
+			times := h.at()
+			if len(times) != 3 {
+				t.Fatalf("%d calls, want 3", len(times))
+			}
+			for k := 1; k < len(times); k++ {
+				if gap := times[k].Sub(times[k-1]); gap < 80*time.Millisecond {
+					t.Errorf("attempt %d came %v after the one before, want a backoff", k+1, gap)
+				}
+			}
+			if strings.Contains(env.log.String(), "sending to Discord failed") {
+				t.Errorf("a failure was logged:\n%s", env.log.String())
+			}
+		})
+	}
+}
+
+// A follow-up answered 5xx every time is given up after webhookAttempts,
+// with one log line naming the interaction (not its token), and nothing
+// left running.
+func TestHTTPFollowUpGivesUp(t *testing.T) {
+	for _, status := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			env, gate := gatedEnv(t)
+			before := runtime.NumGoroutine()
+			h := env.faulty(-1, status, nil, `{"message": "oops", "code": 0}`)
+			i := env.deferAsk(t, gate)
+			env.finished(t)
+			if n := len(h.at()); n != webhookAttempts || n < 3 {
+				t.Errorf("%d attempts, want %d", n, webhookAttempts)
+			}
+			log := env.log.String()
+			var failures []string
+			for line := range strings.Lines(log) {
+				if strings.Contains(line, "sending to Discord failed") {
+					failures = append(failures, line)
+				}
+			}
+			if len(failures) != 1 || !strings.Contains(failures[0], "id="+i.ID) {
+				t.Errorf("want one failure naming %s, got %q", i.ID, failures)
+			}
+			if strings.Contains(log, i.Token) {
+				t.Errorf("the token was logged:\n%s", log)
+			}
+			// Idle keep-alive connections may hold a few goroutines.
+			deadline := time.Now().Add(time.Second)
+			for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before+4 {
+				t.Errorf("%d goroutines, %d before", n, before)
+			}
+		})
 	}
 }
