@@ -30,29 +30,17 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*path, os.LookupEnv)
+	cfg, log, err := loadConfig(*path, stderr)
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	// discordgo writes its own warnings with the standard log package;
-	// SetDefault routes those through the same handler.
-	slog.SetDefault(log)
-
 	m := metrics.New(metrics.Options{Transport: metrics.TransportGateway, Gateway: true})
-	lib, err := openLibrary(ctx, cfg, log, m)
+	svc, err := newService(ctx, cfg, log, m)
 	if err != nil {
 		return err
 	}
-	set := handlerSettings(cfg, m)
-	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
-	if err != nil {
-		return err
-	}
-	defer closeShared()
-	p := newPeers(rc, lib, cfg.Database, log)
-	set.Observer = announcing{m, p}
-	h := bot.NewHandlers(lib, set, bot.Download, log)
+	defer svc.close()
+	lib, h, p := svc.lib, svc.h, svc.peers
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log,
@@ -104,6 +92,45 @@ func runWithStatus(ctx context.Context, b *bot.Bot, ln net.Listener, metricsHand
 	err := b.Run(ctx)
 	cancel()
 	return errors.Join(err, <-served)
+}
+
+// loadConfig loads the settings and makes the logger they ask for, which
+// discordgo's own warnings (written with the standard log package) go
+// through too.
+func loadConfig(path string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+	cfg, err := config.Load(path, os.LookupEnv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	log := newLogger(cfg.Log, stderr)
+	slog.SetDefault(log)
+	return cfg, log, nil
+}
+
+// service is what run and serve share: the facts, the handlers over them,
+// and what replicas share with each other.
+type service struct {
+	lib   *library.Library
+	h     *bot.Handlers
+	peers *peers
+	close func() // releases the shared state
+}
+
+// newService opens the facts and builds the handlers over them, reporting
+// to m, with the shared state of redis.url when it is set.
+func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*service, error) {
+	lib, err := openLibrary(ctx, cfg, log, m)
+	if err != nil {
+		return nil, err
+	}
+	set := handlerSettings(cfg, m)
+	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
+	if err != nil {
+		return nil, err
+	}
+	p := newPeers(rc, lib, cfg.Database, log)
+	set.Observer = announcing{m, p}
+	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, close: closeShared}, nil
 }
 
 // openLibrary opens the facts the settings name, logs what it found and

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/config"
@@ -25,7 +24,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(*path, os.LookupEnv)
+	cfg, log, err := loadConfig(*path, stderr)
 	if err != nil {
 		return err
 	}
@@ -33,23 +32,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.Log, stderr)
-	slog.SetDefault(log) // discordgo's own warnings go through it too
-
 	m := metrics.New(metrics.Options{Transport: metrics.TransportHTTP})
-	lib, err := openLibrary(ctx, cfg, log, m)
+	svc, err := newService(ctx, cfg, log, m)
 	if err != nil {
 		return err
 	}
-	set := handlerSettings(cfg, m)
-	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
-	if err != nil {
-		return err
-	}
-	defer closeShared()
-	p := newPeers(rc, lib, cfg.Database, log)
-	set.Observer = announcing{m, p}
-	h := bot.NewHandlers(lib, set, bot.Download, log)
+	defer svc.close()
+	lib, h, p := svc.lib, svc.h, svc.peers
 	if err := registerForServe(ctx, cfg, log); err != nil {
 		return err
 	}
