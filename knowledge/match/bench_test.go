@@ -73,16 +73,7 @@ func BenchmarkAnswerSQuAD(b *testing.B) {
 			qs = append(qs, q.Q)
 		}
 	}
-	ix := NewIndex(c)
-	ctx := context.Background()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := ix.Answer(ctx, qs[i%len(qs)], knowledge.Options{}); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
+	benchmarkQuestions(b, NewIndex(c), qs)
 }
 
 // BenchmarkAnswer measures answering one question against the article.
