@@ -117,12 +117,7 @@ func answeredSlash(transport string) []string {
 // reload counter with a SIGHUP.
 func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 	const token = "sekrit-token-metrics-42"
-	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
-	t.Cleanup(f.Close)
-	t.Setenv("DISCORD_TOKEN", token)
-	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())
-	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
-	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	f := fakeDiscordEnv(t, token)
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 
 	ctx, cancel := context.WithCancel(t.Context())

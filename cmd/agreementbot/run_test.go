@@ -37,12 +37,7 @@ func (s *syncBuffer) String() string {
 // listens nowhere.
 func TestRunAgainstFakeDiscord(t *testing.T) {
 	const token = "sekrit-token-value-1234"
-	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
-	t.Cleanup(f.Close)
-	t.Setenv("DISCORD_TOKEN", token)
-	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())
-	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
-	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	f := fakeDiscordEnv(t, token)
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "") // unset: the default
 
@@ -132,4 +127,17 @@ func TestConfigExampleDocumentsEverySetting(t *testing.T) {
 	if strings.Contains(out, "# default") {
 		t.Errorf("config.example.yaml leaves settings undocumented:\n%s", out)
 	}
+}
+
+// fakeDiscordEnv starts a fake Discord for token and points the bot's
+// settings (in the environment) at it, with a fresh store file.
+func fakeDiscordEnv(t *testing.T, token string) *discordfake.Server {
+	t.Helper()
+	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
+	t.Cleanup(f.Close)
+	t.Setenv("DISCORD_TOKEN", token)
+	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())
+	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
+	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	return f
 }
