@@ -18,7 +18,7 @@ const MaxQuestionLength = 1000
 // fitted on development data by `agreementbot calibrate`, which chooses this
 // threshold with it (so that about one answerable question in forty is
 // declined); it must equal the threshold in knowledge/match/calibration.json.
-const DefaultThreshold = 0.053
+const DefaultThreshold = 0.055
 
 // DefaultTop is how many facts an answer gives when Options.Top is 0.
 const DefaultTop = 3

@@ -67,17 +67,19 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	for held := range 2 {
 		train, test := splitFold(all, held)
 		trainLO, testLO := splitFold(leftOut, held)
-		c, err := evaluation.Fit(append(train, trainLO...), calibrationL2, maxFalseAbstention, confidencePenalties)
+		c, err := fitCalibration(append(train, trainLO...))
 		if err != nil {
 			return err
 		}
 		c.Measure(test, testLO).Write(stdout, fmt.Sprintf("half %d, fitted on the other:", held+1))
+		c.Measure(crossLingual(test), nil).Write(stdout, "  of which across languages:")
 	}
-	c, err := evaluation.Fit(append(all, leftOut...), calibrationL2, maxFalseAbstention, confidencePenalties)
+	c, err := fitCalibration(append(all, leftOut...))
 	if err != nil {
 		return err
 	}
 	c.Measure(all, leftOut).Write(stdout, "both halves, fitted on both:")
+	c.Measure(crossLingual(all), nil).Write(stdout, "  of which across languages:")
 	fmt.Fprintf(stdout, "threshold %.3f\n", c.Threshold)
 	if *out == "" {
 		return nil
@@ -87,6 +89,26 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		return err
 	}
 	return atomicfile.WriteFile(*out, raw)
+}
+
+// crossLingualFeature marks a question matched to a fact in another
+// language, whose figures calibrate prints apart.
+const crossLingualFeature = "cross_lingual"
+
+// fitCalibration fits the model and its threshold on examples.
+func fitCalibration(examples []evaluation.Example) (evaluation.Calibration, error) {
+	return evaluation.Fit(examples, calibrationL2, maxFalseAbstention, confidencePenalties)
+}
+
+// crossLingual returns the examples matched across languages.
+func crossLingual(examples []evaluation.Example) []evaluation.Example {
+	var out []evaluation.Example
+	for _, e := range examples {
+		if e.Feature(crossLingualFeature) == 1 {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // calibrationExamples asks the development questions: the article's
@@ -101,11 +123,13 @@ func calibrationExamples(ctx context.Context, squad string) (all, leftOut []eval
 	if err != nil {
 		return nil, nil, err
 	}
-	dev2, err := readDevSet("dev2-questions.jsonl")
-	if err != nil {
-		return nil, nil, err
+	for _, name := range []string{"dev2-questions.jsonl", "dev-es2-questions.jsonl"} {
+		more, err := readDevSet(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		qs = append(qs, more...)
 	}
-	qs = append(qs, dev2...)
 	n := 0
 	byTurn := func(evaluation.Question) int { n++; return n % 2 }
 	if all, err = evaluation.Examples(ctx, match.NewIndex(article), qs, byTurn); err != nil {
@@ -178,7 +202,7 @@ func modelJSON(c evaluation.Calibration) ([]byte, error) {
 		weights[name] = c.Model.Weights[i]
 	}
 	return json.MarshalIndent(map[string]any{
-		"fitted_on": "agreementbot calibrate: the article's dev questions and the SQuAD set (" + strings.Join([]string{"answerable", "unanswerable", "leave-one-out"}, ", ") + ")",
+		"fitted_on": "agreementbot calibrate: the article's dev questions (English and Spanish) and the SQuAD set (" + strings.Join([]string{"answerable", "unanswerable", "leave-one-out"}, ", ") + ")",
 		"intercept": c.Model.Intercept,
 		"weights":   weights,
 		"threshold": math.Round(c.Threshold*1000) / 1000,

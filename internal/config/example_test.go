@@ -51,7 +51,7 @@ rate_limit:
 
 	// Output:
 	// top: 4 from AGREEMENTBOT_TOP
-	// per: 1m0s threshold: 0.053
+	// per: 1m0s threshold: 0.055
 	// token: (set)
 	// config.yaml:2: answer.threshold: must be in (0, 1], got 1.5
 }
@@ -79,7 +79,7 @@ func ExampleConfig_Write() {
 	// database: agreementbot.db # default
 	// answer:
 	//   top: 3 # default
-	//   threshold: 0.053 # default
+	//   threshold: 0.055 # default
 	//   ephemeral: true
 	// rate_limit:
 	//   questions: 5 # default

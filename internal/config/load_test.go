@@ -546,7 +546,7 @@ sources: "" # default
 database: agreementbot.db # default
 answer:
   top: 3 # default
-  threshold: 0.053 # default
+  threshold: 0.055 # default
   ephemeral: false # default
 rate_limit:
   questions: 5 # default
@@ -584,7 +584,7 @@ func TestWriteOrigins(t *testing.T) {
 		"sources: /srv/src # from AGREEMENTBOT_SOURCES\n",
 		"  top: 4 # from " + path + ":2\n",
 		"database: changed.db\n",
-		"  threshold: 0.053 # default\n",
+		"  threshold: 0.055 # default\n",
 	} {
 		if !strings.Contains(b.String(), line) {
 			t.Errorf("Write() output lacks %q:\n%s", line, b.String())

@@ -90,13 +90,28 @@ func Fit(examples []Example, l2, maxFalseAbstain float64, penalties map[string]f
 			answerable = append(answerable, c.Probability(e))
 		}
 	}
+	c.Threshold = quantileThreshold(answerable, maxFalseAbstain)
+	return c, nil
+}
+
+// quantileThreshold is the highest threshold that declines at most share
+// of the answerable questions whose confidences are given; 0 when there
+// are none.
+func quantileThreshold(answerable []float64, share float64) float64 {
 	slices.Sort(answerable)
 	// Declining below the k-th lowest confidence declines k questions.
-	k := int(maxFalseAbstain * float64(len(answerable)))
-	if k < len(answerable) {
-		c.Threshold = answerable[k]
+	if k := int(share * float64(len(answerable))); k < len(answerable) {
+		return answerable[k]
 	}
-	return c, nil
+	return 0
+}
+
+// Feature returns the value of the named feature of e, 0 when e lacks it.
+func (e Example) Feature(name string) float64 {
+	if i := slices.Index(e.Names, name); i >= 0 {
+		return e.Values[i]
+	}
+	return 0
 }
 
 // Probability is the model's confidence in the first fact of e; 0 when

@@ -31,6 +31,8 @@ const (
 	featMatchedRare           // rarity of the rarest question word the fact says, 0 to 1
 	featCoverage2             // coverage squared: the model may bend
 	featNamesUnknown          // 1 when the question names something no source mentions
+	featCrossLingual          // 1 when the question and the fact are in different languages
+	featCrossCoverage         // coverage, for a question matched across languages
 	numFeatures
 )
 
@@ -39,6 +41,7 @@ var featureNames = [numFeatures]string{
 	"coverage", "matched", "missing_rare", "missing_share", "unknown_names", "unknown_numbers",
 	"type_hit", "type_miss", "margin", "focus_miss", "words",
 	"unknown_share", "unknown_plain", "matched_rare", "coverage2", "names_unknown",
+	"cross_lingual", "cross_coverage",
 }
 
 // features are the values of the features of one match.
@@ -174,6 +177,12 @@ func (ix *Index) features(pq query, h hit, next *hit) features {
 		f[featMargin] = 1 - next.score/h.score
 	}
 	f[featWords] = math.Log1p(float64(len(pq.groups)))
+	if ix.sourceLang[ix.corpus.Facts[h.doc].Citation.SourceID] != pq.lang {
+		// Matched through the lexicon: a translation matches less surely
+		// than the word itself, so coverage means less.
+		f[featCrossLingual] = 1
+		f[featCrossCoverage] = h.coverage
+	}
 	return f
 }
 

@@ -80,6 +80,12 @@ type language struct {
 	// English words it translates to (nil for English itself); fromEnglish
 	// is the reverse, from an English stem to this language's stems.
 	lexicon, fromEnglish map[string][]string
+	// english maps a lexicon key to the English words it translates to,
+	// as written, to tell a name ("salvadoreño": Salvadoran) from a word.
+	english map[string][]string
+	// irregular maps an irregular verb form ("dijo") to the lexicon key of
+	// its infinitive (the stem of "decir").
+	irregular map[string]string
 }
 
 // languages returns the embedded languages, parsed once. An unreadable
@@ -123,6 +129,9 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		*dst = newDictionary(set)
 	}
 	if err := l.readLexicon(fsys, path.Join(dir, "lexicon.txt")); err != nil {
+		return nil, err
+	}
+	if err := l.readIrregular(fsys, path.Join(dir, "irregular-verbs.txt")); err != nil {
 		return nil, err
 	}
 	q, err := readQuestionList(fsys, path.Join(dir, "questions.txt"))
@@ -215,7 +224,7 @@ func (l *language) readLexicon(fsys fs.FS, name string) error {
 	if len(set) == 0 {
 		return nil
 	}
-	l.lexicon, l.fromEnglish = map[string][]string{}, map[string][]string{}
+	l.lexicon, l.fromEnglish, l.english = map[string][]string{}, map[string][]string{}, map[string][]string{}
 	for line := range set {
 		word, english, ok := strings.Cut(line, ":")
 		if !ok {
@@ -226,12 +235,33 @@ func (l *language) readLexicon(fsys fs.FS, name string) error {
 			continue
 		}
 		for _, en := range strings.Split(english, ",") {
+			l.english[key] = append(l.english[key], strings.TrimSpace(en))
 			for _, w := range strings.Fields(en) {
 				if enKey := stemWord(w); len(w) > 2 && !slices.Contains(l.lexicon[key], enKey) {
 					l.lexicon[key] = append(l.lexicon[key], enKey)
 					l.fromEnglish[enKey] = append(l.fromEnglish[enKey], key)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// readIrregular reads "infinitive: form form" lines into l.irregular. A
+// missing file is no irregular forms.
+func (l *language) readIrregular(fsys fs.FS, name string) error {
+	set, err := readWordList(fsys, name, true)
+	if err != nil {
+		return err
+	}
+	l.irregular = map[string]string{}
+	for line := range set {
+		inf, forms, ok := strings.Cut(line, ":")
+		if !ok {
+			return fmt.Errorf("%s: %q has no forms", name, line)
+		}
+		for _, f := range strings.Fields(forms) {
+			l.irregular[f] = spanishStem(strings.TrimSpace(inf))
 		}
 	}
 	return nil

@@ -110,7 +110,7 @@ func (p *queryParser) correctWords() {
 		p.accented = accentedWords(p.q)
 		p.esKeys = make([]string, len(p.toks))
 		for i, t := range p.toks {
-			p.esKeys[i] = p.ix.an.spanishKey(t)
+			p.esKeys[i] = p.esKey(t)
 		}
 	}
 	for i := range p.toks {
@@ -141,7 +141,7 @@ func (p *queryParser) correctWord(i int) {
 		p.toks[i] = ix.an.makeToken(fixes[0], t.upper)
 		p.toks[i].stop = ix.an.isStop(p.toks[i].lower, p.lang)
 		if p.spanish {
-			p.esKeys[i] = ix.an.spanishKey(p.toks[i])
+			p.esKeys[i] = p.esKey(p.toks[i])
 		}
 		p.weights[i] = weightTypo1
 		if dist > 1 {
@@ -152,6 +152,21 @@ func (p *queryParser) correctWord(i int) {
 	default:
 		p.unknown[i] = true
 	}
+}
+
+// esKey is the Spanish key of token t: its Spanish stem or, for an
+// irregular verb form, its infinitive's ("dijo" → decir), which the stem
+// alone would not reach. Vowel changes are listed too rather than guessed
+// by rule: a rule would take "huyen" for "hoy" and "dijo" for "dejar".
+func (p *queryParser) esKey(t token) string {
+	key := p.ix.an.spanishKey(t)
+	if len(p.ix.an.spanish()[key]) > 0 {
+		return key
+	}
+	if inf, ok := languages()[langES].irregular[t.lower]; ok {
+		return inf
+	}
+	return key
 }
 
 // spanishKeys keys a Spanish question's words by their Spanish stems, so
@@ -288,7 +303,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	g.weight = ix.groupWeight(g, t.key)
 	g.focus = i == p.focus
 	if len(g.terms) == 0 {
-		name := isName(t, i, titleCase) && !p.spanishWord(i)
+		name := (isName(t, i, titleCase) && !p.spanishWord(i)) || p.translatesToName(i)
 		g.weight *= unknownWeight(name)
 		g.plainWord = !t.num && !name && (isRealWord(t.lower) || p.spanishWord(i))
 		switch {
@@ -339,6 +354,7 @@ func (p *queryParser) translations(g *group, i int, w float32) {
 		g.add(ix, key, weightExact*w)
 		for _, en := range es.lexicon[key] {
 			g.add(ix, en, weightTranslation*w)
+			p.translationConcepts(g, en, w)
 		}
 		return
 	}
@@ -347,6 +363,17 @@ func (p *queryParser) translations(g *group, i int, w float32) {
 	}
 	for _, esKey := range es.fromEnglish[t.key] {
 		g.add(ix, esKey, weightTranslation*w)
+	}
+}
+
+// translationConcepts adds to g the vocabulary concepts the English word
+// of key en names on its own, as an English question's word adds them:
+// "detenidos" → detain → the concept that also holds "apprehensions".
+func (p *queryParser) translationConcepts(g *group, en string, w float32) {
+	for _, ph := range p.ix.an.phrases[en] {
+		if len(ph.keys) == 1 && !ph.caseSens && !ph.title {
+			g.add(p.ix, ph.concept, weightTranslation*conceptWeight(ph)*w)
+		}
 	}
 }
 
@@ -360,6 +387,23 @@ func accentedWords(q string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// translatesToName reports whether the i'th word of a Spanish question
+// translates to an English name: Spanish writes peoples and nationalities
+// in lower case ("salvadoreños"), English with a capital (Salvadorans), and
+// one the sources never mention is as telling as an unknown name.
+func (p *queryParser) translatesToName(i int) bool {
+	if !p.spanish {
+		return false
+	}
+	en := languages()[langEN]
+	for _, w := range languages()[langES].english[p.esKeys[i]] {
+		if !strings.Contains(w, " ") && en.names.has(w) && !en.words.has(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // spanishWord reports whether the i'th word of a Spanish question is a word

@@ -1,0 +1,75 @@
+package match
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// TestSpanishVerbForms checks that a Spanish verb whose stem changes is
+// looked up in the lexicon under its infinitive: irregular forms from
+// irregular-verbs.txt, vowel changes by rule.
+func TestSpanishVerbForms(t *testing.T) {
+	tests := []struct {
+		word, english string
+	}{
+		{"dijo", "say"},        // irregular: decir
+		{"ve", "see"},          // irregular: ver
+		{"huyen", "flee"},      // irregular: huir
+		{"pidió", "ask"},       // e → i, preterite: pedir
+		{"quieren", "want"},    // e → ie: querer
+		{"vuelven", "return"},  // o → ue: volver
+		{"acordaron", "agree"}, // regular: no change needed
+	}
+	ix := articleIndex(t)
+	for _, tt := range tests {
+		p := &queryParser{ix: ix}
+		key := p.esKey(ix.an.tokens(tt.word)[0])
+		if got := languages()[langES].lexicon[key]; !slices.Contains(got, stemWord(tt.english)) {
+			t.Errorf("%q: key %q translates to %v, want %q among them", tt.word, key, got, tt.english)
+		}
+	}
+}
+
+// TestSpanishDemonymIsAName checks that a Spanish word translating to an
+// English name (a nationality, written in lower case in Spanish) counts as
+// a name when no source mentions it, as a capitalised English one does, and
+// that one the sources mention does not.
+func TestSpanishDemonymIsAName(t *testing.T) {
+	ix := articleIndex(t)
+	for q, want := range map[string]int{
+		"¿Cuántos salvadoreños fueron detenidos en la frontera en 2023?":  1,
+		"¿Cuántos guatemaltecos fueron detenidos en la frontera en 2023?": 0,
+		"How many Salvadorans were detained at the border in 2023?":       1,
+	} {
+		if got := ix.parseQuery(q).unknownSpecifics; got != want {
+			t.Errorf("%q: %d unknown names, want %d", q, got, want)
+		}
+	}
+}
+
+// TestSpanishTranslationReachesConcepts checks that a Spanish word reaches
+// the vocabulary concept its English translation belongs to, as the English
+// word does: the fact that says it in other words matches.
+func TestSpanishTranslationReachesConcepts(t *testing.T) {
+	c := &knowledge.Corpus{Vocabulary: &knowledge.Vocabulary{
+		Synonyms: [][]string{{"apprehension", "apprehensions", "detained"}},
+	}}
+	doc, err := parseForTest("en.md", "More than two million apprehensions were recorded at the border.\n\nThe weather in the capital was mild.\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Add(doc)
+	ix := NewIndex(c)
+	ans, err := ix.Answer(t.Context(), "¿Cuántos fueron detenidos?", knowledge.Options{Threshold: 1e-9, Explain: true})
+	if err != nil || len(ans.Facts) == 0 || !strings.Contains(ans.Facts[0].Text, "apprehensions") {
+		t.Fatalf("answer %+v, %v: want the fact about apprehensions", ans, err)
+	}
+	for _, term := range ans.Facts[0].Explanation.Terms {
+		if term.Term == "detenidos" && term.Match == 0 {
+			t.Error(`"detenidos" did not reach "apprehensions" through detain's concept`)
+		}
+	}
+}
