@@ -16,8 +16,9 @@ type query struct {
 	wants  string
 	words  []string // content words, for suggestions
 	total  float64  // sum of group weights
-	// unknownSpecifics counts the names and topic words in the question
-	// that no source has; unknownNumbers the numbers (years, counts).
+	// unknownSpecifics counts the names, topic words and counted things
+	// ("how many kilometers") in the question that no source has;
+	// unknownNumbers the numbers (years, counts).
 	unknownSpecifics, unknownNumbers int
 }
 
@@ -309,7 +310,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 		switch {
 		case t.num:
 			p.out.unknownNumbers++
-		case name || (p.topic >= 0 && i > p.topic):
+		case name || (p.topic >= 0 && i > p.topic) || (g.focus && p.out.wants == knowledge.WantNumber):
 			p.out.unknownSpecifics++
 		}
 	}
