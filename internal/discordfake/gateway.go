@@ -113,8 +113,8 @@ func (s *gwSession) dispatchLocked(typ string, data json.RawMessage) {
 	s.sendLocked(ev)
 	f := s.srv
 	f.mu.Lock()
+	// No notify: the event's effects (the bot's requests) wake waiters.
 	f.deliveries = append(f.deliveries, Delivery{Type: typ, GuildID: eventGuild(data), Shard: s.shard, SessionID: s.id})
-	f.notify()
 	f.mu.Unlock()
 }
 
