@@ -103,7 +103,7 @@ type shard struct {
 	id, count int
 	s         *discordgo.Session
 	log       *slog.Logger
-	opened    bool // Open succeeded; only Run's goroutine touches it
+	opened    bool // Open succeeded: set by open, read once its bucket is done
 	connected atomic.Bool
 }
 

@@ -228,3 +228,18 @@ func TestE2EShardsIdentifyInBuckets(t *testing.T) {
 		t.Error("never saw shard 0 up while others were still to identify: the test proved nothing")
 	}
 }
+
+// Sharding that names no shard of its count, or a shard with auto, is
+// refused when the bot is made.
+func TestShardingRefused(t *testing.T) {
+	for _, s := range []bot.Sharding{{ID: 2, Count: 2}, {ID: -1, Count: 2}, {ID: 1}, {Auto: true, ID: 1}, {Auto: true, Count: 3}} {
+		if _, err := bot.New(bot.Options{Token: "t", Shards: s}, nil); err == nil || !strings.Contains(err.Error(), "sharding") {
+			t.Errorf("New with %+v: error %v, want one about sharding", s, err)
+		}
+	}
+	for _, s := range []bot.Sharding{{}, {ID: 1, Count: 2}, {Auto: true}} {
+		if _, err := bot.New(bot.Options{Token: "t", Shards: s}, nil); err != nil {
+			t.Errorf("New with %+v: %v", s, err)
+		}
+	}
+}
