@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,15 +19,15 @@ import (
 // Guilds on each shard of two: Discord sends a guild's events to shard
 // (guild_id >> 22) % 2.
 const (
-	guildOnShard0   = "4194304000" // 1000 << 22
-	guildOnShard1   = "4198498304" // 1001 << 22
-	shardQuestion   = "Where did the foreign ministers meet?"
-	shardChannelFmt = "50000000000000000%d"
+	guildOnShard0 = "4194304000" // 1000 << 22
+	guildOnShard1 = "4198498304" // 1001 << 22
+	shardChannel  = "5000000000000000001"
+	shardQuestion = "Where did the foreign ministers meet?"
 )
 
 // inGuild is a member asking in guild.
-func inGuild(guild string, n int) discordfake.Origin {
-	return discordfake.InGuild(guild, strings.Replace(shardChannelFmt, "%d", string(rune('0'+n)), 1),
+func inGuild(guild string) discordfake.Origin {
+	return discordfake.InGuild(guild, shardChannel,
 		discordfake.Member(e2eUser, discordgo.PermissionViewChannel|discordgo.PermissionSendMessages))
 }
 
@@ -59,11 +60,11 @@ func commandRegistrations(f *discordfake.Server) int {
 func askOnShards(t *testing.T, e *e2e, logOf func(shard int) *lockedBuffer) {
 	t.Helper()
 	for shard, guild := range []string{guildOnShard0, guildOnShard1} {
-		i := ask(inGuild(guild, shard), shardQuestion)
+		i := ask(inGuild(guild), shardQuestion)
 		if text := answerText(t, e.interact(t, i)); !strings.Contains(text, "Washington") {
 			t.Errorf("guild of shard %d: answer %q", shard, text)
 		}
-		if got := answeredOn(logOf(shard).String(), i.ID); !slices.Equal(got, []string{string(rune('0' + shard))}) {
+		if got := answeredOn(logOf(shard).String(), i.ID); !slices.Equal(got, []string{strconv.Itoa(shard)}) {
 			t.Errorf("the /ask in the guild of shard %d was answered on shards %v, want only %d", shard, got, shard)
 		}
 		if other := logOf(1 - shard); other != logOf(shard) && strings.Contains(other.String(), i.ID) {

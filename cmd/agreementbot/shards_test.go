@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -122,7 +123,7 @@ func TestRunShardsAuto(t *testing.T) {
 	for shard, guild := range []string{guildOnShard0, guildOnShard1} {
 		id := askIn(t, f, r, guild)
 		line := regexp.MustCompile(`msg=question shard=(\d) id=` + id + ` `).FindStringSubmatch(r.logs.String())
-		if line == nil || line[1] != string(rune('0'+shard)) {
+		if line == nil || line[1] != strconv.Itoa(shard) {
 			t.Errorf("the question in the guild of shard %d was logged as %v", shard, line)
 		}
 	}
