@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,25 +31,33 @@ type Options struct {
 	// HTTPClient, when set, carries REST calls (tests route it to a fake).
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// Shards says which gateway shards Run connects; the zero value: one.
+	Shards Sharding
 }
 
-// Bot connects the handlers to Discord through a discordgo session.
+// Bot connects the handlers to Discord through discordgo sessions, one
+// per gateway shard it runs (see Sharding), all feeding the same
+// handlers. Each event is answered through the session it came from.
 type Bot struct {
 	opts Options
 	h    *Handlers
 	// serve is h wrapped in Recover: every path answers through it.
-	serve  Handler
-	s      *discordgo.Session
+	serve Handler
+	// rest is a session that never connects to the gateway, for the REST
+	// calls made before any shard is up (GET /gateway/bot).
+	rest   *discordgo.Session
 	log    *slog.Logger
 	selfID atomic.Value // string: the bot's own user id
 	base   context.Context
 
 	// work counts the replies in flight, for Run's shutdown.
 	work inflight
-	// running is true from Run's start until it begins to shut down;
-	// connected while the gateway session is up (see Ready).
-	running   atomic.Bool
-	connected atomic.Bool
+	// running is true from Run's start until it begins to shut down
+	// (see Ready).
+	running atomic.Bool
+
+	mu     sync.Mutex
+	shards []*shard // the shards Run connects, once it has planned them
 }
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
@@ -66,28 +75,16 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s, err := newSession(opts)
+	var err error
+	if opts.Shards, err = opts.Shards.normalize(); err != nil {
+		return nil, err
+	}
+	rest, err := newSession(opts)
 	if err != nil {
 		return nil, err
 	}
-	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	b := &Bot{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, base: context.Background()}
+	b := &Bot{opts: opts, h: h, serve: Recover(h, opts.Logger), rest: rest, log: opts.Logger, base: context.Background()}
 	b.selfID.Store("")
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
-		b.selfID.Store(r.User.ID)
-		b.setConnected(true)
-		b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds))
-	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Resumed) {
-		b.setConnected(true)
-		b.log.Info("resumed the gateway session")
-	})
-	s.AddHandler(func(_ *discordgo.Session, d *discordgo.Disconnect) {
-		b.setConnected(false)
-		b.log.Warn("disconnected from the gateway; reconnecting")
-	})
-	s.AddHandler(b.onInteraction)
-	s.AddHandler(b.onMessage)
 	return b, nil
 }
 
@@ -120,32 +117,39 @@ func newSession(opts Options) (*discordgo.Session, error) {
 	return s, nil
 }
 
-// setConnected records, and tells the handlers' Observer, whether the
-// gateway session is up.
-func (b *Bot) setConnected(up bool) {
-	b.connected.Store(up)
-	b.h.obs.Gateway(up)
-}
-
-// Run connects to the gateway, registers the commands and serves until ctx
-// ends; then it stops taking new work, waits for replies in flight, and
-// closes the connection.
+// Run connects the gateway shards (see Options.Shards), registers the
+// commands when it runs shard 0, and serves until ctx ends; then it stops
+// taking new work, waits for replies in flight, and closes the
+// connections.
 func (b *Bot) Run(ctx context.Context) error {
 	b.base = context.WithoutCancel(ctx)
-	b.h.obs.Gateway(false) // until READY
 	b.running.Store(true)
 	defer b.running.Store(false)
-	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
-	}
-	if u := b.s.State.User; u != nil {
-		b.selfID.Store(u.ID)
-	}
-	if err := b.register(b.base); err != nil { // as before: a shutdown does not cut it short
-		b.s.Close()
+	p, err := b.plan(ctx)
+	if err != nil {
 		return err
 	}
+	shards, err := b.newShards(p)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.shards = shards
+	b.mu.Unlock()
+	if err := b.start(ctx, p, shards); err != nil {
+		return errors.Join(err, b.closeAll(shards))
+	}
+	if err := b.register(b.base, shards); err != nil { // as before: a shutdown does not cut it short
+		return errors.Join(err, b.closeAll(shards))
+	}
 	<-ctx.Done()
+	b.drain(ctx)
+	return b.closeAll(shards)
+}
+
+// drain stops taking new work and waits, at most ShutdownTimeout, for
+// the replies in flight.
+func (b *Bot) drain(ctx context.Context) {
 	b.log.Info("shutting down: finishing replies in flight")
 	b.running.Store(false)
 	b.work.stop()
@@ -154,22 +158,37 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !b.work.wait(wait) {
 		b.log.Warn("shutdown timed out with replies still in flight")
 	}
-	err := b.s.Close()
-	b.setConnected(false)
-	return err
 }
 
-// register bulk-overwrites the application's commands with the
-// application id configured, or else the one the gateway reported.
-func (b *Bot) register(ctx context.Context) error {
-	appID := b.opts.AppID
-	if appID == "" && b.s.State.Application != nil {
-		appID = b.s.State.Application.ID
+// register bulk-overwrites the application's commands, through shard 0,
+// with the application id configured, or else the one the gateway
+// reported. The commands are the application's, not a shard's: only the
+// process running shard 0 registers them, once.
+func (b *Bot) register(ctx context.Context, shards []*shard) error {
+	sh := shardZero(shards)
+	if sh == nil {
+		if b.opts.Shards.Auto || b.opts.Shards.ID == 0 {
+			return nil // shut down before shard 0 connected
+		}
+		b.log.Info("not registering commands: the process running shard 0 does", "shard", b.opts.Shards.ID)
+		return nil
+	}
+	appID, self := b.opts.AppID, ""
+	sh.s.State.RLock()
+	if appID == "" && sh.s.State.Application != nil {
+		appID = sh.s.State.Application.ID
+	}
+	if u := sh.s.State.User; u != nil {
+		self = u.ID
+	}
+	sh.s.State.RUnlock()
+	if self != "" {
+		b.selfID.Store(self)
 	}
 	if appID == "" {
 		appID = b.selfID.Load().(string)
 	}
-	return registerCommands(ctx, b.s, appID, b.opts.GuildIDs, b.log)
+	return registerCommands(ctx, sh.s, appID, b.opts.GuildIDs, sh.log)
 }
 
 // RegisterCommands registers the commands (see Commands) over REST alone,
@@ -246,33 +265,33 @@ const interactionDeadline = 14 * time.Minute
 
 // onInteraction answers an interaction: autocomplete at once with choices,
 // anything else through answer.
-func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
-	defer recoverEvent(b.log, "interaction", i.ID)
+	defer recoverEvent(sh.log, "interaction", i.ID)
 	if !b.work.begin() {
-		b.respondError(i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
+		b.respondError(sh, i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
 		return
 	}
 	defer b.work.done()
 	req, err := requestFromInteraction(i)
 	if err != nil {
-		b.respondError(i, req, malformed(err))
+		b.respondError(sh, i, req, malformed(err))
 		return
 	}
-	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
+	ctx, cancel := context.WithTimeout(withLogAttrs(b.base, "shard", sh.id), interactionDeadline)
 	defer cancel()
 	if req.Kind == KindAutocomplete {
-		err := b.s.InteractionRespond(i, autocompleteResponse(b.serve.Handle(ctx, req)))
-		b.logSendError(i.ID, "autocomplete", err)
+		err := sh.s.InteractionRespond(i, autocompleteResponse(b.serve.Handle(ctx, req)))
+		logSendError(sh.log, i.ID, "autocomplete", err)
 		return
 	}
-	b.answer(ctx, i, req)
+	b.answer(ctx, sh, i, req)
 }
 
 // answer runs the handler for an interaction and sends its reply: directly
 // if the handler is quick, else after acknowledging the interaction with a
 // deferral in time, by editing the reply in when it is ready.
-func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, req Request) {
+func (b *Bot) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, req Request) {
 	ephemeral := b.h.Ephemeral(req)
 	replies := make(chan Reply, 1)
 	go func() { replies <- b.serve.Handle(ctx, req) }()
@@ -280,10 +299,10 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, req Request)
 	defer timer.Stop()
 	select {
 	case r := <-replies:
-		b.logSendError(i.ID, "respond", b.s.InteractionRespond(i, messageResponse(r)))
+		logSendError(sh.log, i.ID, "respond", sh.s.InteractionRespond(i, messageResponse(r)))
 	case <-timer.C:
-		b.logSendError(i.ID, "defer", b.s.InteractionRespond(i, deferralResponse(ephemeral)))
-		sendDeferred(b.base, b.s, b.log, i, <-replies, ephemeral)
+		logSendError(sh.log, i.ID, "defer", sh.s.InteractionRespond(i, deferralResponse(ephemeral)))
+		sendDeferred(b.base, sh.s, sh.log, i, <-replies, ephemeral)
 	}
 }
 
@@ -307,11 +326,9 @@ func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i
 
 // respondError answers an interaction the handlers never see (the bot is
 // shutting down, or the interaction is malformed) with errorResponse.
-func (b *Bot) respondError(i *discordgo.Interaction, req Request, err error) {
-	b.logSendError(i.ID, "error reply", b.s.InteractionRespond(i, errorResponse(b.log, i, req, err)))
+func (b *Bot) respondError(sh *shard, i *discordgo.Interaction, req Request, err error) {
+	logSendError(sh.log, i.ID, "error reply", sh.s.InteractionRespond(i, errorResponse(sh.log, i, req, err)))
 }
-
-func (b *Bot) logSendError(id, what string, err error) { logSendError(b.log, id, what, err) }
 
 // logSendError logs a failed call to Discord, its URL (which may hold an
 // interaction token) withheld.
@@ -332,9 +349,9 @@ func redactURL(err error) error {
 }
 
 // onMessage answers a message meant for the bot, as a reply to it.
-func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
+func (b *Bot) onMessage(sh *shard, mc *discordgo.MessageCreate) {
 	m := mc.Message
-	defer recoverEvent(b.log, "message", m.ID)
+	defer recoverEvent(sh.log, "message", m.ID)
 	self := b.selfID.Load().(string)
 	if m.Author == nil || m.Author.Bot || m.Author.ID == self {
 		return
@@ -344,9 +361,9 @@ func (b *Bot) onMessage(_ *discordgo.Session, mc *discordgo.MessageCreate) {
 		return
 	}
 	defer b.work.done()
-	ctx, cancel := context.WithTimeout(b.base, interactionDeadline)
+	ctx, cancel := context.WithTimeout(withLogAttrs(b.base, "shard", sh.id), interactionDeadline)
 	defer cancel()
 	r := b.serve.Handle(ctx, requestFromMessage(m, text))
-	_, err := b.s.ChannelMessageSendComplex(m.ChannelID, messageReply(r, m))
-	b.logSendError(m.ID, "message reply", err)
+	_, err := sh.s.ChannelMessageSendComplex(m.ChannelID, messageReply(r, m))
+	logSendError(sh.log, m.ID, "message reply", err)
 }

@@ -100,6 +100,13 @@ type e2eConfig struct {
 	deferAfter time.Duration
 	wrap       func(*library.Library) bot.Library
 	observer   bot.Observer
+	// fake, when set, is the fake Discord to connect to (the caller
+	// closes it); else startBot starts one with fakeOpts.
+	fake     *discordfake.Server
+	fakeOpts discordfake.Options
+	shards   bot.Sharding
+	// made, when set, is given the bot and its fake before the bot runs.
+	made func(*bot.Bot, *discordfake.Server)
 }
 
 type option func(*e2eConfig)
@@ -112,6 +119,23 @@ func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.defe
 
 // withObserver sets bot.Settings.Observer.
 func withObserver(o bot.Observer) option { return func(c *e2eConfig) { c.observer = o } }
+
+// withFake connects the bot to f, which the caller closes (after the
+// bot: register its Cleanup first), rather than to a fake of its own.
+func withFake(f *discordfake.Server) option { return func(c *e2eConfig) { c.fake = f } }
+
+// withFakeOptions starts the bot's own fake with these options, the
+// token and heartbeat set as for every test.
+func withFakeOptions(o discordfake.Options) option { return func(c *e2eConfig) { c.fakeOpts = o } }
+
+// withShards sets bot.Options.Shards; startBot then also waits until
+// every shard is connected (Ready).
+func withShards(s bot.Sharding) option { return func(c *e2eConfig) { c.shards = s } }
+
+// withBot gives made the bot and its fake before the bot runs.
+func withBot(made func(*bot.Bot, *discordfake.Server)) option {
+	return func(c *e2eConfig) { c.made = made }
+}
 
 // withLibrary wraps the library the handlers see.
 func withLibrary(wrap func(*library.Library) bot.Library) option {
@@ -129,8 +153,13 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	f := discordfake.New(discordfake.Options{Token: "test-token", HeartbeatInterval: 2 * time.Second})
-	tb.Cleanup(f.Close) // registered first: runs last
+	f := cfg.fake
+	if f == nil {
+		fo := cfg.fakeOpts
+		fo.Token, fo.HeartbeatInterval = "test-token", 2*time.Second
+		f = discordfake.New(fo)
+		tb.Cleanup(f.Close) // registered first: runs last
+	}
 
 	dir := filepath.Join(tb.TempDir(), "sources")
 	if err := os.Mkdir(dir, 0o755); err != nil {
@@ -163,9 +192,12 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
 	b, err = bot.New(bot.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
-		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter}, h)
+		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter, Shards: cfg.shards}, h)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if cfg.made != nil {
+		cfg.made(b, f)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &e2e{f: f, lib: lib, bot: b, dir: dir, log: logs, cancel: cancel, runErr: make(chan error, 1)}
@@ -195,8 +227,15 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		}
 		return true
 	}
-	if err := f.WaitFor(waitCtx(tb, e2eWait), func() bool { return registered() || ran.Load() }); err != nil || !registered() {
-		tb.Fatalf("commands not registered (bot.Run returned: %v): %v\n%s", ran.Load(), err, logs.String())
+	started := registered
+	if cfg.shards != (bot.Sharding{}) {
+		// Only the process running shard 0 registers the commands.
+		registers := cfg.shards.Auto || cfg.shards.ID == 0
+		started = func() bool { return b.Ready() && (registered() || !registers) }
+	}
+	if err := f.WaitFor(waitCtx(tb, e2eWait), func() bool { return started() || ran.Load() }); err != nil || !started() {
+		tb.Fatalf("not started: commands not registered, or not every shard connected (bot.Run returned: %v): %v\n%s",
+			ran.Load(), err, logs.String())
 	}
 	return e
 }

@@ -230,8 +230,9 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 		return Reply{}, err
 	}
 	h.recorder.Record(ctx, ans)
-	h.log.Info("question", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "answered", ans.Answered,
-		"confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language, "latency", latency)
+	h.log.Info("question", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind),
+		"answered", ans.Answered, "confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language,
+		"latency", latency)...)
 	return answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
 }
 
@@ -494,8 +495,9 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 		return Reply{}, &reloadFailed{err: err}
 	}
 	h.obs.Loaded(rep.Sources, rep.Facts)
-	h.log.Info("reloaded", "id", req.ID, "user", req.UserID, "sources", rep.Sources, "facts", rep.Facts,
-		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
+	h.log.Info("reloaded", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "sources", rep.Sources,
+		"facts", rep.Facts, "added", rep.Added, "removed", rep.Removed, "changed", rep.Changed,
+		"duration", rep.Duration)...)
 	return Reply{Ephemeral: true, Content: l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
 		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})}, nil
 }

@@ -208,8 +208,8 @@ func TestDiscordChoices(t *testing.T) {
 
 // adapterFiles are the only files of the package that may see discordgo:
 // the adapters (gateway and HTTP) and their tests.
-var adapterFiles = []string{"commands.go", "discord.go", "interaction.go", "transport.go", "http.go",
-	"interaction_test.go", "e2e_test.go", "http_test.go"}
+var adapterFiles = []string{"commands.go", "discord.go", "shards.go", "interaction.go", "transport.go", "http.go",
+	"interaction_test.go", "e2e_test.go", "http_test.go", "shards_test.go"}
 
 // The handlers, their rendering and their tests must not depend on
 // Discord's library, so another transport can reuse them.

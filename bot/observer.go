@@ -27,9 +27,10 @@ type Observer interface {
 	// Loaded reports how many sources and facts are being served now: at
 	// start, and after each reload that succeeded.
 	Loaded(sources, facts int)
-	// Gateway reports whether the gateway connection is up (gateway mode
-	// only).
-	Gateway(connected bool)
+	// Gateway reports whether the gateway connection of a shard (0 when
+	// the bot runs one) is up (gateway mode only). A process running
+	// several shards reports each.
+	Gateway(shard int, connected bool)
 }
 
 // Where a question came from, as Observer.Question reports it. Which
@@ -91,7 +92,7 @@ type nopObserver struct{}
 func (nopObserver) Question(string, string, time.Duration) {}
 func (nopObserver) Reload(string, bool)                    {}
 func (nopObserver) Loaded(int, int)                        {}
-func (nopObserver) Gateway(bool)                           {}
+func (nopObserver) Gateway(int, bool)                      {}
 
 // questionEntry says where req came from if it asks a question, else "":
 // /ask, its autocomplete, a suggestion or More button, the message menu,

@@ -43,7 +43,7 @@ func (r *recorder) Loaded(sources, facts int) {
 	r.loaded = append(r.loaded, [2]int{sources, facts})
 }
 
-func (r *recorder) Gateway(connected bool) {
+func (r *recorder) Gateway(_ int, connected bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gateway = append(r.gateway, connected)

@@ -1,8 +1,9 @@
 // Package bot makes agreementbot a Discord bot. Handlers are plain
 // functions from a Request to a Reply, both the bot's own types with no
 // Discord library in sight; one adapter (Bot, in discord.go and
-// interaction.go, with the command definitions in commands.go and the
-// endpoint rewriting in transport.go) turns the library's gateway events
+// interaction.go, with its gateway shards in shards.go, the command
+// definitions in commands.go and the endpoint rewriting in transport.go)
+// turns the library's gateway events
 // into Requests and Replies into its calls, and Endpoint (http.go) does
 // the same, with the same conversions, for interactions Discord POSTs to
 // an HTTP interactions endpoint; tests of behaviour need no session at

@@ -36,10 +36,21 @@ func addStatus(mux *http.ServeMux, ready func() bool, metrics http.Handler) {
 }
 
 // Ready reports whether the bot is taking questions: Run is running and
-// not shutting down, the gateway is connected, and the library has an
-// index to answer from.
+// not shutting down, every gateway shard it runs is connected, and the
+// library has an index to answer from.
 func (b *Bot) Ready() bool {
-	return b.running.Load() && b.connected.Load() && b.h.lib.Index() != nil
+	if !b.running.Load() || b.h.lib.Index() == nil {
+		return false
+	}
+	b.mu.Lock()
+	shards := b.shards
+	b.mu.Unlock()
+	for _, sh := range shards {
+		if !sh.connected.Load() {
+			return false
+		}
+	}
+	return len(shards) > 0
 }
 
 // StatusHandler serves the gateway bot's status: GET /healthz, GET

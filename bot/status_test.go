@@ -14,17 +14,30 @@ import (
 
 // gatewayRecorder is a bot.Observer that keeps the gateway reports.
 type gatewayRecorder struct {
-	mu   sync.Mutex
-	seen []bool
+	mu     sync.Mutex
+	seen   []bool
+	shards []int // the shard of each report in seen
 }
 
 func (*gatewayRecorder) Question(string, string, time.Duration) {}
 func (*gatewayRecorder) Reload(string, bool)                    {}
 func (*gatewayRecorder) Loaded(int, int)                        {}
-func (g *gatewayRecorder) Gateway(up bool) {
+func (g *gatewayRecorder) Gateway(shard int, up bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.seen = append(g.seen, up)
+	g.shards = append(g.shards, shard)
+}
+
+// byShard returns the latest report of each shard reported.
+func (g *gatewayRecorder) byShard() map[int]bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := map[int]bool{}
+	for i, up := range g.seen {
+		out[g.shards[i]] = up
+	}
+	return out
 }
 
 // reports returns a copy of the reports so far.

@@ -13,7 +13,7 @@ import (
 
 // endpointTransport routes discordgo's REST calls to a configured API base
 // URL (a proxy in production, the fake in tests) and, when a gateway URL is
-// configured, answers discordgo's gateway discovery with it. discordgo
+// configured, answers discordgo's gateway discovery (GET gateway) with it. discordgo
 // builds its endpoints from package variables at init; rewriting requests
 // per session is the way to point one session elsewhere without changing
 // them for every session in the process.
@@ -56,8 +56,10 @@ func (t *endpointTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		return t.next.RoundTrip(req)
 	}
 	path, _, _ := strings.Cut(rest, "?")
-	if t.gateway != "" && req.Method == http.MethodGet && (path == "gateway" || path == "gateway/bot") {
-		body, _ := json.Marshal(map[string]any{"url": t.gateway, "shards": 1})
+	// GET gateway/bot goes to the API even so: the bot asks it for the
+	// shards to run, not for the URL (discordgo's Open asks GET gateway).
+	if t.gateway != "" && req.Method == http.MethodGet && path == "gateway" {
+		body, _ := json.Marshal(map[string]any{"url": t.gateway})
 		return &http.Response{
 			StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 			Header:  http.Header{"Content-Type": {"application/json"}},

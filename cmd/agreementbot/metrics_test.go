@@ -148,8 +148,8 @@ func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 	if v := metric(t, base, "agreementbot_questions_total", answeredSlash("gateway")...); v != 0 {
 		t.Errorf("questions answered before any was asked: %v", v)
 	}
-	if v := metric(t, base, "agreementbot_gateway_connected"); v != 1 {
-		t.Errorf("agreementbot_gateway_connected = %v, want 1", v)
+	if v := metric(t, base, "agreementbot_gateway_connected", "shard", "0"); v != 1 {
+		t.Errorf(`agreementbot_gateway_connected{shard="0"} = %v, want 1`, v)
 	}
 	if v := metric(t, base, "agreementbot_facts_loaded"); v < 20 {
 		t.Errorf("agreementbot_facts_loaded = %v, want the article's facts", v)

@@ -43,7 +43,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	lib, h, p := svc.lib, svc.h, svc.peers
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
-		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log,
+		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
 	}, h)
 	if err != nil {
 		return err
@@ -61,6 +61,16 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", bot.MetricsPath,
 		"health", bot.HealthPath, "ready", bot.ReadyPath)
 	return runWithStatus(ctx, b, ln, m.Handler())
+}
+
+// sharding is the bot's sharding as the settings give it: the one shard
+// of discord.shard_id and discord.shard_count, or with shard_count auto
+// every shard Discord recommends.
+func sharding(d config.Discord) bot.Sharding {
+	if d.ShardCount.IsAuto() {
+		return bot.Sharding{Auto: true}
+	}
+	return bot.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
 }
 
 // statusListener listens on http.addr, where run serves its metrics and

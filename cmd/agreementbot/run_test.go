@@ -133,7 +133,16 @@ func TestConfigExampleDocumentsEverySetting(t *testing.T) {
 // settings (in the environment) at it, with a fresh store file.
 func fakeDiscordEnv(t *testing.T, token string) *discordfake.Server {
 	t.Helper()
-	f := discordfake.New(discordfake.Options{Token: token, HeartbeatInterval: 500 * time.Millisecond})
+	return fakeDiscordEnvWith(t, discordfake.Options{Token: token})
+}
+
+// fakeDiscordEnvWith is fakeDiscordEnv for a fake with these options
+// (the heartbeat set as for every test).
+func fakeDiscordEnvWith(t *testing.T, opts discordfake.Options) *discordfake.Server {
+	t.Helper()
+	token := opts.Token
+	opts.HeartbeatInterval = 500 * time.Millisecond
+	f := discordfake.New(opts)
 	t.Cleanup(f.Close)
 	t.Setenv("DISCORD_TOKEN", token)
 	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())

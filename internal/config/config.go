@@ -84,6 +84,15 @@ type Discord struct {
 	// GatewayURL is the gateway's websocket URL; empty means ask the API
 	// (GET /gateway/bot).
 	GatewayURL string `yaml:"gateway_url" json:"gateway_url" env:"AGREEMENTBOT_GATEWAY_URL"`
+	// ShardID is the gateway shard this process runs, from 0 to
+	// ShardCount-1; given, ShardCount must be given too. With ShardCount
+	// auto it must be 0 or left out.
+	ShardID int `yaml:"shard_id" json:"shard_id" env:"AGREEMENTBOT_SHARD_ID"`
+	// ShardCount is how many shards the bot's guilds are split into
+	// (Discord sends each guild's events to shard (guild_id >> 22) %
+	// ShardCount), or [ShardCountAuto]: as many as GET /gateway/bot
+	// recommends, all run by this process. Default 1: one shard.
+	ShardCount ShardCount `yaml:"shard_count" json:"shard_count" env:"AGREEMENTBOT_SHARD_COUNT"`
 }
 
 // HTTP is where "agreementbot serve" listens for Discord's interactions
@@ -157,7 +166,7 @@ const PublicKeySize = 32
 // file and no environment variables.
 func Default() Config {
 	return Config{
-		Discord:   Discord{APIURL: DefaultAPIURL},
+		Discord:   Discord{APIURL: DefaultAPIURL, ShardCount: 1},
 		HTTP:      HTTP{Addr: DefaultHTTPAddr},
 		Database:  "agreementbot.db",
 		Answer:    Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
@@ -267,6 +276,10 @@ func want(key string, p any) string {
 		return "a host:port to listen on, such as 127.0.0.1:8080"
 	case "redis.url":
 		return "a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0"
+	case "discord.shard_id":
+		return "a whole number of at least 0"
+	case "discord.shard_count":
+		return "a whole number of at least 1, or auto"
 	}
 	switch p.(type) {
 	case *bool:
@@ -308,6 +321,8 @@ func (c *Config) problems() []*Error {
 	if c.Discord.GatewayURL != "" {
 		check("discord.gateway_url", checkURL(c.Discord.GatewayURL, "wss", "wss://gateway.discord.gg"))
 	}
+	check("discord.shard_id", c.checkShardID())
+	check("discord.shard_count", checkShardCount(c.Discord.ShardCount))
 	check("http.addr", checkAddr(c.HTTP.Addr))
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)

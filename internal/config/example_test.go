@@ -70,6 +70,8 @@ func ExampleConfig_Write() {
 	//   guild_ids: [] # default
 	//   api_url: https://discord.com/api/v9/ # default
 	//   gateway_url: "" # default
+	//   shard_id: 0 # default
+	//   shard_count: 1 # default
 	// http:
 	//   addr: 127.0.0.1:8080 # default
 	// admins:

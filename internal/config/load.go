@@ -62,6 +62,7 @@ func Load(path string, getenv func(string) (string, bool)) (Config, error) {
 		l.applyEnv(getenv)
 	}
 	c.normalize()
+	c.origins = l.origins // problems asks whether some settings were given
 	for _, e := range c.problems() {
 		base, _, _ := strings.Cut(e.Key, "[")
 		if !l.failed[base] {
@@ -105,7 +106,7 @@ func (c *Config) normalize() {
 // field is one setting of a Config.
 type field struct {
 	key, env string
-	ptr      any // *string, *Secret, *RedisURL, *[]string, *int, *float64, *bool or *time.Duration
+	ptr      any // *string, *Secret, *RedisURL, *ShardCount, *[]string, *int, *float64, *bool or *time.Duration
 }
 
 // fields lists c's settings in the order of the file, from the struct tags.
@@ -231,6 +232,8 @@ func decodeScalar(p any, n *yaml.Node) bool {
 		return tag == "!!bool" && n.Decode(p) == nil
 	case *[]string:
 		return false // lists are sequences
+	case *ShardCount: // a number, or the word auto
+		return (tag == "!!int" || tag == "!!str" && strings.EqualFold(n.Value, "auto")) && parse(p, n.Value)
 	}
 	return n.Kind == yaml.ScalarNode && parse(p, n.Value)
 }
@@ -265,6 +268,11 @@ func parse(p any, s string) bool {
 		*p = Secret(s)
 	case *RedisURL:
 		*p = RedisURL(s)
+	case *ShardCount:
+		var ok bool
+		if *p, ok = parseShardCount(s); !ok {
+			return false
+		}
 	case *[]string:
 		*p = nil
 		for item := range strings.SplitSeq(s, ",") {

@@ -107,6 +107,8 @@ discord:
   guild_ids: [111111111111111111, "222222222222222222"]
   api_url: http://127.0.0.1:8080/api   # the fake; "/" is added
   gateway_url: ws://127.0.0.1:8080/gateway
+  shard_id: 2
+  shard_count: 3
 http:
   addr: "[::1]:0"
 admins:
@@ -138,6 +140,8 @@ log:
 			GuildIDs:      []string{"111111111111111111", "222222222222222222"},
 			APIURL:        "http://127.0.0.1:8080/api/",
 			GatewayURL:    "ws://127.0.0.1:8080/gateway",
+			ShardID:       2,
+			ShardCount:    3,
 		},
 		HTTP:      HTTP{Addr: "[::1]:0"},
 		Admins:    Admins{UserIDs: []string{"333333333333333333"}},
@@ -148,7 +152,7 @@ log:
 		Log:       Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
-	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "http.addr": 10, "admins.role_ids": 14, "answer.top": 18, "log.format": 26} {
+	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "discord.shard_count": 10, "http.addr": 12, "admins.role_ids": 16, "answer.top": 20, "log.format": 28} {
 		if o := got.Origin(key); o.File != path || o.Line != line || o.Env != "" {
 			t.Errorf("Origin(%q) = %+v, want %s:%d", key, o, path, line)
 		}
@@ -248,7 +252,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 		{"token with Bot prefix", "discord:\n  token: Bot abc\n", `config.yaml:2: discord.token: must not contain spaces or control characters (give the bare token, without "Bot ")`},
-		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, public_key, guild_ids, api_url, gateway_url), got "5"`},
+		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, public_key, guild_ids, api_url, gateway_url, shard_id, shard_count), got "5"`},
 		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, ephemeral), got a list`},
 		{"leaf is a mapping", "sources: {dir: x}\n", `config.yaml:1: sources: must be a single value, got a mapping`},
 		{"duplicate key", "answer:\n  top: 3\n  top: 4\n", `config.yaml:3: answer.top: set twice (first on line 2)`},
@@ -359,6 +363,7 @@ func TestEnvOverrides(t *testing.T) {
 		"AGREEMENTBOT_GUILD_IDS", "111111111111111111, 222222222222222222,,",
 		"AGREEMENTBOT_API_URL", "http://localhost:9999",
 		"AGREEMENTBOT_GATEWAY_URL", "ws://localhost:9999/gw",
+		"AGREEMENTBOT_SHARD_COUNT", " AUTO ",
 		"AGREEMENTBOT_ADMIN_USER_IDS", "333333333333333333",
 		"AGREEMENTBOT_ADMIN_ROLE_IDS", " 444444444444444444 ",
 		"AGREEMENTBOT_SOURCES", "/srv/sources",
@@ -383,6 +388,7 @@ func TestEnvOverrides(t *testing.T) {
 			APIURL:        "http://localhost:9999/",
 			GatewayURL:    "ws://localhost:9999/gw",
 			PublicKey:     testPublicKey,
+			ShardCount:    ShardCountAuto,
 		},
 		HTTP:      HTTP{Addr: "0.0.0.0:8443"},
 		Admins:    Admins{UserIDs: []string{"333333333333333333"}, RoleIDs: []string{"444444444444444444"}},
@@ -537,6 +543,8 @@ const defaultOutput = `discord:
   guild_ids: [] # default
   api_url: https://discord.com/api/v9/ # default
   gateway_url: "" # default
+  shard_id: 0 # default
+  shard_count: 1 # default
 http:
   addr: 127.0.0.1:8080 # default
 admins:
@@ -603,6 +611,8 @@ func TestWriteRoundTrip(t *testing.T) {
 			APIURL:        "http://127.0.0.1:1/api/v10/",
 			GatewayURL:    "wss://gateway.example/",
 			PublicKey:     testPublicKey,
+			ShardID:       3,
+			ShardCount:    4,
 		},
 		HTTP:      HTTP{Addr: ":65535"},
 		Admins:    Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
@@ -618,6 +628,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	odd.Database = "123"
 	odd.Answer.Threshold = 1e-9
 	odd.Log.Level = "debug"
+	odd.Discord.ShardCount = ShardCountAuto
 	loaded, err := Load(writeFile(t, "answer: {top: 4}\n"), env("AGREEMENTBOT_RATE_PER", "1m"))
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,14 @@
 // supports RESUME with replay of missed dispatches, and answers a RESUME
 // for an unknown or invalidated session with op 9. A wrong token in
 // IDENTIFY closes the socket with code 4004; a wrong Authorization header
-// on REST yields 401. Tests inject events with [Server.Dispatch],
+// on REST yields 401, a shard array out of range 4010. The gateway
+// honours IDENTIFY's shard array as Discord does: each session receives
+// only the events of its shard's guilds (shard (guild_id >> 22) % shard
+// count, see [GuildShard]) and direct messages only reach shard 0; GET
+// gateway/bot recommends [Options.Shards] with [Options.MaxConcurrency],
+// and [Server.Identified] records which shard identified when, and
+// [Server.Deliveries] which shard each event went to. Tests inject
+// events with [Server.Dispatch],
 // [Server.DispatchInteraction] and [Server.DispatchMessage], and exercise
 // reconnects with [Server.DropConnections] and [Server.RequestReconnect].
 //

@@ -70,7 +70,11 @@ func (c *gwConn) closeWith(code int, text string) {
 // gwSession is a gateway session created by IDENTIFY; it survives
 // connection drops and can be resumed.
 type gwSession struct {
-	id string
+	id  string
+	srv *Server
+	// shard and count are the IDENTIFY's shard array (0 and 1 without
+	// one): the session receives only its shard's guilds' events.
+	shard, count int
 
 	mu      sync.Mutex
 	seq     int64
@@ -107,6 +111,11 @@ func (s *gwSession) dispatchLocked(typ string, data json.RawMessage) {
 	ev := gwEvent{seq: s.seq, typ: typ, data: data}
 	s.events = append(s.events, ev)
 	s.sendLocked(ev)
+	f := s.srv
+	f.mu.Lock()
+	// No notify: the event's effects (the bot's requests) wake waiters.
+	f.deliveries = append(f.deliveries, Delivery{Type: typ, GuildID: eventGuild(data), Shard: s.shard, SessionID: s.id})
+	f.mu.Unlock()
 }
 
 // sendLocked writes ev to the attached connection, detaching and closing
@@ -240,28 +249,14 @@ func (f *Server) identify(c *gwConn, data json.RawMessage) bool {
 		c.closeWith(closeAuthenticationFailed, "Authentication failed.")
 		return false
 	}
+	shard, count, valid := shardArray(id.Shard)
+	if !valid {
+		c.closeWith(closeInvalidShard, "Invalid shard.")
+		return false
+	}
 
-	s := &gwSession{id: randomHex(16)}
-	type unavailableGuild struct {
-		ID          string `json:"id"`
-		Unavailable bool   `json:"unavailable"`
-	}
-	guilds := make([]unavailableGuild, 0, len(f.opts.Guilds))
-	for _, g := range f.opts.Guilds {
-		guilds = append(guilds, unavailableGuild{ID: g.ID, Unavailable: true})
-	}
-	ready := map[string]any{
-		"v":                  10,
-		"session_id":         s.id,
-		"resume_gateway_url": f.wsURL,
-		"user":               f.botUser,
-		"application":        map[string]any{"id": f.opts.ApplicationID, "flags": 0},
-		"guilds":             guilds,
-		"private_channels":   []any{},
-	}
-	if id.Shard != nil {
-		ready["shard"] = id.Shard
-	}
+	s := &gwSession{id: randomHex(16), srv: f, shard: shard, count: count}
+	ready := f.readyData(s, id.Shard)
 	readyRaw, err := json.Marshal(ready)
 	if err != nil {
 		c.closeWith(closeDecodeError, err.Error())
@@ -277,16 +272,46 @@ func (f *Server) identify(c *gwConn, data json.RawMessage) bool {
 	f.mu.Lock()
 	f.sessions[s.id] = s
 	f.identifies++
+	f.identified = append(f.identified, Identify{Shard: shard, ShardCount: count, SessionID: s.id, At: time.Now()})
 	f.notify()
 	f.mu.Unlock()
 	s.dispatchLocked("READY", readyRaw)
 	for _, g := range f.opts.Guilds {
 		raw, err := json.Marshal(g)
-		if err == nil {
+		if err == nil && s.wants(g.ID) {
 			s.dispatchLocked("GUILD_CREATE", raw)
 		}
 	}
 	return true
+}
+
+// readyData is the READY event for session s: the bot, the application,
+// and the guilds of s's shard, unavailable until their GUILD_CREATE;
+// shard is the IDENTIFY's shard array, echoed when there was one.
+func (f *Server) readyData(s *gwSession, shard *[2]int) map[string]any {
+	type unavailableGuild struct {
+		ID          string `json:"id"`
+		Unavailable bool   `json:"unavailable"`
+	}
+	guilds := make([]unavailableGuild, 0, len(f.opts.Guilds))
+	for _, g := range f.opts.Guilds {
+		if s.wants(g.ID) {
+			guilds = append(guilds, unavailableGuild{ID: g.ID, Unavailable: true})
+		}
+	}
+	ready := map[string]any{
+		"v":                  10,
+		"session_id":         s.id,
+		"resume_gateway_url": f.wsURL,
+		"user":               f.botUser,
+		"application":        map[string]any{"id": f.opts.ApplicationID, "flags": 0},
+		"guilds":             guilds,
+		"private_channels":   []any{},
+	}
+	if shard != nil {
+		ready["shard"] = shard
+	}
+	return ready
 }
 
 // resume handles op 6. It returns false if the connection was closed.
@@ -354,11 +379,16 @@ func (f *Server) allSessions() []*gwSession {
 }
 
 // Dispatch sends a dispatch event (op 0) of the given type to every
-// gateway session. data is JSON-encoded unless it is a json.RawMessage.
-// Each session numbers events with its own sequence. If a session's
-// connection is currently down the event is queued and replayed when the
-// client resumes. Dispatch returns after the event was written (or
-// queued); it returns [ErrNoSession] if no session exists.
+// gateway session of the event's shard, as Discord does: an event whose
+// data has a guild_id goes to the sessions whose IDENTIFY asked for shard
+// [GuildShard](guild_id, shard count), any other (a direct message) to
+// those of shard 0; a session that identified without a shard array is
+// shard 0 of 1 and receives everything. data is JSON-encoded unless it
+// is a json.RawMessage. Each session numbers events with its own
+// sequence. If a session's connection is currently down the event is
+// queued and replayed when the client resumes. Dispatch returns after
+// the event was written (or queued); it returns [ErrNoSession] if no
+// session of that shard exists.
 func (f *Server) Dispatch(eventType string, data any) error {
 	raw, ok := data.(json.RawMessage)
 	if !ok {
@@ -367,10 +397,10 @@ func (f *Server) Dispatch(eventType string, data any) error {
 			return fmt.Errorf("discordfake: encoding %s: %w", eventType, err)
 		}
 	}
-	sent := 0
+	sent, guild := 0, eventGuild(raw)
 	for _, s := range f.allSessions() {
 		s.mu.Lock()
-		if !s.invalid {
+		if !s.invalid && s.wants(guild) {
 			s.dispatchLocked(eventType, raw)
 			sent++
 		}

@@ -293,16 +293,8 @@ func (f *Server) getGateway(*call) response {
 	return ok(map[string]string{"url": f.wsURL})
 }
 
-// getGatewayBot serves GET gateway/bot.
-func (f *Server) getGatewayBot(*call) response {
-	return ok(map[string]any{
-		"url":    f.wsURL,
-		"shards": 1,
-		"session_start_limit": map[string]int{
-			"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1,
-		},
-	})
-}
+// getGatewayBot serves GET gateway/bot (see [Server.gatewayBot]).
+func (f *Server) getGatewayBot(*call) response { return ok(f.gatewayBot()) }
 
 // --- users, channels, members ---
 

@@ -49,8 +49,18 @@ type Options struct {
 	// [DefaultHeartbeatInterval]; tests typically use ~500ms.
 	HeartbeatInterval time.Duration
 	// Guilds are listed as unavailable in READY and then sent as
-	// GUILD_CREATE events after every IDENTIFY.
+	// GUILD_CREATE events after every IDENTIFY, each to the session of
+	// its shard (see [GuildShard]).
 	Guilds []*discordgo.Guild
+	// Shards is the number of shards GET gateway/bot recommends. Default
+	// 1. The gateway honours whatever shard array IDENTIFY sends,
+	// whatever this says.
+	Shards int
+	// MaxConcurrency is the session_start_limit.max_concurrency of GET
+	// gateway/bot: how many shards may identify at once. Default 1. The
+	// fake records when each shard identified ([Server.Identified]) but
+	// does not enforce it.
+	MaxConcurrency int
 	// Logger receives debug logs. Nil means silent.
 	Logger *slog.Logger
 }
@@ -212,6 +222,8 @@ type Server struct {
 	sessions     map[string]*gwSession
 	conns        map[*gwConn]struct{}
 	identifies   int
+	identified   []Identify
+	deliveries   []Delivery
 	resumes      int
 	heartbeats   int
 	payloads     []GatewayPayload
@@ -235,6 +247,8 @@ func New(opts Options) *Server {
 	if opts.HeartbeatInterval <= 0 {
 		opts.HeartbeatInterval = DefaultHeartbeatInterval
 	}
+	opts.Shards = max(opts.Shards, 1)
+	opts.MaxConcurrency = max(opts.MaxConcurrency, 1)
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

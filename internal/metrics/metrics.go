@@ -7,6 +7,7 @@ package metrics
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,7 +65,7 @@ type Metrics struct {
 	failures  *prometheus.CounterVec
 	sources   prometheus.Gauge
 	facts     prometheus.Gauge
-	gateway   prometheus.Gauge // nil without Options.Gateway
+	gateway   *prometheus.GaugeVec // by shard; nil without Options.Gateway
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -101,9 +102,10 @@ func New(opts Options) *Metrics {
 	m.reg.MustRegister(m.questions, m.latency, m.reloads, m.failures, m.sources, m.facts,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if opts.Gateway {
-		m.gateway = prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: NameGatewayConnected, Help: "1 while the Discord gateway connection is up, else 0.",
-		})
+		m.gateway = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: NameGatewayConnected,
+			Help: "1 while the Discord gateway connection of the shard is up, else 0; one series per shard this process runs.",
+		}, []string{"shard"})
 		m.reg.MustRegister(m.gateway)
 	}
 	m.zero()
@@ -155,9 +157,10 @@ func (m *Metrics) Loaded(sources, facts int) {
 	m.facts.Set(float64(facts))
 }
 
-// Gateway sets whether the gateway is connected; without Options.Gateway
-// it does nothing.
-func (m *Metrics) Gateway(connected bool) {
+// Gateway sets whether the gateway connection of shard is up; without
+// Options.Gateway it does nothing. The bot reports every shard it runs as
+// down before connecting it, so each has a series from the start.
+func (m *Metrics) Gateway(shard int, connected bool) {
 	if m.gateway == nil {
 		return
 	}
@@ -165,5 +168,5 @@ func (m *Metrics) Gateway(connected bool) {
 	if connected {
 		v = 1
 	}
-	m.gateway.Set(v)
+	m.gateway.WithLabelValues(strconv.Itoa(shard)).Set(v)
 }

@@ -181,19 +181,27 @@ func TestReloadsAndLoaded(t *testing.T) {
 }
 
 // The gateway gauge exists only for a gateway process, and follows the
-// connection.
+// connection of each shard apart.
 func TestGatewayConnected(t *testing.T) {
 	serve := New(Options{Transport: TransportHTTP})
-	serve.Gateway(true)
+	serve.Gateway(0, true)
 	if text := scrape(t, serve); strings.Contains(text, NameGatewayConnected) {
 		t.Errorf("serve exposes %s", NameGatewayConnected)
 	}
 	run := New(Options{Transport: TransportGateway, Gateway: true})
 	for _, up := range []bool{true, false, true} {
-		run.Gateway(up)
+		run.Gateway(0, up)
 		want := map[bool]string{true: "1", false: "0"}[up]
-		if text := scrape(t, run); !hasLine(text, NameGatewayConnected+" "+want) {
-			t.Errorf("after Gateway(%v): lacks %s %s", up, NameGatewayConnected, want)
+		if text := scrape(t, run); !hasLine(text, NameGatewayConnected+`{shard="0"} `+want) {
+			t.Errorf("after Gateway(0, %v): lacks %s{shard=\"0\"} %s", up, NameGatewayConnected, want)
+		}
+	}
+	run.Gateway(1, false)
+	run.Gateway(3, true)
+	text := scrape(t, run)
+	for _, line := range []string{`{shard="0"} 1`, `{shard="1"} 0`, `{shard="3"} 1`} {
+		if !hasLine(text, NameGatewayConnected+line) {
+			t.Errorf("after reports of shards 1 and 3: lacks %s%s", NameGatewayConnected, line)
 		}
 	}
 }
@@ -203,7 +211,9 @@ func TestGatewayConnected(t *testing.T) {
 // and the process's.
 func TestExposition(t *testing.T) {
 	New(Options{Transport: TransportGateway, Gateway: true})
-	text := scrape(t, New(Options{Transport: TransportGateway, Gateway: true}))
+	m := New(Options{Transport: TransportGateway, Gateway: true})
+	m.Gateway(0, false) // the gauge has a series once the bot reports its shards
+	text := scrape(t, m)
 	for name, typ := range map[string]string{
 		NameQuestions: "counter", NameAnswerDuration: "histogram", NameReloads: "counter", NameReloadFailures: "counter",
 		NameSourcesLoaded: "gauge", NameFactsLoaded: "gauge", NameGatewayConnected: "gauge",
