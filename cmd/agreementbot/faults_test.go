@@ -26,11 +26,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/agreementbot/agreementbot/internal/atomicfile"
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 )
@@ -359,5 +361,146 @@ func TestServeAnswersFromOneStoreDuringRebuilds(t *testing.T) {
 	}
 	if asked.Load() < 30 {
 		t.Errorf("only %d questions asked during the rebuilds", asked.Load())
+	}
+}
+
+// TestServeKeepsServingDamagedStore renames damaged store files into
+// place under a running serve, as an interrupted copy or a failing disk
+// would leave them: serve keeps answering from the last good store and
+// stays ready, counts each damaged file once as a failed reload (by
+// trigger "store") and logs it, and when a good store is renamed in,
+// serves its new facts without counting a failure.
+func TestServeKeepsServingDamagedStore(t *testing.T) {
+	shortStorePoll(t)
+	st := newStack(t, nil)
+	s := st.launch(t)
+	good, err := os.ReadFile(st.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failures := func() float64 { return metric(t, s.base, "agreementbot_reload_failures_total", "trigger", "store") }
+	loads := func() float64 { return metric(t, s.base, "agreementbot_reloads_total", "trigger", "store") }
+	for k, data := range [][]byte{good[:len(good)/2], good[:100], {}, []byte(strings.Repeat("not a database\n", 500))} {
+		tmp := st.db + ".incoming"
+		writeFile(t, tmp, string(data))
+		if err := os.Rename(tmp, st.db); err != nil {
+			t.Fatal(err)
+		}
+		if !poll(5*time.Second, func() bool { return failures() == float64(k+1) }) {
+			t.Fatalf("damaged store %d: reload failures %v, want %d:\n%s", k+1, failures(), k+1, s.logs.String())
+		}
+		if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the foreign ministers meet?"), st.hooks)); !strings.Contains(got, "Washington") {
+			t.Errorf("damaged store %d: first fact %q, want the last good store's", k+1, got)
+		}
+		if status, _ := get(t, s.base+"/readyz"); status != http.StatusOK {
+			t.Errorf("damaged store %d: /readyz %d, want 200 (the last good facts are served)", k+1, status)
+		}
+	}
+	if !strings.Contains(s.logs.String(), "reload failed; the previous facts keep serving") || !strings.Contains(s.logs.String(), st.db) {
+		t.Errorf("the failed loads are not logged with the store's path:\n%s", s.logs.String())
+	}
+
+	ingestDir := t.TempDir()
+	writeFile(t, filepath.Join(ingestDir, "notes.yaml"),
+		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n")
+	if code, _, errOut := runCLI(t, "", "ingest", "--sources", ingestDir, "--db", st.db); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	if !poll(5*time.Second, func() bool { return loads() == 5 }) {
+		t.Fatalf("the good store was not loaded: %v store reloads, want 5:\n%s", loads(), s.logs.String())
+	}
+	if v := failures(); v != 4 {
+		t.Errorf("reload failures after the good store %v, want still 4", v)
+	}
+	if v := metric(t, s.base, "agreementbot_facts_loaded"); v != 1 {
+		t.Errorf("agreementbot_facts_loaded = %v, want the good store's 1", v)
+	}
+	if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks)); !strings.Contains(got, "Mexico City") {
+		t.Errorf("after the good store, first fact %q", got)
+	}
+	if status, _ := get(t, s.base+"/readyz"); status != http.StatusOK {
+		t.Errorf("after the good store: /readyz %d", status)
+	}
+}
+
+// TestServeReloadOnFullOrReadOnlyDisk has an admin /reload where the
+// store cannot be written: the admin is told the reload failed, why (the
+// file and the system's own words) and that the previous facts are still
+// served; they are, the store file is byte for byte as it was, and the
+// failure is counted. Once the disk is writable again /reload works. The
+// read-only directory is made for real unless the test runs as root (whom
+// permissions do not stop); the full disk is simulated through
+// atomicfile.SetFault.
+func TestServeReloadOnFullOrReadOnlyDisk(t *testing.T) {
+	tests := []struct {
+		name     string
+		chmod    bool
+		wantText string
+	}{
+		{"disk full (simulated)", false, "no space left on device"},
+		{"read-only directory", true, "permission denied"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.chmod && os.Geteuid() == 0 {
+				t.Skip("running as root, which a read-only directory does not stop: the simulated full disk stands for it")
+			}
+			st := newStack(t, nil)
+			s := st.launch(t)
+			before, err := os.ReadFile(st.db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(st.sources, "notes.yaml"),
+				"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n")
+			dir := filepath.Dir(st.db)
+			if tt.chmod {
+				if err := os.Chmod(dir, 0o555); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { os.Chmod(dir, 0o755) })
+			} else {
+				restore := atomicfile.SetFault(func(step atomicfile.Step, path string) error {
+					if step == atomicfile.StepWrite && path == st.db {
+						return &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
+					}
+					return nil
+				})
+				t.Cleanup(restore)
+			}
+			r := s.mustInteract(t, adminCommand("reload"), st.hooks)
+			for _, want := range []string{"Reload failed; the previous facts are still being served.", tt.wantText, st.db} {
+				if !strings.Contains(r.Content, want) {
+					t.Errorf("/reload told the admin %q, want it to say %q", r.Content, want)
+				}
+			}
+			if r.Flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Error("the failure was shown to everyone, not only the admin")
+			}
+			if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks)); strings.Contains(got, "Mexico City") {
+				t.Errorf("the new fact is served after a failed reload: %q", got)
+			}
+			if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the foreign ministers meet?"), st.hooks)); !strings.Contains(got, "Washington") {
+				t.Errorf("the old facts are no longer served: %q", got)
+			}
+			if after, err := os.ReadFile(st.db); err != nil || !bytes.Equal(after, before) {
+				t.Errorf("the store file changed (%v)", err)
+			}
+			if v := metric(t, s.base, "agreementbot_reload_failures_total", "trigger", "command"); v != 1 {
+				t.Errorf("reload failures by command %v, want 1", v)
+			}
+
+			if tt.chmod {
+				os.Chmod(dir, 0o755)
+			} else {
+				atomicfile.SetFault(nil)
+			}
+			if r := s.mustInteract(t, adminCommand("reload"), st.hooks); !strings.Contains(r.Content, "Reloaded") {
+				t.Errorf("/reload once the disk is writable: %q", r.Content)
+			}
+			if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks)); !strings.Contains(got, "Mexico City") {
+				t.Errorf("after a successful reload, first fact %q", got)
+			}
+		})
 	}
 }
