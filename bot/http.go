@@ -56,6 +56,14 @@ const (
 	// DefaultHTTPDeferAfter is how long a handler may run before the
 	// response is a deferral; Discord allows three seconds in all.
 	DefaultHTTPDeferAfter = 2 * time.Second
+	// DefaultReadHeaderTimeout, DefaultReadTimeout and DefaultIdleTimeout
+	// bound how long Serve waits for a request's headers, for the whole
+	// request, body included, and for the next request on a kept-alive
+	// connection; a client slower than that is disconnected, so slow or
+	// stalled clients cannot pile up connections.
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 10 * time.Second
+	DefaultIdleTimeout       = 2 * time.Minute
 	// webhookWindow is how long after an interaction Discord accepts
 	// edits and follow-ups through its webhook.
 	webhookWindow = 15 * time.Minute
@@ -81,6 +89,10 @@ type EndpointOptions struct {
 	// MaxSkew is how far a request's signed timestamp may be from Now
 	// (default DefaultMaxSkew); further is answered 401.
 	MaxSkew time.Duration
+	// ReadHeaderTimeout, ReadTimeout and IdleTimeout are Serve's bounds
+	// on slow clients (defaults DefaultReadHeaderTimeout,
+	// DefaultReadTimeout, DefaultIdleTimeout).
+	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
 	// ShutdownTimeout bounds Serve's wait for requests and deferred
 	// replies in flight at shutdown (default 10 s).
 	ShutdownTimeout time.Duration
@@ -151,6 +163,15 @@ func endpointDefaults(opts EndpointOptions) EndpointOptions {
 	if opts.MaxSkew <= 0 {
 		opts.MaxSkew = DefaultMaxSkew
 	}
+	if opts.ReadHeaderTimeout <= 0 {
+		opts.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if opts.ReadTimeout <= 0 {
+		opts.ReadTimeout = DefaultReadTimeout
+	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = DefaultIdleTimeout
+	}
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
 	}
@@ -187,16 +208,7 @@ func plain(w http.ResponseWriter, status int, text string) {
 // still to be sent. It returns nil after a shutdown, else why it could
 // not serve.
 func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           e,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		// Longer than DeferAfter, so that a response is always written.
-		WriteTimeout:   e.opts.DeferAfter + 10*time.Second,
-		IdleTimeout:    2 * time.Minute,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(e.log.Handler(), slog.LevelDebug),
-	}
+	srv := e.server()
 	served := make(chan error, 1)
 	e.serving.Store(true)
 	go func() { served <- srv.Serve(ln) }()
@@ -218,6 +230,21 @@ func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	<-served // http.ErrServerClosed
 	return nil
+}
+
+// server is the http.Server Serve runs: the endpoint with its bounds on
+// slow clients and large headers.
+func (e *Endpoint) server() *http.Server {
+	return &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: e.opts.ReadHeaderTimeout,
+		ReadTimeout:       e.opts.ReadTimeout,
+		// Longer than DeferAfter, so that a response is always written.
+		WriteTimeout:   e.opts.DeferAfter + 10*time.Second,
+		IdleTimeout:    e.opts.IdleTimeout,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(e.log.Handler(), slog.LevelDebug),
+	}
 }
 
 // interactions takes one POST from Discord: it checks the signature before

@@ -27,11 +27,11 @@ const maxOptionLength = 6000
 func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 	req := Request{ID: i.ID, GuildID: i.GuildID, Locale: string(i.Locale), Options: map[string]string{}}
 	switch {
-	case i.Member != nil && i.Member.User != nil:
+	case i.Member != nil && i.Member.User != nil && i.Member.User.ID != "":
 		req.UserID = i.Member.User.ID
 		req.ManageServer = i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0
 		req.Roles = i.Member.Roles
-	case i.User != nil:
+	case i.User != nil && i.User.ID != "":
 		req.UserID = i.User.ID
 	default:
 		return req, msg("request.no_user", nil)

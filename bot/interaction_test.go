@@ -4,10 +4,12 @@ package bot
 // (handlers_test.go) use no discordgo type at all.
 
 import (
+	"encoding/json"
 	"go/parser"
 	"go/token"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
 
 func TestMessages(t *testing.T) {
@@ -320,5 +324,100 @@ func TestRequestFromInteractionLocale(t *testing.T) {
 	want := "Lo siento, no pude entender esa solicitud: opción \"question\": es demasiado larga (7000 caracteres; el límite es 6000)."
 	if got := errorReply(slog.New(slog.DiscardHandler), req, malformed(err), requestLanguage(req)).Content; got != want {
 		t.Errorf("error = %q, want %q", got, want)
+	}
+}
+
+// FuzzDecodeInteraction feeds any bytes to the interaction decoding of
+// both transports: the HTTP endpoint's (decodeInteraction) and the
+// gateway's (discordgo decoding an INTERACTION_CREATE event), each
+// followed by requestFromInteraction. Neither may panic; they must agree
+// on what they read; and a request made from an interaction must be
+// complete: its id, a user, a kind the handlers know, a button's custom
+// id, a menu's text, options within their bound.
+func FuzzDecodeInteraction(f *testing.F) {
+	seeds := []string{
+		`{"type":1}`, `{"type":2}`, `{"type":0}`, `{"type":-1}`, `null`, `{}`, `[]`, `"x"`, ``,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"ask","options":[{"name":"question","type":3,"value":"Where?"}]}}`,
+		`{"id":"1","type":2,"member":{"user":{"id":"3"},"permissions":"32","roles":["9"]},"data":{"name":"reload"}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"reload","options":[{"name":"file","type":11,"value":"7"}],"resolved":{"attachments":{"7":{"id":"7","filename":"a.md","url":"u","size":3}}}}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"reload","options":[{"name":"file","type":11,"value":"8"}],"resolved":{"attachments":{}}}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"Ask agreementbot","type":3,"target_id":"9","resolved":{"messages":{"9":{"id":"9","content":"Who met?"}}}}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"Ask agreementbot","type":3,"target_id":"9","resolved":{"messages":{"9":null}}}}`,
+		`{"id":"1","type":4,"user":{"id":"3"},"data":{"name":"ask","options":[{"name":"question","type":3,"value":"wh","focused":true},null]}}`,
+		`{"id":"1","type":3,"user":{"id":"3"},"data":{"custom_id":"more:3:abc","component_type":2},"message":{"id":"8","embeds":[null]}}`,
+		`{"id":"1","type":3,"user":{"id":"3"},"data":{"custom_id":"","component_type":2}}`,
+		`{"id":"1","type":3,"user":{"id":"3"},"data":{"custom_id":"x","component_type":3,"values":["a"]}}`,
+		`{"id":"1","type":5,"user":{"id":"3"},"data":{"custom_id":"form","components":[{"type":1,"components":[{"type":4,"custom_id":"x","value":"y"}]}]}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"ask","options":[{"name":"question","type":3,"value":` + `"` + strings.Repeat("x", maxOptionLength+1) + `"}]}}`,
+		`{"tYpe":2,"user":{},"dAtA":{}}`, // a user without an id was once taken for a user
+		`{"id":"1","type":2,"member":{"user":{"id":""}},"user":{"id":"3"},"data":{"name":"ask"}}`,
+		`{"id":"1","type":2,"user":{"id":"3"},"data":{"name":"ask","options":[{"name":"n","type":10,"value":1e308},{"name":"b","type":5,"value":true},{"name":"o","type":3,"value":{"a":[1]}}]}}`,
+	}
+	for _, i := range []*discordgo.Interaction{
+		discordfake.NewSlashInteraction(httpMember(), cmdAsk, discordfake.StringOpt(optQuestion, "Where did the ministers meet?")),
+		discordfake.NewAutocompleteInteraction(httpMember(), cmdFact, discordfake.Focused(discordfake.StringOpt(optID, "Wash"))),
+		discordfake.NewButtonInteraction(httpMember(), "src:fd2ac79a804e", nil),
+		discordfake.NewModalSubmitInteraction(httpMember(), "form", discordfake.TextField{CustomID: "x", Value: "y"}),
+	} {
+		fill(i)
+		b, err := json.Marshal(i)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, string(b))
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		i, err := decodeInteraction(body)
+		gateway := &discordgo.InteractionCreate{}
+		gwErr := json.Unmarshal(body, gateway)
+		if err != nil {
+			if i != nil {
+				t.Fatalf("decodeInteraction failed (%v) but returned an interaction", err)
+			}
+			return
+		}
+		if i.Type == 0 {
+			t.Fatal("decodeInteraction accepted an interaction without a type")
+		}
+		req, reqErr := requestFromInteraction(i)
+		if gwErr != nil || gateway.Interaction == nil {
+			t.Fatalf("the endpoint decodes %q but the gateway does not: %v", body, gwErr)
+		}
+		gwReq, gwReqErr := requestFromInteraction(gateway.Interaction)
+		if !reflect.DeepEqual(req, gwReq) || (reqErr == nil) != (gwReqErr == nil) {
+			t.Fatalf("the transports disagree on %q:\nhttp    %+v, %v\ngateway %+v, %v", body, req, reqErr, gwReq, gwReqErr)
+		}
+		if reqErr != nil {
+			return
+		}
+		checkRequest(t, i, req)
+	})
+}
+
+// checkRequest fails the test unless req, made from i, is complete.
+func checkRequest(t *testing.T, i *discordgo.Interaction, req Request) {
+	t.Helper()
+	switch {
+	case req.ID != i.ID:
+		t.Fatalf("request id %q, interaction id %q", req.ID, i.ID)
+	case req.UserID == "":
+		t.Fatalf("a request without a user: %+v", req)
+	case req.Kind == KindButton && req.CustomID == "":
+		t.Fatalf("a button without a custom id: %+v", req)
+	case req.Kind == KindMessageMenu && strings.TrimSpace(req.Text) == "":
+		t.Fatalf("a message menu without text: %+v", req)
+	case req.Kind != KindCommand && req.Kind != KindAutocomplete && req.Kind != KindButton && req.Kind != KindMessageMenu:
+		t.Fatalf("a request of kind %d from interaction type %d", req.Kind, i.Type)
+	}
+	for name, v := range req.Options {
+		if len(v) > maxOptionLength {
+			t.Fatalf("option %q is %d bytes, over %d", name, len(v), maxOptionLength)
+		}
+	}
+	if _, ok := req.Options[req.Focused]; req.Focused != "" && !ok {
+		t.Fatalf("focused option %q is not among the options %v", req.Focused, req.Options)
 	}
 }

@@ -21,8 +21,9 @@ import (
 )
 
 // storePollInterval is how often the bot checks whether `agreementbot
-// ingest` has rebuilt its store.
-const storePollInterval = 5 * time.Second
+// ingest` has rebuilt its store. A variable only so that tests can
+// shorten it; it is read when a command starts.
+var storePollInterval = 5 * time.Second
 
 func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := newFlags("run", "[--config FILE]", stderr)

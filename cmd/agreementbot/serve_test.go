@@ -42,6 +42,15 @@ func startServe(t *testing.T) *serving {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
+	return launchServe(t, priv)
+}
+
+// launchServe runs `agreementbot serve` with the settings in the
+// environment as they are (the public key among them, whose private half
+// is priv), and waits until it says where it serves. Several can run at
+// once, as replicas: each reads the environment when it starts.
+func launchServe(t *testing.T, priv ed25519.PrivateKey) *serving {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	s := &serving{priv: priv, logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
 	go func() { s.code <- run(ctx, []string{"serve"}, strings.NewReader(""), s.logs, s.logs) }()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
 // Replace writes a new version of the file at path. It creates an empty
@@ -21,6 +22,9 @@ func Replace(path string, write func(tmpPath string) error) (err error) {
 			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
+	if err := injected(StepCreate, path); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -30,6 +34,12 @@ func Replace(path string, write func(tmpPath string) error) (err error) {
 	f.Close()
 	defer os.Remove(tmp) // a no-op once renamed
 	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := injected(StepWrite, path); err != nil {
+		return err
+	}
+	if err := injected(StepSync, path); err != nil {
 		return err
 	}
 	if err := syncPath(tmp); err != nil {
@@ -65,4 +75,44 @@ func syncPath(path string) error {
 	}
 	defer f.Close()
 	return f.Sync()
+}
+
+// Step names a step of Replace at which a test can make it fail (see
+// SetFault).
+type Step string
+
+// The steps of Replace.
+const (
+	// StepCreate is creating the temporary file: a read-only directory
+	// or file system fails here.
+	StepCreate Step = "create"
+	// StepWrite is filling the temporary file, just after the write
+	// function returned: a full disk usually fails here.
+	StepWrite Step = "write"
+	// StepSync is flushing the temporary file to disk: a full disk that
+	// only delayed allocation noticed fails here.
+	StepSync Step = "sync"
+)
+
+// fault is the failure SetFault installed, or nil.
+var fault atomic.Pointer[func(Step, string) error]
+
+// SetFault makes Replace and WriteFile ask fail, before each step, about
+// the file being replaced, and fail with the error it returns, as the
+// file system would have; nil lets the step go on. It returns what puts
+// things back. It is for tests of the packages that write through this
+// one: a full disk, or a read-only directory for a process running as
+// root, cannot be had for real in a test. Since it applies to the whole
+// process, fail should only fail paths of its own test.
+func SetFault(fail func(step Step, path string) error) (restore func()) {
+	prev := fault.Swap(&fail)
+	return func() { fault.Store(prev) }
+}
+
+// injected is the error SetFault's function gives for step on path.
+func injected(step Step, path string) error {
+	if f := fault.Load(); f != nil && *f != nil {
+		return (*f)(step, path)
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -63,5 +64,38 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("directory holds %v, want only %s", names, name)
+	}
+}
+
+// TestSetFault checks that a failure injected at each step of Replace
+// fails it with that error, leaves the old file byte for byte and no
+// temporary file, and that the restore function puts things back.
+func TestSetFault(t *testing.T) {
+	for _, step := range []Step{StepCreate, StepWrite, StepSync} {
+		t.Run(string(step), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "store.db")
+			if err := WriteFile(path, []byte("old")); err != nil {
+				t.Fatal(err)
+			}
+			restore := SetFault(func(s Step, p string) error {
+				if s == step && p == path {
+					return &os.PathError{Op: string(s), Path: p, Err: syscall.ENOSPC}
+				}
+				return nil
+			})
+			err := WriteFile(path, []byte("new"))
+			restore()
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("WriteFile = %v, want it to wrap ENOSPC", err)
+			}
+			if got, _ := os.ReadFile(path); string(got) != "old" {
+				t.Fatalf("after the failure the file holds %q, want %q", got, "old")
+			}
+			assertOnlyFile(t, dir, "store.db")
+			if err := WriteFile(path, []byte("new")); err != nil {
+				t.Fatalf("after restore: %v", err)
+			}
+		})
 	}
 }

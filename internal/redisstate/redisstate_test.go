@@ -3,11 +3,8 @@ package redisstate_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -15,56 +12,11 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/redisstate"
+	"github.com/agreementbot/agreementbot/internal/redistest"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 )
-
-// server is a redis-server started for one test.
-type server struct {
-	url  string
-	cmd  *exec.Cmd
-	once sync.Once
-}
-
-// startRedis starts a redis-server on a free port in a temporary
-// directory, stopped when the test ends; it skips the test when there is
-// no redis-server.
-func startRedis(t *testing.T) *server {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed (apt-get install redis-server): skipping the shared-state tests")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s := &server{url: fmt.Sprintf("redis://127.0.0.1:%d/0", port)}
-	s.cmd = exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--dir", t.TempDir(),
-		"--save", "", "--appendonly", "no")
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.stop)
-	c := open(t, s.url)
-	for deadline := time.Now().Add(10 * time.Second); c.Ping(t.Context()) != nil; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server did not start answering")
-		}
-	}
-	return s
-}
-
-// stop stops the server (once) and waits for it to exit.
-func (s *server) stop() {
-	s.once.Do(func() {
-		_ = s.cmd.Process.Kill()
-		_ = s.cmd.Wait()
-	})
-}
 
 // open opens a client, closed when the test ends.
 func open(t *testing.T, url string) *redisstate.Client {
@@ -122,8 +74,8 @@ const question = "Where did the foreign ministers meet?"
 // TestRateLimitSharedByReplicas checks that a user's limit holds across
 // two replicas sharing one Redis, and only that user's.
 func TestRateLimitSharedByReplicas(t *testing.T) {
-	s := startRedis(t)
-	a, b := replica(t, s.url, 3, io.Discard), replica(t, s.url, 3, io.Discard)
+	s := redistest.Start(t)
+	a, b := replica(t, s.URL, 3, io.Discard), replica(t, s.URL, 3, io.Discard)
 	ctx := t.Context()
 	for i, h := range []*bot.Handlers{a, b, a} {
 		if r := h.Handle(ctx, ask("u1", question)); !answered(r) {
@@ -143,8 +95,8 @@ func TestRateLimitSharedByReplicas(t *testing.T) {
 // TestStatsSharedByReplicas checks that /stats on either replica counts
 // the questions answered and not answered on both.
 func TestStatsSharedByReplicas(t *testing.T) {
-	s := startRedis(t)
-	a, b := replica(t, s.url, 100, io.Discard), replica(t, s.url, 100, io.Discard)
+	s := redistest.Start(t)
+	a, b := replica(t, s.URL, 100, io.Discard), replica(t, s.URL, 100, io.Discard)
 	ctx := t.Context()
 	a.Handle(ctx, ask("u1", question))
 	b.Handle(ctx, ask("u2", question))
@@ -168,14 +120,14 @@ func TestStatsSharedByReplicas(t *testing.T) {
 // TestRedisStoppedMidRun checks that when Redis stops, answering goes on
 // with this process's limits and counts, with one warning per transition.
 func TestRedisStoppedMidRun(t *testing.T) {
-	s := startRedis(t)
+	s := redistest.Start(t)
 	var logs syncBuffer
-	h := replica(t, s.url, 3, &logs)
+	h := replica(t, s.URL, 3, &logs)
 	ctx := t.Context()
 	if r := h.Handle(ctx, ask("u1", question)); !answered(r) {
 		t.Fatalf("not answered with redis up: %+v", r)
 	}
-	s.stop()
+	s.Stop()
 	for i := range 3 {
 		r := h.Handle(ctx, ask("u1", question))
 		if got, want := rateLimited(r), i == 2; got != want || (!got && !answered(r)) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/redistest"
 )
 
 // subscribe runs c.Reloads as replica self until the test ends, sending
@@ -25,10 +27,10 @@ func subscribe(t *testing.T, url, self string) (<-chan string, <-chan struct{}) 
 // with Redis stopped, subscribers neither crash nor spin, and stop on
 // cancel.
 func TestReloadAnnounced(t *testing.T) {
-	s := startRedis(t)
-	a, _ := subscribe(t, s.url, "a")
-	b, _ := subscribe(t, s.url, "b")
-	pub := open(t, s.url)
+	s := redistest.Start(t)
+	a, _ := subscribe(t, s.URL, "a")
+	b, _ := subscribe(t, s.URL, "b")
+	pub := open(t, s.URL)
 	deadline := time.Now().Add(5 * time.Second)
 	for { // until both have subscribed
 		if err := pub.PublishReload(t.Context(), "a"); err != nil {
@@ -65,7 +67,7 @@ func TestReloadAnnounced(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 
-	s.stop()
+	s.Stop()
 	if err := pub.PublishReload(t.Context(), "a"); err == nil {
 		t.Error("publish with redis stopped: no error")
 	}
