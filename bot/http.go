@@ -208,7 +208,7 @@ func plain(w http.ResponseWriter, status int, text string) {
 // still to be sent. It returns nil after a shutdown, else why it could
 // not serve.
 func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
-	srv := e.server()
+	srv := e.server(ctx)
 	served := make(chan error, 1)
 	e.serving.Store(true)
 	go func() { served <- srv.Serve(ln) }()
@@ -234,9 +234,12 @@ func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
 
 // server is the http.Server Serve runs: the endpoint with its bounds on
 // slow clients and large headers.
-func (e *Endpoint) server() *http.Server {
+func (e *Endpoint) server(ctx context.Context) *http.Server {
 	return &http.Server{
-		Handler:           e,
+		Handler: e,
+		// Requests carry ctx's values (not its end: a shutdown finishes
+		// the requests in flight).
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ReadHeaderTimeout: e.opts.ReadHeaderTimeout,
 		ReadTimeout:       e.opts.ReadTimeout,
 		// Longer than DeferAfter, so that a response is always written.

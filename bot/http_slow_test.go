@@ -36,7 +36,7 @@ const (
 // TestEndpointServerTimeouts checks the bounds Serve's http.Server is
 // given by default, and that options change them.
 func TestEndpointServerTimeouts(t *testing.T) {
-	srv := newHTTPEnv(t, nil).e.server()
+	srv := newHTTPEnv(t, nil).e.server(t.Context())
 	if srv.ReadHeaderTimeout != DefaultReadHeaderTimeout || srv.ReadTimeout != DefaultReadTimeout ||
 		srv.IdleTimeout != DefaultIdleTimeout || srv.WriteTimeout <= DefaultHTTPDeferAfter || srv.MaxHeaderBytes != 64<<10 {
 		t.Errorf("default server: header %s, read %s, write %s, idle %s, max header %d", srv.ReadHeaderTimeout,
@@ -45,7 +45,7 @@ func TestEndpointServerTimeouts(t *testing.T) {
 	if DefaultReadHeaderTimeout <= 0 || DefaultReadTimeout < DefaultReadHeaderTimeout || DefaultIdleTimeout <= 0 {
 		t.Errorf("defaults: header %s, read %s, idle %s", DefaultReadHeaderTimeout, DefaultReadTimeout, DefaultIdleTimeout)
 	}
-	srv = slowEnv(t).e.server()
+	srv = slowEnv(t).e.server(t.Context())
 	if srv.ReadHeaderTimeout != slowHeaderTimeout || srv.ReadTimeout != slowReadTimeout || srv.IdleTimeout != slowIdleTimeout {
 		t.Errorf("options not applied: header %s, read %s, idle %s", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout)
 	}

@@ -60,7 +60,7 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 		all, leftOut = evaluation.SelectFeatures(all, keep), evaluation.SelectFeatures(leftOut, keep)
 	}
 	if *dump != "" {
-		if err := writeExamples(*dump, append(all, leftOut...)); err != nil {
+		if err := writeExamples(ctx, *dump, append(all, leftOut...)); err != nil {
 			return err
 		}
 	}
@@ -88,7 +88,7 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(*out, raw)
+	return atomicfile.WriteFile(ctx, *out, raw)
 }
 
 // crossLingualFeature marks a question matched to a fact in another
@@ -211,7 +211,7 @@ func modelJSON(c evaluation.Calibration) ([]byte, error) {
 }
 
 // writeExamples writes examples as JSON Lines.
-func writeExamples(path string, examples []evaluation.Example) error {
+func writeExamples(ctx context.Context, path string, examples []evaluation.Example) error {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	for _, e := range examples {
@@ -219,5 +219,5 @@ func writeExamples(path string, examples []evaluation.Example) error {
 			return err
 		}
 	}
-	return atomicfile.WriteFile(path, []byte(b.String()))
+	return atomicfile.WriteFile(ctx, path, []byte(b.String()))
 }

@@ -101,9 +101,7 @@ func (st *stack) launch(t *testing.T) *serving {
 // shortStorePoll makes the serve stacks started by the test look at
 // their store file every 20 ms instead of every few seconds.
 func shortStorePoll(t *testing.T) {
-	prev := storePollInterval
-	storePollInterval = 20 * time.Millisecond
-	t.Cleanup(func() { storePollInterval = prev })
+	t.Setenv("AGREEMENTBOT_DB_POLL", "20ms")
 }
 
 func writeFile(t *testing.T, path, text string) {
@@ -430,7 +428,7 @@ func TestServeKeepsServingDamagedStore(t *testing.T) {
 // failure is counted. Once the disk is writable again /reload works. The
 // read-only directory is made for real unless the test runs as root (whom
 // permissions do not stop); the full disk is simulated through
-// atomicfile.SetFault.
+// atomicfile.WithFault.
 func TestServeReloadOnFullOrReadOnlyDisk(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -446,7 +444,15 @@ func TestServeReloadOnFullOrReadOnlyDisk(t *testing.T) {
 				t.Skip("running as root, which a read-only directory does not stop: the simulated full disk stands for it")
 			}
 			st := newStack(t, nil)
-			s := st.launch(t)
+			var diskFull atomic.Bool // the simulated disk is full while set
+			ctx := atomicfile.WithFault(t.Context(), func(step atomicfile.Step, path string) error {
+				if diskFull.Load() && step == atomicfile.StepWrite && path == st.db {
+					return &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
+				}
+				return nil
+			})
+			s := launchServeIn(t, ctx, st.priv)
+			t.Cleanup(func() { s.shutdown(t) })
 			before, err := os.ReadFile(st.db)
 			if err != nil {
 				t.Fatal(err)
@@ -460,13 +466,7 @@ func TestServeReloadOnFullOrReadOnlyDisk(t *testing.T) {
 				}
 				t.Cleanup(func() { os.Chmod(dir, 0o755) })
 			} else {
-				restore := atomicfile.SetFault(func(step atomicfile.Step, path string) error {
-					if step == atomicfile.StepWrite && path == st.db {
-						return &fs.PathError{Op: "write", Path: path, Err: syscall.ENOSPC}
-					}
-					return nil
-				})
-				t.Cleanup(restore)
+				diskFull.Store(true)
 			}
 			r := s.mustInteract(t, adminCommand("reload"), st.hooks)
 			for _, want := range []string{"Reload failed; the previous facts are still being served.", tt.wantText, st.db} {
@@ -493,7 +493,7 @@ func TestServeReloadOnFullOrReadOnlyDisk(t *testing.T) {
 			if tt.chmod {
 				os.Chmod(dir, 0o755)
 			} else {
-				atomicfile.SetFault(nil)
+				diskFull.Store(false)
 			}
 			if r := s.mustInteract(t, adminCommand("reload"), st.hooks); !strings.Contains(r.Content, "Reloaded") {
 				t.Errorf("/reload once the disk is writable: %q", r.Content)

@@ -20,11 +20,6 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
-// storePollInterval is how often the bot checks whether `agreementbot
-// ingest` has rebuilt its store. A variable only so that tests can
-// shorten it; it is read when a command starts.
-var storePollInterval = 5 * time.Second
-
 func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
 	fs := newFlags("run", "[--config FILE]", stderr)
 	path := fs.String("config", "", "read settings from `FILE` (environment variables override it)")
@@ -53,7 +48,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	watchReloads(ctx, lib, log, m, p)
+	watchReloads(ctx, lib, cfg.DatabasePoll, log, m, p)
 
 	log.Info("starting the Discord bot")
 	if ln == nil {
@@ -168,10 +163,10 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 }
 
 // watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
-// rebuilds its store and when another replica announces a reload (through
-// p), until ctx ends, logging each reload and telling obs; p is told of
-// this replica's own reloads.
-func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, obs bot.Observer, p *peers) {
+// rebuilds its store (looked for every poll) and when another replica
+// announces a reload (through p), until ctx ends, logging each reload and
+// telling obs; p is told of this replica's own reloads.
+func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *peers) {
 	reported := reportReload(log, announcing{obs, p})
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -186,7 +181,7 @@ func watchReloads(ctx context.Context, lib *library.Library, log *slog.Logger, o
 			}
 		}
 	}()
-	go lib.WatchStore(ctx, storePollInterval, reported("store changed", bot.ReloadStore))
+	go lib.WatchStore(ctx, poll, reported("store changed", bot.ReloadStore))
 	go p.listen(ctx, reportReload(log, obs)("another replica reloaded", bot.ReloadStore))
 }
 

@@ -52,7 +52,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return fmt.Errorf("listen on http.addr: %w", err)
 	}
-	watchReloads(ctx, lib, log, m, p)
+	watchReloads(ctx, lib, cfg.DatabasePoll, log, m, p)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
 		"health", bot.HealthPath, "ready", bot.ReadyPath, "metrics", bot.MetricsPath)
 	return e.Serve(ctx, ln)

@@ -51,7 +51,14 @@ func startServe(t *testing.T) *serving {
 // once, as replicas: each reads the environment when it starts.
 func launchServe(t *testing.T, priv ed25519.PrivateKey) *serving {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
+	return launchServeIn(t, t.Context(), priv)
+}
+
+// launchServeIn is launchServe under ctx, whose values (such as an
+// atomicfile fault) reach every request.
+func launchServeIn(t *testing.T, parent context.Context, priv ed25519.PrivateKey) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(parent)
 	s := &serving{priv: priv, logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
 	go func() { s.code <- run(ctx, []string{"serve"}, strings.NewReader(""), s.logs, s.logs) }()
 	addr := regexp.MustCompile(`msg="serving Discord interactions" addr=(\S+)`)

@@ -5,10 +5,10 @@
 package atomicfile
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 )
 
 // Replace writes a new version of the file at path. It creates an empty
@@ -16,13 +16,13 @@ import (
 // file systems), lets write fill it by name, flushes it to disk and renames
 // it over path. If write or any later step fails, the temporary file is
 // removed and path is untouched.
-func Replace(path string, write func(tmpPath string) error) (err error) {
+func Replace(ctx context.Context, path string, write func(tmpPath string) error) (err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("write %s: %w", path, err)
 		}
 	}()
-	if err := injected(StepCreate, path); err != nil {
+	if err := injected(ctx, StepCreate, path); err != nil {
 		return err
 	}
 	dir := filepath.Dir(path)
@@ -36,10 +36,10 @@ func Replace(path string, write func(tmpPath string) error) (err error) {
 	if err := write(tmp); err != nil {
 		return err
 	}
-	if err := injected(StepWrite, path); err != nil {
+	if err := injected(ctx, StepWrite, path); err != nil {
 		return err
 	}
-	if err := injected(StepSync, path); err != nil {
+	if err := injected(ctx, StepSync, path); err != nil {
 		return err
 	}
 	if err := syncPath(tmp); err != nil {
@@ -53,8 +53,8 @@ func Replace(path string, write func(tmpPath string) error) (err error) {
 }
 
 // WriteFile replaces the file at path with data, atomically.
-func WriteFile(path string, data []byte) error {
-	return Replace(path, func(tmp string) error {
+func WriteFile(ctx context.Context, path string, data []byte) error {
+	return Replace(ctx, path, func(tmp string) error {
 		f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func syncPath(path string) error {
 }
 
 // Step names a step of Replace at which a test can make it fail (see
-// SetFault).
+// WithFault).
 type Step string
 
 // The steps of Replace.
@@ -94,25 +94,25 @@ const (
 	StepSync Step = "sync"
 )
 
-// fault is the failure SetFault installed, or nil.
-var fault atomic.Pointer[func(Step, string) error]
+// faultKey is the context key of the function WithFault installs.
+type faultKey struct{}
 
-// SetFault makes Replace and WriteFile ask fail, before each step, about
-// the file being replaced, and fail with the error it returns, as the
-// file system would have; nil lets the step go on. It returns what puts
-// things back. It is for tests of the packages that write through this
-// one: a full disk, or a read-only directory for a process running as
-// root, cannot be had for real in a test. Since it applies to the whole
-// process, fail should only fail paths of its own test.
-func SetFault(fail func(step Step, path string) error) (restore func()) {
-	prev := fault.Swap(&fail)
-	return func() { fault.Store(prev) }
+// WithFault returns a copy of ctx under which Replace and WriteFile ask
+// fail, before each step, about the file being replaced, and fail with
+// the error it returns, as the file system would have; nil lets the step
+// go on. It is for tests of the packages that write through this one: a
+// full disk, or a read-only directory for a process running as root,
+// cannot be had for real in a test. The hook travels with the context of
+// the one operation it is for, as net/http/httptrace's hooks do, so tests
+// running at once do not see each other's faults.
+func WithFault(ctx context.Context, fail func(step Step, path string) error) context.Context {
+	return context.WithValue(ctx, faultKey{}, fail)
 }
 
-// injected is the error SetFault's function gives for step on path.
-func injected(step Step, path string) error {
-	if f := fault.Load(); f != nil && *f != nil {
-		return (*f)(step, path)
+// injected is the error ctx's fault function gives for step on path.
+func injected(ctx context.Context, step Step, path string) error {
+	if fail, ok := ctx.Value(faultKey{}).(func(Step, string) error); ok && fail != nil {
+		return fail(step, path)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,7 +13,7 @@ func TestWriteFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "a.txt")
 	for _, content := range []string{"first", "second, longer than the first"} {
-		if err := WriteFile(path, []byte(content)); err != nil {
+		if err := WriteFile(context.Background(), path, []byte(content)); err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(path)
@@ -26,11 +27,11 @@ func TestWriteFile(t *testing.T) {
 func TestReplaceFailureLeavesOldFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "store.db")
-	if err := WriteFile(path, []byte("old")); err != nil {
+	if err := WriteFile(context.Background(), path, []byte("old")); err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	err := Replace(path, func(tmp string) error {
+	err := Replace(context.Background(), path, func(tmp string) error {
 		if err := os.WriteFile(tmp, []byte("half"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func TestReplaceFailureLeavesOldFile(t *testing.T) {
 }
 
 func TestWriteFileMissingDirectory(t *testing.T) {
-	if err := WriteFile(filepath.Join(t.TempDir(), "no", "such", "x"), []byte("x")); err == nil {
+	if err := WriteFile(context.Background(), filepath.Join(t.TempDir(), "no", "such", "x"), []byte("x")); err == nil {
 		t.Fatal("WriteFile into a missing directory succeeded")
 	}
 }
@@ -67,25 +68,24 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 	}
 }
 
-// TestSetFault checks that a failure injected at each step of Replace
+// TestWithFault checks that a failure injected at each step of Replace
 // fails it with that error, leaves the old file byte for byte and no
-// temporary file, and that the restore function puts things back.
-func TestSetFault(t *testing.T) {
+// temporary file, and that only the context carrying it fails.
+func TestWithFault(t *testing.T) {
 	for _, step := range []Step{StepCreate, StepWrite, StepSync} {
 		t.Run(string(step), func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "store.db")
-			if err := WriteFile(path, []byte("old")); err != nil {
+			if err := WriteFile(t.Context(), path, []byte("old")); err != nil {
 				t.Fatal(err)
 			}
-			restore := SetFault(func(s Step, p string) error {
+			faulty := WithFault(t.Context(), func(s Step, p string) error {
 				if s == step && p == path {
 					return &os.PathError{Op: string(s), Path: p, Err: syscall.ENOSPC}
 				}
 				return nil
 			})
-			err := WriteFile(path, []byte("new"))
-			restore()
+			err := WriteFile(faulty, path, []byte("new"))
 			if !errors.Is(err, syscall.ENOSPC) {
 				t.Fatalf("WriteFile = %v, want it to wrap ENOSPC", err)
 			}
@@ -93,8 +93,8 @@ func TestSetFault(t *testing.T) {
 				t.Fatalf("after the failure the file holds %q, want %q", got, "old")
 			}
 			assertOnlyFile(t, dir, "store.db")
-			if err := WriteFile(path, []byte("new")); err != nil {
-				t.Fatalf("after restore: %v", err)
+			if err := WriteFile(t.Context(), path, []byte("new")); err != nil {
+				t.Fatalf("without the fault: %v", err)
 			}
 		})
 	}

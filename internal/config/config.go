@@ -49,6 +49,10 @@ type Config struct {
 	Sources string `yaml:"sources" json:"sources" env:"AGREEMENTBOT_SOURCES"`
 	// Database is the path of the SQLite fact store.
 	Database string `yaml:"database" json:"database" env:"AGREEMENTBOT_DB"`
+	// DatabasePoll is how often the bot looks whether the store file was
+	// rebuilt (by `agreementbot ingest`, or another replica's /reload),
+	// greater than 0.
+	DatabasePoll time.Duration `yaml:"database_poll" json:"database_poll" env:"AGREEMENTBOT_DB_POLL"`
 	// Answer is how questions are answered.
 	Answer Answer `yaml:"answer" json:"answer"`
 	// RateLimit limits how many questions each user may ask.
@@ -166,12 +170,13 @@ const PublicKeySize = 32
 // file and no environment variables.
 func Default() Config {
 	return Config{
-		Discord:   Discord{APIURL: DefaultAPIURL, ShardCount: 1},
-		HTTP:      HTTP{Addr: DefaultHTTPAddr},
-		Database:  "agreementbot.db",
-		Answer:    Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
-		RateLimit: RateLimit{Questions: 5, Per: 10 * time.Second},
-		Log:       Log{Level: "info", Format: "text"},
+		Discord:      Discord{APIURL: DefaultAPIURL, ShardCount: 1},
+		HTTP:         HTTP{Addr: DefaultHTTPAddr},
+		Database:     "agreementbot.db",
+		DatabasePoll: 5 * time.Second,
+		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
+		RateLimit:    RateLimit{Questions: 5, Per: 10 * time.Second},
+		Log:          Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -331,6 +336,9 @@ func (c *Config) problems() []*Error {
 		check("database", errors.New("must not be empty (it is the path of the SQLite fact store)"))
 	} else {
 		check("database", checkPath(c.Database))
+	}
+	if v := c.DatabasePoll; v <= 0 {
+		check("database_poll", fmt.Errorf("must be %s, got %s", want("", &v), v))
 	}
 	if v := c.Answer.Top; v < 1 || v > knowledge.MaxTop {
 		check("answer.top", fmt.Errorf("must be %s, got %d", want("answer.top", nil), v))

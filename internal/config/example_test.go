@@ -79,6 +79,7 @@ func ExampleConfig_Write() {
 	//   role_ids: [] # default
 	// sources: "" # default
 	// database: agreementbot.db # default
+	// database_poll: 5s # default
 	// answer:
 	//   top: 3 # default
 	//   threshold: 0.055 # default

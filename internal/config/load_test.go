@@ -117,6 +117,7 @@ admins:
   role_ids: []
 sources: ./sources
 database: /var/lib/agreementbot/facts.db
+database_poll: 2s
 answer:
   top: 5
   threshold: 0.5
@@ -143,16 +144,17 @@ log:
 			ShardID:       2,
 			ShardCount:    3,
 		},
-		HTTP:      HTTP{Addr: "[::1]:0"},
-		Admins:    Admins{UserIDs: []string{"333333333333333333"}},
-		Sources:   "./sources",
-		Database:  "/var/lib/agreementbot/facts.db",
-		Answer:    Answer{Top: 5, Threshold: 0.5, Ephemeral: true},
-		RateLimit: RateLimit{Questions: 2, Per: 90 * time.Second},
-		Log:       Log{Level: "debug", Format: "json"},
+		HTTP:         HTTP{Addr: "[::1]:0"},
+		Admins:       Admins{UserIDs: []string{"333333333333333333"}},
+		Sources:      "./sources",
+		Database:     "/var/lib/agreementbot/facts.db",
+		DatabasePoll: 2 * time.Second,
+		Answer:       Answer{Top: 5, Threshold: 0.5, Ephemeral: true},
+		RateLimit:    RateLimit{Questions: 2, Per: 90 * time.Second},
+		Log:          Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
-	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "discord.shard_count": 10, "http.addr": 12, "admins.role_ids": 16, "answer.top": 20, "log.format": 28} {
+	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "discord.shard_count": 10, "http.addr": 12, "admins.role_ids": 16, "database_poll": 19, "answer.top": 21, "log.format": 29} {
 		if o := got.Origin(key); o.File != path || o.Line != line || o.Env != "" {
 			t.Errorf("Origin(%q) = %+v, want %s:%d", key, o, path, line)
 		}
@@ -219,6 +221,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"ephemeral yes", "answer:\n  ephemeral: yes\n", `config.yaml:2: answer.ephemeral: must be true or false, got "yes"`},
 		{"questions zero", "rate_limit:\n  questions: 0\n", `config.yaml:2: rate_limit.questions: must be a whole number of at least 1, got 0`},
 		{"per without unit", "rate_limit:\n  per: 10\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got "10"`},
+		{"database_poll zero", "database_poll: 0s\n", `config.yaml:1: database_poll: must be a duration greater than 0, such as 10s, 1m or 1m30s, got 0s`},
 		{"per zero", "rate_limit:\n  per: 0s\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got 0s`},
 		{"per negative", "rate_limit:\n  per: -5s\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got -5s`},
 		{"per mapping", "rate_limit:\n  per: {seconds: 10}\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got a mapping`},
@@ -368,6 +371,7 @@ func TestEnvOverrides(t *testing.T) {
 		"AGREEMENTBOT_ADMIN_ROLE_IDS", " 444444444444444444 ",
 		"AGREEMENTBOT_SOURCES", "/srv/sources",
 		"AGREEMENTBOT_DB", "/srv/facts.db",
+		"AGREEMENTBOT_DB_POLL", "250ms",
 		"AGREEMENTBOT_TOP", "7",
 		"AGREEMENTBOT_THRESHOLD", "", // empty: the file's value stays
 		"AGREEMENTBOT_EPHEMERAL", "true",
@@ -390,13 +394,14 @@ func TestEnvOverrides(t *testing.T) {
 			PublicKey:     testPublicKey,
 			ShardCount:    ShardCountAuto,
 		},
-		HTTP:      HTTP{Addr: "0.0.0.0:8443"},
-		Admins:    Admins{UserIDs: []string{"333333333333333333"}, RoleIDs: []string{"444444444444444444"}},
-		Sources:   "/srv/sources",
-		Database:  "/srv/facts.db",
-		Answer:    Answer{Top: 7, Threshold: 0.5, Ephemeral: true},
-		RateLimit: RateLimit{Questions: 1, Per: time.Hour},
-		Log:       Log{Level: "warn", Format: "json"},
+		HTTP:         HTTP{Addr: "0.0.0.0:8443"},
+		Admins:       Admins{UserIDs: []string{"333333333333333333"}, RoleIDs: []string{"444444444444444444"}},
+		Sources:      "/srv/sources",
+		Database:     "/srv/facts.db",
+		DatabasePoll: 250 * time.Millisecond,
+		Answer:       Answer{Top: 7, Threshold: 0.5, Ephemeral: true},
+		RateLimit:    RateLimit{Questions: 1, Per: time.Hour},
+		Log:          Log{Level: "warn", Format: "json"},
 	}
 	assertSettings(t, got, want)
 	if o := got.Origin("answer.top"); o.Env != "AGREEMENTBOT_TOP" || o.String() != "AGREEMENTBOT_TOP" {
@@ -552,6 +557,7 @@ admins:
   role_ids: [] # default
 sources: "" # default
 database: agreementbot.db # default
+database_poll: 5s # default
 answer:
   top: 3 # default
   threshold: 0.055 # default
@@ -614,14 +620,15 @@ func TestWriteRoundTrip(t *testing.T) {
 			ShardID:       3,
 			ShardCount:    4,
 		},
-		HTTP:      HTTP{Addr: ":65535"},
-		Admins:    Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
-		Sources:   "dir with spaces/and: colon # and hash\n\tand a tab",
-		Database:  "'quoted'.db",
-		Answer:    Answer{Top: 10, Threshold: 1, Ephemeral: true},
-		RateLimit: RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
-		Redis:     Redis{URL: "rediss://redis.example:6380/2"},
-		Log:       Log{Level: "error", Format: "json"},
+		HTTP:         HTTP{Addr: ":65535"},
+		Admins:       Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
+		Sources:      "dir with spaces/and: colon # and hash\n\tand a tab",
+		Database:     "'quoted'.db",
+		DatabasePoll: time.Millisecond,
+		Answer:       Answer{Top: 10, Threshold: 1, Ephemeral: true},
+		RateLimit:    RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
+		Redis:        Redis{URL: "rediss://redis.example:6380/2"},
+		Log:          Log{Level: "error", Format: "json"},
 	}
 	odd := Default()
 	odd.Sources = "true"

@@ -115,7 +115,7 @@ func TestLibraryDamagedStoreKeepsServing(t *testing.T) {
 // in the sources directory. A read-only directory is made for real with
 // chmod unless the test runs as root (whom permissions do not stop); the
 // full disk, and the read-only file system, are simulated through
-// atomicfile.SetFault, failing the step where the file system would.
+// atomicfile.WithFault, failing the step where the file system would.
 func TestLibraryReloadOnFullOrReadOnlyDisk(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -151,21 +151,23 @@ func TestLibraryReloadOnFullOrReadOnlyDisk(t *testing.T) {
 						t.Fatal(err)
 					}
 					t.Cleanup(func() { os.Chmod(dir, 0o755) })
-				} else {
-					defer atomicfile.SetFault(func(step atomicfile.Step, path string) error {
+				}
+				ctx := t.Context()
+				if !tt.chmod {
+					ctx = atomicfile.WithFault(ctx, func(step atomicfile.Step, path string) error {
 						if step == tt.step && strings.HasPrefix(path, dir+string(filepath.Separator)) {
 							return &fs.PathError{Op: "write", Path: path, Err: tt.errno}
 						}
 						return nil
-					})()
+					})
 				}
 				if upload {
-					_, err = l.AddSource(t.Context(), "notes.yaml", []byte(mexicoNotes))
+					_, err = l.AddSource(ctx, "notes.yaml", []byte(mexicoNotes))
 				} else {
 					if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(mexicoNotes), 0o644); err != nil {
 						t.Fatal(err)
 					}
-					_, err = l.Reload(t.Context())
+					_, err = l.Reload(ctx)
 				}
 				if !errors.Is(err, tt.errno) || !strings.Contains(err.Error(), tt.wantText) {
 					t.Fatalf("err = %v, want one wrapping %q", err, tt.wantText)

@@ -201,14 +201,14 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
 		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", readErr)
 	}
-	if err := atomicfile.WriteFile(path, data); err != nil {
+	if err := atomicfile.WriteFile(ctx, path, data); err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", err)
 	}
 	rep, err := l.rebuild(ctx)
 	if err != nil {
 		undo := os.Remove(path)
 		if readErr == nil {
-			undo = atomicfile.WriteFile(path, previous)
+			undo = atomicfile.WriteFile(ctx, path, previous)
 		}
 		if undo != nil {
 			err = errors.Join(err, fmt.Errorf("put back the previous %s: %w", name, undo))

@@ -58,7 +58,7 @@ func Build(ctx context.Context, path string, c *knowledge.Corpus) (BuildReport, 
 	}
 	rep.Diff = c.DiffFromIDs(oldIDs)
 
-	err := atomicfile.Replace(path, func(tmpPath string) error {
+	err := atomicfile.Replace(ctx, path, func(tmpPath string) error {
 		return writeFile(ctx, tmpPath, c)
 	})
 	if err != nil {
