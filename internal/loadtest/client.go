@@ -47,7 +47,8 @@ const (
 	errNone      = iota
 	errStatus    // the endpoint answered other than 200
 	errBody      // it answered 200 with something other than the reply expected
-	errTransport // no answer: connection refused or reset, cut off by --duration, no deferred reply
+	errTransport // no answer: connection refused or reset, no deferred reply
+	cutOff       // not an error: the run's time was up before the reply came
 )
 
 // outcome is how one request went.
@@ -75,6 +76,8 @@ func (s sender) send(ctx context.Context, t *target, in interaction) outcome {
 	start := time.Now()
 	status, body, err := do(t.client, req)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return outcome{kind: cutOff}
 	case err != nil:
 		return outcome{kind: errTransport, err: err}
 	case status != http.StatusOK:
@@ -95,6 +98,8 @@ func (s sender) send(ctx context.Context, t *target, in interaction) outcome {
 func (s sender) followUp(ctx context.Context, token string, start time.Time) outcome {
 	f, err := s.hooks.wait(ctx, token)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		return outcome{deferred: true, kind: cutOff}
 	case err != nil:
 		return outcome{deferred: true, kind: errTransport, err: err}
 	case !f.ok:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // The made-up ids of the interactions the load test sends.
@@ -28,13 +29,25 @@ type interaction struct {
 	token string // the interaction's webhook token
 }
 
-// newInteraction builds the nth request's /ask of q.
-func newInteraction(n int, q Question) (interaction, error) {
-	id := strconv.FormatInt(firstID+int64(n), 10)
-	user := strconv.FormatInt(firstUser+int64(n), 10)
-	token := fmt.Sprintf("aW50ZXJhY3Rpb246%s:loadtest-token-%0100d", id, n)
+// Placeholders in a question's template, replaced for each request.
+const (
+	idMark    = "@ID@"
+	userMark  = "@USER@"
+	tokenMark = "@TOKEN@"
+)
+
+// template is the /ask of one question, encoded once, cut where what
+// differs between requests goes: text[0], a placeholder, text[1], ...
+type template struct {
+	text  []string
+	marks []string // the placeholder after each text but the last
+}
+
+// newTemplate encodes the /ask of q, the interaction's id, token and
+// member left as placeholders.
+func newTemplate(q Question) (template, error) {
 	body, err := json.Marshal(map[string]any{
-		"id": id, "application_id": appID, "type": 2, "version": 1, "token": token,
+		"id": idMark, "application_id": appID, "type": 2, "version": 1, "token": tokenMark,
 		"guild_id": guildID, "channel_id": channelID, "locale": q.Locale, "guild_locale": "en-US",
 		"app_permissions": "2248473465835073", "context": 0, "attachment_size_limit": 10485760,
 		"entitlements": []any{}, "entitlement_sku_ids": []any{},
@@ -45,12 +58,49 @@ func newInteraction(n int, q Question) (interaction, error) {
 		},
 		"guild":   map[string]any{"id": guildID, "locale": "en-US", "features": []string{"COMMUNITY", "NEWS"}},
 		"channel": channel(),
-		"member":  member(user),
+		"member":  member(),
 	})
 	if err != nil {
-		return interaction{}, fmt.Errorf("encode interaction %d: %w", n, err)
+		return template{}, fmt.Errorf("encode the /ask of %q: %w", q.Text, err)
 	}
-	return interaction{body: body, token: token}, nil
+	return cut(string(body)), nil
+}
+
+// cut cuts body at its placeholders.
+func cut(body string) template {
+	var t template
+	for {
+		at, mark := -1, ""
+		for _, m := range []string{idMark, userMark, tokenMark} {
+			if i := strings.Index(body, m); i >= 0 && (at < 0 || i < at) {
+				at, mark = i, m
+			}
+		}
+		if at < 0 {
+			t.text = append(t.text, body)
+			return t
+		}
+		t.text, t.marks = append(t.text, body[:at]), append(t.marks, mark)
+		body = body[at+len(mark):]
+	}
+}
+
+// interaction returns the nth request: interaction firstID+n, from
+// member firstUser+n.
+func (t template) interaction(n int) interaction {
+	id := strconv.FormatInt(firstID+int64(n), 10)
+	values := map[string]string{
+		idMark: id, userMark: strconv.FormatInt(firstUser+int64(n), 10),
+		tokenMark: fmt.Sprintf("aW50ZXJhY3Rpb246%s:loadtest-token-%0100d", id, n),
+	}
+	body := make([]byte, 0, 2048)
+	for i, text := range t.text {
+		body = append(body, text...)
+		if i < len(t.marks) {
+			body = append(body, values[t.marks[i]]...)
+		}
+	}
+	return interaction{body: body, token: values[tokenMark]}
 }
 
 // channel is the channel object of every interaction.
@@ -63,11 +113,12 @@ func channel() map[string]any {
 	}
 }
 
-// member is the member object of an interaction asked by user.
-func member(user string) map[string]any {
+// member is the member object of every interaction, its user id left
+// as a placeholder.
+func member() map[string]any {
 	return map[string]any{
 		"user": map[string]any{
-			"id": user, "username": "member" + user[len(user)-6:], "global_name": "Member " + user[len(user)-6:],
+			"id": userMark, "username": "member_" + userMark, "global_name": "Member " + userMark,
 			"discriminator": "0", "avatar": "a_0123456789abcdef0123456789abcdef", "public_flags": 0,
 			"avatar_decoration_data": nil, "clan": nil, "primary_guild": nil,
 		},

@@ -130,7 +130,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
 	hard, cancel := context.WithDeadline(ctx, start.Add(opts.Duration))
 	defer cancel()
-	reqs, warm, err := buildRequests(opts)
+	reqs, err := newRequests(opts.Questions)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := f.drive(hard, opts, reqs, warm, start.Add(opts.Duration-shutdownReserve(opts.Duration)))
+	load, cancelLoad := context.WithDeadline(hard, start.Add(opts.Duration-shutdownReserve(opts.Duration)))
+	defer cancelLoad()
+	rep := f.drive(load, opts, reqs)
 	serveErr := f.stop(hard)
 	rep.Elapsed = time.Since(start)
 	if serveErr != nil {
@@ -150,24 +152,36 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 // shutdownReserve is the part of the run kept for stopping the endpoints.
 func shutdownReserve(d time.Duration) time.Duration { return min(d/10, 3*time.Second) }
 
-// buildRequests builds the measured requests and the warm-up ones, every
-// one a new interaction from a new member.
-func buildRequests(opts Options) (reqs, warm []interaction, err error) {
-	all := make([]interaction, opts.Requests+opts.warmupRequests())
-	for n := range all {
-		if all[n], err = newInteraction(n, opts.Questions[n%len(opts.Questions)]); err != nil {
-			return nil, nil, err
+// requests makes the requests of a run, every one a new interaction
+// from a new member, asking the questions in turn.
+type requests []template
+
+// newRequests encodes the questions' templates.
+func newRequests(qs []Question) (requests, error) {
+	ts := make(requests, len(qs))
+	for i, q := range qs {
+		var err error
+		if ts[i], err = newTemplate(q); err != nil {
+			return nil, fmt.Errorf("load test: %w", err)
 		}
 	}
-	return all[:opts.Requests], all[opts.Requests:], nil
+	return ts, nil
+}
+
+// make returns requests from..to-1, or fewer when ctx ends.
+func (rs requests) make(ctx context.Context, from, to int) []interaction {
+	out := make([]interaction, 0, to-from)
+	for n := from; n < to && ctx.Err() == nil; n++ {
+		out = append(out, rs[n%len(rs)].interaction(n))
+	}
+	return out
 }
 
 // fixture is what a run starts: the fake webhooks and the two endpoints.
 type fixture struct {
 	s           sender
 	bare, serve *target
-	stopServers context.CancelFunc
-	done        []chan error // one per server, when it has stopped
+	servers     []server // the fake webhooks, the bare endpoint, the endpoint under test
 }
 
 // startFixture starts the servers, on loopback, and waits until both
@@ -177,9 +191,8 @@ func startFixture(ctx context.Context, opts Options) (*fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load test: make a key pair: %w", err)
 	}
-	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	f := &fixture{s: sender{priv: priv, hooks: newWebhooks()}, stopServers: stop}
-	urls, err := f.listen(sctx, opts, pub)
+	f := &fixture{s: sender{priv: priv, hooks: newWebhooks()}}
+	urls, err := f.listen(context.WithoutCancel(ctx), opts, pub)
 	if err == nil {
 		err = f.targets(opts, urls)
 	}
@@ -209,18 +222,26 @@ func (f *fixture) listen(ctx context.Context, opts Options, pub ed25519.PublicKe
 		}
 		lns[i], urls[i] = ln, "http://"+ln.Addr().String()
 	}
-	f.run(ctx, func(ctx context.Context) error { return serveHTTP(ctx, lns[0], f.s.hooks) })
-	f.run(ctx, func(ctx context.Context) error { return serveHTTP(ctx, lns[1], Bare(pub)) })
+	f.run(ctx, "the fake webhooks", func(ctx context.Context) error { return serveHTTP(ctx, lns[0], f.s.hooks) })
+	f.run(ctx, "the bare endpoint", func(ctx context.Context) error { return serveHTTP(ctx, lns[1], Bare(pub)) })
 	env := Env{PublicKey: pub, AppID: appID, APIURL: urls[0] + "/api/v10/"}
-	f.run(ctx, func(ctx context.Context) error { return opts.Serve(ctx, lns[2], env) })
+	f.run(ctx, "the endpoint under test", func(ctx context.Context) error { return opts.Serve(ctx, lns[2], env) })
 	return urls, nil
 }
 
-// run runs a server until ctx ends.
-func (f *fixture) run(ctx context.Context, serve func(context.Context) error) {
-	done := make(chan error, 1)
-	f.done = append(f.done, done)
-	go func() { done <- serve(ctx) }()
+// server is one of the servers a run starts.
+type server struct {
+	name string
+	stop context.CancelFunc
+	done chan error // why it stopped, once it has
+}
+
+// run runs a server until ctx ends or it is stopped.
+func (f *fixture) run(ctx context.Context, name string, serve func(context.Context) error) {
+	ctx, stop := context.WithCancel(ctx)
+	s := server{name: name, stop: stop, done: make(chan error, 1)}
+	f.servers = append(f.servers, s)
+	go func() { s.done <- serve(ctx) }()
 }
 
 // targets makes the two targets, at the bare and serve URLs.
@@ -248,7 +269,7 @@ func (f *fixture) ready(ctx context.Context) error {
 			select {
 			case <-ctx.Done():
 				return fmt.Errorf("load test: the %s endpoint never answered: %w", t.name, ctx.Err())
-			case err := <-f.done[2]:
+			case err := <-f.servers[2].done:
 				return fmt.Errorf("load test: the endpoint under test stopped: %w", err)
 			case <-time.After(20 * time.Millisecond):
 			}
@@ -257,24 +278,26 @@ func (f *fixture) ready(ctx context.Context) error {
 	return nil
 }
 
-// stop stops the servers and waits for them until ctx ends; it returns
-// why the endpoint under test failed, if it did.
+// stop stops the endpoint under test, then (its deferred replies sent)
+// the bare endpoint and the fake webhooks, waiting for each until ctx
+// ends; it returns why the endpoint under test failed, if it did.
 func (f *fixture) stop(ctx context.Context) error {
-	f.stopServers()
 	for _, t := range []*target{f.bare, f.serve} {
 		if t != nil {
 			t.close()
 		}
 	}
 	var errs []error
-	for i, done := range f.done {
+	for i := len(f.servers) - 1; i >= 0; i-- {
+		s := f.servers[i]
+		s.stop()
 		select {
-		case err := <-done:
-			if err != nil && i == 2 {
-				errs = append(errs, fmt.Errorf("load test: the endpoint under test: %w", err))
+		case err := <-s.done:
+			if err != nil && s.name == "the endpoint under test" {
+				errs = append(errs, fmt.Errorf("load test: %s: %w", s.name, err))
 			}
 		case <-ctx.Done():
-			return errors.New("load test: the servers did not stop within --duration")
+			return fmt.Errorf("load test: %s did not stop within --duration", s.name)
 		}
 	}
 	return errors.Join(errs...)
@@ -293,9 +316,13 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
 	return nil
 }
 
-// drive warms both endpoints up, then sends them reqs in alternating
-// rounds, the last ending by loadEnd, and reports.
-func (f *fixture) drive(ctx context.Context, opts Options, reqs, warm []interaction, loadEnd time.Time) *Report {
+// drive warms both endpoints up, then sends them the same requests in
+// alternating rounds, all ending by ctx's deadline, and reports. Each
+// round's requests are made before it starts, so their making is not
+// timed; measured requests are numbered from 0, warm-up ones after them.
+func (f *fixture) drive(ctx context.Context, opts Options, reqs requests) *Report {
+	loadEnd, _ := ctx.Deadline()
+	warm := reqs.make(ctx, opts.Requests, opts.Requests+opts.warmupRequests())
 	rep := &Report{Clients: opts.Clients, Requests: opts.Requests, Rounds: opts.Rounds, Warmup: len(warm),
 		Questions: len(opts.Questions), CPUs: runtime.GOMAXPROCS(0)}
 	targets := []*target{f.bare, f.serve}
@@ -308,7 +335,7 @@ func (f *fixture) drive(ctx context.Context, opts Options, reqs, warm []interact
 	rounds := make([][]RoundResult, 2)
 	sent := 0
 	for k := range opts.Rounds {
-		part := reqs[k*len(reqs)/opts.Rounds : (k+1)*len(reqs)/opts.Rounds]
+		part := reqs.make(ctx, k*opts.Requests/opts.Rounds, (k+1)*opts.Requests/opts.Rounds)
 		for i, t := range targets {
 			rd := f.round(ctx, opts, t, part, share(loadEnd, slots-2-2*k-i))
 			rounds[i] = append(rounds[i], rd)
@@ -319,7 +346,8 @@ func (f *fixture) drive(ctx context.Context, opts Options, reqs, warm []interact
 	}
 	rep.Bare = newResult("bare", warmups[0], rounds[0])
 	rep.Serve = newResult("serve", warmups[1], rounds[1])
-	rep.Complete = sent == 2*len(reqs) && warmups[0].Requests == len(warm) && warmups[1].Requests == len(warm)
+	rep.Complete = sent == 2*opts.Requests && warmups[0].Requests == opts.warmupRequests() &&
+		warmups[1].Requests == opts.warmupRequests()
 	rep.judge()
 	return rep
 }

@@ -60,6 +60,7 @@ type RoundResult struct {
 	Requests   int           `json:"requests"` // requests sent (and ended, well or not)
 	Errors     Errors        `json:"errors"`
 	Deferred   int           `json:"deferred"` // answered with a deferral, the reply following through the webhook
+	CutOff     int           `json:"cut_off"`  // sent but not answered when the run's time was up (not counted as requests)
 	Elapsed    time.Duration `json:"-"`
 	Throughput float64       `json:"throughput"` // requests per second
 	Latency    Latency       `json:"latency"`    // of the requests answered without error
@@ -72,6 +73,10 @@ func newRoundResult(name string, planned int, elapsed time.Duration, per [][]out
 	r := RoundResult{Target: name, Planned: planned, Elapsed: elapsed}
 	for _, outs := range per {
 		for _, o := range outs {
+			if o.kind == cutOff {
+				r.CutOff++
+				continue
+			}
 			r.Requests++
 			if o.deferred {
 				r.Deferred++
@@ -122,17 +127,17 @@ func (r Result) allErrors() int { return r.Errors.Total() + r.Warmup.Errors.Tota
 
 // Report is the outcome of a load test.
 type Report struct {
-	Clients   int     `json:"clients"`
-	Requests  int     `json:"requests"` // planned per endpoint, warm-up apart
-	Rounds    int     `json:"rounds"`   // per endpoint
-	Warmup    int     `json:"warmup"`   // warm-up requests per endpoint
-	Questions int     `json:"questions"`
-	CPUs      int     `json:"cpus"`
-	Complete  bool    `json:"complete"` // every planned request was sent: --duration did not cut the run short
-	Bare      Result  `json:"bare"`
-	Serve     Result  `json:"serve"`
-	Ratio     float64 `json:"ratio"` // serve's throughput over the bare endpoint's
-	Verdict   Verdict `json:"verdict"`
+	Clients   int           `json:"clients"`
+	Requests  int           `json:"requests"` // planned per endpoint, warm-up apart
+	Rounds    int           `json:"rounds"`   // per endpoint
+	Warmup    int           `json:"warmup"`   // warm-up requests per endpoint
+	Questions int           `json:"questions"`
+	CPUs      int           `json:"cpus"`
+	Complete  bool          `json:"complete"` // every planned request was sent: --duration did not cut the run short
+	Bare      Result        `json:"bare"`
+	Serve     Result        `json:"serve"`
+	Ratio     float64       `json:"ratio"` // serve's throughput over the bare endpoint's
+	Verdict   Verdict       `json:"verdict"`
 	Elapsed   time.Duration `json:"-"`
 }
 
