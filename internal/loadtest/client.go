@@ -201,7 +201,7 @@ func (r round) run(ctx context.Context) RoundResult {
 		wg   sync.WaitGroup
 		per  = make([][]outcome, r.clients)
 	)
-	start := time.Now()
+	start, cpu := time.Now(), processCPU()
 	for c := range r.clients {
 		wg.Go(func() {
 			for {
@@ -214,5 +214,7 @@ func (r round) run(ctx context.Context) RoundResult {
 		})
 	}
 	wg.Wait()
-	return newRoundResult(r.t.name, len(r.reqs), time.Since(start), per)
+	rr := newRoundResult(r.t.name, len(r.reqs), time.Since(start), per)
+	rr.CPU = processCPU() - cpu
+	return rr
 }

@@ -64,7 +64,23 @@ type RoundResult struct {
 	Elapsed    time.Duration `json:"-"`
 	Throughput float64       `json:"throughput"` // requests per second
 	Latency    Latency       `json:"latency"`    // of the requests answered without error
-	latencies  []time.Duration
+	// CPU is the CPU time the whole process (the clients, the endpoint
+	// being sent to and the other idle) used during the round.
+	CPU       time.Duration `json:"-"`
+	latencies []time.Duration
+}
+
+// CPUPerRequest is the process's CPU time per request answered, the
+// clients' included, in microseconds: a figure other work on the
+// machine moves less than throughput. 0 when not measured.
+func (rd RoundResult) CPUPerRequest() float64 { return cpuPer(rd.CPU, rd.Requests) }
+
+// cpuPer is cpu per request, in microseconds.
+func cpuPer(cpu time.Duration, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(cpu) / float64(time.Microsecond) / float64(n)
 }
 
 // newRoundResult gathers the clients' outcomes of a round that took
@@ -102,6 +118,9 @@ type Result struct {
 	Elapsed    time.Duration `json:"-"`
 	Throughput float64       `json:"throughput"` // requests over the time its rounds took, per second
 	Latency    Latency       `json:"latency"`
+	// CPUPerRequest is the process's CPU time per request over the
+	// rounds, in microseconds (see RoundResult.CPUPerRequest).
+	CPUPerRequest float64 `json:"cpu_per_request_us"`
 	Warmup     RoundResult   `json:"warmup"`
 	Rounds     []RoundResult `json:"rounds"`
 }
@@ -109,16 +128,21 @@ type Result struct {
 // newResult sums up an endpoint's rounds.
 func newResult(name string, warmup RoundResult, rounds []RoundResult) Result {
 	r := Result{Target: name, Warmup: warmup, Rounds: rounds}
-	var all []time.Duration
+	var (
+		all []time.Duration
+		cpu time.Duration
+	)
 	for _, rd := range rounds {
 		r.Requests += rd.Requests
 		r.Deferred += rd.Deferred
 		r.Elapsed += rd.Elapsed
+		cpu += rd.CPU
 		r.Errors.merge(rd.Errors)
 		all = append(all, rd.latencies...)
 	}
 	r.Throughput = Throughput(r.Requests, r.Elapsed)
 	r.Latency = Summarize(all)
+	r.CPUPerRequest = cpuPer(cpu, r.Requests)
 	return r
 }
 
@@ -186,7 +210,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "%d clients, %d requests per endpoint in %d rounds each, alternating (after %d warm-up requests each), %d questions, %d CPUs\n\n",
 		r.Clients, r.Requests, r.Rounds, r.Warmup, r.Questions, r.CPUs)
-	fmt.Fprintln(tw, "round\tendpoint\trequests\terrors\tdeferred\treq/s\tmedian\tp99\tmax\t")
+	fmt.Fprintln(tw, "round\tendpoint\trequests\terrors\tdeferred\treq/s\tmedian\tp99\tmax\tCPU/req\t")
 	for i := range r.Bare.Rounds {
 		writeRow(tw, fmt.Sprint(i+1), r.Bare.Rounds[i].row())
 		if i < len(r.Serve.Rounds) {
@@ -194,8 +218,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	for _, res := range []Result{r.Bare, r.Serve} {
-		writeRow(tw, "all", RoundResult{Target: res.Target, Requests: res.Requests, Errors: res.Errors,
-			Deferred: res.Deferred, Throughput: res.Throughput, Latency: res.Latency}.row())
+		row := RoundResult{Target: res.Target, Requests: res.Requests, Errors: res.Errors,
+			Deferred: res.Deferred, Throughput: res.Throughput, Latency: res.Latency}.row()
+		row[len(row)-1] = fmt.Sprintf("%.0f µs", res.CPUPerRequest)
+		writeRow(tw, "all", row)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write the report: %w", err)
@@ -206,7 +232,7 @@ func (r *Report) WriteText(w io.Writer) error {
 // row is a round's cells after the first.
 func (rd RoundResult) row() []any {
 	return []any{rd.Target, rd.Requests, rd.Errors.Total(), rd.Deferred, fmt.Sprintf("%.0f", rd.Throughput),
-		fmtMS(rd.Latency.Median), fmtMS(rd.Latency.P99), fmtMS(rd.Latency.Max)}
+		fmtMS(rd.Latency.Median), fmtMS(rd.Latency.P99), fmtMS(rd.Latency.Max), fmt.Sprintf("%.0f µs", rd.CPUPerRequest())}
 }
 
 // writeRow writes one line of the table.
@@ -224,6 +250,9 @@ func fmtMS(d time.Duration) string { return fmt.Sprintf("%.2f ms", ms(d)) }
 // writeVerdict writes the targets and whether they were met.
 func (r *Report) writeVerdict(w io.Writer) error {
 	errs := r.Bare.allErrors() + r.Serve.allErrors()
+	if r.Serve.CPUPerRequest > 0 {
+		fmt.Fprintf(w, "\nCPU per request (clients included), bare/serve: %.2f", r.Bare.CPUPerRequest/r.Serve.CPUPerRequest)
+	}
 	_, err := fmt.Fprintf(w, "\nserve/bare throughput: %.2f (target ≥ %.2f: %s)\nserve p99: %s (target ≤ %s: %s)\n"+
 		"errors: %d (target 0: %s)\n",
 		r.Ratio, MinRatio, met(r.Verdict.Ratio), fmtMS(r.Serve.Latency.P99), fmtMS(MaxP99), met(r.Verdict.P99),
