@@ -120,9 +120,9 @@ type Result struct {
 	Latency    Latency       `json:"latency"`
 	// CPUPerRequest is the process's CPU time per request over the
 	// rounds, in microseconds (see RoundResult.CPUPerRequest).
-	CPUPerRequest float64 `json:"cpu_per_request_us"`
-	Warmup     RoundResult   `json:"warmup"`
-	Rounds     []RoundResult `json:"rounds"`
+	CPUPerRequest float64       `json:"cpu_per_request_us"`
+	Warmup        RoundResult   `json:"warmup"`
+	Rounds        []RoundResult `json:"rounds"`
 }
 
 // newResult sums up an endpoint's rounds.
