@@ -80,11 +80,11 @@ const (
 
 // withDefaults fills in the options left zero and checks the others.
 func (o Options) withDefaults() (Options, error) {
-	o.Clients = cmp(o.Clients, DefaultClients)
-	o.Requests = cmp(o.Requests, DefaultRequests)
-	o.Rounds = cmp(o.Rounds, DefaultRounds)
-	o.Duration = cmp(o.Duration, DefaultDuration)
-	o.Host = cmp(o.Host, DefaultHost)
+	o.Clients = orDefault(o.Clients, DefaultClients)
+	o.Requests = orDefault(o.Requests, DefaultRequests)
+	o.Rounds = orDefault(o.Rounds, DefaultRounds)
+	o.Duration = orDefault(o.Duration, DefaultDuration)
+	o.Host = orDefault(o.Host, DefaultHost)
 	if o.Questions == nil {
 		o.Questions = DefaultQuestions()
 	}
@@ -104,8 +104,8 @@ func (o Options) withDefaults() (Options, error) {
 	return o, CheckLoopback(o.Host)
 }
 
-// cmp returns v, or def when v is zero.
-func cmp[T comparable](v, def T) T {
+// orDefault returns v, or def when v is zero.
+func orDefault[T comparable](v, def T) T {
 	var zero T
 	if v == zero {
 		return def
@@ -141,6 +141,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	load, cancelLoad := context.WithDeadline(hard, start.Add(opts.Duration-shutdownReserve(opts.Duration)))
 	defer cancelLoad()
 	rep := f.drive(load, opts, reqs)
+	rep.ExtraFollowUps = int(f.s.hooks.extra.Load())
+	rep.judge()
 	serveErr := f.stop(hard)
 	rep.Elapsed = time.Since(start)
 	if serveErr != nil {
@@ -348,7 +350,6 @@ func (f *fixture) drive(ctx context.Context, opts Options, reqs requests) *Repor
 	rep.Serve = newResult("serve", warmups[1], rounds[1])
 	rep.Complete = sent == 2*opts.Requests && warmups[0].Requests == opts.warmupRequests() &&
 		warmups[1].Requests == opts.warmupRequests()
-	rep.judge()
 	return rep
 }
 
