@@ -370,3 +370,17 @@ func TestReloadWithPlainAttachment(t *testing.T) {
 		t.Errorf("upload: %+v, added %v", r, lib.added)
 	}
 }
+
+// escape, which copies the text between the characters it escapes, says
+// the same as escaping rune by rune, and turns invalid UTF-8 into U+FFFD
+// as that does.
+func TestEscapeMatchesRuneByRune(t *testing.T) {
+	for _, s := range []string{
+		"", "plain words", "(AFP)", "@everyone <@123> #general", "a\\b*c_d~e`f|g>h#i[j]k(l)m", "ñandú — “quoted” (2024)",
+		"@", "<", "**bold** and __under__", "emoji 🙂 @here", "bad \xff byte (x)", "\xc3(",
+	} {
+		if got, want := escape(s), escapeRunes(s); got != want {
+			t.Errorf("escape(%q) = %q, rune by rune %q", s, got, want)
+		}
+	}
+}

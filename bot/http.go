@@ -376,7 +376,10 @@ func decodeInteraction(body []byte) (i *discordgo.Interaction, err error) {
 		}
 	}()
 	i = &discordgo.Interaction{}
-	if err := json.Unmarshal(body, i); err != nil {
+	// Its own UnmarshalJSON, called directly: through json.Unmarshal the
+	// body would be scanned once more, to no purpose, since it checks
+	// the whole body's syntax itself (json.Unmarshal inside).
+	if err := i.UnmarshalJSON(body); err != nil {
 		return nil, fmt.Errorf("not an interaction: %w", err)
 	}
 	if i.Type == 0 {

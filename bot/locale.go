@@ -162,17 +162,49 @@ func (l *language) render(m message) string { return l.format(m.key, m.vars) }
 
 // fill replaces each placeholder of text with its value in v, shown in l; a
 // placeholder without a value is left as it is.
+// It finds the placeholders as the placeholder pattern does, without a
+// regular expression: fill is on the path of every reply.
 func (l *language) fill(text string, v vars) string {
-	if len(v) == 0 {
+	if len(v) == 0 || !strings.Contains(text, "{") {
 		return text
 	}
-	return placeholder.ReplaceAllStringFunc(text, func(p string) string {
-		val, ok := v[p[1:len(p)-1]]
-		if !ok {
-			return p
+	var b strings.Builder
+	b.Grow(len(text) + 32)
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
 		}
-		return l.show(val)
-	})
+		n := placeholderName(text[open+1:])
+		if n == 0 {
+			b.WriteString(text[:open+1])
+			text = text[open+1:]
+			continue
+		}
+		b.WriteString(text[:open])
+		if val, ok := v[text[open+1:open+1+n]]; ok {
+			b.WriteString(l.show(val))
+		} else {
+			b.WriteString(text[open : open+n+2])
+		}
+		text = text[open+n+2:]
+	}
+	b.WriteString(text)
+	return b.String()
+}
+
+// placeholderName returns the length of the placeholder name s starts
+// with, as the placeholder pattern reads it (lower-case letters and
+// underscores, then "}"), or 0 when s does not start with one.
+func placeholderName(s string) int {
+	n := 0
+	for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] == '_') {
+		n++
+	}
+	if n == 0 || n == len(s) || s[n] != '}' {
+		return 0
+	}
+	return n
 }
 
 // show renders one placeholder's value.

@@ -321,3 +321,24 @@ func keys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// fill finds placeholders exactly as the placeholder pattern does, and
+// leaves those without a value as they are.
+func TestFillMatchesPlaceholderPattern(t *testing.T) {
+	l := localeLanguage("en-US")
+	v := vars{"n": 3, "id": "abc", "a_b": "x", "count": int64(7)}
+	for _, text := range []string{
+		"", "no braces", "{n}", "{n}{id}", "{{n}}", "{a{id}", "{N}", "{n", "n}", "{}", "{ n}", "{unknown} {n}",
+		"{a_b}", "{a-b}", "{n}}", "x{id}y{count}z", "{idé}", "é{id}é", "{", "}{n}{",
+	} {
+		want := placeholder.ReplaceAllStringFunc(text, func(p string) string {
+			if val, ok := v[p[1:len(p)-1]]; ok {
+				return l.show(val)
+			}
+			return p
+		})
+		if got := l.fill(text, v); got != want {
+			t.Errorf("fill(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

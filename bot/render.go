@@ -39,7 +39,7 @@ const (
 // boundary when there is one in the last fifth and marking the cut with an
 // ellipsis.
 func trim(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n { // a string has no more runes than bytes
 		return s
 	}
 	if n <= 1 {
@@ -61,6 +61,35 @@ func trim(s string, n int) string {
 // allowed_mentions already stops pings; this also stops the text from
 // looking like one.
 func escape(s string) string {
+	if !utf8.ValidString(s) {
+		return escapeRunes(s)
+	}
+	// Every character escaped is ASCII, so the text between them is
+	// copied as it is; most text has none and is returned unchanged.
+	i := strings.IndexAny(s, escapedChars+"@<")
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for ; i >= 0; i = strings.IndexAny(s, escapedChars+"@<") {
+		b.WriteString(s[:i])
+		if c := s[i]; c == '@' || c == '<' {
+			b.WriteByte(c)
+			b.WriteString(zeroWidthSpace)
+		} else {
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		}
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// escapeRunes is escape rune by rune, for text that is not valid UTF-8
+// (each invalid byte becomes U+FFFD).
+func escapeRunes(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -112,8 +141,13 @@ func unescape(s string) (string, bool) {
 	return b.String(), true
 }
 
+// escapedChars are the characters escape puts a backslash before.
+const escapedChars = "\\*_~`|>#[]()"
+
 // escapedByBackslash reports whether escape puts a backslash before r.
-func escapedByBackslash(r rune) bool { return strings.ContainsRune("\\*_~`|>#[]()", r) }
+func escapedByBackslash(r rune) bool {
+	return r < utf8.RuneSelf && strings.IndexByte(escapedChars, byte(r)) >= 0
+}
 
 // quote renders source text as a Markdown block quote, escaped.
 func quote(s string) string {

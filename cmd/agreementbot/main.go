@@ -12,6 +12,7 @@
 //	agreementbot calibrate [--squad DIR] [--out FILE]
 //	agreementbot run [--config FILE]
 //	agreementbot serve [--config FILE]
+//	agreementbot loadtest [--clients N] [--requests N] [--duration D] [--questions FILE] [--json]
 //	agreementbot config check [--config FILE]
 //
 // With neither --sources nor --db it uses the article embedded in the
@@ -52,6 +53,7 @@ func commands() []command {
 		{"calibrate", "fit the confidence model on the development data", runCalibrate},
 		{"run", "run the Discord bot (token from DISCORD_TOKEN or the config)", runBot},
 		{"serve", "serve Discord's HTTP interactions endpoint (needs the application's public key and id)", runServe},
+		{"loadtest", "measure serve under load against a bare endpoint, on this machine", runLoadtest},
 		{"config", "check a config file and print the effective settings", runConfig},
 	}
 }

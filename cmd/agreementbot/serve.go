@@ -32,30 +32,49 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	m := metrics.New(metrics.Options{Transport: metrics.TransportHTTP})
-	svc, err := newService(ctx, cfg, log, m)
+	st, err := newServeStack(ctx, cfg, log, key)
 	if err != nil {
 		return err
 	}
-	defer svc.close()
-	lib, h, p := svc.lib, svc.h, svc.peers
+	defer st.svc.close()
 	if err := registerForServe(ctx, cfg, log); err != nil {
-		return err
-	}
-	e, err := bot.NewEndpoint(bot.EndpointOptions{
-		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
-	}, h)
-	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on http.addr: %w", err)
 	}
-	watchReloads(ctx, lib, cfg.DatabasePoll, log, m, p)
+	watchReloads(ctx, st.svc.lib, cfg.DatabasePoll, log, st.m, st.svc.peers)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
 		"health", bot.HealthPath, "ready", bot.ReadyPath, "metrics", bot.MetricsPath)
-	return e.Serve(ctx, ln)
+	return st.e.Serve(ctx, ln)
+}
+
+// serveStack is what serve serves: the service (facts, handlers, shared
+// state), its metrics, and the interactions endpoint over its handlers.
+// `agreementbot loadtest` measures the same stack.
+type serveStack struct {
+	svc *service
+	m   *metrics.Metrics
+	e   *bot.Endpoint
+}
+
+// newServeStack builds serve's stack from the settings, the endpoint
+// verifying requests with key. The caller closes st.svc.
+func newServeStack(ctx context.Context, cfg config.Config, log *slog.Logger, key ed25519.PublicKey) (*serveStack, error) {
+	m := metrics.New(metrics.Options{Transport: metrics.TransportHTTP})
+	svc, err := newService(ctx, cfg, log, m)
+	if err != nil {
+		return nil, err
+	}
+	e, err := bot.NewEndpoint(bot.EndpointOptions{
+		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
+	}, svc.h)
+	if err != nil {
+		svc.close()
+		return nil, err
+	}
+	return &serveStack{svc: svc, m: m, e: e}, nil
 }
 
 // serveKey checks that the settings serve needs are there and returns the
