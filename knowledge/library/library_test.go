@@ -214,7 +214,7 @@ func ingest(t *testing.T, dir, db, origin string) {
 		t.Fatal(err)
 	}
 	c.Origin = origin
-	if _, err := sqlite.Build(t.Context(), db, c); err != nil {
+	if _, err := BuildStore(t.Context(), db, c); err != nil {
 		t.Fatal(err)
 	}
 }

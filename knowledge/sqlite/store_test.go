@@ -30,7 +30,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
 	c := articleCorpus(t)
-	rep, err := Build(ctx, path, c)
+	rep, err := Build(ctx, path, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +66,10 @@ func TestStoreFactIDsStable(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
 	c := articleCorpus(t)
-	if _, err := Build(ctx, path, c); err != nil {
+	if _, err := Build(ctx, path, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Build(ctx, path, articleCorpus(t))
+	rep, err := Build(ctx, path, articleCorpus(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestStoreFactIDsStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = Build(ctx, path, c2)
+	rep, err = Build(ctx, path, c2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestBuildFailureKeepsOldStore(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "facts.db")
-	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, path, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(path)
@@ -111,7 +111,7 @@ func TestBuildFailureKeepsOldStore(t *testing.T) {
 	// Two facts with one id violate the primary key: the write fails.
 	bad := articleCorpus(t)
 	bad.Facts = append(bad.Facts, bad.Facts[0])
-	if _, err := Build(ctx, path, bad); err == nil {
+	if _, err := Build(ctx, path, bad, nil); err == nil {
 		t.Fatal("Build with a duplicate fact id succeeded")
 	}
 	after, err := os.ReadFile(path)
@@ -149,7 +149,7 @@ func TestOpenStoreErrors(t *testing.T) {
 	db.Close()
 
 	old := filepath.Join(dir, "old.db")
-	if _, err := Build(ctx, old, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, old, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	db, err = sql.Open("sqlite3", old)
@@ -190,7 +190,7 @@ func TestOpenStoreErrors(t *testing.T) {
 func TestQuestionsDoNotChangeStore(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
-	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, path, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
