@@ -45,10 +45,10 @@ type Index struct {
 	hasSpanish bool
 
 	// Word lists for typo tolerance and prefix completion.
-	words      map[string]int     // surface word → number of facts using it
-	sorted     []string           // words, sorted, for prefix search
-	deletions  map[string][]int32 // word with one letter deleted → words (into sorted)
-	idfMissing float32            // the idf of a word no fact has
+	words      map[string]int // surface word → number of facts using it
+	sorted     []string       // words, sorted, for prefix search
+	deletions  deletionTable  // word with one letter deleted → words (into sorted)
+	idfMissing float32        // the idf of a word no fact has
 
 	topics       []string
 	foldedTopics []string // topics folded, for fuzzy matching
@@ -211,7 +211,7 @@ func (ix *Index) finishTables() {
 	for _, lang := range ix.sourceLang {
 		ix.hasSpanish = ix.hasSpanish || lang == langES
 	}
-	ix.buildDeletions()
+	ix.deletions = newDeletionTable(ix.sorted)
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {
 		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
@@ -483,21 +483,6 @@ func (ix *Index) addVocabularyWords() {
 	sort.Strings(ix.sorted)
 }
 
-// buildDeletions builds the typo-correction table of the sorted words:
-// each word of four letters or more under each of its one-letter
-// deletions.
-func (ix *Index) buildDeletions() {
-	ix.deletions = make(map[string][]int32, len(ix.sorted)*4)
-	for i, w := range ix.sorted {
-		if len(w) < 4 {
-			continue
-		}
-		for _, d := range deletions(w) {
-			ix.deletions[d] = append(ix.deletions[d], int32(i))
-		}
-	}
-}
-
 func vocabularyWords(v *knowledge.Vocabulary) []string {
 	var out []string
 	for _, e := range v.Entities {
@@ -599,7 +584,7 @@ func (ix *Index) correct(w string) ([]string, int) {
 		if _, ok := ix.words[d]; ok {
 			cands[d] = true
 		}
-		for _, i := range ix.deletions[d] {
+		for _, i := range ix.deletions.wordsOf(d) {
 			cands[ix.sorted[i]] = true
 		}
 	}

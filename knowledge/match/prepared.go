@@ -12,6 +12,7 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"math"
+	"math/bits"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -272,12 +273,17 @@ func (ix *Index) encodeTerms() []byte {
 	return e.buf
 }
 
+// strengthBits is how many low bits of an encoded posting hold the index
+// of its strength, for n strengths.
+func strengthBits(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
+
 // encodePostings encodes each term's postings, by term id: their number,
 // then for each its fact (as the gap from the one before) and its term
-// frequency and strength (as tf × len(strengths) + the strength's index).
+// frequency and strength (the frequency shifted left by strengthBits, or'd
+// with the strength's index).
 func (ix *Index) encodePostings(strengths []float32) ([]byte, error) {
 	e := encoder{buf: make([]byte, 0, 1<<20)}
-	ns := uint64(len(strengths))
+	shift := strengthBits(len(strengths))
 	for _, ps := range ix.postings {
 		e.uint(uint64(len(ps)))
 		prev := int32(0)
@@ -287,7 +293,7 @@ func (ix *Index) encodePostings(strengths []float32) ([]byte, error) {
 				return nil, err
 			}
 			e.uint(uint64(p.doc - prev))
-			e.uint(tf*ns + uint64(slices.Index(strengths, p.s)))
+			e.uint(tf<<shift | uint64(slices.Index(strengths, p.s)))
 			prev = p.doc
 		}
 	}
@@ -365,6 +371,9 @@ func Load(ctx context.Context, c *knowledge.Corpus, p *knowledge.Prepared) (ix *
 	}
 	if h.Facts != len(c.Facts) || h.Corpus != corpusDigest(c) {
 		return nil, fmt.Errorf("%w: it was made from other facts", ErrNotPrepared)
+	}
+	if len(c.Facts) >= largeCorpus {
+		defer tightGC()()
 	}
 	defer func() {
 		// Damage the checks missed must not take the process down.
@@ -534,29 +543,61 @@ func (ix *Index) decodeTerms(d *decoder, h preparedHeader) error {
 func (ix *Index) decodePostings(d *decoder, h preparedHeader) error {
 	all := make([]posting, h.Postings)
 	ix.postings = make([][]posting, h.Terms)
-	ns := uint64(len(h.Strengths))
-	at := 0
+	shift := strengthBits(len(h.Strengths))
+	mask := uint64(1)<<shift - 1
+	if len(h.Strengths) == 0 && h.Postings > 0 {
+		return errors.New("no strengths")
+	}
+	buf, at := d.buf, 0
 	for id := range h.Terms {
-		n := d.below(len(all) - at + 1)
-		ps := all[at : at+n : at+n]
+		n, next := uvarintAt(buf, 0)
+		if next < 0 || n > uint64(len(all)-at) {
+			return fmt.Errorf("term %d: bad number of postings", id)
+		}
+		buf = buf[next:]
+		ps := all[at : at+int(n) : at+int(n)]
 		doc := uint64(0)
 		for j := range ps {
-			if doc += d.uint(); doc >= uint64(h.Facts) {
-				return fmt.Errorf("fact %d out of range", doc)
+			var gap, v uint64
+			if len(buf) >= 2 && buf[0] < 0x80 && buf[1] < 0x80 {
+				// The common case, two one-byte numbers, the short way.
+				gap, v, buf = uint64(buf[0]), uint64(buf[1]), buf[2:]
+			} else {
+				var i int
+				gap, i = uvarintAt(buf, 0)
+				v, i = uvarintAt(buf, i)
+				if i < 0 || v>>shift > math.MaxUint32 {
+					return fmt.Errorf("term %d: bad posting", id)
+				}
+				buf = buf[i:]
 			}
-			v := d.uint()
-			if ns == 0 || v/ns > math.MaxUint32 {
-				return fmt.Errorf("posting %d out of range", v)
+			if doc += gap; doc >= uint64(h.Facts) || v&mask >= uint64(len(h.Strengths)) {
+				return fmt.Errorf("term %d: posting of fact %d out of range", id, doc)
 			}
-			ps[j] = posting{doc: int32(doc), w: float32(v / ns), s: h.Strengths[v%ns]}
+			ps[j] = posting{doc: int32(doc), w: float32(v >> shift), s: h.Strengths[v&mask]}
 		}
 		ix.postings[id] = ps
-		at += n
+		at += len(ps)
 	}
+	d.buf = buf
 	if at != len(all) {
 		return fmt.Errorf("%d postings, the header says %d", at, len(all))
 	}
 	return nil
+}
+
+// uvarintAt reads the unsigned varint at b[i:] and returns it with the
+// index just past it, or -1 when there is none (also when i is -1, so
+// reads can be chained and checked once).
+func uvarintAt(b []byte, i int) (uint64, int) {
+	if i < 0 || i > len(b) {
+		return 0, -1
+	}
+	v, n := binary.Uvarint(b[i:])
+	if n <= 0 {
+		return 0, -1
+	}
+	return v, i + n
 }
 
 func (ix *Index) decodeFacts(d *decoder) []float32 {

@@ -452,13 +452,7 @@ func (s *Store) Corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.each(ctx, "paragraphs", "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number", func(rows *sql.Rows) error {
-		var p knowledge.SourceParagraph
-		err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text)
-		c.Paragraphs = append(c.Paragraphs, p)
-		return err
-	})
-	if err != nil {
+	if c.Paragraphs, err = s.paragraphs(ctx); err != nil {
 		return nil, err
 	}
 	if c.Facts, err = s.facts(ctx, c.Sources); err != nil {
@@ -514,6 +508,47 @@ func (s *Store) vocabulary(ctx context.Context) (*knowledge.Vocabulary, error) {
 	return v, nil
 }
 
+// paragraphs reads the paragraphs in order.
+func (s *Store) paragraphs(ctx context.Context) ([]knowledge.SourceParagraph, error) {
+	n, err := s.count(ctx, "paragraphs")
+	if err != nil {
+		return nil, err
+	}
+	paras := make([]knowledge.SourceParagraph, 0, n)
+	intern := map[string]string{} // source ids and sections repeat
+	err = s.each(ctx, "paragraphs", "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number", func(rows *sql.Rows) error {
+		var p knowledge.SourceParagraph
+		err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text)
+		internAll(intern, &p.SourceID, &p.Section)
+		paras = append(paras, p)
+		return err
+	})
+	return paras, err
+}
+
+// count returns the number of rows of table, so that what reads them can
+// allocate once: a growing slice of 100,000 facts would be copied over and
+// over.
+func (s *Store) count(ctx context.Context, table string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		return 0, s.readError(table, err)
+	}
+	return n, nil
+}
+
+// internAll replaces each of the strings with the copy of it in intern,
+// adding those it does not have yet.
+func internAll(intern map[string]string, fields ...*string) {
+	for _, p := range fields {
+		if v, ok := intern[*p]; ok {
+			*p = v
+		} else {
+			intern[*p] = *p
+		}
+	}
+}
+
 // each runs query and calls scan for each row; what names the rows in
 // errors.
 func (s *Store) each(ctx context.Context, what, query string, scan func(*sql.Rows) error) error {
@@ -550,8 +585,12 @@ func (s *Store) facts(ctx context.Context, srcs []knowledge.Source) ([]knowledge
 	for _, src := range srcs {
 		sources[src.ID] = src
 	}
+	n, err := s.count(ctx, "facts")
+	if err != nil {
+		return nil, err
+	}
 	intern := map[string]string{} // citation fields repeat from fact to fact
-	var facts []knowledge.Fact
+	facts := make([]knowledge.Fact, 0, n)
 	err = s.each(ctx, "facts", `SELECT id, source_id, kind, text, clean, title, date, publisher, credit, url,
 		section, paragraph, sentence, start, end FROM facts ORDER BY position`, func(rows *sql.Rows) error {
 		f, err := scanFact(rows, sources, intern)
@@ -581,13 +620,7 @@ func scanFact(rows *sql.Rows, sources map[string]knowledge.Source, intern map[st
 	if f.Clean == "" {
 		f.Clean = f.Text
 	}
-	for _, p := range []*string{&ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section} {
-		if v, ok := intern[*p]; ok {
-			*p = v
-		} else {
-			intern[*p] = *p
-		}
-	}
+	internAll(intern, &ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section)
 	return f, nil
 }
 
