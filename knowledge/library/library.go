@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,6 +191,11 @@ func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.B
 	if err != nil {
 		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
 	}
+	// The index is garbage now, but the collector's next target was set
+	// while it was alive: collect it before writing, or the write's own
+	// garbage piles up on top of it (100,000 facts: a peak of 300 MB
+	// instead of 240 MB).
+	runtime.GC()
 	return sqlite.Build(ctx, path, c, p)
 }
 
