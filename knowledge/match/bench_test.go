@@ -342,7 +342,6 @@ func scaleStore(b *testing.B) string {
 	if _, err := sqlite.Build(ctx, db, c, p); err != nil {
 		b.Fatal(err)
 	}
-	c, p = nil, nil
 	// Hand back what building took, so the peak that follows is loading's.
 	debug.FreeOSMemory()
 	resetPeakRSS()
