@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -79,6 +80,20 @@ func Fingerprint(v *knowledge.Vocabulary) string {
 	if v == nil {
 		v = &knowledge.Vocabulary{}
 	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("fingerprint the vocabulary: %v", err)) // plain data: a build defect
+	}
+	h := sha256.New()
+	h.Write([]byte(analysisDigest()))
+	h.Write(raw)
+	return "a" + strconv.Itoa(analysisVersion) + "-" + hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+// analysisDigest is the part of every fingerprint that is the same for
+// any vocabulary: the versions and the embedded word lists. It is computed
+// once, like the languages: hashing the word lists takes milliseconds.
+var analysisDigest = sync.OnceValue(func() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "agreementbot analysis %d, format %d, stemmer %s\n", analysisVersion, preparedFormat, moduleVersion(stemmerModule))
 	err := fs.WalkDir(langFS, "lang", func(name string, d fs.DirEntry, err error) error {
@@ -90,14 +105,11 @@ func Fingerprint(v *knowledge.Vocabulary) string {
 		h.Write(raw)
 		return err
 	})
-	raw, jerr := json.Marshal(v)
-	if err = errors.Join(err, jerr); err != nil {
-		// Embedded files and plain data: failing is a build defect.
-		panic(fmt.Sprintf("fingerprint the analysis: %v", err))
+	if err != nil {
+		panic(fmt.Sprintf("fingerprint the word lists: %v", err)) // embedded files: a build defect
 	}
-	h.Write(raw)
-	return "a" + strconv.Itoa(analysisVersion) + "-" + hex.EncodeToString(h.Sum(nil))[:32]
-}
+	return hex.EncodeToString(h.Sum(nil))
+})
 
 // moduleVersion returns the version of module path this binary was built
 // with, "" when the binary does not record it.
