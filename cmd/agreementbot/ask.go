@@ -31,7 +31,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("--threshold must be in (0, 1], not %g", *threshold)
 	}
-	ix, err := src.open(ctx)
+	ix, err := src.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

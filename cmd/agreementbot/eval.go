@@ -21,7 +21,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
-	ix, err := src.open(ctx)
+	ix, err := src.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

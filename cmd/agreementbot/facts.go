@@ -16,7 +16,7 @@ func runFacts(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	ix, err := src.open(ctx)
+	ix, err := src.open(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
-	"github.com/agreementbot/agreementbot/knowledge/sqlite"
+	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -19,12 +20,13 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fs.Usage()
 		return usageError("--sources and --db are required")
 	}
+	start := time.Now()
 	src := sourceFlags{sources: *sources}
 	corpus, err := src.corpus(ctx)
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}
-	rep, err := sqlite.Build(ctx, *db, corpus)
+	rep, err := library.BuildStore(ctx, *db, corpus)
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}
@@ -32,7 +34,8 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	for _, s := range corpus.Sources {
 		fmt.Fprintf(stdout, "source %-40s %-10s %4d facts\n", s.Path, s.Date, counts[s.ID])
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed) in %s\n",
-		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed), rep.Duration.Round(100_000))
+	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %.1f MB, in %s\n",
+		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),
+		float64(rep.PreparedBytes)/(1<<20), time.Since(start).Round(100_000))
 	return nil
 }

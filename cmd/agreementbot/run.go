@@ -142,7 +142,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 // openLibrary opens the facts the settings name, logs what it found and
 // tells obs.
 func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer) (*library.Library, error) {
-	lib, err := library.New(ctx, cfg.Sources, cfg.Database)
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database, library.WithLogger(log))
 	if err != nil {
 		return nil, err
 	}

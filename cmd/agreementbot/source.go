@@ -5,10 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/library"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 	"github.com/agreementbot/agreementbot/knowledge/sqlite"
@@ -26,27 +29,32 @@ func (s *sourceFlags) register(fs *flag.FlagSet) {
 }
 
 // open loads the facts (through a store, so that the command line reads
-// them exactly as the bot does) and indexes them: from a store file, from a sources
-// directory, or from the embedded article.
-func (s *sourceFlags) open(ctx context.Context) (*match.Index, error) {
+// them exactly as the bot does) and indexes them: from a store file (with
+// the prepared index it keeps, as the bot does; a note on stderr says when
+// it cannot be used), from a sources directory, or from the embedded
+// article.
+func (s *sourceFlags) open(ctx context.Context, stderr io.Writer) (*match.Index, error) {
 	if s.sources != "" && s.db != "" {
 		return nil, errors.New("give --sources or --db, not both")
 	}
-	var store *sqlite.Store
-	var err error
 	if s.db != "" {
-		store, err = sqlite.Open(ctx, s.db)
-	} else {
-		var corpus *knowledge.Corpus
-		if corpus, err = s.corpus(ctx); err == nil {
-			store, err = sqlite.OpenMemory(ctx, corpus)
+		store, err := sqlite.Open(ctx, s.db)
+		if err != nil {
+			return nil, err
 		}
+		defer store.Close()
+		return library.IndexStore(ctx, store, slog.New(slog.NewTextHandler(stderr, nil)))
 	}
+	corpus, err := s.corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.OpenMemory(ctx, corpus)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	corpus, err := store.Corpus(ctx)
+	corpus, err = store.Corpus(ctx)
 	if err != nil {
 		return nil, err
 	}

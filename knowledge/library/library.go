@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +38,16 @@ type Library struct {
 	// WatchStore does not reload our own rebuilds; seen is the version it
 	// last looked at (loaded, or failed to).
 	ownWrite, seen storeStamp
+	log            *slog.Logger
+}
+
+// Option changes how a library works.
+type Option func(*Library)
+
+// WithLogger makes the library log to log (by default, slog's default
+// logger): that a store's facts had to be analysed again on load, and why.
+func WithLogger(log *slog.Logger) Option {
+	return func(l *Library) { l.log = log }
 }
 
 // New opens a library. With a store path it answers from that store when
@@ -43,8 +55,11 @@ type Library struct {
 // unusable, but never over a store built from sources it cannot find (see
 // Reload); with neither a sources directory nor a store it answers from the
 // embedded article.
-func New(ctx context.Context, sourcesDir, dbPath string) (*Library, error) {
-	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath}
+func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Library, error) {
+	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath, log: slog.Default()}
+	for _, o := range opts {
+		o(l)
+	}
 	if dbPath != "" {
 		_, err := l.loadStore(ctx)
 		l.ownWrite, _ = statStore(dbPath)
@@ -87,13 +102,14 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	}
 	c.Origin = origin
 	// Index first: only a corpus that indexes is written over the store,
-	// so the file on disk and the facts served never disagree.
-	ix, err := indexSafely(ctx, c)
+	// so the file on disk and the facts served never disagree. The store
+	// keeps the index's prepared form, so loading it is quick.
+	ix, p, err := indexSafely(ctx, c, l.dbPath != "")
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	if l.dbPath != "" {
-		if _, err := sqlite.Build(ctx, l.dbPath, c); err != nil {
+		if _, err := sqlite.Build(ctx, l.dbPath, c, p); err != nil {
 			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 		}
 		l.ownWrite, _ = statStore(l.dbPath)
@@ -151,16 +167,57 @@ func (l *Library) origin(ctx context.Context) (string, error) {
 	return knowledge.OriginEmbedded, nil
 }
 
-// indexSafely is match.Build turning a panic into an error, so that a
-// source that trips a bug in the matcher fails the reload instead of the
-// process.
-func indexSafely(ctx context.Context, c *knowledge.Corpus) (ix *match.Index, err error) {
+// indexSafely is match.Build, or with prepare set match.BuildPrepared,
+// turning a panic into an error, so that a source that trips a bug in the
+// matcher fails the reload instead of the process.
+func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool) (ix *match.Index, p *knowledge.Prepared, err error) {
 	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("index the sources: internal error: %v", p)
+		if r := recover(); r != nil {
+			err = fmt.Errorf("index the sources: internal error: %v", r)
 		}
 	}()
-	return match.Build(ctx, c)
+	if prepare {
+		return match.BuildPrepared(ctx, c)
+	}
+	ix, err = match.Build(ctx, c)
+	return ix, nil, err
+}
+
+// BuildStore analyses the corpus and writes it, with its prepared index,
+// to a new store at path (see sqlite.Build): what `agreementbot ingest`
+// does, so that the bots loading the store need not analyse it again.
+func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.BuildReport, error) {
+	_, p, err := indexSafely(ctx, c, true)
+	if err != nil {
+		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
+	}
+	// The index is garbage now, but the collector's next target was set
+	// while it was alive: collect it before writing, or the write's own
+	// garbage piles up on top of it (100,000 facts: a peak of 300 MB
+	// instead of 240 MB).
+	runtime.GC()
+	return sqlite.Build(ctx, path, c, p)
+}
+
+// IndexStore reads the facts of an open store and indexes them: from the
+// prepared index the store keeps when it is this build's, else, saying so
+// to log, by analysing every fact as match.Build does.
+func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.Index, error) {
+	c, err := s.Corpus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := match.Load(ctx, c, p)
+	if err == nil || !errors.Is(err, match.ErrNotPrepared) {
+		return ix, err
+	}
+	log.Info("analysing every fact of the store: its prepared index cannot be used", "facts", len(c.Facts), "reason", err)
+	ix, _, err = indexSafely(ctx, c, false)
+	return ix, err
 }
 
 // swap puts ix in service and reports how it differs from the index it
@@ -306,12 +363,8 @@ func (l *Library) loadStore(ctx context.Context) (knowledge.ReloadReport, error)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}
-	c, err := s.Corpus(ctx)
+	ix, err := IndexStore(ctx, s, l.log)
 	s.Close()
-	if err != nil {
-		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
-	}
-	ix, err := indexSafely(ctx, c)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
@@ -214,7 +217,7 @@ func ingest(t *testing.T, dir, db, origin string) {
 		t.Fatal(err)
 	}
 	c.Origin = origin
-	if _, err := sqlite.Build(t.Context(), db, c); err != nil {
+	if _, err := BuildStore(t.Context(), db, c); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -453,5 +456,63 @@ func TestLibraryRefresh(t *testing.T) {
 	}
 	if _, loaded, _ := l.Refresh(t.Context()); loaded {
 		t.Error("Refresh loaded the same version twice")
+	}
+}
+
+// TestLibraryLoadsPreparedIndex checks that a library loads a store's
+// facts through the prepared index the store keeps, and that a store
+// without one (built before it was kept) or with a stale one (made by
+// another analysis) is analysed again, with a log line saying why, and
+// answers the same.
+func TestLibraryLoadsPreparedIndex(t *testing.T) {
+	c, err := source.LoadCorpus(t.Context(), source.DefaultSources())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Origin = knowledge.OriginEmbedded
+	_, fresh, err := match.BuildPrepared(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := *fresh
+	stale.Fingerprint = "a0-made-by-an-older-build"
+	want := match.NewIndex(c)
+	qs := []string{"Who hosted the foreign ministers?", "Wher did they meet?", "¿Qué acordaron crear?", "What is the tallest mountain?"}
+	for _, tt := range []struct {
+		name     string
+		prepared *knowledge.Prepared
+		log      string // "": none
+	}{
+		{"fresh", fresh, ""},
+		{"none", nil, "holds none"},
+		{"stale", &stale, "another analysis"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "facts.db")
+			if _, err := sqlite.Build(t.Context(), db, c, tt.prepared); err != nil {
+				t.Fatal(err)
+			}
+			var log strings.Builder
+			l, err := New(t.Context(), "", db, WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.log == "" && log.Len() > 0:
+				t.Errorf("loading a fresh prepared index logged %q", log.String())
+			case tt.log != "" && (!strings.Contains(log.String(), "analysing every fact") || !strings.Contains(log.String(), tt.log)):
+				t.Errorf("log %q should say the facts are analysed because %q", log.String(), tt.log)
+			}
+			for _, q := range qs {
+				got, err := l.Index().Answer(t.Context(), q, knowledge.Options{Top: knowledge.MaxTop, Explain: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w, _ := want.Answer(t.Context(), q, knowledge.Options{Top: knowledge.MaxTop, Explain: true})
+				if !reflect.DeepEqual(got, w) {
+					t.Errorf("%q: the library answers\n%+v\nthe full analysis\n%+v", q, got, w)
+				}
+			}
+		})
 	}
 }

@@ -304,14 +304,20 @@ func (a *analyzer) forms(w string) wordForms {
 	if f, ok := a.stems[w]; ok {
 		return f
 	}
-	f := wordForms{key: stemWord(w)}
-	if len(w) > familyLen && isAlpha(w) {
-		f.fam = familyPrefix + w[:familyLen]
-	}
+	f := wordForms{key: stemWord(w), fam: familyOf(w)}
 	if !a.frozen {
 		a.stems[strings.Clone(w)] = f
 	}
 	return f
+}
+
+// familyOf returns the word-family term of a folded lower-case word, or
+// "" for a short word or one with other characters than letters.
+func familyOf(w string) string {
+	if len(w) > familyLen && isAlpha(w) {
+		return familyPrefix + w[:familyLen]
+	}
+	return ""
 }
 
 func stemWord(w string) string {

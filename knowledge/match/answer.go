@@ -224,7 +224,10 @@ func (ix *Index) known(t token) bool {
 }
 
 // correctQuestionWord fixes a misspelt question word ("whre", "hwo") at
-// the start of a question.
+// the start of a question. Of question words as near, the one sharing the
+// longest beginning with w wins ("wher" is "where", not "when"), then the
+// first in alphabetical order: the same every time, whatever order the
+// table is walked in.
 func (ix *Index) correctQuestionWord(w string) ([]string, int) {
 	if len(w) < 3 {
 		return nil, 0
@@ -234,7 +237,8 @@ func (ix *Index) correctQuestionWord(w string) ([]string, int) {
 		if len(ps) == 0 {
 			continue
 		}
-		if d := editdist.Distance(w, key, 1); d < bestDist {
+		d := editdist.Distance(w, key, 1)
+		if d < bestDist || d == bestDist && best != "" && nearerQuestionWord(w, key, best) {
 			best, bestDist = key, d
 		}
 	}
@@ -242,6 +246,26 @@ func (ix *Index) correctQuestionWord(w string) ([]string, int) {
 		return nil, 0
 	}
 	return []string{best}, bestDist
+}
+
+// nearerQuestionWord reports whether question word a is a likelier
+// reading of w than b, when both are as far from it: it shares a longer
+// beginning with w, or as long a one and comes first alphabetically.
+func nearerQuestionWord(w, a, b string) bool {
+	pa, pb := commonPrefix(w, a), commonPrefix(w, b)
+	if pa != pb {
+		return pa > pb
+	}
+	return a < b
+}
+
+// commonPrefix returns how many bytes a and b begin with in common.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // hit is one ranked fact.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,7 +107,8 @@ func benchmarkQuestions(b *testing.B, ix *Index, qs []string) {
 }
 
 // BenchmarkBuildArticle measures building the store and the index from the
-// embedded article: parse, write a SQLite file, read it back, index.
+// embedded article: parse, analyse, write a SQLite file with the prepared
+// index, read it back and load the index from it.
 func BenchmarkBuildArticle(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -117,20 +119,40 @@ func BenchmarkBuildArticle(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := sqlite.Build(ctx, path, c); err != nil {
-			b.Fatal(err)
-		}
-		s, err := sqlite.Open(ctx, path)
+		_, p, err := BuildPrepared(ctx, c)
 		if err != nil {
 			b.Fatal(err)
 		}
-		c, err = s.Corpus(ctx)
-		s.Close()
-		if err != nil {
+		if _, err := sqlite.Build(ctx, path, c, p); err != nil {
 			b.Fatal(err)
 		}
-		NewIndex(c)
+		loadStore(b, path)
 	}
+}
+
+// loadStore reads the store at path and loads its index from the prepared
+// form it keeps, as the library does; it fails when that cannot be used.
+func loadStore(tb testing.TB, path string) *Index {
+	tb.Helper()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.Corpus(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := s.Prepared(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := Load(ctx, c, p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ix
 }
 
 // scaleFacts is the size of the generated corpus of the scale benchmarks.
@@ -219,9 +241,9 @@ func BenchmarkScaleAnswer(b *testing.B) {
 }
 
 // BenchmarkScaleIngest measures ingesting 100,000 generated facts: parse
-// the sources and write them to a SQLite store file, as `agreementbot
-// ingest` does. It reports facts per second and the peak resident memory
-// (VmHWM) while ingesting.
+// the sources, analyse them and write them with their prepared index to a
+// SQLite store file, as `agreementbot ingest` does. It reports facts per
+// second and the peak resident memory (VmHWM) while ingesting.
 func BenchmarkScaleIngest(b *testing.B) {
 	files := syntheticSources(scaleFacts)
 	names := make([]string, 0, len(files))
@@ -240,7 +262,7 @@ func BenchmarkScaleIngest(b *testing.B) {
 	resetPeakRSS()
 	ctx := context.Background()
 	db := filepath.Join(b.TempDir(), "facts.db")
-	var total, parse time.Duration
+	var total, parse, analyse time.Duration
 	for b.Loop() {
 		start := time.Now()
 		c, err := source.LoadCorpus(context.Background(), os.DirFS(dir))
@@ -248,7 +270,13 @@ func BenchmarkScaleIngest(b *testing.B) {
 			b.Fatal(err)
 		}
 		parse += time.Since(start)
-		if _, err := sqlite.Build(ctx, db, c); err != nil {
+		_, p, err := BuildPrepared(ctx, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC() // as library.BuildStore does: the index is garbage
+		analyse += time.Since(start) - parse
+		if _, err := sqlite.Build(ctx, db, c, p); err != nil {
 			b.Fatal(err)
 		}
 		total += time.Since(start)
@@ -258,23 +286,31 @@ func BenchmarkScaleIngest(b *testing.B) {
 	}
 	b.ReportMetric(float64(scaleFacts)*float64(b.N)/total.Seconds(), "facts/s")
 	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s")
-	b.ReportMetric((total-parse).Seconds()/float64(b.N), "write-s")
+	b.ReportMetric(analyse.Seconds()/float64(b.N), "analyse-s")
+	b.ReportMetric((total-parse-analyse).Seconds()/float64(b.N), "write-s")
 	if peak := peakRSS(); peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	}
 }
 
 // BenchmarkScaleIndex measures loading 100,000 facts from a store and
-// indexing them, the work a bot does at start and on reload, and reports
-// peak resident memory.
+// indexing them from the prepared index it keeps, the work a bot does at
+// start and on reload, and reports peak resident memory.
 func BenchmarkScaleIndex(b *testing.B) {
-	ctx := context.Background()
-	db := filepath.Join(b.TempDir(), "facts.db")
-	if _, err := sqlite.Build(ctx, db, syntheticCorpus(b, scaleFacts)); err != nil {
-		b.Fatal(err)
+	db := scaleStore(b)
+	for b.Loop() {
+		loadStore(b, db)
 	}
-	runtime.GC()
-	resetPeakRSS()
+	if peak := peakRSS(); peak > 0 {
+		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	}
+}
+
+// BenchmarkScaleAnalyse is BenchmarkScaleIndex analysing every fact
+// instead: what loading a store without a usable prepared index costs.
+func BenchmarkScaleAnalyse(b *testing.B) {
+	ctx := context.Background()
+	db := scaleStore(b)
 	for b.Loop() {
 		s, err := sqlite.Open(ctx, db)
 		if err != nil {
@@ -290,6 +326,26 @@ func BenchmarkScaleIndex(b *testing.B) {
 	if peak := peakRSS(); peak > 0 {
 		b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	}
+}
+
+// scaleStore writes the generated corpus of 100,000 facts, with its
+// prepared index, to a store file, and starts a new peak-memory
+// measurement.
+func scaleStore(b *testing.B) string {
+	ctx := context.Background()
+	db := filepath.Join(b.TempDir(), "facts.db")
+	c := syntheticCorpus(b, scaleFacts)
+	_, p, err := BuildPrepared(ctx, c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sqlite.Build(ctx, db, c, p); err != nil {
+		b.Fatal(err)
+	}
+	// Hand back what building took, so the peak that follows is loading's.
+	debug.FreeOSMemory()
+	resetPeakRSS()
+	return db
 }
 
 // resetPeakRSS starts a new peak-memory measurement: on Linux, writing 5 to

@@ -45,10 +45,10 @@ type Index struct {
 	hasSpanish bool
 
 	// Word lists for typo tolerance and prefix completion.
-	words      map[string]int     // surface word → number of facts using it
-	sorted     []string           // words, sorted, for prefix search
-	deletions  map[string][]int32 // word with one letter deleted → words (into sorted)
-	idfMissing float32            // the idf of a word no fact has
+	words      map[string]int // surface word → number of facts using it
+	sorted     []string       // words, sorted, for prefix search
+	deletions  deletionTable  // word with one letter deleted → words (into sorted)
+	idfMissing float32        // the idf of a word no fact has
 
 	topics       []string
 	foldedTopics []string // topics folded, for fuzzy matching
@@ -135,11 +135,57 @@ const cancelEvery = 1024
 // Build is NewIndex that stops, with ctx's error, when ctx ends: indexing
 // 100,000 facts takes seconds, which a shutting-down bot need not wait.
 func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
+	ix, _, err := build(ctx, c, false)
+	return ix, err
+}
+
+// BuildPrepared is Build that also returns the prepared form of the
+// corpus (see Load), for a store to keep beside the facts.
+func BuildPrepared(ctx context.Context, c *knowledge.Corpus) (*Index, *knowledge.Prepared, error) {
+	return build(ctx, c, true)
+}
+
+// build analyses every fact of c and indexes them, and with prepare set
+// also encodes what the analysis found.
+func build(ctx context.Context, c *knowledge.Corpus, prepare bool) (*Index, *knowledge.Prepared, error) {
 	if len(c.Facts) >= largeCorpus {
 		defer tightGC()()
 	}
+	ix := newIndex(c)
+	c = ix.corpus
+	ix.sourceLang = ix.an.sourceLanguages(c)
+	b := indexBuilder{
+		ix:      ix,
+		bag:     map[int32]termStat{},
+		prev:    map[int32]termStat{},
+		lengths: make([]float32, len(c.Facts)),
+	}
+	for i := range c.Facts {
+		if i%cancelEvery == 0 && ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("index the sources: %w", ctx.Err())
+		}
+		b.add(i)
+	}
+	ix.an.frozen = true
+	ix.addVocabularyWords()
+	var p *knowledge.Prepared
+	if prepare {
+		var err error
+		if p, err = ix.prepare(b.lengths); err != nil {
+			return nil, nil, fmt.Errorf("index the sources: %w", err)
+		}
+	}
+	ix.weigh(b.lengths)
+	ix.finishTables()
+	return ix, p, nil
+}
+
+// newIndex returns an index over c with nothing indexed yet: its
+// analyser, and the facts and paragraphs by their keys. A corpus without a
+// vocabulary is given an empty one; the caller's corpus is left as it was.
+func newIndex(c *knowledge.Corpus) *Index {
 	if c.Vocabulary == nil {
-		with := *c // the caller's corpus is left as it was
+		with := *c
 		with.Vocabulary = &knowledge.Vocabulary{}
 		c = &with
 	}
@@ -155,25 +201,17 @@ func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
 	for i, p := range c.Paragraphs {
 		ix.paras[paraKey{p.SourceID, p.Number}] = i
 	}
-	ix.sourceLang = ix.an.sourceLanguages(c)
+	return ix
+}
+
+// finishTables builds what the index derives from its terms and words once
+// they are all in: the typo-correction table, the topics and completions.
+func (ix *Index) finishTables() {
+	c := ix.corpus
 	for _, lang := range ix.sourceLang {
 		ix.hasSpanish = ix.hasSpanish || lang == langES
 	}
-	b := indexBuilder{
-		ix:      ix,
-		bag:     map[int32]termStat{},
-		prev:    map[int32]termStat{},
-		lengths: make([]float32, len(c.Facts)),
-	}
-	for i := range c.Facts {
-		if i%cancelEvery == 0 && ctx.Err() != nil {
-			return nil, fmt.Errorf("index the sources: %w", ctx.Err())
-		}
-		b.add(i)
-	}
-	ix.an.frozen = true
-	b.finish()
-	ix.buildWordLists()
+	ix.deletions = newDeletionTable(ix.sorted)
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {
 		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
@@ -193,7 +231,6 @@ func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
 		ix.foldedCompletions = append(ix.foldedCompletions, fold.String(t))
 	}
 	ix.scratch.New = func() any { return newScratch(len(c.Facts)) }
-	return ix, nil
 }
 
 // indexBuilder holds the reusable buffers of one NewIndex run, so that
@@ -308,21 +345,20 @@ func (ix *Index) termID(term string) int32 {
 	return id
 }
 
-// finish turns the raw term frequencies of the postings into BM25 weights
-// and computes each term's idf.
-func (b *indexBuilder) finish() {
-	ix := b.ix
+// weigh turns the raw term frequencies of the postings into BM25 weights,
+// given each fact's length in words, and computes each term's idf.
+func (ix *Index) weigh(lengths []float32) {
 	var total float32
-	for _, l := range b.lengths {
+	for _, l := range lengths {
 		total += l
 	}
-	avg := total / float32(max(len(b.lengths), 1))
-	n := float64(len(b.lengths))
+	avg := total / float32(max(len(lengths), 1))
+	n := float64(len(lengths))
 	ix.idf = make([]float32, len(ix.postings))
 	for id, ps := range ix.postings {
 		for j := range ps {
 			p := &ps[j]
-			norm := bm25K1 * (1 - bm25B + bm25B*b.lengths[p.doc]/avg)
+			norm := bm25K1 * (1 - bm25B + bm25B*lengths[p.doc]/avg)
 			p.w = p.w * (bm25K1 + 1) / (p.w + norm) * p.s
 		}
 		ix.postings[id] = slices.Clip(ps)
@@ -427,9 +463,10 @@ func bm25IDF(n, df float64) float32 {
 	return float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 }
 
-func (ix *Index) buildWordLists() {
-	// Words of the vocabulary count as known too, so a misspelt name is
-	// corrected even when the sources only use the person's title.
+// addVocabularyWords adds the words of the vocabulary to the known words,
+// so a misspelt name is corrected even when the sources only use the
+// person's title, and sorts them for prefix search.
+func (ix *Index) addVocabularyWords() {
 	for _, w := range vocabularyWords(ix.corpus.Vocabulary) {
 		for _, t := range ix.an.tokens(w) {
 			if !t.stop && !t.num && len(t.lower) >= 3 {
@@ -444,15 +481,6 @@ func (ix *Index) buildWordLists() {
 		ix.sorted = append(ix.sorted, w)
 	}
 	sort.Strings(ix.sorted)
-	ix.deletions = make(map[string][]int32, len(ix.sorted)*4)
-	for i, w := range ix.sorted {
-		if len(w) < 4 {
-			continue
-		}
-		for _, d := range deletions(w) {
-			ix.deletions[d] = append(ix.deletions[d], int32(i))
-		}
-	}
 }
 
 func vocabularyWords(v *knowledge.Vocabulary) []string {
@@ -556,7 +584,7 @@ func (ix *Index) correct(w string) ([]string, int) {
 		if _, ok := ix.words[d]; ok {
 			cands[d] = true
 		}
-		for _, i := range ix.deletions[d] {
+		for _, i := range ix.deletions.wordsOf(d) {
 			cands[ix.sorted[i]] = true
 		}
 	}

@@ -2,7 +2,9 @@
 -- The schema version is kept in two places: PRAGMA user_version, which
 -- SQLite reads without touching a table, and meta.schema_version for people
 -- looking at the file. Bump both when the tables change; a store of another
--- version is refused with a message that says how to rebuild it.
+-- version is refused with a message that says how to rebuild it. A table
+-- that readers can do without (prepared) does not change the version:
+-- builds that do not know it ignore it, and a store without it is read.
 PRAGMA user_version = 1;
 
 CREATE TABLE meta (
@@ -57,4 +59,18 @@ CREATE TABLE facts (
 CREATE TABLE phrasings (
 	fact_id TEXT NOT NULL,
 	text    TEXT NOT NULL
+) STRICT;
+
+-- The matcher's prepared index of the facts (knowledge.Prepared): what it
+-- found analysing them when the store was built, so that loading the store
+-- need not analyse them again. Its sections are opaque here, in order, each
+-- cut into chunks; meta 'prepared' holds the fingerprint of the analysis
+-- that made them. Optional: a store without it is analysed on load, and so
+-- is one whose fingerprint is not the loading build's.
+CREATE TABLE prepared (
+	section INTEGER NOT NULL,
+	name    TEXT NOT NULL,
+	chunk   INTEGER NOT NULL,
+	data    BLOB NOT NULL,
+	PRIMARY KEY (section, chunk)
 ) STRICT;

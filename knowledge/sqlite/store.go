@@ -43,14 +43,22 @@ type BuildReport struct {
 	Paragraphs int
 	Duration   time.Duration
 	Diff       knowledge.Diff // against the store that was replaced, if any
+	// PreparedBytes is the size of the prepared index kept with the facts
+	// (0: none).
+	PreparedBytes int
 }
 
 // Build writes the corpus to a new SQLite store at path, atomically: it
 // writes a temporary file beside path, checks it, and only then renames it
-// over path. On any failure path is left as it was.
-func Build(ctx context.Context, path string, c *knowledge.Corpus) (BuildReport, error) {
+// over path. On any failure path is left as it was. p, when not nil, is
+// the corpus's prepared index, kept as it is beside the facts (see
+// Store.Prepared).
+func Build(ctx context.Context, path string, c *knowledge.Corpus, p *knowledge.Prepared) (BuildReport, error) {
 	start := time.Now()
 	rep := BuildReport{Path: path, Sources: len(c.Sources), Facts: len(c.Facts), Paragraphs: len(c.Paragraphs)}
+	if p != nil {
+		rep.PreparedBytes = p.Size()
+	}
 	oldIDs := map[string]bool{}
 	if old, err := Open(ctx, path); err == nil {
 		oldIDs, _ = old.factIDs(ctx) // no diff is better than no build
@@ -59,7 +67,7 @@ func Build(ctx context.Context, path string, c *knowledge.Corpus) (BuildReport, 
 	rep.Diff = c.DiffFromIDs(oldIDs)
 
 	err := atomicfile.Replace(ctx, path, func(tmpPath string) error {
-		return writeFile(ctx, tmpPath, c)
+		return writeFile(ctx, tmpPath, c, p)
 	})
 	if err != nil {
 		return rep, fmt.Errorf("build store: %w", err)
@@ -70,7 +78,7 @@ func Build(ctx context.Context, path string, c *knowledge.Corpus) (BuildReport, 
 
 // writeFile writes the corpus as a new store into the empty file at path,
 // and checks it.
-func writeFile(ctx context.Context, path string, c *knowledge.Corpus) error {
+func writeFile(ctx context.Context, path string, c *knowledge.Corpus, p *knowledge.Prepared) error {
 	db, err := sql.Open("sqlite3", fileDSN(path, "rwc"))
 	if err != nil {
 		return err
@@ -80,7 +88,7 @@ func writeFile(ctx context.Context, path string, c *knowledge.Corpus) error {
 	// away, and once it succeeds it is synced as a whole before the rename.
 	_, err = db.ExecContext(ctx, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")
 	if err == nil {
-		err = writeCorpus(ctx, db, c)
+		err = writeCorpus(ctx, db, c, p)
 	}
 	if err == nil {
 		err = checkStore(ctx, db, len(c.Facts))
@@ -136,7 +144,7 @@ func OpenMemory(ctx context.Context, c *knowledge.Corpus) (*Store, error) {
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	if err := writeCorpus(ctx, db, c); err != nil {
+	if err := writeCorpus(ctx, db, c, nil); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open memory store: %w", err)
 	}
@@ -166,7 +174,9 @@ func (s *Store) check(ctx context.Context) error {
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus) error {
+// writeCorpus writes the corpus, and its prepared index p unless nil, to
+// the empty database db in one transaction.
+func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowledge.Prepared) error {
 	vocab, err := json.Marshal(c.Vocabulary)
 	if err != nil {
 		return fmt.Errorf("encode vocabulary: %w", err)
@@ -185,6 +195,9 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus) error {
 		{"built_at", time.Now().UTC().Format(time.RFC3339)},
 		{"vocabulary", string(vocab)},
 		{"origin", c.Origin},
+	}
+	if p != nil {
+		meta = append(meta, [2]string{"prepared", p.Fingerprint})
 	}
 	for _, kv := range meta {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", kv[0], kv[1]); err != nil {
@@ -240,6 +253,9 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus) error {
 	if err := phrasings.flush(ctx); err != nil {
 		return fmt.Errorf("write phrasings: %w", err)
 	}
+	if err := writePrepared(ctx, tx, p); err != nil {
+		return fmt.Errorf("write prepared index: %w", err)
+	}
 	// Indexes go on once the rows are in: building them in one pass over
 	// sorted keys beats updating them row by row.
 	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
@@ -247,6 +263,38 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// preparedChunk is the most bytes of a prepared section one row holds:
+// SQLite limits a value to a billion bytes, and a few megabytes at a time
+// keep both the limit and the copies made on the way small.
+const preparedChunk = 4 << 20
+
+// writePrepared writes the sections of p, in order, each cut into chunks.
+func writePrepared(ctx context.Context, tx *sql.Tx, p *knowledge.Prepared) error {
+	if p == nil {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, "INSERT INTO prepared (section, name, chunk, data) VALUES (?, ?, ?, ?)")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i, sec := range p.Sections {
+		data := sec.Data
+		for chunk := 0; chunk == 0 || len(data) > 0; chunk++ {
+			n := min(len(data), preparedChunk)
+			part := data[:n:n]
+			if part == nil {
+				part = []byte{} // an empty section, not NULL
+			}
+			if _, err := st.ExecContext(ctx, i, sec.Name, chunk, part); err != nil {
+				return fmt.Errorf("section %s: %w", sec.Name, err)
+			}
+			data = data[n:]
+		}
 	}
 	return nil
 }
@@ -404,19 +452,47 @@ func (s *Store) Corpus(ctx context.Context) (*knowledge.Corpus, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.each(ctx, "paragraphs", "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number", func(rows *sql.Rows) error {
-		var p knowledge.SourceParagraph
-		err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text)
-		c.Paragraphs = append(c.Paragraphs, p)
-		return err
-	})
-	if err != nil {
+	if c.Paragraphs, err = s.paragraphs(ctx); err != nil {
 		return nil, err
 	}
 	if c.Facts, err = s.facts(ctx, c.Sources); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Prepared returns the prepared index the store keeps beside its facts
+// (see Build), or nil when it keeps none, as stores built without one or
+// by builds before it was kept do not.
+func (s *Store) Prepared(ctx context.Context) (*knowledge.Prepared, error) {
+	var fingerprint string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'prepared'").Scan(&fingerprint)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.readError("prepared index", err)
+	}
+	p := &knowledge.Prepared{Fingerprint: fingerprint}
+	err = s.each(ctx, "prepared index", "SELECT section, name, data FROM prepared ORDER BY section, chunk", func(rows *sql.Rows) error {
+		var section int
+		var name string
+		var data []byte
+		if err := rows.Scan(&section, &name, &data); err != nil {
+			return err
+		}
+		if section == len(p.Sections)-1 {
+			last := &p.Sections[section]
+			last.Data = append(last.Data, data...)
+			return nil
+		}
+		p.Sections = append(p.Sections, knowledge.PreparedSection{Name: name, Data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // vocabulary reads the vocabulary the store was built with.
@@ -430,6 +506,47 @@ func (s *Store) vocabulary(ctx context.Context) (*knowledge.Vocabulary, error) {
 		return nil, s.readError("vocabulary", err)
 	}
 	return v, nil
+}
+
+// paragraphs reads the paragraphs in order.
+func (s *Store) paragraphs(ctx context.Context) ([]knowledge.SourceParagraph, error) {
+	n, err := s.count(ctx, "paragraphs")
+	if err != nil {
+		return nil, err
+	}
+	paras := make([]knowledge.SourceParagraph, 0, n)
+	intern := map[string]string{} // source ids and sections repeat
+	err = s.each(ctx, "paragraphs", "SELECT source_id, number, section, text FROM paragraphs ORDER BY source_id, number", func(rows *sql.Rows) error {
+		var p knowledge.SourceParagraph
+		err := rows.Scan(&p.SourceID, &p.Number, &p.Section, &p.Text)
+		internAll(intern, &p.SourceID, &p.Section)
+		paras = append(paras, p)
+		return err
+	})
+	return paras, err
+}
+
+// count returns the number of rows of table, so that what reads them can
+// allocate once: a growing slice of 100,000 facts would be copied over and
+// over.
+func (s *Store) count(ctx context.Context, table string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		return 0, s.readError(table, err)
+	}
+	return n, nil
+}
+
+// internAll replaces each of the strings with the copy of it in intern,
+// adding those it does not have yet.
+func internAll(intern map[string]string, fields ...*string) {
+	for _, p := range fields {
+		if v, ok := intern[*p]; ok {
+			*p = v
+		} else {
+			intern[*p] = *p
+		}
+	}
 }
 
 // each runs query and calls scan for each row; what names the rows in
@@ -468,8 +585,12 @@ func (s *Store) facts(ctx context.Context, srcs []knowledge.Source) ([]knowledge
 	for _, src := range srcs {
 		sources[src.ID] = src
 	}
+	n, err := s.count(ctx, "facts")
+	if err != nil {
+		return nil, err
+	}
 	intern := map[string]string{} // citation fields repeat from fact to fact
-	var facts []knowledge.Fact
+	facts := make([]knowledge.Fact, 0, n)
 	err = s.each(ctx, "facts", `SELECT id, source_id, kind, text, clean, title, date, publisher, credit, url,
 		section, paragraph, sentence, start, end FROM facts ORDER BY position`, func(rows *sql.Rows) error {
 		f, err := scanFact(rows, sources, intern)
@@ -499,13 +620,7 @@ func scanFact(rows *sql.Rows, sources map[string]knowledge.Source, intern map[st
 	if f.Clean == "" {
 		f.Clean = f.Text
 	}
-	for _, p := range []*string{&ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section} {
-		if v, ok := intern[*p]; ok {
-			*p = v
-		} else {
-			intern[*p] = *p
-		}
-	}
+	internAll(intern, &ct.SourceID, &ct.Title, &ct.Date, &ct.Publisher, &ct.Credit, &ct.URL, &ct.Section)
 	return f, nil
 }
 

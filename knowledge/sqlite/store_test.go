@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -30,7 +31,7 @@ func TestStoreRoundTrip(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
 	c := articleCorpus(t)
-	rep, err := Build(ctx, path, c)
+	rep, err := Build(ctx, path, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,10 +67,10 @@ func TestStoreFactIDsStable(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
 	c := articleCorpus(t)
-	if _, err := Build(ctx, path, c); err != nil {
+	if _, err := Build(ctx, path, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Build(ctx, path, articleCorpus(t))
+	rep, err := Build(ctx, path, articleCorpus(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestStoreFactIDsStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = Build(ctx, path, c2)
+	rep, err = Build(ctx, path, c2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestBuildFailureKeepsOldStore(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "facts.db")
-	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, path, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	before, err := os.ReadFile(path)
@@ -111,7 +112,7 @@ func TestBuildFailureKeepsOldStore(t *testing.T) {
 	// Two facts with one id violate the primary key: the write fails.
 	bad := articleCorpus(t)
 	bad.Facts = append(bad.Facts, bad.Facts[0])
-	if _, err := Build(ctx, path, bad); err == nil {
+	if _, err := Build(ctx, path, bad, nil); err == nil {
 		t.Fatal("Build with a duplicate fact id succeeded")
 	}
 	after, err := os.ReadFile(path)
@@ -149,7 +150,7 @@ func TestOpenStoreErrors(t *testing.T) {
 	db.Close()
 
 	old := filepath.Join(dir, "old.db")
-	if _, err := Build(ctx, old, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, old, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	db, err = sql.Open("sqlite3", old)
@@ -190,7 +191,7 @@ func TestOpenStoreErrors(t *testing.T) {
 func TestQuestionsDoNotChangeStore(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "facts.db")
-	if _, err := Build(ctx, path, articleCorpus(t)); err != nil {
+	if _, err := Build(ctx, path, articleCorpus(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
@@ -212,5 +213,55 @@ func TestQuestionsDoNotChangeStore(t *testing.T) {
 	after, _ := os.ReadFile(path)
 	if string(before) != string(after) {
 		t.Error("asking questions changed the store file")
+	}
+}
+
+// TestStorePreparedRoundTrip checks that a store gives back the prepared
+// index it was built with, section by section (a large one cut into
+// chunks, an empty one), and nil for a store built without one.
+func TestStorePreparedRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	big := make([]byte, 2*preparedChunk+123)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	want := &knowledge.Prepared{Fingerprint: "a1-test", Sections: []knowledge.PreparedSection{
+		{Name: "header", Data: []byte(`{"format":1}`)},
+		{Name: "empty", Data: nil},
+		{Name: "big", Data: big},
+		{Name: "small", Data: []byte{1, 2, 3}},
+	}}
+	for _, p := range []*knowledge.Prepared{want, nil} {
+		path := filepath.Join(t.TempDir(), "facts.db")
+		rep, err := Build(ctx, path, articleCorpus(t), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Prepared(ctx)
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == nil {
+			if got != nil || rep.PreparedBytes != 0 {
+				t.Errorf("a store built without a prepared index gives %v (report %d bytes)", got, rep.PreparedBytes)
+			}
+			continue
+		}
+		if rep.PreparedBytes != p.Size() {
+			t.Errorf("report says %d prepared bytes, want %d", rep.PreparedBytes, p.Size())
+		}
+		if got == nil || got.Fingerprint != p.Fingerprint || len(got.Sections) != len(p.Sections) {
+			t.Fatalf("got %+v", got)
+		}
+		for i, sec := range p.Sections {
+			if got.Sections[i].Name != sec.Name || !bytes.Equal(got.Sections[i].Data, sec.Data) {
+				t.Errorf("section %d: got %s (%d bytes), want %s (%d bytes)", i, got.Sections[i].Name, len(got.Sections[i].Data), sec.Name, len(sec.Data))
+			}
+		}
 	}
 }
