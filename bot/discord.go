@@ -66,12 +66,8 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	if strings.TrimSpace(opts.Token) == "" {
 		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
 	}
-	if opts.DeferAfter <= 0 {
-		opts.DeferAfter = 1500 * time.Millisecond
-	}
-	if opts.ShutdownTimeout <= 0 {
-		opts.ShutdownTimeout = 10 * time.Second
-	}
+	opts.DeferAfter = positiveOr(opts.DeferAfter, 1500*time.Millisecond)
+	opts.ShutdownTimeout = positiveOr(opts.ShutdownTimeout, 10*time.Second)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}

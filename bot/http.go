@@ -154,27 +154,13 @@ func NewEndpoint(opts EndpointOptions, h *Handlers) (*Endpoint, error) {
 
 // endpointDefaults fills in the options left zero.
 func endpointDefaults(opts EndpointOptions) EndpointOptions {
-	if opts.DeferAfter <= 0 {
-		opts.DeferAfter = DefaultHTTPDeferAfter
-	}
-	if opts.MaxBody <= 0 {
-		opts.MaxBody = DefaultMaxBody
-	}
-	if opts.MaxSkew <= 0 {
-		opts.MaxSkew = DefaultMaxSkew
-	}
-	if opts.ReadHeaderTimeout <= 0 {
-		opts.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if opts.ReadTimeout <= 0 {
-		opts.ReadTimeout = DefaultReadTimeout
-	}
-	if opts.IdleTimeout <= 0 {
-		opts.IdleTimeout = DefaultIdleTimeout
-	}
-	if opts.ShutdownTimeout <= 0 {
-		opts.ShutdownTimeout = 10 * time.Second
-	}
+	opts.DeferAfter = positiveOr(opts.DeferAfter, DefaultHTTPDeferAfter)
+	opts.MaxBody = positiveOr(opts.MaxBody, DefaultMaxBody)
+	opts.MaxSkew = positiveOr(opts.MaxSkew, DefaultMaxSkew)
+	opts.ReadHeaderTimeout = positiveOr(opts.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	opts.ReadTimeout = positiveOr(opts.ReadTimeout, DefaultReadTimeout)
+	opts.IdleTimeout = positiveOr(opts.IdleTimeout, DefaultIdleTimeout)
+	opts.ShutdownTimeout = positiveOr(opts.ShutdownTimeout, 10*time.Second)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -182,6 +168,15 @@ func endpointDefaults(opts EndpointOptions) EndpointOptions {
 		opts.Now = time.Now
 	}
 	return opts
+}
+
+// positiveOr returns v, or def when v is not above zero: what an option
+// left unset (or set to nonsense) falls back to.
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // ServeHTTP implements http.Handler.

@@ -83,15 +83,8 @@ type slowClient struct {
 func TestHTTPSlowClients(t *testing.T) {
 	env := slowEnv(t)
 	before := runtime.NumGoroutine()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
+	addr, cancel, served := serveLoopback(t, env.e)
 	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- env.e.Serve(ctx, ln) }()
-	addr := ln.Addr().String()
 	if got := rawRequest(t, addr, "GET "+ReadyPath+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"); got != http.StatusOK {
 		t.Fatalf("GET /readyz: %d", got)
 	}

@@ -710,14 +710,8 @@ func TestHTTPHealthAndServe(t *testing.T) {
 		}
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- env.e.Serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
+	addr, cancel, served := serveLoopback(t, env.e)
+	base := "http://" + addr
 	for _, path := range []string{HealthPath, ReadyPath} {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -747,19 +741,13 @@ func TestHTTPHealthAndServe(t *testing.T) {
 func TestHTTPShutdownFinishesDeferredReplies(t *testing.T) {
 	gate := make(chan struct{})
 	env := newHTTPEnv(t, func(o *EndpointOptions, l *gatedLibrary) { o.DeferAfter = 20 * time.Millisecond; l.gate = gate })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
+	addr, cancel, served := serveLoopback(t, env.e)
 	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- env.e.Serve(ctx, ln) }()
 
 	i := httpAsk(httpMember(), "Where did the foreign ministers meet?")
 	fill(i)
 	body, _ := json.Marshal(i)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+ln.Addr().String()+InteractionsPath, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+InteractionsPath, bytes.NewReader(body))
 	req.Header = env.signed(body)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -794,6 +782,20 @@ func TestHTTPShutdownFinishesDeferredReplies(t *testing.T) {
 	case <-time.After(httpWait):
 		t.Fatal("Serve did not return after the reply was sent")
 	}
+}
+
+// serveLoopback runs e.Serve on a free loopback port until cancel is
+// called; served receives what Serve returned.
+func serveLoopback(t *testing.T, e *Endpoint) (addr string, cancel context.CancelFunc, served <-chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- e.Serve(ctx, ln) }()
+	return ln.Addr().String(), cancel, done
 }
 
 func TestNewEndpointNeedsAKey(t *testing.T) {
