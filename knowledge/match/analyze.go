@@ -317,6 +317,8 @@ type wordCache struct {
 	label func(toks []token)
 }
 
+// newWordCache returns an empty cache that calls label with each word's
+// new tokens.
 func newWordCache(label func(toks []token)) *wordCache {
 	return &wordCache{forms: map[string]wordForms{}, tokens: map[string][]token{}, label: label}
 }
@@ -372,7 +374,7 @@ func isAlpha(w string) bool {
 // possessive endings dropped, and run-together words repaired.
 func (a *analyzer) tokens(text string) []token { return a.tokensIn(text, nil) }
 
-// tokensIn is tokens caching stems in cache (see formsIn).
+// tokensIn is tokens, using and filling cache when it is not nil.
 func (a *analyzer) tokensIn(text string, cache *wordCache) []token {
 	return a.appendTokensIn(make([]token, 0, len(text)/6+1), text, cache)
 }
@@ -382,7 +384,8 @@ func (a *analyzer) appendTokens(out []token, text string) []token {
 	return a.appendTokensIn(out, text, nil)
 }
 
-// appendTokensIn is appendTokens caching stems in cache (see formsIn).
+// appendTokensIn is appendTokens, using and filling cache when it is not
+// nil.
 func (a *analyzer) appendTokensIn(out []token, text string, cache *wordCache) []token {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
@@ -411,6 +414,8 @@ func (a *analyzer) appendTokensIn(out []token, text string, cache *wordCache) []
 // typo tolerance on a long word costs its length cubed.
 const maxWordLength = 40
 
+// appendToken appends the tokens of a word, as written, to out, from
+// cache when it holds them.
 func (a *analyzer) appendToken(out []token, word string, cache *wordCache) []token {
 	if cache == nil {
 		return a.makeTokens(out, word, nil)
@@ -458,7 +463,7 @@ func (a *analyzer) makeTokens(out []token, word string, cache *wordCache) []toke
 
 func (a *analyzer) makeToken(lower string, upper bool) token { return a.makeTokenIn(lower, upper, nil) }
 
-// makeTokenIn is makeToken caching stems in cache (see formsIn).
+// makeTokenIn is makeToken caching the word's forms in cache (see formsIn).
 func (a *analyzer) makeTokenIn(lower string, upper bool, cache *wordCache) token {
 	if v, ok := a.variants[lower]; ok && v != "" {
 		lower = v
