@@ -45,6 +45,9 @@ type token struct {
 	capital bool   // written with a capital first letter
 	stop    bool   // a stop word
 	num     bool   // a number such as 2.4 or 285000
+	// terms is, while a worker indexes facts, the worker's entry for the
+	// terms of the word plus one (see factAnalyser.label); else 0.
+	terms int32
 }
 
 // analyzer turns text into tokens and matching terms using a compiled
@@ -300,12 +303,42 @@ func (a *analyzer) stem(w string) string { return a.forms(w).key }
 // forms returns the stem and word-family term of a folded lower-case word,
 // caching them while the index is being built so that indexing a large
 // corpus stems each distinct word once.
-func (a *analyzer) forms(w string) wordForms {
+func (a *analyzer) forms(w string) wordForms { return a.formsIn(w, nil) }
+
+// wordCache holds what one indexing worker has made of the words it
+// met: their forms, so that workers analysing facts in parallel never
+// write the analyzer's own cache, which they read (see analyseFacts), and
+// their tokens, as the words are written, as a corpus repeats its words.
+type wordCache struct {
+	forms  map[string]wordForms
+	tokens map[string][]token
+	// label is called with the tokens of each new word before they are
+	// kept, so the owner of the cache may mark them.
+	label func(toks []token)
+}
+
+// newWordCache returns an empty cache that calls label with each word's
+// new tokens.
+func newWordCache(label func(toks []token)) *wordCache {
+	return &wordCache{forms: map[string]wordForms{}, tokens: map[string][]token{}, label: label}
+}
+
+// formsIn is forms caching in cache, when it is not nil, instead of in the
+// analyzer.
+func (a *analyzer) formsIn(w string, cache *wordCache) wordForms {
 	if f, ok := a.stems[w]; ok {
 		return f
 	}
+	if cache != nil {
+		if f, ok := cache.forms[w]; ok {
+			return f
+		}
+	}
 	f := wordForms{key: stemWord(w), fam: familyOf(w)}
-	if !a.frozen {
+	switch {
+	case cache != nil:
+		cache.forms[strings.Clone(w)] = f
+	case !a.frozen:
 		a.stems[strings.Clone(w)] = f
 	}
 	return f
@@ -339,12 +372,21 @@ func isAlpha(w string) bool {
 // tokens splits text into words: letters and digits, numbers kept whole
 // ("2.4", "285,000" → "285000"), dotted acronyms joined ("U.S." → "us"),
 // possessive endings dropped, and run-together words repaired.
-func (a *analyzer) tokens(text string) []token {
-	return a.appendTokens(make([]token, 0, len(text)/6+1), text)
+func (a *analyzer) tokens(text string) []token { return a.tokensIn(text, nil) }
+
+// tokensIn is tokens, using and filling cache when it is not nil.
+func (a *analyzer) tokensIn(text string, cache *wordCache) []token {
+	return a.appendTokensIn(make([]token, 0, len(text)/6+1), text, cache)
 }
 
 // appendTokens is tokens appending to out, so a caller can reuse a buffer.
 func (a *analyzer) appendTokens(out []token, text string) []token {
+	return a.appendTokensIn(out, text, nil)
+}
+
+// appendTokensIn is appendTokens, using and filling cache when it is not
+// nil.
+func (a *analyzer) appendTokensIn(out []token, text string, cache *wordCache) []token {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
@@ -363,7 +405,7 @@ func (a *analyzer) appendTokens(out []token, text string) []token {
 		if start > 0 && raw[start-1] == '\'' && (word == "s" || word == "S" || word == "t") {
 			continue
 		}
-		out = a.appendToken(out, word)
+		out = a.appendToken(out, word, cache)
 	}
 	return out
 }
@@ -372,7 +414,33 @@ func (a *analyzer) appendTokens(out []token, text string) []token {
 // typo tolerance on a long word costs its length cubed.
 const maxWordLength = 40
 
-func (a *analyzer) appendToken(out []token, word string) []token {
+// appendToken appends the tokens of a word, as written, to out, from
+// cache when it holds them.
+func (a *analyzer) appendToken(out []token, word string, cache *wordCache) []token {
+	if cache == nil {
+		return a.makeTokens(out, word, nil)
+	}
+	if toks, ok := cache.tokens[word]; ok {
+		return append(out, toks...)
+	}
+	n := len(out)
+	out = a.makeTokens(out, word, cache)
+	toks := slices.Clone(out[n:])
+	for i, t := range toks {
+		// The words may be cut from the text: keep only their own bytes.
+		toks[i].lower = strings.Clone(t.lower)
+		if t.key == t.lower {
+			toks[i].key = toks[i].lower
+		}
+	}
+	cache.label(toks)
+	cache.tokens[strings.Clone(word)] = toks
+	return append(out[:n], toks...)
+}
+
+// makeTokens appends the tokens of word to out: one, or the parts of a
+// run-together word.
+func (a *analyzer) makeTokens(out []token, word string, cache *wordCache) []token {
 	if len(word) > maxWordLength {
 		word = truncateWord(word, maxWordLength)
 	}
@@ -383,17 +451,20 @@ func (a *analyzer) appendToken(out []token, word string) []token {
 	if parts, ok := a.repairs[lower]; ok {
 		for _, p := range parts {
 			if p != "" {
-				out = append(out, a.makeToken(p, false))
+				out = append(out, a.makeTokenIn(p, false, cache))
 			}
 		}
 		return out
 	}
-	t := a.makeToken(lower, upper)
+	t := a.makeTokenIn(lower, upper, cache)
 	t.capital = capital
 	return append(out, t)
 }
 
-func (a *analyzer) makeToken(lower string, upper bool) token {
+func (a *analyzer) makeToken(lower string, upper bool) token { return a.makeTokenIn(lower, upper, nil) }
+
+// makeTokenIn is makeToken caching the word's forms in cache (see formsIn).
+func (a *analyzer) makeTokenIn(lower string, upper bool, cache *wordCache) token {
 	if v, ok := a.variants[lower]; ok && v != "" {
 		lower = v
 	}
@@ -403,7 +474,7 @@ func (a *analyzer) makeToken(lower string, upper bool) token {
 		t.key = strings.ReplaceAll(lower, ",", "")
 		return t
 	}
-	f := a.forms(lower)
+	f := a.formsIn(lower, cache)
 	t.key, t.fam = f.key, f.fam
 	return t
 }

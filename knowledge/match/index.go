@@ -36,7 +36,6 @@ type Index struct {
 	// forward holds each fact's words as term ids and the spans of them
 	// that hold an answer type: what reranking reads of the best candidates.
 	forward forwardIndex
-	fwdBuf  []int32 // reused while indexing
 	byID    map[string]int
 	paras   map[paraKey]int // into corpus.Paragraphs
 	// sourceLang is the language of each source, by id; hasSpanish is set
@@ -129,53 +128,44 @@ func NewIndex(c *knowledge.Corpus) *Index {
 	return ix
 }
 
-// cancelEvery is how many facts Build reads between looks at its context.
-const cancelEvery = 1024
-
 // Build is NewIndex that stops, with ctx's error, when ctx ends: indexing
 // 100,000 facts takes seconds, which a shutting-down bot need not wait.
 func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
-	ix, _, err := build(ctx, c, false)
+	ix, _, err := build(ctx, c, false, defaultSpread())
 	return ix, err
 }
 
 // BuildPrepared is Build that also returns the prepared form of the
 // corpus (see Load), for a store to keep beside the facts.
 func BuildPrepared(ctx context.Context, c *knowledge.Corpus) (*Index, *knowledge.Prepared, error) {
-	return build(ctx, c, true)
+	return build(ctx, c, true, defaultSpread())
 }
 
-// build analyses every fact of c and indexes them, and with prepare set
-// also encodes what the analysis found.
-func build(ctx context.Context, c *knowledge.Corpus, prepare bool) (*Index, *knowledge.Prepared, error) {
+// build analyses every fact of c, spreading the work as sp says, and
+// indexes them, and with prepare set also encodes what the analysis found.
+func build(ctx context.Context, c *knowledge.Corpus, prepare bool, sp spread) (*Index, *knowledge.Prepared, error) {
 	if len(c.Facts) >= largeCorpus {
 		defer tightGC()()
 	}
 	ix := newIndex(c)
 	c = ix.corpus
 	ix.sourceLang = ix.an.sourceLanguages(c)
-	b := indexBuilder{
-		ix:      ix,
-		bag:     map[int32]termStat{},
-		prev:    map[int32]termStat{},
-		lengths: make([]float32, len(c.Facts)),
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("index the sources: %w", err)
 	}
-	for i := range c.Facts {
-		if i%cancelEvery == 0 && ctx.Err() != nil {
-			return nil, nil, fmt.Errorf("index the sources: %w", ctx.Err())
-		}
-		b.add(i)
+	lengths, err := ix.analyseFacts(ctx, sp)
+	if err != nil {
+		return nil, nil, err
 	}
 	ix.an.frozen = true
 	ix.addVocabularyWords()
 	var p *knowledge.Prepared
 	if prepare {
-		var err error
-		if p, err = ix.prepare(b.lengths); err != nil {
+		if p, err = ix.prepare(lengths); err != nil {
 			return nil, nil, fmt.Errorf("index the sources: %w", err)
 		}
 	}
-	ix.weigh(b.lengths)
+	ix.weigh(lengths)
 	ix.finishTables()
 	return ix, p, nil
 }
@@ -233,107 +223,6 @@ func (ix *Index) finishTables() {
 	ix.scratch.New = func() any { return newScratch(len(c.Facts)) }
 }
 
-// indexBuilder holds the reusable buffers of one NewIndex run, so that
-// indexing allocates little beyond the postings themselves.
-type indexBuilder struct {
-	ix         *Index
-	bag, prev  map[int32]termStat // this fact's terms; the previous fact's direct terms
-	toks       []token
-	co         coref
-	lastSource string
-	lastPara   int
-	hasPrev    bool
-	lengths    []float32
-}
-
-// add indexes fact i: its words, names, synonyms and word families, the
-// entities its titles and pronouns refer to, and, weakly, the words of the
-// sentence before it in the same paragraph.
-func (b *indexBuilder) add(i int) {
-	ix := b.ix
-	f := &ix.corpus.Facts[i]
-	ix.byID[f.ID] = i
-	if f.Citation.SourceID != b.lastSource || i == 0 {
-		b.co = coref{named: map[string]bool{}}
-		b.hasPrev = false
-	} else if f.Citation.Paragraph != b.lastPara {
-		b.hasPrev = false
-	}
-	b.lastSource, b.lastPara = f.Citation.SourceID, f.Citation.Paragraph
-
-	clear(b.bag)
-	b.toks = ix.an.appendTokens(b.toks[:0], f.Clean)
-	add := func(term string, s float32) {
-		id := ix.termID(term)
-		st := b.bag[id]
-		st.tf++
-		st.s = max(st.s, s)
-		b.bag[id] = st
-	}
-	lang := ix.sourceLang[f.Citation.SourceID]
-	ix.an.setLanguage(b.toks, lang)
-	feats, spans := ix.an.docTerms(add, b.toks, &b.co, lang)
-	if lang == langES {
-		// A Spanish source is also matched by Spanish stems, so that any
-		// form of a word finds it ("acordaron", "acordó").
-		for _, t := range b.toks {
-			if !t.stop && !t.num {
-				add(ix.an.spanishKey(t), strengthDirect)
-			}
-		}
-	}
-	ix.forward.add(ix.forwardTerms(b.toks), spans)
-	n := 0
-	for _, t := range b.toks {
-		if !t.stop {
-			n++
-			if !t.num && len(t.lower) >= 3 {
-				ix.words[t.lower]++
-			}
-		}
-	}
-	for _, p := range f.Phrasings {
-		pf, _ := ix.an.docTerms(add, ix.an.tokens(p), &b.co, lang)
-		feats |= pf
-	}
-	if f.Kind == knowledge.KindCaption && f.Citation.Credit != "" {
-		// "AFP – STRINGER" is not in a caption's words but answers "who
-		// took the photo?".
-		cf, _ := ix.an.docTerms(add, ix.an.tokens(f.Citation.Credit), &b.co, lang)
-		feats |= cf
-	}
-	for _, term := range ix.an.kindTerms[f.Kind] {
-		add(term, strengthAnaphor)
-	}
-	anaphoric := opensWithAnaphor(b.toks, lang)
-	if b.hasPrev {
-		s := float32(strengthContext)
-		if anaphoric {
-			s = strengthAnaphor
-		}
-		for id, st := range b.prev {
-			if _, ok := b.bag[id]; !ok && st.s >= strengthTitle {
-				b.bag[id] = termStat{tf: 1, s: -s} // negative: not a direct term
-			}
-		}
-	}
-	clear(b.prev)
-	for id, st := range b.bag {
-		if st.s < 0 {
-			st.s = -st.s
-			b.bag[id] = st
-			continue
-		}
-		b.prev[id] = st
-	}
-	b.hasPrev = true
-	for id, st := range b.bag {
-		ix.postings[id] = append(ix.postings[id], posting{doc: int32(i), w: st.tf, s: st.s})
-	}
-	ix.feats[i] = feats
-	b.lengths[i] = float32(max(n, 1))
-}
-
 // termID returns the id of a term, adding it if new.
 func (ix *Index) termID(term string) int32 {
 	if id, ok := ix.termIDs[term]; ok {
@@ -374,9 +263,17 @@ type coref struct {
 	lastPerson string          // the person most recently named
 }
 
-// docTerms reports the terms of one fact's tokens to add, with their
+// termAdder takes the terms of a fact, with their strengths.
+type termAdder interface {
+	// add takes a term.
+	add(term string, s float32)
+	// addWord takes a word's key, and then its family if it has one.
+	addWord(t *token, s float32)
+}
+
+// docTerms reports the terms of one fact's tokens to terms, with their
 // strengths, and returns the fact's question-type features.
-func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *coref, lang int) (featureSet, []typeSpan) {
+func (a *analyzer) docTerms(terms termAdder, toks []token, co *coref, lang int) (featureSet, []typeSpan) {
 	feats, spans := a.answerTypes(toks, lang)
 	pronouns := languages()[lang].pronouns
 	// Names first: a title in apposition before the name ("The US
@@ -395,10 +292,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 			pronoun = true
 		}
 		if !t.stop {
-			add(t.key, strengthDirect)
-			if t.fam != "" {
-				add(t.fam, strengthDirect)
-			}
+			terms.addWord(&toks[i], strengthDirect)
 		}
 		a.eachPhrase(a.phrases, toks, i, func(p *phrase) {
 			s := float32(strengthDirect)
@@ -408,7 +302,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 				}
 				s = strengthTitle
 			}
-			add(p.concept, s)
+			terms.add(p.concept, s)
 			e, isEntity := a.entities[p.concept]
 			if !isEntity {
 				return
@@ -424,7 +318,7 @@ func (a *analyzer) docTerms(add func(term string, s float32), toks []token, co *
 		})
 	}
 	if pronoun && co.lastPerson != "" && co.lastPerson != person {
-		add(co.lastPerson, strengthPronoun)
+		terms.add(co.lastPerson, strengthPronoun)
 		feats |= hasPerson
 	}
 	if person != "" {
@@ -710,21 +604,6 @@ type forwardIndex struct {
 	terms  []int32
 }
 
-// add appends the next fact's spans; spans past what a factSpan holds are
-// dropped.
-func (fw *forwardIndex) add(ids []int32, spans []typeSpan) {
-	if len(fw.spanAt) == 0 {
-		fw.spanAt = []uint32{0}
-	}
-	for _, sp := range spans {
-		if sp.end <= math.MaxUint16 {
-			fw.spans = append(fw.spans, factSpan{uint16(sp.start), uint16(sp.end), sp.want, uint32(len(fw.terms))})
-			fw.terms = append(fw.terms, ids[sp.start:sp.end]...)
-		}
-	}
-	fw.spanAt = append(fw.spanAt, uint32(len(fw.spans)))
-}
-
 // spansOf returns fact d's typed spans.
 func (fw *forwardIndex) spansOf(d int32) []factSpan {
 	return fw.spans[fw.spanAt[d]:fw.spanAt[d+1]]
@@ -733,20 +612,6 @@ func (fw *forwardIndex) spansOf(d int32) []factSpan {
 // spanTerms returns the term ids of the words of span sp.
 func (fw *forwardIndex) spanTerms(sp factSpan) []int32 {
 	return fw.terms[sp.termAt : sp.termAt+uint32(sp.end-sp.start)]
-}
-
-// forwardTerms returns the term ids of the words of toks, -1 for a stop word.
-func (ix *Index) forwardTerms(toks []token) []int32 {
-	out := ix.fwdBuf[:0]
-	for _, t := range toks {
-		id := int32(-1)
-		if !t.stop {
-			id = ix.termID(t.key)
-		}
-		out = append(out, id)
-	}
-	ix.fwdBuf = out
-	return out
 }
 
 // SourceLanguage returns the language a source is written in, as a BCP 47

@@ -47,23 +47,24 @@ func (r *typeReader) add(start, end int, want featureSet) {
 // next reads what starts at token i and returns where to go on.
 func (r *typeReader) next(i int) int {
 	t := r.toks[i]
+	c := wordClassOf(t.lower) // one look-up for every test of t.lower
 	switch {
 	case t.num:
 		r.add(i, i+1, r.numberType(i))
-	case isWordIn(classMonth|classDay, t.lower):
+	case c&(classMonth|classDay) != 0:
 		r.add(i, i+1, hasDate)
-	case isWordIn(classNumber, t.lower) || t.lower == "%":
+	case c&classNumber != 0 || t.lower == "%":
 		r.add(i, i+1, hasNumber)
-	case isWordIn(classOrdinal, t.lower) && i+1 < len(r.toks) && isWordIn(classDateWord, r.toks[i+1].lower):
+	case c&classOrdinal != 0 && i+1 < len(r.toks) && isWordIn(classDateWord, r.toks[i+1].lower):
 		r.add(i, i+2, hasDate) // "the tenth century"
 		return i + 2
-	case isWordIn(classReason, t.lower):
+	case c&classReason != 0:
 		r.add(i, i+1, hasReason)
-	case isWordIn(classReasonStart, t.lower) && phraseLen(r.toks, i, allReasonPhrases()) > 0:
+	case c&classReasonStart != 0 && phraseLen(r.toks, i, allReasonPhrases()) > 0:
 		n := phraseLen(r.toks, i, allReasonPhrases())
 		r.add(i, i+n, hasReason) // "in the face of": the whole phrase, not its stop words alone
 		return i + n
-	case r.nameStart(i):
+	case r.nameStart(i, c):
 		return r.name(i)
 	}
 	return i + 1
@@ -106,11 +107,12 @@ func (r *typeReader) word(i int) string {
 	return r.toks[i].lower
 }
 
-// nameStart reports whether a name starts at token i: a capitalised word
-// that is not a stop word, nor (opening the text) a common word alone.
-func (r *typeReader) nameStart(i int) bool {
+// nameStart reports whether a name starts at token i, whose word is of
+// classes c: a capitalised word that is not a stop word, nor (opening the
+// text) a common word alone.
+func (r *typeReader) nameStart(i int, c wordClass) bool {
 	t := r.toks[i]
-	if !t.capital || t.stop || t.num || isWordIn(classMonth|classDay, t.lower) {
+	if !t.capital || t.stop || t.num || c&(classMonth|classDay) != 0 {
 		return false
 	}
 	if i > 0 {
@@ -121,7 +123,7 @@ func (r *typeReader) nameStart(i int) bool {
 	// followed by another capitalised word or by what people do ("Smith
 	// said").
 	next := r.word(i + 1)
-	return !r.lang.words.has(t.lower) || r.lang.names.has(t.lower) || isWordIn(classHonorific, t.lower) ||
+	return !r.lang.words.has(t.lower) || r.lang.names.has(t.lower) || c&classHonorific != 0 ||
 		isWordIn(classPersonVerb, next) || (i+1 < len(r.toks) && r.toks[i+1].capital && !r.toks[i+1].stop)
 }
 
@@ -222,7 +224,15 @@ var wordClasses = sync.OnceValue(func() map[string]wordClass {
 
 // isWordIn reports whether w is in a list of the class of some language.
 func isWordIn(cls wordClass, w string) bool {
-	return w != "" && wordClasses()[w]&cls != 0
+	return wordClassOf(w)&cls != 0
+}
+
+// wordClassOf returns the classes of w.
+func wordClassOf(w string) wordClass {
+	if w == "" {
+		return 0
+	}
+	return wordClasses()[w]
 }
 
 // allReasonPhrases are the multi-word reason phrases of every language.
