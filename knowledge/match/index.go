@@ -84,9 +84,10 @@ const largeCorpus = 20_000
 // buildGCPercent is the garbage collector's target while a large index is
 // built: building leaves garbage as fast as it keeps data (postings grow by
 // copying), and at the default of 100 the heap would reach twice what is
-// kept between collections. Measured on 100,000 facts (BenchmarkScaleIndex):
-// a peak of about 240 MB instead of 270–310 MB, and no slower.
-const buildGCPercent = 40
+// kept between collections; with the analysis run by parallel workers, 40
+// still let the full analysis of 100,000 facts (BenchmarkScaleAnalyse)
+// peak at 272–299 MB. At 25: 255–260 MB, and no slower.
+const buildGCPercent = 25
 
 // gcTarget tracks the builds running with a tighter collector. The
 // collector's target is one setting for the whole process, so what tracks
