@@ -34,8 +34,16 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	for _, s := range corpus.Sources {
 		fmt.Fprintf(stdout, "source %-40s %-10s %4d facts\n", s.Path, s.Date, counts[s.ID])
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %.1f MB, in %s\n",
+	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %s, in %s\n",
 		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),
-		float64(rep.PreparedBytes)/(1<<20), time.Since(start).Round(100_000))
+		byteSize(rep.PreparedBytes), time.Since(start).Round(100_000))
 	return nil
+}
+
+// byteSize writes a size in kB below a megabyte, else in MB.
+func byteSize[T int | int64](n T) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
