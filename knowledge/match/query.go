@@ -156,15 +156,16 @@ func (p *queryParser) correctWord(i int) {
 }
 
 // esKey is the Spanish key of token t: its Spanish stem or, for an
-// irregular verb form, its infinitive's ("dijo" → decir), which the stem
-// alone would not reach. Vowel changes are listed too rather than guessed
+// irregular verb form the lexicon does not have as a word of its own, its
+// infinitive's ("dijo" → decir), which the stem alone would not reach. Vowel changes are listed too rather than guessed
 // by rule: a rule would take "huyen" for "hoy" and "dijo" for "dejar".
 func (p *queryParser) esKey(t token) string {
 	key := p.ix.an.spanishKey(t)
-	if len(p.ix.an.spanish()[key]) > 0 {
-		return key
+	es := languages()[langES]
+	if len(p.ix.an.spanish()[key]) > 0 || len(es.lexicon[key]) > 0 {
+		return key // a word of its own: "hecho" (fact), "puesto" (post), "vino" (wine)
 	}
-	if inf, ok := languages()[langES].irregular[t.lower]; ok {
+	if inf, ok := es.irregular[t.lower]; ok {
 		return inf
 	}
 	return key

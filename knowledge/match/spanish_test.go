@@ -9,8 +9,9 @@ import (
 )
 
 // TestSpanishVerbForms checks that a Spanish verb whose stem changes is
-// looked up in the lexicon under its infinitive: irregular forms from
-// irregular-verbs.txt, vowel changes by rule.
+// looked up in the lexicon under its infinitive (irregular-verbs.txt lists
+// the forms, vowel changes too), and that a form which is also a word of
+// its own keeps its own meaning.
 func TestSpanishVerbForms(t *testing.T) {
 	tests := []struct {
 		word, english string
@@ -22,6 +23,9 @@ func TestSpanishVerbForms(t *testing.T) {
 		{"quieren", "want"},    // e → ie: querer
 		{"vuelven", "return"},  // o → ue: volver
 		{"acordaron", "agree"}, // regular: no change needed
+		{"hecho", "fact"},      // a noun too, not only "done"
+		{"puesto", "post"},     // a noun too, not only "put"
+		{"impuesto", "tax"},    // a noun too, not only "imposed"
 	}
 	ix := articleIndex(t)
 	for _, tt := range tests {
