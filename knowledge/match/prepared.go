@@ -431,7 +431,31 @@ func readHeader(p *knowledge.Prepared) (preparedHeader, error) {
 			return h, fmt.Errorf("%w: its %s are damaged (checksum)", ErrNotPrepared, name)
 		}
 	}
-	return h, nil
+	return h, checkCounts(h, p)
+}
+
+// checkCounts refuses a header whose counts its sections cannot hold: each
+// term, posting, span, span term and word takes at least a byte, so no
+// count may exceed its section's length. The header has no checksum of its
+// own, and decoding allocates by these counts: a damaged one must give an
+// error, not ask for more memory than the machine has.
+func checkCounts(h preparedHeader, p *knowledge.Prepared) error {
+	size := func(name string) int { data, _ := p.Section(name); return len(data) }
+	for _, c := range []struct {
+		what       string
+		n, section int
+	}{
+		{"terms", h.Terms, size(sectionTerms)},
+		{"postings", h.Postings, size(sectionPostings)},
+		{"spans", h.Spans, size(sectionForward)},
+		{"span terms", h.SpanTerms, size(sectionForward)},
+		{"words", h.Words, size(sectionWords)},
+	} {
+		if c.n < 0 || c.n > c.section {
+			return fmt.Errorf("%w: damaged header: %d %s in %d bytes", ErrNotPrepared, c.n, c.what, c.section)
+		}
+	}
+	return nil
 }
 
 // decode fills ix from the sections of p, and returns the facts' lengths.

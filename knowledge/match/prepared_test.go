@@ -223,9 +223,22 @@ func TestLoadRefusesUnusable(t *testing.T) {
 			h := section(p, sectionHeader)
 			h.Data = bytes.Replace(h.Data, []byte(`"format":1`), []byte(`"format":99`), 1)
 		}, "format 99"},
+		{"a count no section could hold", func(_ *knowledge.Corpus, p *knowledge.Prepared) {
+			h := section(p, sectionHeader)
+			h.Data = bytes.Replace(h.Data, []byte(`"postings":`), []byte(`"postings":2999999999`), 1)
+		}, "damaged header"},
+		{"a negative count", func(_ *knowledge.Corpus, p *knowledge.Prepared) {
+			h := section(p, sectionHeader)
+			h.Data = bytes.Replace(h.Data, []byte(`"words":`), []byte(`"words":-`), 1)
+		}, "damaged header"},
 		{"wrong sizes", func(_ *knowledge.Corpus, p *knowledge.Prepared) {
 			h := section(p, sectionHeader)
-			h.Data = bytes.Replace(h.Data, []byte(`"postings":`), []byte(`"postings":1`), 1)
+			var head preparedHeader
+			if err := json.Unmarshal(h.Data, &head); err != nil {
+				t.Fatal(err)
+			}
+			head.Postings++ // within what the section could hold, but wrong
+			h.Data, _ = json.Marshal(head)
 		}, "damaged postings"},
 	}
 	for _, tt := range tests {
