@@ -183,7 +183,7 @@ func (rs requests) make(ctx context.Context, from, to int) []interaction {
 type fixture struct {
 	s           sender
 	bare, serve *target
-	servers     []server // the fake webhooks, the bare endpoint, the endpoint under test
+	servers     []*server // the fake webhooks, the bare endpoint, the endpoint under test
 }
 
 // startFixture starts the servers, on loopback, and waits until both
@@ -235,15 +235,19 @@ func (f *fixture) listen(ctx context.Context, opts Options, pub ed25519.PublicKe
 type server struct {
 	name string
 	stop context.CancelFunc
-	done chan error // why it stopped, once it has
+	done chan struct{} // closed once it has stopped
+	err  error         // why it stopped, set before done is closed
 }
 
 // run runs a server until ctx ends or it is stopped.
 func (f *fixture) run(ctx context.Context, name string, serve func(context.Context) error) {
 	ctx, stop := context.WithCancel(ctx)
-	s := server{name: name, stop: stop, done: make(chan error, 1)}
+	s := &server{name: name, stop: stop, done: make(chan struct{})}
 	f.servers = append(f.servers, s)
-	go func() { s.done <- serve(ctx) }()
+	go func() {
+		s.err = serve(ctx)
+		close(s.done)
+	}()
 }
 
 // targets makes the two targets, at the bare and serve URLs.
@@ -261,18 +265,18 @@ func (f *fixture) targets(opts Options, urls [3]string) error {
 func (f *fixture) ready(ctx context.Context) error {
 	for _, t := range []*target{f.bare, f.serve} {
 		for {
-			req, err := f.s.signed(ctx, t.url, []byte(pingBody))
+			ok, err := f.pinged(ctx, t)
 			if err != nil {
 				return err
 			}
-			if status, _, err := do(t.client, req); err == nil && status == http.StatusOK {
+			if ok {
 				break
 			}
 			select {
 			case <-ctx.Done():
 				return fmt.Errorf("load test: the %s endpoint never answered: %w", t.name, ctx.Err())
-			case err := <-f.servers[2].done:
-				return fmt.Errorf("load test: the endpoint under test stopped: %w", err)
+			case <-f.servers[2].done:
+				return fmt.Errorf("load test: the endpoint under test stopped: %w", f.servers[2].err)
 			case <-time.After(20 * time.Millisecond):
 			}
 		}
@@ -280,9 +284,27 @@ func (f *fixture) ready(ctx context.Context) error {
 	return nil
 }
 
+// pingWait bounds one PING of ready: an endpoint that accepted the
+// connection but stopped (its listener still open) never answers.
+const pingWait = time.Second
+
+// pinged reports whether t answers a signed PING with a 200 within
+// pingWait; the error is one of making the request.
+func (f *fixture) pinged(ctx context.Context, t *target) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, pingWait)
+	defer cancel()
+	req, err := f.s.signed(ctx, t.url, []byte(pingBody))
+	if err != nil {
+		return false, err
+	}
+	status, _, err := do(t.client, req)
+	return err == nil && status == http.StatusOK, nil
+}
+
 // stop stops the endpoint under test, then (its deferred replies sent)
 // the bare endpoint and the fake webhooks, waiting for each until ctx
-// ends; it returns why the endpoint under test failed, if it did.
+// ends, when it tells the rest to stop without waiting; it returns why
+// the endpoint under test failed, if it did.
 func (f *fixture) stop(ctx context.Context) error {
 	for _, t := range []*target{f.bare, f.serve} {
 		if t != nil {
@@ -294,11 +316,14 @@ func (f *fixture) stop(ctx context.Context) error {
 		s := f.servers[i]
 		s.stop()
 		select {
-		case err := <-s.done:
-			if err != nil && s.name == "the endpoint under test" {
-				errs = append(errs, fmt.Errorf("load test: %s: %w", s.name, err))
+		case <-s.done:
+			if s.err != nil && s.name == "the endpoint under test" {
+				errs = append(errs, fmt.Errorf("load test: %s: %w", s.name, s.err))
 			}
 		case <-ctx.Done():
+			for _, rest := range f.servers[:i] {
+				rest.stop()
+			}
 			return fmt.Errorf("load test: %s did not stop within --duration", s.name)
 		}
 	}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -213,5 +215,29 @@ func TestRunBoundedByDuration(t *testing.T) {
 	rep.WriteText(&text)
 	if !strings.Contains(text.String(), "incomplete") {
 		t.Errorf("the report does not say the run is incomplete:\n%s", text.String())
+	}
+}
+
+// When the endpoint under test cannot start, the run says so at once
+// rather than at the end of its Duration, and leaves nothing running.
+func TestRunEndpointFailsToStart(t *testing.T) {
+	before := runtime.NumGoroutine()
+	failed := errors.New("cannot serve")
+	opts := small(func(context.Context, net.Listener, Env) error { return failed })
+	opts.Duration = 10 * time.Second
+	start := time.Now()
+	_, err := Run(t.Context(), opts)
+	if !errors.Is(err, failed) {
+		t.Fatalf("Run = %v, want it to say the endpoint stopped: %v", err, failed)
+	}
+	if took := time.Since(start); took > opts.Duration/2 {
+		t.Errorf("Run took %v to notice the endpoint had stopped", took)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left running, %d before the run", n, before)
 	}
 }
