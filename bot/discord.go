@@ -133,12 +133,18 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.shards = shards
 	b.mu.Unlock()
 	if err := b.start(ctx, p, shards); err != nil {
-		return errors.Join(err, b.closeAll(shards))
+		return errors.Join(err, b.stop(ctx, shards))
 	}
 	if err := b.register(b.base, shards); err != nil { // as before: a shutdown does not cut it short
-		return errors.Join(err, b.closeAll(shards))
+		return errors.Join(err, b.stop(ctx, shards))
 	}
 	<-ctx.Done()
+	return b.stop(ctx, shards)
+}
+
+// stop finishes the replies in flight, then closes the shards: shards
+// already connected may be answering when a later one fails.
+func (b *Bot) stop(ctx context.Context, shards []*shard) error {
 	b.drain(ctx)
 	return b.closeAll(shards)
 }

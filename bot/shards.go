@@ -115,6 +115,9 @@ func (b *Bot) newShard(id, count int) (*shard, error) {
 		return nil, err
 	}
 	s.ShardID, s.ShardCount = id, count
+	// Discord's REST limits are per token, the global one too: the
+	// shards of one process keep one account of them.
+	s.Ratelimiter = b.rest.Ratelimiter
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	sh := &shard{id: id, count: count, s: s, log: b.log.With("shard", id)}
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
