@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 	"time"
 
@@ -58,9 +59,13 @@ func squadCorpus(t *testing.T) *knowledge.Corpus {
 }
 
 // TestBuildStopsWhileAnalysing cancels builds while their workers run:
-// each either ends with the context's error and no index, or completes.
+// each either ends with the context's error and no index, or completes;
+// one cancelled a millisecond into a build that takes hundreds must stop;
+// and no worker is left running.
 func TestBuildStopsWhileAnalysing(t *testing.T) {
-	c := syntheticCorpus(t, 6000)
+	c := syntheticCorpus(t, 20_000)
+	before := runtime.NumGoroutine()
+	stopped := false
 	for _, after := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(after, cancel)
@@ -70,7 +75,19 @@ func TestBuildStopsWhileAnalysing(t *testing.T) {
 			t.Errorf("cancelled after %v: Build = %v, %v; want no index and context.Canceled", after, ix, err)
 		case err == nil && len(ix.Facts()) != len(c.Facts):
 			t.Errorf("cancelled after %v: Build indexed %d facts, want %d", after, len(ix.Facts()), len(c.Facts))
+		case err != nil && after > 0:
+			stopped = true
 		}
 		cancel()
+	}
+	if !stopped {
+		t.Error("no build stopped when cancelled while analysing")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left, %d before the builds", n, before)
 	}
 }
