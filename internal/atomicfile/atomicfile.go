@@ -15,7 +15,9 @@ import (
 // temporary file beside path (same directory, so the rename cannot cross
 // file systems), lets write fill it by name, flushes it to disk and renames
 // it over path. If write or any later step fails, the temporary file is
-// removed and path is untouched.
+// removed and path is untouched. ctx carries a test's fault (WithFault);
+// it does not cut a replacement short, which is brief and must not be
+// left half done.
 func Replace(ctx context.Context, path string, write func(tmpPath string) error) (err error) {
 	defer func() {
 		if err != nil {
