@@ -170,3 +170,43 @@ func TestEval(t *testing.T) {
 		}
 	}
 }
+
+// An admin's Spanish source, ingested beside an English one, answers an
+// English question through the lexicon, quoted in Spanish as it was
+// written; and a Spanish question finds the English fact.
+func TestAskAcrossLanguagesFromAStore(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "sources")
+	if err := os.Mkdir(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"notas.md": "# Notas\n\nLos cancilleres de los tres países acordaron reunirse de nuevo en la Ciudad de Guatemala en junio.\n\n" +
+			"Las lluvias del verano dañaron varias carreteras del sur del país.\n",
+		"notes.md": "# Notes\n\nThe harvest festival drew large crowds to the capital's main square.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "facts.db")
+	if code, _, errOut := runCLI(t, "", "ingest", "--sources", src, "--db", db); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, errOut)
+	}
+	for q, want := range map[string]string{
+		"Where will the foreign ministers meet again?": "acordaron reunirse de nuevo",
+		"¿Qué atrajo el festival de la cosecha?":       "harvest festival drew large crowds",
+	} {
+		code, out, errOut := runCLI(t, "", "ask", "--db", db, "--json", q)
+		if code != 0 {
+			t.Fatalf("%q: exit %d: %s", q, code, errOut)
+		}
+		var a jsonAnswer
+		if err := json.Unmarshal([]byte(out), &a); err != nil {
+			t.Fatalf("%q: %v\n%s", q, err, out)
+		}
+		if len(a.Facts) == 0 || !strings.Contains(a.Facts[0].Text, want) {
+			t.Errorf("%q: first fact %+v, want the one saying %q", q, a.Facts, want)
+		}
+	}
+}
