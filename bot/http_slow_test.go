@@ -155,14 +155,7 @@ func TestHTTPSlowClients(t *testing.T) {
 	}
 
 	cancel()
-	select {
-	case err := <-served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(httpWait):
-		t.Fatal("Serve did not return")
-	}
+	waitServed(t, served)
 	if n := settledGoroutines(before); n > before {
 		t.Errorf("%d goroutines after Serve returned, %d before it started", n, before)
 	}

@@ -723,14 +723,7 @@ func TestHTTPHealthAndServe(t *testing.T) {
 		}
 	}
 	cancel()
-	select {
-	case err := <-served:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(httpWait):
-		t.Fatal("Serve did not return")
-	}
+	waitServed(t, served)
 	if get(env.e, "GET", ReadyPath) != 503 {
 		t.Error("ready after shutdown")
 	}
@@ -796,6 +789,20 @@ func serveLoopback(t *testing.T, e *Endpoint) (addr string, cancel context.Cance
 	done := make(chan error, 1)
 	go func() { done <- e.Serve(ctx, ln) }()
 	return ln.Addr().String(), cancel, done
+}
+
+// waitServed waits for Serve, once stopped, to return, and checks that it
+// returned no error.
+func waitServed(t *testing.T, served <-chan error) {
+	t.Helper()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(httpWait):
+		t.Fatal("Serve did not return")
+	}
 }
 
 func TestNewEndpointNeedsAKey(t *testing.T) {

@@ -37,23 +37,6 @@ func TestSpanishVerbForms(t *testing.T) {
 	}
 }
 
-// TestSpanishDemonymIsAName checks that a Spanish word translating to an
-// English name (a nationality, written in lower case in Spanish) counts as
-// a name when no source mentions it, as a capitalised English one does, and
-// that one the sources mention does not.
-func TestSpanishDemonymIsAName(t *testing.T) {
-	ix := articleIndex(t)
-	for q, want := range map[string]int{
-		"¿Cuántos salvadoreños fueron detenidos en la frontera en 2023?":  1,
-		"¿Cuántos guatemaltecos fueron detenidos en la frontera en 2023?": 0,
-		"How many Salvadorans were detained at the border in 2023?":       1,
-	} {
-		if got := ix.parseQuery(q).unknownSpecifics; got != want {
-			t.Errorf("%q: %d unknown names, want %d", q, got, want)
-		}
-	}
-}
-
 // TestSpanishTranslationReachesConcepts checks that a Spanish word reaches
 // the vocabulary concept its English translation belongs to, as the English
 // word does: the fact that says it in other words matches.
