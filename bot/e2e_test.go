@@ -8,7 +8,6 @@ package bot_test
 // acknowledgement limit.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +23,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -55,7 +56,7 @@ type e2e struct {
 	lib *library.Library
 	bot *bot.Bot
 	dir string // the library's sources directory
-	log *lockedBuffer
+	log *syncbuf.Buffer
 
 	cancel   context.CancelFunc // stops the bot
 	runErr   chan error         // bot.Run's result
@@ -74,24 +75,6 @@ func (e *e2e) stop(wait time.Duration) error {
 		}
 	})
 	return e.stopErr
-}
-
-// lockedBuffer collects the bot's logs, shown when a test fails.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // e2eConfig varies the bot startBot starts.
@@ -181,7 +164,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		served = cfg.wrap(lib)
 	}
 
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	var w io.Writer = logs
 	if os.Getenv("E2E_LOG") != "" {
 		w = io.MultiWriter(logs, os.Stderr)

@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/internal/discordfake"
@@ -143,25 +145,7 @@ type httpEnv struct {
 	hook *fakeWebhooks
 	sig  signer
 	now  time.Time
-	log  *lockedLog
-}
-
-// lockedLog collects the endpoint's logs.
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	log  *syncbuf.Buffer
 }
 
 // articleLibrary serves the embedded article, indexed once for all tests.
@@ -180,7 +164,7 @@ func newHTTPEnv(tb testing.TB, mod func(*EndpointOptions, *gatedLibrary)) *httpE
 		tb.Fatal(err)
 	}
 	env := &httpEnv{lib: &gatedLibrary{Library: base}, hook: newFakeWebhooks(tb), sig: newSigner(tb),
-		now: time.Unix(1_750_000_000, 0), log: &lockedLog{}}
+		now: time.Unix(1_750_000_000, 0), log: &syncbuf.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := NewHandlers(env.lib, Settings{Top: 3, Threshold: knowledge.DefaultThreshold}, Download, logger)
 	opts := EndpointOptions{PublicKey: env.sig.pub, AppID: httpAppID, APIURL: env.hook.apiURL(), Logger: logger,

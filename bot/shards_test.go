@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -57,7 +59,7 @@ func commandRegistrations(f *discordfake.Server) int {
 // message, and checks that each is answered once, by the session of the
 // guild's shard (0 for the message), as the bot's log says: logOf returns
 // the log of the process running a shard.
-func askOnShards(t *testing.T, e *e2e, logOf func(shard int) *lockedBuffer) {
+func askOnShards(t *testing.T, e *e2e, logOf func(shard int) *syncbuf.Buffer) {
 	t.Helper()
 	for shard, guild := range []string{guildOnShard0, guildOnShard1} {
 		i := ask(inGuild(guild), shardQuestion)
@@ -110,7 +112,7 @@ func TestE2EShardsAuto(t *testing.T) {
 	if n := commandRegistrations(e.f); n != 1 {
 		t.Errorf("commands registered %d times, want once", n)
 	}
-	askOnShards(t, e, func(int) *lockedBuffer { return e.log })
+	askOnShards(t, e, func(int) *syncbuf.Buffer { return e.log })
 
 	if err := e.stop(e2eWait); err != nil {
 		t.Fatal(err)
@@ -142,7 +144,7 @@ func TestE2EShardsTwoProcesses(t *testing.T) {
 	if !strings.Contains(one.log.String(), "not registering commands") {
 		t.Errorf("shard 1's process does not say why it registers no commands:\n%s", one.log.String())
 	}
-	askOnShards(t, zero, func(shard int) *lockedBuffer { return []*lockedBuffer{zero.log, one.log}[shard] })
+	askOnShards(t, zero, func(shard int) *syncbuf.Buffer { return []*syncbuf.Buffer{zero.log, one.log}[shard] })
 	for _, line := range strings.Split(one.log.String(), "\n") {
 		if strings.Contains(line, "msg=question") && !strings.Contains(line, "shard=1") {
 			t.Errorf("shard 1's process answered a question of another shard: %s", line)

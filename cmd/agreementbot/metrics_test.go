@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
 
@@ -122,7 +124,7 @@ func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, strings.NewReader(""), &logs, &logs) }()
 	wait, stop := context.WithTimeout(t.Context(), 20*time.Second)

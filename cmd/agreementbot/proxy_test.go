@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
 
@@ -39,7 +41,7 @@ func TestRunThroughRESTProxy(t *testing.T) {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "")
 
 	ctx, cancel := context.WithCancel(t.Context())
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, strings.NewReader(""), &logs, &logs) }()
 	defer func() { cancel(); <-done }()

@@ -1,34 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from the bot's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestRunAgainstFakeDiscord runs the whole command as an admin would, with
 // settings from the environment, against a fake Discord: it registers its
@@ -42,7 +24,7 @@ func TestRunAgainstFakeDiscord(t *testing.T) {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "") // unset: the default
 
 	ctx, cancel := context.WithCancel(t.Context())
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"run"}, strings.NewReader(""), &logs, &logs) }()
 

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/internal/discordfake"
@@ -24,7 +26,7 @@ import (
 type serving struct {
 	base string // http://host:port
 	priv ed25519.PrivateKey
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 	stop context.CancelFunc
 	code chan int
 }
@@ -59,7 +61,7 @@ func launchServe(t *testing.T, priv ed25519.PrivateKey) *serving {
 func launchServeIn(t *testing.T, parent context.Context, priv ed25519.PrivateKey) *serving {
 	t.Helper()
 	ctx, cancel := context.WithCancel(parent)
-	s := &serving{priv: priv, logs: &syncBuffer{}, stop: cancel, code: make(chan int, 1)}
+	s := &serving{priv: priv, logs: &syncbuf.Buffer{}, stop: cancel, code: make(chan int, 1)}
 	go func() { s.code <- run(ctx, []string{"serve"}, strings.NewReader(""), s.logs, s.logs) }()
 	addr := regexp.MustCompile(`msg="serving Discord interactions" addr=(\S+)`)
 	deadline := time.Now().Add(20 * time.Second)

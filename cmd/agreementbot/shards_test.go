@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
+
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
 
@@ -21,7 +23,7 @@ const (
 
 // runningBot is `agreementbot run` started in the background.
 type runningBot struct {
-	logs    syncBuffer
+	logs    syncbuf.Buffer
 	cancel  context.CancelFunc
 	done    chan int
 	stopped sync.Once

@@ -1,14 +1,14 @@
 package redisstate_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/redisstate"
@@ -121,7 +121,7 @@ func TestStatsSharedByReplicas(t *testing.T) {
 // with this process's limits and counts, with one warning per transition.
 func TestRedisStoppedMidRun(t *testing.T) {
 	s := redistest.Start(t)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	h := replica(t, s.URL, 3, &logs)
 	ctx := t.Context()
 	if r := h.Handle(ctx, ask("u1", question)); !answered(r) {
@@ -145,7 +145,7 @@ func TestRedisStoppedMidRun(t *testing.T) {
 // TestUnreachableRedis checks the fallback without any Redis: answering
 // works, the in-process limit holds, /stats counts this process.
 func TestUnreachableRedis(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	h := replica(t, "redis://127.0.0.1:1/0", 2, &logs) // nothing listens on port 1
 	ctx := t.Context()
 	for i := range 3 {
@@ -169,22 +169,4 @@ func TestOpenHidesPassword(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("Open: %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
