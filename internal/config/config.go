@@ -26,6 +26,8 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/agreementbot/agreementbot/internal/loopback"
+
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
@@ -438,16 +440,10 @@ func checkURL(s, secure, example string) error {
 		return fmt.Errorf("must be an absolute %s or %s URL without a user name or password, such as %s, got %s", secure, plain, example, quoted)
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(s, "#"):
 		return fmt.Errorf("must not have a query or fragment, got %s", quoted)
-	case u.Scheme == plain && !isLoopback(u.Hostname()):
+	case u.Scheme == plain && !loopback.Host(u.Hostname()):
 		return fmt.Errorf("must use %s (plain %s only to this machine, for tests), got %s", secure, plain, quoted)
 	}
 	return nil
-}
-
-// isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // checkOneOf checks that s is one of values.

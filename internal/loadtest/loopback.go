@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+
+	"github.com/agreementbot/agreementbot/internal/loopback"
 )
 
 // CheckLoopback returns nil when host is a loopback address (127.0.0.0/8,
@@ -16,11 +18,7 @@ import (
 // localhost are refused rather than looked up.
 func CheckLoopback(host string) error {
 	h := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(h, "localhost") {
-		return nil
-	}
-	ip, err := netip.ParseAddr(h)
-	if err != nil || !ip.Unmap().IsLoopback() {
+	if !loopback.Host(strings.ToLower(h)) {
 		return fmt.Errorf("%q is not a loopback address (127.0.0.1, ::1 or localhost): the load test only sends to this machine", host)
 	}
 	return nil
