@@ -119,16 +119,9 @@ func calibrationExamples(ctx context.Context, squad string) (all, leftOut []eval
 	if err != nil {
 		return nil, nil, err
 	}
-	qs, err := readQuestionFiles("")
+	qs, err := readDevSets("dev-questions.jsonl", "dev-questions-es.jsonl", "dev2-questions.jsonl", "dev-es2-questions.jsonl")
 	if err != nil {
 		return nil, nil, err
-	}
-	for _, name := range []string{"dev2-questions.jsonl", "dev-es2-questions.jsonl"} {
-		more, err := readDevSet(name)
-		if err != nil {
-			return nil, nil, err
-		}
-		qs = append(qs, more...)
 	}
 	n := 0
 	byTurn := func(evaluation.Question) int { n++; return n % 2 }

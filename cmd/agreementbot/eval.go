@@ -52,21 +52,27 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 // readQuestionFiles reads the question file at path, or the project's
 // English and Spanish dev sets when path is "".
 func readQuestionFiles(path string) ([]evaluation.Question, error) {
-	if path != "" {
-		f, err := os.Open(path)
+	if path == "" {
+		return readDevSets("dev-questions.jsonl", "dev-questions-es.jsonl")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readQuestions(path, f)
+}
+
+// readDevSets reads the named dev sets the project carries, in order.
+func readDevSets(names ...string) ([]evaluation.Question, error) {
+	var qs []evaluation.Question
+	for _, name := range names {
+		f, err := evaluation.DevSets().Open(name)
 		if err != nil {
 			return nil, err
 		}
-		defer f.Close()
-		qs, err := evaluation.ReadQuestions(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return qs, nil
-	}
-	var qs []evaluation.Question
-	for _, name := range []string{"dev-questions.jsonl", "dev-questions-es.jsonl"} {
-		more, err := readDevSet(name)
+		more, err := readQuestions(name, f)
+		f.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -75,14 +81,9 @@ func readQuestionFiles(path string) ([]evaluation.Question, error) {
 	return qs, nil
 }
 
-// readDevSet reads one of the dev sets the project carries.
-func readDevSet(name string) ([]evaluation.Question, error) {
-	f, err := evaluation.DevSets().Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	qs, err := evaluation.ReadQuestions(f)
+// readQuestions reads the questions of r, naming it in an error.
+func readQuestions(name string, r io.Reader) ([]evaluation.Question, error) {
+	qs, err := evaluation.ReadQuestions(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
