@@ -157,8 +157,9 @@ func (p *queryParser) correctWord(i int) {
 
 // esKey is the Spanish key of token t: its Spanish stem or, for an
 // irregular verb form the lexicon does not have as a word of its own, its
-// infinitive's ("dijo" → decir), which the stem alone would not reach. Vowel changes are listed too rather than guessed
-// by rule: a rule would take "huyen" for "hoy" and "dijo" for "dejar".
+// infinitive's ("dijo" → decir), which the stem alone would not reach.
+// Vowel changes are listed too rather than guessed by rule: a rule would
+// take "huyen" for "hoy" and "dijo" for "dejar".
 func (p *queryParser) esKey(t token) string {
 	key := p.ix.an.spanishKey(t)
 	es := languages()[langES]
