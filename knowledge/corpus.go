@@ -13,6 +13,10 @@ type Corpus struct {
 	// absolute path of a sources directory. A store records it, so that a
 	// reload rebuilds from the same sources rather than from others.
 	Origin string
+	// Translations are the facts' words and the topics machine-translated
+	// into the other language (nil: none), made once when the sources are
+	// ingested and kept in the store with them.
+	Translations Translations
 }
 
 // OriginEmbedded is the Origin of a corpus read from the article embedded in
@@ -122,7 +126,7 @@ func (c *Corpus) DiffFromIDs(oldIDs map[string]bool) Diff {
 // given id, sharing c's facts and vocabulary. Evaluation uses it to ask
 // about a document the sources do not hold.
 func (c *Corpus) Without(sourceID string) *Corpus {
-	out := &Corpus{Vocabulary: c.Vocabulary, Origin: c.Origin}
+	out := &Corpus{Vocabulary: c.Vocabulary, Origin: c.Origin, Translations: c.Translations}
 	for _, s := range c.Sources {
 		if s.ID != sourceID {
 			out.Sources = append(out.Sources, s)

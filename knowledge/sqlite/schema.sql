@@ -74,3 +74,15 @@ CREATE TABLE prepared (
 	data    BLOB NOT NULL,
 	PRIMARY KEY (section, chunk)
 ) STRICT;
+
+-- Machine translations of the facts' words and of the topics
+-- (knowledge.Translations): digest is the knowledge.TextDigest of the
+-- words translated, pair their language and the translation's ("en-es"),
+-- so that a rebuild translates again only the words that changed.
+-- Optional, as prepared is: a store without it has no translations.
+CREATE TABLE translations (
+	digest TEXT NOT NULL,
+	pair   TEXT NOT NULL,
+	text   TEXT NOT NULL,
+	PRIMARY KEY (digest, pair)
+) STRICT, WITHOUT ROWID;

@@ -256,6 +256,9 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 	if err := writePrepared(ctx, tx, p); err != nil {
 		return fmt.Errorf("write prepared index: %w", err)
 	}
+	if err := writeTranslations(ctx, tx, c.Translations); err != nil {
+		return fmt.Errorf("write translations: %w", err)
+	}
 	// Indexes go on once the rows are in: building them in one pass over
 	// sorted keys beats updating them row by row.
 	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
@@ -456,6 +459,9 @@ func (s *Store) Corpus(ctx context.Context) (*knowledge.Corpus, error) {
 		return nil, err
 	}
 	if c.Facts, err = s.facts(ctx, c.Sources); err != nil {
+		return nil, err
+	}
+	if c.Translations, err = s.translations(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
