@@ -101,6 +101,11 @@ type Explanation struct {
 	// Features are what the confidence is computed from, each with its
 	// weight in the calibrated model.
 	Features []Feature `json:"features"`
+	// Translation is, for a fact matched through a machine translation,
+	// the question translated into the fact's language, or the fact's
+	// words translated into the question's: what Terms and Evidence were
+	// read from. Empty for a fact matched as it is.
+	Translation string `json:"translation,omitempty"`
 }
 
 // TermMatch is one word or phrase of a question and how a fact matched it.

@@ -28,13 +28,15 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	opt = opt.Normalize()
 	pq := ix.parseQuery(q)
 	ans := knowledge.Answer{Question: q, Language: languageCodes[pq.lang]}
-	hits := ix.rank(pq, max(opt.Offset+opt.Top+1, minRanked))
+	var buf [maxViews]view
+	vs := ix.views(ctx, q, pq, buf[:0])
+	hits := rankViews(vs, max(opt.Offset+opt.Top+1, minRanked))
 	if len(hits) == 0 {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
 		return ans, nil
 	}
 	m := calibration()
-	first := ix.features(pq, hits[0], nextHit(hits, 0))
+	first := vs[hits[0].view].features(hits[0], nextHit(hits, 0))
 	confidence := m.probability(first)
 	ans.Confidence = round3(confidence)
 	if confidence < opt.Threshold {
@@ -59,7 +61,12 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 		}
 		sf := knowledge.ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)}
 		if opt.Explain {
-			sf.Explanation = ix.explain(pq, h, ix.features(pq, h, nextHit(hits, i)), m)
+			v := vs[h.view]
+			sf.Explanation = v.ix.explain(v.pq, h, v.features(h, nextHit(hits, i)), m)
+			sf.Explanation.Translation = v.translation
+			if v.ix != ix {
+				sf.Explanation.Translation = v.ix.corpus.Facts[h.doc].Clean
+			}
 		}
 		ans.Facts = append(ans.Facts, sf)
 	}
@@ -278,6 +285,9 @@ type hit struct {
 	// typed is set when the fact holds a span of the type the question asks
 	// for that the question does not itself say.
 	typed bool
+	// view is the way of matching the question that ranked the fact (see
+	// views): 0, through the lexicon, unless a translation did better.
+	view int8
 }
 
 // scratch holds the per-fact accumulators of one search, pooled so that a
@@ -298,8 +308,9 @@ func newScratch(n int) *scratch {
 	}
 }
 
-// rank scores every fact that matches the query and returns the best n.
-func (ix *Index) rank(pq query, n int) []hit {
+// rank scores every fact in language only (langAny: every fact) that
+// matches the query and returns the best n.
+func (ix *Index) rank(pq query, n int, only int) []hit {
 	if pq.total == 0 || len(ix.corpus.Facts) == 0 {
 		return nil
 	}
@@ -338,6 +349,10 @@ func (ix *Index) rank(pq query, n int) []hit {
 	depth := max(n, rerankDepth)
 	top := make([]hit, 0, depth+1)
 	for _, d := range sc.touched {
+		if only != langAny && int(ix.docLang[d]) != only {
+			sc.score[d], sc.cover[d], sc.seen[d], sc.focused[d] = 0, 0, false, false
+			continue
+		}
 		cov := float64(sc.cover[d]) / pq.total * math.Pow(unknownSpecificPenalty, float64(pq.unknownSpecifics)) *
 			math.Pow(unknownNumberPenalty, float64(pq.unknownNumbers))
 		base := float64(sc.score[d]) * math.Sqrt(cov)
@@ -413,9 +428,14 @@ func (ix *Index) suggest(pq query, hits []hit, n int) []string {
 		if len(w) < 3 {
 			continue
 		}
-		for _, m := range fuzzy.Find(w, ix.foldedTopics) {
-			if wordPrefixMatch(m) {
-				bump(ix.topics[m.Index], 100+m.Score)
+		for _, topics := range [2][]string{ix.foldedTopics, ix.foldedTranslated} {
+			if len(topics) == 0 {
+				continue // fuzzy.Find allocates even then
+			}
+			for _, m := range fuzzy.Find(w, topics) {
+				if wordPrefixMatch(m) {
+					bump(ix.topics[m.Index], 100+m.Score)
+				}
 			}
 		}
 	}
@@ -440,7 +460,19 @@ func (ix *Index) suggest(pq query, hits []hit, n int) []string {
 	if len(order) > n {
 		order = order[:n]
 	}
+	for i, t := range order {
+		order[i] = ix.topicIn(t, pq.lang)
+	}
 	return order
+}
+
+// topicIn returns topic in language lang: its translation, when it is
+// written in the other language and has one, else as it is.
+func (ix *Index) topicIn(topic string, lang int) string {
+	if tt, ok := ix.topicsIn[topic]; ok && tt.lang != lang && tt.translation != "" {
+		return tt.translation
+	}
+	return topic
 }
 
 // wordPrefixMatch accepts a fuzzy match only when the pattern matched the

@@ -186,6 +186,9 @@ func (ix *Index) features(pq query, h hit, next *hit) features {
 	return f
 }
 
+// features computes the features of hit h in the view that ranked it.
+func (v view) features(h hit, next *hit) features { return v.ix.features(v.pq, h, next) }
+
 // groupMatch is how directly fact d says what group g asks about: the best
 // of its terms, 0 when the fact has none of them.
 func (ix *Index) groupMatch(g group, d int32) float32 {

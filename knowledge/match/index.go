@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/agreementbot/agreementbot/internal/editdist"
 	"github.com/agreementbot/agreementbot/internal/fold"
@@ -51,6 +52,9 @@ type Index struct {
 
 	topics       []string
 	foldedTopics []string // topics folded, for fuzzy matching
+	// foldedTranslated are the topics' translations folded, "" where a
+	// topic has none, so that a question in the other language finds them.
+	foldedTranslated []string
 	// completions are what Complete offers: topics, then the phrasings of
 	// curated facts; foldedCompletions the same folded.
 	completions, foldedCompletions []string
@@ -58,6 +62,18 @@ type Index struct {
 	// made on first use, as most callers never need them.
 	factLabels func() []string
 	scratch    sync.Pool
+
+	// Across languages (see translate.go): docLang is each fact's
+	// language and langs the languages of the facts; mirror indexes the
+	// facts' translations (nil: none), fact for fact; translator
+	// translates questions, waiting at most translateWait; topicsIn
+	// holds each topic's language and translation.
+	docLang       []uint8
+	langs         [numLanguages]bool
+	mirror        *Index
+	translator    Translator
+	translateWait time.Duration
+	topicsIn      map[string]topicText
 }
 
 type posting struct {
@@ -124,33 +140,59 @@ func tightGC() (restore func()) {
 
 // NewIndex analyses the corpus and builds an index over it. A corpus
 // without a vocabulary is matched on its words alone.
-func NewIndex(c *knowledge.Corpus) *Index {
-	ix, _ := Build(context.Background(), c) // never ends early
+func NewIndex(c *knowledge.Corpus, opts ...Option) *Index {
+	ix, _ := Build(context.Background(), c, opts...) // never ends early
 	return ix
 }
 
 // Build is NewIndex that stops, with ctx's error, when ctx ends: indexing
 // 100,000 facts takes seconds, which a shutting-down bot need not wait.
-func Build(ctx context.Context, c *knowledge.Corpus) (*Index, error) {
-	ix, _, err := build(ctx, c, false, defaultSpread())
+func Build(ctx context.Context, c *knowledge.Corpus, opts ...Option) (*Index, error) {
+	ix, _, err := build(ctx, c, false, defaultSpread(), opts...)
 	return ix, err
 }
 
 // BuildPrepared is Build that also returns the prepared form of the
 // corpus (see Load), for a store to keep beside the facts.
-func BuildPrepared(ctx context.Context, c *knowledge.Corpus) (*Index, *knowledge.Prepared, error) {
-	return build(ctx, c, true, defaultSpread())
+func BuildPrepared(ctx context.Context, c *knowledge.Corpus, opts ...Option) (*Index, *knowledge.Prepared, error) {
+	return build(ctx, c, true, defaultSpread(), opts...)
 }
 
 // build analyses every fact of c, spreading the work as sp says, and
-// indexes them, and with prepare set also encodes what the analysis found.
-func build(ctx context.Context, c *knowledge.Corpus, prepare bool, sp spread) (*Index, *knowledge.Prepared, error) {
+// indexes them, and their translations when c has some (see mirror);
+// with prepare set it also encodes what the analysis found.
+func build(ctx context.Context, c *knowledge.Corpus, prepare bool, sp spread, opts ...Option) (*Index, *knowledge.Prepared, error) {
+	ix, p, err := analyse(ctx, c, prepare, sp, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if mc := ix.mirrorCorpus(); mc != nil {
+		mirror, mp, err := analyse(ctx, mc, prepare, sp, ix.mirrorLanguages())
+		if err != nil {
+			return nil, nil, err
+		}
+		ix.mirror = mirror
+		if p != nil {
+			p.Sections = append(p.Sections, mirrorSections(mp)...)
+		}
+	}
+	ix.apply(opts)
+	return ix, p, nil
+}
+
+// analyse indexes the facts of c, with prepare set also encoding what it
+// found. langs gives the sources' languages; nil means tell them from
+// their words.
+func analyse(ctx context.Context, c *knowledge.Corpus, prepare bool, sp spread, langs map[string]int) (*Index, *knowledge.Prepared, error) {
 	if len(c.Facts) >= largeCorpus {
 		defer tightGC()()
 	}
 	ix := newIndex(c)
 	c = ix.corpus
-	ix.sourceLang = ix.an.sourceLanguages(c)
+	ix.sourceLang = langs
+	if langs == nil {
+		ix.sourceLang = ix.an.sourceLanguages(c)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("index the sources: %w", err)
 	}
@@ -201,11 +243,20 @@ func (ix *Index) finishTables() {
 	c := ix.corpus
 	for _, lang := range ix.sourceLang {
 		ix.hasSpanish = ix.hasSpanish || lang == langES
+		ix.langs[lang] = true
 	}
+	ix.docLang = make([]uint8, len(c.Facts))
+	for i := range c.Facts {
+		ix.docLang[i] = uint8(ix.sourceLang[c.Facts[i].Citation.SourceID])
+	}
+	ix.topicsIn = topicTranslations(c, ix.sourceLang)
 	ix.deletions = newDeletionTable(ix.sorted)
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {
 		ix.foldedTopics = append(ix.foldedTopics, fold.String(t))
+		if ix.topicsIn != nil {
+			ix.foldedTranslated = append(ix.foldedTranslated, fold.String(ix.topicsIn[t].translation))
+		}
 	}
 	ix.factLabels = sync.OnceValue(func() []string {
 		labels := make([]string, len(c.Facts))

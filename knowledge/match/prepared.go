@@ -369,8 +369,25 @@ func (ix *Index) encodeWords() []byte {
 // analysing the facts again. The index answers exactly as Build's would.
 // When p is nil, was made by another analysis (see Fingerprint) or from
 // other facts, or is damaged, the error wraps ErrNotPrepared, and the
-// caller should use Build.
-func Load(ctx context.Context, c *knowledge.Corpus, p *knowledge.Prepared) (ix *Index, err error) {
+// caller should use Build. The index of the facts' translations (when c
+// has some) comes from p too, or, when p holds none made from them, from
+// analysing them.
+func Load(ctx context.Context, c *knowledge.Corpus, p *knowledge.Prepared, opts ...Option) (*Index, error) {
+	ix, err := load(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	if mc := ix.mirrorCorpus(); mc != nil {
+		if ix.mirror, err = loadMirror(ctx, mc, p, ix.mirrorLanguages()); err != nil {
+			return nil, err
+		}
+	}
+	ix.apply(opts)
+	return ix, nil
+}
+
+// load is Load without the facts' translations.
+func load(ctx context.Context, c *knowledge.Corpus, p *knowledge.Prepared) (ix *Index, err error) {
 	if p == nil {
 		return nil, fmt.Errorf("%w: the store holds none", ErrNotPrepared)
 	}

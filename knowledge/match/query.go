@@ -78,7 +78,7 @@ type queryParser struct {
 	// accented holds the question's words written with an accent, folded:
 	// a word someone took care to accent is no typo ("escribió").
 	accented map[string]bool
-	lang     int // the question's language
+	lang     int // the question's language (langAny: not told yet)
 	start    int // first token after the question phrase
 	topic    int // the topic marker ("about"), or -1
 	focus    int // the focus word ("how many X", "which X"), or -1
@@ -86,10 +86,14 @@ type queryParser struct {
 }
 
 // parseQuery analyses a question for matching.
-func (ix *Index) parseQuery(q string) query {
+func (ix *Index) parseQuery(q string) query { return ix.parseQueryIn(q, langAny) }
+
+// parseQueryIn analyses a question written in language lang (langAny:
+// the one its words tell) for matching.
+func (ix *Index) parseQueryIn(q string, lang int) query {
 	q = stripMarkup(q)
 	toks := ix.an.tokens(q)
-	p := &queryParser{ix: ix, q: q, toks: toks[:min(len(toks), maxQueryTokens)], topic: -1, focus: -1}
+	p := &queryParser{ix: ix, q: q, toks: toks[:min(len(toks), maxQueryTokens)], topic: -1, focus: -1, lang: lang}
 	p.correctWords()
 	p.out.lang = p.lang
 	p.spanishKeys()
@@ -104,7 +108,9 @@ func (ix *Index) parseQuery(q string) query {
 func (p *queryParser) correctWords() {
 	p.weights = make([]float32, len(p.toks))
 	p.unknown = make([]bool, len(p.toks))
-	p.lang = detectLanguage(p.toks, strings.HasPrefix(p.q, "¿") || strings.HasPrefix(p.q, "¡"))
+	if p.lang == langAny {
+		p.lang = detectLanguage(p.toks, strings.HasPrefix(p.q, "¿") || strings.HasPrefix(p.q, "¡"))
+	}
 	p.spanish = p.lang == langES
 	p.ix.an.setLanguage(p.toks, p.lang)
 	if p.spanish {

@@ -1,0 +1,347 @@
+package match
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// Machine translation is alternative evidence beside the lexicon, never a
+// replacement for it. A question asked in one language of facts in the
+// other is matched three ways: through the lexicon, as always; translated
+// into the facts' language, against the facts; and as it is, against the
+// facts' own translations into its language (the mirror index, built
+// from translations made once, when the sources were ingested). A fact
+// is ranked by the best of the three, and its confidence computed from
+// the match that ranked it. A question in the language of every source is
+// matched as before, and asks the translator nothing.
+
+// Translator translates texts from one language to another, given as BCP
+// 47 base tags ("en", "es"), returning the translations in the order of
+// texts: a machine translator (knowledge/apertium), or anything that
+// stands in for one. It must be safe for concurrent use.
+type Translator interface {
+	Translate(ctx context.Context, texts []string, from, to string) ([]string, error)
+}
+
+// DefaultTranslateWait is how long a question waits for its translation
+// when WithTranslator is given no wait: a translation takes a translation
+// server some tens of milliseconds.
+const DefaultTranslateWait = 500 * time.Millisecond
+
+// Option changes how an index answers.
+type Option func(*Index)
+
+// WithTranslator has a question asked in a language some sources are not
+// written in translated by tr into theirs, waiting at most wait for it
+// (DefaultTranslateWait when 0). Without a translation in time, or when
+// tr fails, the question is matched without one.
+func WithTranslator(tr Translator, wait time.Duration) Option {
+	return func(ix *Index) {
+		ix.translator, ix.translateWait = tr, cmp.Or(wait, DefaultTranslateWait)
+	}
+}
+
+// apply applies opts to ix.
+func (ix *Index) apply(opts []Option) {
+	for _, o := range opts {
+		o(ix)
+	}
+}
+
+// otherLanguage is the language facts and questions in lang are
+// translated into.
+func otherLanguage(lang int) int { return 1 - lang }
+
+// mirrorCorpus returns the corpus of the facts' translations, fact for
+// fact (an empty fact where one has none), or nil when the index's corpus
+// has no translations. Its sources are the index's, each written in the
+// language its facts were translated into.
+func (ix *Index) mirrorCorpus() *knowledge.Corpus {
+	c := ix.corpus
+	if len(c.Translations) == 0 {
+		return nil
+	}
+	out := &knowledge.Corpus{Sources: c.Sources, Vocabulary: c.Vocabulary, Origin: c.Origin, Facts: make([]knowledge.Fact, len(c.Facts))}
+	for i, f := range c.Facts {
+		from := ix.sourceLang[f.Citation.SourceID]
+		text, _ := c.Translations.Lookup(f.Clean, languageCodes[from], languageCodes[otherLanguage(from)])
+		out.Facts[i] = knowledge.Fact{ID: f.ID, Kind: f.Kind, Text: text, Clean: text, Citation: f.Citation}
+	}
+	return out
+}
+
+// mirrorLanguages returns the languages of the mirror's sources: the
+// other language of each source.
+func (ix *Index) mirrorLanguages() map[string]int {
+	out := make(map[string]int, len(ix.sourceLang))
+	for id, lang := range ix.sourceLang {
+		out[id] = otherLanguage(lang)
+	}
+	return out
+}
+
+// mirrorPrefix begins the names of the prepared sections of the mirror.
+const mirrorPrefix = "translated/"
+
+// mirrorSections returns the sections of the mirror's prepared form,
+// renamed to stand beside the index's own.
+func mirrorSections(p *knowledge.Prepared) []knowledge.PreparedSection {
+	if p == nil {
+		return nil
+	}
+	out := make([]knowledge.PreparedSection, len(p.Sections))
+	for i, s := range p.Sections {
+		out[i] = knowledge.PreparedSection{Name: mirrorPrefix + s.Name, Data: s.Data}
+	}
+	return out
+}
+
+// loadMirror loads the index of mc, the facts' translations, from the
+// mirror's sections of p, or analyses mc when they cannot be used.
+func loadMirror(ctx context.Context, mc *knowledge.Corpus, p *knowledge.Prepared, langs map[string]int) (*Index, error) {
+	sub := &knowledge.Prepared{Fingerprint: p.Fingerprint}
+	for _, s := range p.Sections {
+		if name, ok := strings.CutPrefix(s.Name, mirrorPrefix); ok {
+			sub.Sections = append(sub.Sections, knowledge.PreparedSection{Name: name, Data: s.Data})
+		}
+	}
+	ix, err := load(ctx, mc, sub)
+	if !errors.Is(err, ErrNotPrepared) {
+		return ix, err
+	}
+	ix, _, err = analyse(ctx, mc, false, defaultSpread(), langs)
+	return ix, err
+}
+
+// topicText is a topic's language and its translation into the other
+// ("" when it has none).
+type topicText struct {
+	lang        int
+	translation string
+}
+
+// corpusTopics calls fn with every topic the index may offer as "did you
+// mean" and its language: the vocabulary's topics and entities' names, in
+// the language their words tell, and the section headings, in their
+// source's.
+func corpusTopics(c *knowledge.Corpus, an *analyzer, langs map[string]int, fn func(topic string, lang int)) {
+	v := c.Vocabulary
+	if v == nil {
+		v = &knowledge.Vocabulary{}
+	}
+	told := func(t string) int { return detectLanguage(an.tokens(t), strings.HasPrefix(t, "¿")) }
+	for _, t := range v.Topics {
+		fn(strings.TrimSpace(t), told(t))
+	}
+	for _, e := range v.Entities {
+		if e.Display != "" {
+			fn(strings.TrimSpace(e.Display), told(e.Display))
+		}
+	}
+	for _, f := range c.Facts {
+		if f.Citation.Section != "" {
+			fn(strings.TrimSpace(f.Citation.Section), langs[f.Citation.SourceID])
+		}
+	}
+}
+
+// topicTranslations returns each topic of c with its language and, when
+// c has one, its translation.
+func topicTranslations(c *knowledge.Corpus, langs map[string]int) map[string]topicText {
+	if len(c.Translations) == 0 {
+		return nil
+	}
+	an := newAnalyzer(&knowledge.Vocabulary{})
+	out := map[string]topicText{}
+	corpusTopics(c, an, langs, func(t string, lang int) {
+		if _, seen := out[t]; !seen {
+			tr, _ := c.Translations.Lookup(t, languageCodes[lang], languageCodes[otherLanguage(lang)])
+			out[t] = topicText{lang: lang, translation: tr}
+		}
+	})
+	return out
+}
+
+// translateBatch is how many texts TranslateCorpus hands the translator
+// at once, and reports progress after.
+const translateBatch = 200
+
+// TranslateCorpus returns the translations of c's facts and topics into
+// the other language (see knowledge.Translations): those known already
+// are taken from known, and only the rest are given to tr, many at a
+// time, progress being told how many of those are done (it may be nil).
+// Without a translator (tr nil) it returns those known alone. When tr
+// fails, it returns what it has with the error: the words not translated
+// are then matched without a translation.
+func TranslateCorpus(ctx context.Context, c *knowledge.Corpus, tr Translator, known knowledge.Translations, progress func(done, total int)) (knowledge.Translations, error) {
+	v := c.Vocabulary
+	if v == nil {
+		v = &knowledge.Vocabulary{}
+	}
+	an := newAnalyzer(v)
+	langs := an.sourceLanguages(c)
+	out := knowledge.Translations{}
+	type pair struct{ from, to string }
+	todo := map[pair][]string{}
+	add := func(text string, lang int) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		from, to := languageCodes[lang], languageCodes[otherLanguage(lang)]
+		k := knowledge.KeyOf(text, from, to)
+		if _, done := out[k]; done {
+			return
+		}
+		if t, ok := known[k]; ok {
+			out[k] = t
+			return
+		}
+		out[k] = "" // pending, and counted once
+		todo[pair{from, to}] = append(todo[pair{from, to}], text)
+	}
+	for _, f := range c.Facts {
+		add(f.Clean, langs[f.Citation.SourceID])
+	}
+	corpusTopics(c, newAnalyzer(&knowledge.Vocabulary{}), langs, add)
+	total := 0
+	for _, texts := range todo {
+		total += len(texts)
+	}
+	if tr == nil {
+		total = 0
+	}
+	done := 0
+	pairs := slices.SortedFunc(maps.Keys(todo), func(a, b pair) int { return cmp.Compare(a.from, b.from) })
+	var failed error
+	if tr == nil {
+		pairs = nil
+	}
+	for _, p := range pairs {
+		texts := todo[p]
+		for start := 0; start < len(texts) && failed == nil; start += translateBatch {
+			batch := texts[start:min(start+translateBatch, len(texts))]
+			got, err := tr.Translate(ctx, batch, p.from, p.to)
+			if err == nil && len(got) != len(batch) {
+				err = fmt.Errorf("the translator returned %d translations of %d texts", len(got), len(batch))
+			}
+			if err != nil {
+				failed = fmt.Errorf("translate the sources: %w", err)
+				break
+			}
+			for i, text := range batch {
+				out[knowledge.KeyOf(text, p.from, p.to)] = got[i]
+			}
+			done += len(batch)
+			if progress != nil {
+				progress(done, total)
+			}
+		}
+	}
+	for k, t := range out {
+		if t == "" {
+			delete(out, k) // not translated: the translator failed first
+		}
+	}
+	return out, failed
+}
+
+// view is one way of matching a question: a query analysed against an
+// index (of the facts, or of their translations), ranking only the facts
+// in language only (langAny: all).
+type view struct {
+	ix   *Index
+	pq   query
+	only int
+	// translation is the translated question or, for the mirror, empty.
+	translation string
+}
+
+// maxViews is the most ways a question is matched.
+const maxViews = 3
+
+// views appends to vs the ways question q, analysed as pq, is matched:
+// through the lexicon, and, when some facts are in the other language,
+// against their translations and translated into their language.
+func (ix *Index) views(ctx context.Context, q string, pq query, vs []view) []view {
+	vs = append(vs, view{ix: ix, pq: pq, only: langAny})
+	other := otherLanguage(pq.lang)
+	if !ix.langs[other] {
+		return vs // every source speaks the question's language
+	}
+	if ix.mirror != nil {
+		vs = append(vs, view{ix: ix.mirror, pq: ix.mirror.parseQuery(q), only: pq.lang})
+	}
+	if tq, ok := ix.translateQuestion(ctx, q, pq.lang, other); ok {
+		vs = append(vs, view{ix: ix, pq: ix.parseQueryIn(tq, other), only: other, translation: tq})
+	}
+	return vs
+}
+
+// translateQuestion translates q, with its chat markup removed, from
+// language from to language to, waiting at most ix.translateWait. It
+// reports false without a translator or a translation in time.
+func (ix *Index) translateQuestion(ctx context.Context, q string, from, to int) (string, bool) {
+	if ix.translator == nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(ctx, ix.translateWait)
+	defer cancel()
+	out, err := ix.translator.Translate(ctx, []string{stripMarkup(q)}, languageCodes[from], languageCodes[to])
+	if err != nil || len(out) != 1 || strings.TrimSpace(out[0]) == "" {
+		return "", false
+	}
+	return out[0], true
+}
+
+// corroboration is the share of a fact's score by the other views that
+// is added to its best: a fact that the lexicon and a translation both
+// find is likelier right than one that only one of them does. (On the
+// development sets, adding a half ranked as well as taking the best alone
+// or adding a third, and better than adding all.)
+const corroboration = 0.5
+
+// rankViews ranks the facts by every view and returns the best n, each
+// fact once, ranked by its best view's score plus a part of the others'
+// (see corroboration), and marked with the view that ranked it highest.
+func rankViews(vs []view, n int) []hit {
+	if len(vs) == 1 {
+		return vs[0].ix.rank(vs[0].pq, n, vs[0].only)
+	}
+	var all []hit
+	for i, v := range vs {
+		for _, h := range v.ix.rank(v.pq, n, v.only) {
+			h.view = int8(i)
+			all = append(all, h)
+		}
+	}
+	byScore := func(a, b hit) int {
+		if better(a, b) {
+			return -1
+		}
+		if better(b, a) {
+			return 1
+		}
+		return cmp.Compare(a.view, b.view)
+	}
+	slices.SortFunc(all, byScore)
+	at := make(map[int32]int, len(all))
+	out := all[:0]
+	for _, h := range all {
+		if i, ok := at[h.doc]; ok {
+			out[i].score += corroboration * h.score
+			continue
+		}
+		at[h.doc] = len(out)
+		out = append(out, h)
+	}
+	slices.SortFunc(out, byScore)
+	return out[:min(n, len(out))]
+}
