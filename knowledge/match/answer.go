@@ -36,8 +36,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 		return ans, nil
 	}
 	m := calibration()
-	first := vs[hits[0].view].features(hits[0], nextHit(hits, 0))
-	confidence := m.probability(first)
+	confidence, _, _ := judge(vs, hits, 0, m)
 	ans.Confidence = round3(confidence)
 	if confidence < opt.Threshold {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
@@ -61,8 +60,8 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 		}
 		sf := knowledge.ScoredFact{Fact: ix.corpus.Facts[h.doc], Score: round3(score)}
 		if opt.Explain {
-			v := vs[h.view]
-			sf.Explanation = v.ix.explain(v.pq, h, v.features(h, nextHit(hits, i)), m)
+			_, v, vh := judge(vs, hits, i, m)
+			sf.Explanation = v.ix.explain(v.pq, vh, v.features(vh, nextHit(v.hits, slices.Index(v.hits, vh))), m)
 			sf.Explanation.Translation = v.translation
 			if v.ix != ix {
 				sf.Explanation.Translation = v.ix.corpus.Facts[h.doc].Clean
@@ -285,9 +284,6 @@ type hit struct {
 	// typed is set when the fact holds a span of the type the question asks
 	// for that the question does not itself say.
 	typed bool
-	// view is the way of matching the question that ranked the fact (see
-	// views): 0, through the lexicon, unless a translation did better.
-	view int8
 }
 
 // scratch holds the per-fact accumulators of one search, pooled so that a

@@ -262,6 +262,8 @@ type view struct {
 	only int
 	// translation is the translated question or, for the mirror, empty.
 	translation string
+	// hits are the best facts it ranked (see rankViews).
+	hits []hit
 }
 
 // maxViews is the most ways a question is matched.
@@ -308,32 +310,31 @@ func (ix *Index) translateQuestion(ctx context.Context, q string, from, to int) 
 // or adding a third, and better than adding all.)
 const corroboration = 0.5
 
-// rankViews ranks the facts by every view and returns the best n, each
-// fact once, ranked by its best view's score plus a part of the others'
-// (see corroboration), and marked with the view that ranked it highest.
+// rankViews ranks the facts by every view, keeping each view's best n in
+// its hits, and returns the best n of them all, each fact once, ranked by
+// its best view's score plus a part of the others' (see corroboration).
 func rankViews(vs []view, n int) []hit {
+	for i := range vs {
+		vs[i].hits = vs[i].ix.rank(vs[i].pq, n, vs[i].only)
+	}
 	if len(vs) == 1 {
-		return vs[0].ix.rank(vs[0].pq, n, vs[0].only)
+		return vs[0].hits
 	}
 	var all []hit
-	for i, v := range vs {
-		for _, h := range v.ix.rank(v.pq, n, v.only) {
-			h.view = int8(i)
-			all = append(all, h)
-		}
+	for _, v := range vs {
+		all = append(all, v.hits...)
 	}
-	byScore := func(a, b hit) int {
+	slices.SortStableFunc(all, func(a, b hit) int {
 		if better(a, b) {
 			return -1
 		}
 		if better(b, a) {
 			return 1
 		}
-		return cmp.Compare(a.view, b.view)
-	}
-	slices.SortFunc(all, byScore)
+		return 0
+	})
 	at := make(map[int32]int, len(all))
-	out := all[:0]
+	out := make([]hit, 0, len(all))
 	for _, h := range all {
 		if i, ok := at[h.doc]; ok {
 			out[i].score += corroboration * h.score
@@ -342,6 +343,33 @@ func rankViews(vs []view, n int) []hit {
 		at[h.doc] = len(out)
 		out = append(out, h)
 	}
-	slices.SortFunc(out, byScore)
+	slices.SortFunc(out, func(a, b hit) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
 	return out[:min(n, len(out))]
+}
+
+// judge returns the confidence in hits[i], the i'th fact of an answer
+// ranked by rankViews: the best confidence of the views that ranked that
+// fact, each computed from the fact's match in that view and the fact
+// ranked after it there; with the view and its hit of the fact. With one
+// view that is the fact's match and the fact after it in the answer.
+func judge(vs []view, hits []hit, i int, m *model) (float64, view, hit) {
+	if len(vs) == 1 {
+		return m.probability(vs[0].features(hits[i], nextHit(hits, i))), vs[0], hits[i]
+	}
+	best, bestView, bestHit := -1.0, vs[0], hits[i]
+	for _, v := range vs {
+		j := slices.IndexFunc(v.hits, func(h hit) bool { return h.doc == hits[i].doc })
+		if j < 0 {
+			continue
+		}
+		if p := m.probability(v.features(v.hits[j], nextHit(v.hits, j))); p > best {
+			best, bestView, bestHit = p, v, v.hits[j]
+		}
+	}
+	return best, bestView, bestHit
 }

@@ -282,3 +282,36 @@ func TestPreparedTranslations(t *testing.T) {
 		}
 	}
 }
+
+// TestConfidenceBestOfViews checks that a translation never lowers the
+// confidence in a fact the lexicon found: a fact's confidence is the best
+// of the ways that ranked it, each judged on its own match.
+func TestConfidenceBestOfViews(t *testing.T) {
+	tr := &fakeTranslator{table: map[string]string{
+		"¿Qué cerró los caminos de montaña?":     "What closed?",
+		"¿Dónde se reunieron los ministros?":     "Where did they meet?",
+		"¿Qué cultivan los agricultores?":        "What do farmers grow?",
+		"¿Cuánto tiempo duraron las lluvias?":    "How long rain?",
+		"¿Quiénes se reunieron el miércoles?":    "Who met on Wednesday?",
+		"¿Qué cerraron las lluvias fuertes?":     "What closed heavy rains?",
+		"¿Para qué cultivan aguacates?":          "Why grow?",
+		"¿Dónde cultivan los agricultores algo?": "Where?",
+	}}
+	c := translationCorpus(t, &fakeTranslator{table: fakeSpanish})
+	lexicon := *c
+	lexicon.Translations = nil
+	alone, both := NewIndex(&lexicon), NewIndex(c, WithTranslator(tr, time.Second))
+	for q := range tr.table {
+		a, err := alone.Answer(t.Context(), q, knowledge.Options{Threshold: 1e-9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := both.Answer(t.Context(), q, knowledge.Options{Threshold: 1e-9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Facts) > 0 && len(b.Facts) > 0 && a.Facts[0].ID == b.Facts[0].ID && b.Confidence < a.Confidence {
+			t.Errorf("%q: confidence %.3f with translations, %.3f through the lexicon alone, in the same first fact", q, b.Confidence, a.Confidence)
+		}
+	}
+}
