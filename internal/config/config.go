@@ -62,6 +62,9 @@ type Config struct {
 	// Redis is the Redis server the replicas share rate limits and
 	// /stats through.
 	Redis Redis `yaml:"redis" json:"redis"`
+	// Translate is the machine translator questions and sources are
+	// translated through.
+	Translate Translate `yaml:"translate" json:"translate"`
 	// Log configures logging.
 	Log Log `yaml:"log" json:"log"`
 
@@ -148,6 +151,24 @@ type Redis struct {
 	URL RedisURL `yaml:"url" json:"url" env:"AGREEMENTBOT_REDIS_URL"`
 }
 
+// Translate is the machine translation server (Apertium's APy) that
+// questions asked in another language than the sources, and the
+// sources' facts, are translated through, as evidence beside the
+// lexicon.
+type Translate struct {
+	// URL is APy's address, http:// or https://, such as
+	// http://127.0.0.1:2737; empty means no translation (the lexicon
+	// alone).
+	URL string `yaml:"url" json:"url" env:"AGREEMENTBOT_TRANSLATE_URL"`
+	// Timeout is the longest a question waits for its translation before
+	// it is answered through the lexicon alone, greater than 0.
+	Timeout time.Duration `yaml:"timeout" json:"timeout" env:"AGREEMENTBOT_TRANSLATE_TIMEOUT"`
+}
+
+// DefaultTranslateTimeout is the default translate.timeout: APy
+// translates a question in some tens of milliseconds.
+const DefaultTranslateTimeout = 500 * time.Millisecond
+
 // Log configures logging.
 type Log struct {
 	// Level is the least severe level logged: debug, info, warn or error.
@@ -178,6 +199,7 @@ func Default() Config {
 		DatabasePoll: 5 * time.Second,
 		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
 		RateLimit:    RateLimit{Questions: 5, Per: 10 * time.Second},
+		Translate:    Translate{Timeout: DefaultTranslateTimeout},
 		Log:          Log{Level: "info", Format: "text"},
 	}
 }
@@ -283,6 +305,8 @@ func want(key string, p any) string {
 		return "a host:port to listen on, such as 127.0.0.1:8080"
 	case "redis.url":
 		return "a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0"
+	case "translate.url":
+		return "an http:// or https:// URL of the translation server (apertium-apy), such as http://127.0.0.1:2737"
 	case "discord.shard_id":
 		return "a whole number of at least 0"
 	case "discord.shard_count":
@@ -356,6 +380,12 @@ func (c *Config) problems() []*Error {
 	}
 	if c.Redis.URL.IsSet() {
 		check("redis.url", checkRedisURL(c.Redis.URL.Reveal()))
+	}
+	if c.Translate.URL != "" {
+		check("translate.url", CheckTranslateURL(c.Translate.URL))
+	}
+	if v := c.Translate.Timeout; v <= 0 {
+		check("translate.timeout", fmt.Errorf("must be %s, got %s", want("", &v), v))
 	}
 	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
 	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
@@ -442,6 +472,23 @@ func checkURL(s, secure, example string) error {
 		return fmt.Errorf("must not have a query or fragment, got %s", quoted)
 	case u.Scheme == plain && !loopback.Host(u.Hostname()):
 		return fmt.Errorf("must use %s (plain %s only to this machine, for tests), got %s", secure, plain, quoted)
+	}
+	return nil
+}
+
+// CheckTranslateURL checks the translation server's URL, as
+// translate.url is checked: http or https (the server is most often a
+// process beside the bot, or in the same pod), a host, no user name,
+// query or fragment.
+func CheckTranslateURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		quoted := strconv.Quote(s)
+		if strings.Contains(s, "@") {
+			quoted = "a URL with a user name or password (not shown)"
+		}
+		return fmt.Errorf("must be %s, got %s", want("translate.url", nil), quoted)
 	}
 	return nil
 }

@@ -89,6 +89,9 @@ func ExampleConfig_Write() {
 	//   per: 10s # default
 	// redis:
 	//   url: "" # default
+	// translate:
+	//   url: "" # default
+	//   timeout: 500ms # default
 	// log:
 	//   level: info # default
 	//   format: text # default

@@ -128,6 +128,9 @@ rate_limit:
 log:
   level: DEBUG
   format: json
+translate:
+  url: http://apertium:2737
+  timeout: 2s
 `)
 	got, err := Load(path, nil)
 	if err != nil {
@@ -151,6 +154,7 @@ log:
 		DatabasePoll: 2 * time.Second,
 		Answer:       Answer{Top: 5, Threshold: 0.5, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 2, Per: 90 * time.Second},
+		Translate:    Translate{URL: "http://apertium:2737", Timeout: 2 * time.Second},
 		Log:          Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
@@ -377,6 +381,8 @@ func TestEnvOverrides(t *testing.T) {
 		"AGREEMENTBOT_EPHEMERAL", "true",
 		"AGREEMENTBOT_RATE_QUESTIONS", "1",
 		"AGREEMENTBOT_RATE_PER", "1h",
+		"AGREEMENTBOT_TRANSLATE_URL", "http://127.0.0.1:2737",
+		"AGREEMENTBOT_TRANSLATE_TIMEOUT", "1s",
 		"AGREEMENTBOT_LOG_LEVEL", "Warn",
 		"AGREEMENTBOT_LOG_FORMAT", "JSON",
 	)
@@ -401,6 +407,7 @@ func TestEnvOverrides(t *testing.T) {
 		DatabasePoll: 250 * time.Millisecond,
 		Answer:       Answer{Top: 7, Threshold: 0.5, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 1, Per: time.Hour},
+		Translate:    Translate{URL: "http://127.0.0.1:2737", Timeout: time.Second},
 		Log:          Log{Level: "warn", Format: "json"},
 	}
 	assertSettings(t, got, want)
@@ -567,6 +574,9 @@ rate_limit:
   per: 10s # default
 redis:
   url: "" # default
+translate:
+  url: "" # default
+  timeout: 500ms # default
 log:
   level: info # default
   format: text # default
@@ -628,6 +638,7 @@ func TestWriteRoundTrip(t *testing.T) {
 		Answer:       Answer{Top: 10, Threshold: 1, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
 		Redis:        Redis{URL: "rediss://redis.example:6380/2"},
+		Translate:    Translate{URL: "https://apertium.example/apy/", Timeout: 90 * time.Millisecond},
 		Log:          Log{Level: "error", Format: "json"},
 	}
 	odd := Default()

@@ -62,3 +62,28 @@ func TestRedisURLChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslateChecks checks translate.url's and translate.timeout's
+// validation.
+func TestTranslateChecks(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"translate:\n  url: ftp://127.0.0.1:2737\n", `config.yaml:2: translate.url: must be an http:// or https:// URL of the translation server (apertium-apy), such as http://127.0.0.1:2737, got "ftp://127.0.0.1:2737"`},
+		{"translate:\n  url: http://\n", `config.yaml:2: translate.url: must be an http:// or https:// URL`},
+		{"translate:\n  url: http://u:" + redisPassword + "@h:1\n", `translate.url: must be an http:// or https:// URL of the translation server (apertium-apy), such as http://127.0.0.1:2737, got a URL with a user name or password (not shown)`},
+		{"translate:\n  url: http://h:1/?q=1\n", `translate.url: must be an http:// or https:// URL`},
+		{"translate:\n  timeout: 0s\n", `config.yaml:2: translate.timeout: must be a duration greater than 0`},
+	} {
+		_, err := Load(writeFile(t, tt.file), nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want %s", tt.file, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), redisPassword) {
+			t.Errorf("%q: error echoes the password: %v", tt.file, err)
+		}
+	}
+	for _, ok := range []string{"http://127.0.0.1:2737", "https://apertium.example/apy/", "http://apertium:2737"} {
+		if _, err := Load(writeFile(t, "translate:\n  url: "+ok+"\n"), nil); err != nil {
+			t.Errorf("url %q: %v", ok, err)
+		}
+	}
+}

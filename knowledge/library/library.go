@@ -39,6 +39,11 @@ type Library struct {
 	// last looked at (loaded, or failed to).
 	ownWrite, seen storeStamp
 	log            *slog.Logger
+	// translator translates the sources' facts on rebuild (nil: only
+	// the translations kept already are kept); match are the options
+	// every index is built with.
+	translator match.Translator
+	match      []match.Option
 }
 
 // Option changes how a library works.
@@ -48,6 +53,18 @@ type Option func(*Library)
 // logger): that a store's facts had to be analysed again on load, and why.
 func WithLogger(log *slog.Logger) Option {
 	return func(l *Library) { l.log = log }
+}
+
+// WithTranslator has the library translate the sources' facts through
+// tr when it rebuilds the store (only the words it has no translation of
+// yet: the store and the serving index keep them), and its indexes
+// translate questions through tr, waiting at most wait (see
+// match.WithTranslator).
+func WithTranslator(tr match.Translator, wait time.Duration) Option {
+	return func(l *Library) {
+		l.translator = tr
+		l.match = append(l.match, match.WithTranslator(tr, wait))
+	}
 }
 
 // New opens a library. With a store path it answers from that store when
@@ -101,10 +118,11 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	c.Origin = origin
+	l.translate(ctx, c)
 	// Index first: only a corpus that indexes is written over the store,
 	// so the file on disk and the facts served never disagree. The store
 	// keeps the index's prepared form, so loading it is quick.
-	ix, p, err := indexSafely(ctx, c, l.dbPath != "")
+	ix, p, err := indexSafely(ctx, c, l.dbPath != "", l.match...)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
@@ -170,16 +188,16 @@ func (l *Library) origin(ctx context.Context) (string, error) {
 // indexSafely is match.Build, or with prepare set match.BuildPrepared,
 // turning a panic into an error, so that a source that trips a bug in the
 // matcher fails the reload instead of the process.
-func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool) (ix *match.Index, p *knowledge.Prepared, err error) {
+func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool, opts ...match.Option) (ix *match.Index, p *knowledge.Prepared, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("index the sources: internal error: %v", r)
 		}
 	}()
 	if prepare {
-		return match.BuildPrepared(ctx, c)
+		return match.BuildPrepared(ctx, c, opts...)
 	}
-	ix, err = match.Build(ctx, c)
+	ix, err = match.Build(ctx, c, opts...)
 	return ix, nil, err
 }
 
@@ -199,10 +217,10 @@ func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.B
 	return sqlite.Build(ctx, path, c, p)
 }
 
-// IndexStore reads the facts of an open store and indexes them: from the
-// prepared index the store keeps when it is this build's, else, saying so
-// to log, by analysing every fact as match.Build does.
-func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.Index, error) {
+// IndexStore reads the facts of an open store and indexes them, with
+// opts: from the prepared index the store keeps when it is this build's,
+// else, saying so to log, by analysing every fact as match.Build does.
+func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger, opts ...match.Option) (*match.Index, error) {
 	c, err := s.Corpus(ctx)
 	if err != nil {
 		return nil, err
@@ -211,12 +229,12 @@ func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.
 	if err != nil {
 		return nil, err
 	}
-	ix, err := match.Load(ctx, c, p)
+	ix, err := match.Load(ctx, c, p, opts...)
 	if err == nil || !errors.Is(err, match.ErrNotPrepared) {
 		return ix, err
 	}
 	log.Info("analysing every fact of the store: its prepared index cannot be used", "facts", len(c.Facts), "reason", err)
-	ix, _, err = indexSafely(ctx, c, false)
+	ix, _, err = indexSafely(ctx, c, false, opts...)
 	return ix, err
 }
 
@@ -363,7 +381,7 @@ func (l *Library) loadStore(ctx context.Context) (knowledge.ReloadReport, error)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
 	}
-	ix, err := IndexStore(ctx, s, l.log)
+	ix, err := IndexStore(ctx, s, l.log, l.match...)
 	s.Close()
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload from store: %w", err)
