@@ -33,6 +33,9 @@ const (
 	NameSourcesLoaded    = "agreementbot_sources_loaded"
 	NameFactsLoaded      = "agreementbot_facts_loaded"
 	NameGatewayConnected = "agreementbot_gateway_connected"
+	NameTranslations     = "agreementbot_translations_total"
+	NameTranslationHits  = "agreementbot_translation_cache_hits_total"
+	NameTranslationFails = "agreementbot_translation_failures_total"
 )
 
 // answerBuckets returns the bounds, in seconds, of the answer-latency
@@ -169,4 +172,37 @@ func (m *Metrics) Gateway(shard int, connected bool) {
 		v = 1
 	}
 	m.gateway.WithLabelValues(strconv.Itoa(shard)).Set(v)
+}
+
+// TranslationCounts are a machine translator's counts since the process
+// started.
+type TranslationCounts struct {
+	// Translated counts the texts (questions, facts, topics) the
+	// translation server translated.
+	Translated uint64
+	// CacheHits counts the questions whose translation was cached.
+	CacheHits uint64
+	// Failures counts the translations that failed or were not tried
+	// while the server did not answer (the lexicon answered alone).
+	Failures uint64
+}
+
+// CountTranslations exports the counts of a machine translator, read
+// from counts at every scrape: agreementbot_translations_total,
+// agreementbot_translation_cache_hits_total and
+// agreementbot_translation_failures_total. Call it once, for a process
+// that translates.
+func (m *Metrics) CountTranslations(counts func() TranslationCounts) {
+	counter := func(name, help string, field func(TranslationCounts) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help},
+			func() float64 { return float64(field(counts())) })
+	}
+	m.reg.MustRegister(
+		counter(NameTranslations, "Texts the machine translation server translated: questions, and the sources' facts and topics when they are ingested.",
+			func(c TranslationCounts) uint64 { return c.Translated }),
+		counter(NameTranslationHits, "Questions whose translation was found in the cache instead.",
+			func(c TranslationCounts) uint64 { return c.CacheHits }),
+		counter(NameTranslationFails, "Translations that failed or timed out, or were not tried while the server was not answering; the lexicon answered alone.",
+			func(c TranslationCounts) uint64 { return c.Failures }),
+	)
 }

@@ -224,3 +224,26 @@ func TestExposition(t *testing.T) {
 		}
 	}
 }
+
+// A translator's counts are exposed as counters read at every scrape,
+// only by a process that translates.
+func TestTranslationCounts(t *testing.T) {
+	m := New(Options{Transport: TransportHTTP})
+	if text := scrape(t, m); strings.Contains(text, NameTranslations) {
+		t.Errorf("a process without a translator exposes %s", NameTranslations)
+	}
+	var counts TranslationCounts
+	m.CountTranslations(func() TranslationCounts { return counts })
+	counts = TranslationCounts{Translated: 1411, CacheHits: 7, Failures: 2}
+	text := scrape(t, m)
+	for _, line := range []string{NameTranslations + " 1411", NameTranslationHits + " 7", NameTranslationFails + " 2",
+		"# TYPE " + NameTranslations + " counter", "# TYPE " + NameTranslationFails + " counter"} {
+		if !hasLine(text, line) {
+			t.Errorf("the exposition lacks %s", line)
+		}
+	}
+	counts.CacheHits++
+	if !hasLine(scrape(t, m), NameTranslationHits+" 8") {
+		t.Errorf("a second scrape does not read the counts again")
+	}
+}
