@@ -18,6 +18,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	fs := newFlags("ask", "[--json] [--explain] [--top N] [--sources DIR | --db FILE] [QUESTION...]", stderr)
 	var src sourceFlags
 	src.register(fs)
+	src.registerTranslate(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object per question, one per line")
 	explain := fs.Bool("explain", false, "show how each fact matched and what its confidence rests on (and, when declining, the best candidate)")
 	top := fs.Int("top", knowledge.DefaultTop, fmt.Sprintf("show at most `N` facts (1-%d)", knowledge.MaxTop))

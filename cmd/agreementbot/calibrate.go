@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"math"
 	"os"
@@ -13,8 +14,10 @@ import (
 	"strings"
 
 	"github.com/agreementbot/agreementbot/internal/atomicfile"
+	"github.com/agreementbot/agreementbot/internal/config"
 	"github.com/agreementbot/agreementbot/internal/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/apertium"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 )
@@ -43,15 +46,20 @@ const articleWeight = 3.0
 // measured with a model fitted on the other half; the model written is
 // fitted on both.
 func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("calibrate", "[--squad DIR] [--out FILE]", stderr)
+	fs := newFlags("calibrate", "[--squad DIR] [--out FILE] [--translate URL]", stderr)
 	squad := fs.String("squad", filepath.Join("internal", "evaluation", "testdata", "squad"), "the SQuAD set: `DIR` with sources/ and questions.jsonl")
 	out := fs.String("out", "", "write the model to `FILE` (knowledge/match/calibration.json to ship it)")
 	only := fs.String("features", "", "fit only these comma-separated `features` (default: all)")
 	dump := fs.String("examples", "", "write every example (question, features, right or not) to `FILE`, in JSON Lines, to study them")
+	translate := registerTranslate(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	all, leftOut, err := calibrationExamples(ctx, *squad)
+	tr, err := openTranslator(ctx, *translate, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	all, leftOut, err := calibrationExamples(ctx, *squad, tr)
 	if err != nil {
 		return err
 	}
@@ -113,11 +121,17 @@ func crossLingual(examples []evaluation.Example) []evaluation.Example {
 
 // calibrationExamples asks the development questions: the article's
 // against the article, SQuAD's against its articles, and SQuAD's answerable
-// ones against the other articles (leftOut, all to be declined).
-func calibrationExamples(ctx context.Context, squad string) (all, leftOut []evaluation.Example, err error) {
+// ones against the other articles (leftOut, all to be declined). With a
+// translator, the article is translated and the questions asked in
+// Spanish are translated too, as the bot does with one. (SQuAD's English
+// questions about English articles never are.)
+func calibrationExamples(ctx context.Context, squad string, tr *apertium.Client) (all, leftOut []evaluation.Example, err error) {
 	article, err := source.LoadCorpus(ctx, source.DefaultSources())
 	if err != nil {
 		return nil, nil, err
+	}
+	if tr != nil {
+		translateCorpus(ctx, article, tr, nil, nil, slog.Default())
 	}
 	qs, err := readDevSets("dev-questions.jsonl", "dev-questions-es.jsonl", "dev2-questions.jsonl", "dev-es2-questions.jsonl")
 	if err != nil {
@@ -125,7 +139,7 @@ func calibrationExamples(ctx context.Context, squad string) (all, leftOut []eval
 	}
 	n := 0
 	byTurn := func(evaluation.Question) int { n++; return n % 2 }
-	if all, err = evaluation.Examples(ctx, match.NewIndex(article), qs, byTurn); err != nil {
+	if all, err = evaluation.Examples(ctx, match.NewIndex(article, matchOptions(tr, config.DefaultTranslateTimeout)...), qs, byTurn); err != nil {
 		return nil, nil, err
 	}
 	for i := range all {

@@ -14,6 +14,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]", stderr)
 	var src sourceFlags
 	src.register(flags)
+	src.registerTranslate(flags)
 	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets)")
 	verbose := flags.Bool("verbose", false, "list every question, not only the misses")
 	threshold := flags.Float64("threshold", 0, "abstain below this `confidence` (default: the engine's)")
@@ -39,7 +40,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	}
 	corpus := ix.Corpus()
 	c, err := evaluation.LeaveOneOut(ctx, func(exclude string) (evaluation.Answerer, error) {
-		return match.NewIndex(corpus.Without(exclude)), nil
+		return match.NewIndex(corpus.Without(exclude), src.opts...), nil
 	}, qs, *threshold)
 	if err != nil {
 		return err

@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge/library"
+	"github.com/agreementbot/agreementbot/knowledge/sqlite"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "--sources DIR --db FILE", stderr)
+	fs := newFlags("ingest", "--sources DIR --db FILE [--translate URL]", stderr)
 	sources := fs.String("sources", "", "read the sources in `DIR`")
 	db := fs.String("db", "", "write the fact store to `FILE` (replaced atomically)")
+	translate := registerTranslate(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -26,6 +29,14 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
 	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	tr, err := openTranslator(ctx, *translate, log)
+	if err != nil {
+		return fmt.Errorf("%w (the store was not changed)", err)
+	}
+	// The translations the store holds are kept; only new words are
+	// translated, and kept without a translator too.
+	translateCorpus(ctx, corpus, tr, sqlite.ReadTranslations(ctx, *db), stderr, log)
 	rep, err := library.BuildStore(ctx, *db, corpus)
 	if err != nil {
 		return fmt.Errorf("%w (the store was not changed)", err)
@@ -37,6 +48,9 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %s, in %s\n",
 		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),
 		byteSize(rep.PreparedBytes), time.Since(start).Round(100_000))
+	if n := len(corpus.Translations); n > 0 {
+		fmt.Fprintf(stdout, "kept %d machine translations of facts and topics\n", n)
+	}
 	return nil
 }
 

@@ -125,7 +125,11 @@ type service struct {
 // newService opens the facts and builds the handlers over them, reporting
 // to m, with the shared state of redis.url when it is set.
 func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*service, error) {
-	lib, err := openLibrary(ctx, cfg, log, m)
+	translating, err := translation(ctx, cfg.Translate, log, m)
+	if err != nil {
+		return nil, err
+	}
+	lib, err := openLibrary(ctx, cfg, log, m, translating...)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +143,10 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, close: closeShared}, nil
 }
 
-// openLibrary opens the facts the settings name, logs what it found and
-// tells obs.
-func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer) (*library.Library, error) {
-	lib, err := library.New(ctx, cfg.Sources, cfg.Database, library.WithLogger(log))
+// openLibrary opens the facts the settings name, with opts, logs what it
+// found and tells obs.
+func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer, opts ...library.Option) (*library.Library, error) {
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database, append(opts, library.WithLogger(log))...)
 	if err != nil {
 		return nil, err
 	}
