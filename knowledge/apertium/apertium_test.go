@@ -274,3 +274,26 @@ func (r replyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: r.status, Status: fmt.Sprint(r.status), Header: http.Header{},
 		Body: io.NopCloser(strings.NewReader(r.body)), Request: req}, nil
 }
+
+// BenchmarkTranslateQuestion measures translating one question, without
+// a cache, through a stand-in for APy on loopback that answers at once:
+// the client's own cost of a question (the request, the reply), beside
+// the server's time.
+func BenchmarkTranslateQuestion(b *testing.B) {
+	f := &fakeAPy{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	c, err := New(Options{URL: srv.URL, CacheSize: -1, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.mu.Lock()
+		f.requests = f.requests[:0]
+		f.mu.Unlock()
+		if _, err := c.Translate(b.Context(), []string{"¿Dónde se reunieron los cancilleres?"}, "es", "en"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/internal/apytest"
 	"github.com/agreementbot/agreementbot/knowledge/apertium"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 // TestRealServer translates through a real apertium-apy: a batch of
@@ -43,4 +45,45 @@ func TestRealServer(t *testing.T) {
 	if s := c.Stats(); s.Translated != 6 || s.Failures != 0 { // the warm-up's two words included
 		t.Errorf("stats %+v, want 6 translated", s)
 	}
+}
+
+// BenchmarkRealBatched and BenchmarkRealOneByOne translate the embedded
+// article's facts through a real apertium-apy, all in one call (as
+// ingest does) or one call a fact, reporting words a second.
+func BenchmarkRealBatched(b *testing.B)  { benchmarkReal(b, 0) }
+func BenchmarkRealOneByOne(b *testing.B) { benchmarkReal(b, 1) }
+
+// benchmarkReal translates the article's facts per calls of per texts (0:
+// all in one call).
+func benchmarkReal(b *testing.B, per int) {
+	srv := apytest.Start(b)
+	c, err := apertium.New(apertium.Options{URL: srv.URL, CacheSize: -1, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.Warm(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	corpus, err := source.LoadCorpus(b.Context(), source.DefaultSources())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	words := 0
+	for _, f := range corpus.Facts {
+		texts = append(texts, f.Clean)
+		words += len(strings.Fields(f.Clean))
+	}
+	if per == 0 {
+		per = len(texts)
+	}
+	start := time.Now()
+	for b.Loop() {
+		for i := 0; i < len(texts); i += per {
+			if _, err := c.Translate(b.Context(), texts[i:min(i+per, len(texts))], "en", "es"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(words*b.N)/time.Since(start).Seconds(), "words/s")
 }
