@@ -70,6 +70,7 @@ type Index struct {
 	// holds each topic's language and translation.
 	docLang       []uint8
 	langs         [numLanguages]bool
+	translated    bool // the index is a mirror: of machine translations
 	mirror        *Index
 	translator    Translator
 	translateWait time.Duration
@@ -172,6 +173,7 @@ func build(ctx context.Context, c *knowledge.Corpus, prepare bool, sp spread, op
 			return nil, nil, err
 		}
 		ix.mirror = mirror
+		mirror.translated = true
 		if p != nil {
 			p.Sections = append(p.Sections, mirrorSections(mp)...)
 		}

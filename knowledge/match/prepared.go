@@ -381,6 +381,7 @@ func Load(ctx context.Context, c *knowledge.Corpus, p *knowledge.Prepared, opts 
 		if ix.mirror, err = loadMirror(ctx, mc, p, ix.mirrorLanguages()); err != nil {
 			return nil, err
 		}
+		ix.mirror.translated = true
 	}
 	ix.apply(opts)
 	return ix, nil

@@ -139,7 +139,11 @@ func (p *queryParser) correctWord(i int) {
 		p.unknown[i] = true // a word, just not one the sources use: never "corrected" into another
 		return
 	}
-	fixes, dist := ix.correct(t.lower)
+	var fixes []string
+	var dist int
+	if !ix.translated {
+		fixes, dist = ix.correct(t.lower)
+	}
 	if len(fixes) == 0 && i < questionWordTypoWindow {
 		fixes, dist = ix.correctQuestionWord(t.lower)
 	}

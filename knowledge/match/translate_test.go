@@ -315,3 +315,21 @@ func TestConfidenceBestOfViews(t *testing.T) {
 		}
 	}
 }
+
+// TestTranslationsNotTypoTargets checks that a word of a question that no
+// source has is not "corrected" into a word of the facts' machine
+// translations: a guess upon a guess ("preparan" made "crearán" matched
+// an off-topic question about tamales to a fact about the working group).
+func TestTranslationsNotTypoTargets(t *testing.T) {
+	c := translationCorpus(t, &fakeTranslator{table: fakeSpanish})
+	ix := NewIndex(c)
+	pq := ix.mirror.parseQuery("¿Dónde hay zerpillos?") // one letter from the translations' "zarpillos"
+	for _, g := range pq.groups {
+		if g.label == "zerpillos" && len(g.terms) > 0 {
+			t.Errorf("%q was corrected into a word of the translations: %+v", g.label, g.terms)
+		}
+	}
+	if got, _ := firstFact(t, ix, "¿Dónde hay zerpillos?"); got == factAvocados {
+		t.Errorf("a word one letter from a word of the translations answered %q", got)
+	}
+}
