@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/agreementbot/agreementbot/internal/atomicfile"
-	"github.com/agreementbot/agreementbot/internal/config"
 	"github.com/agreementbot/agreementbot/internal/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/apertium"
@@ -139,7 +138,7 @@ func calibrationExamples(ctx context.Context, squad string, tr *apertium.Client)
 	}
 	n := 0
 	byTurn := func(evaluation.Question) int { n++; return n % 2 }
-	if all, err = evaluation.Examples(ctx, match.NewIndex(article, matchOptions(tr, config.DefaultTranslateTimeout)...), qs, byTurn); err != nil {
+	if all, err = evaluation.Examples(ctx, match.NewIndex(article, matchOptions(tr, commandTranslateWait)...), qs, byTurn); err != nil {
 		return nil, nil, err
 	}
 	for i := range all {

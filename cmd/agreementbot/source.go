@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/agreementbot/agreementbot/internal/config"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/apertium"
 	"github.com/agreementbot/agreementbot/knowledge/library"
@@ -57,7 +56,7 @@ func (s *sourceFlags) open(ctx context.Context, stderr io.Writer) (*match.Index,
 			return nil, err
 		}
 	}
-	s.opts = matchOptions(tr, config.DefaultTranslateTimeout)
+	s.opts = matchOptions(tr, commandTranslateWait)
 	if s.db != "" {
 		store, err := sqlite.Open(ctx, s.db)
 		if err != nil {

@@ -26,6 +26,12 @@ const translateEnv = "AGREEMENTBOT_TRANSLATE_URL"
 // second or so each.
 const warmTimeout = 15 * time.Second
 
+// commandTranslateWait is how long a question asked on the command line
+// (ask, eval, calibrate) waits for its translation: longer than the bot's
+// translate.timeout, so that a measurement on a busy machine does not
+// depend on how busy it was.
+const commandTranslateWait = 5 * time.Second
+
 // registerTranslate registers --translate, the translation server of a
 // command that answers or ingests, which defaults to
 // $AGREEMENTBOT_TRANSLATE_URL.
