@@ -251,7 +251,7 @@ func (ix *Index) finishTables() {
 	for i := range c.Facts {
 		ix.docLang[i] = uint8(ix.sourceLang[c.Facts[i].Citation.SourceID])
 	}
-	ix.topicsIn = topicTranslations(c, ix.sourceLang)
+	ix.topicsIn = topicTranslations(c, ix.an, ix.sourceLang)
 	ix.deletions = newDeletionTable(ix.sorted)
 	ix.topics = ix.buildTopics()
 	for _, t := range ix.topics {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -154,12 +153,11 @@ func corpusTopics(c *knowledge.Corpus, an *analyzer, langs map[string]int, fn fu
 }
 
 // topicTranslations returns each topic of c with its language and, when
-// c has one, its translation.
-func topicTranslations(c *knowledge.Corpus, langs map[string]int) map[string]topicText {
+// c has one, its translation; an tells the topics' languages.
+func topicTranslations(c *knowledge.Corpus, an *analyzer, langs map[string]int) map[string]topicText {
 	if len(c.Translations) == 0 {
 		return nil
 	}
-	an := newAnalyzer(&knowledge.Vocabulary{})
 	out := map[string]topicText{}
 	corpusTopics(c, an, langs, func(t string, lang int) {
 		if _, seen := out[t]; !seen {
@@ -182,75 +180,80 @@ const translateBatch = 200
 // fails, it returns what it has with the error: the words not translated
 // are then matched without a translation.
 func TranslateCorpus(ctx context.Context, c *knowledge.Corpus, tr Translator, known knowledge.Translations, progress func(done, total int)) (knowledge.Translations, error) {
+	if tr == nil && len(known) == 0 {
+		return nil, nil
+	}
 	v := c.Vocabulary
 	if v == nil {
 		v = &knowledge.Vocabulary{}
 	}
-	an := newAnalyzer(v)
+	out, todo := knownTranslations(c, newAnalyzer(v), known)
+	if tr == nil {
+		return out, nil
+	}
+	return out, translateAll(ctx, tr, todo, out, progress)
+}
+
+// pendingText is a text still to translate from one language to another.
+type pendingText struct{ text, from, to string }
+
+// knownTranslations returns the translations of c's facts and topics that
+// known has, and the texts still to translate, each once, those of one
+// language pair together.
+func knownTranslations(c *knowledge.Corpus, an *analyzer, known knowledge.Translations) (knowledge.Translations, []pendingText) {
 	langs := an.sourceLanguages(c)
 	out := knowledge.Translations{}
-	type pair struct{ from, to string }
-	todo := map[pair][]string{}
+	pending := map[knowledge.TranslationKey]bool{}
+	var todo []pendingText
 	add := func(text string, lang int) {
 		if strings.TrimSpace(text) == "" {
 			return
 		}
 		from, to := languageCodes[lang], languageCodes[otherLanguage(lang)]
 		k := knowledge.KeyOf(text, from, to)
-		if _, done := out[k]; done {
-			return
-		}
 		if t, ok := known[k]; ok {
 			out[k] = t
-			return
+		} else if !pending[k] {
+			pending[k] = true
+			todo = append(todo, pendingText{text, from, to})
 		}
-		out[k] = "" // pending, and counted once
-		todo[pair{from, to}] = append(todo[pair{from, to}], text)
 	}
 	for _, f := range c.Facts {
 		add(f.Clean, langs[f.Citation.SourceID])
 	}
-	corpusTopics(c, newAnalyzer(&knowledge.Vocabulary{}), langs, add)
-	total := 0
-	for _, texts := range todo {
-		total += len(texts)
-	}
-	if tr == nil {
-		total = 0
-	}
-	done := 0
-	pairs := slices.SortedFunc(maps.Keys(todo), func(a, b pair) int { return cmp.Compare(a.from, b.from) })
-	var failed error
-	if tr == nil {
-		pairs = nil
-	}
-	for _, p := range pairs {
-		texts := todo[p]
-		for start := 0; start < len(texts) && failed == nil; start += translateBatch {
-			batch := texts[start:min(start+translateBatch, len(texts))]
-			got, err := tr.Translate(ctx, batch, p.from, p.to)
-			if err == nil && len(got) != len(batch) {
-				err = fmt.Errorf("the translator returned %d translations of %d texts", len(got), len(batch))
-			}
-			if err != nil {
-				failed = fmt.Errorf("translate the sources: %w", err)
-				break
-			}
-			for i, text := range batch {
-				out[knowledge.KeyOf(text, p.from, p.to)] = got[i]
-			}
-			done += len(batch)
-			if progress != nil {
-				progress(done, total)
-			}
+	corpusTopics(c, an, langs, add)
+	slices.SortStableFunc(todo, func(a, b pendingText) int { return cmp.Compare(a.from, b.from) })
+	return out, todo
+}
+
+// translateAll translates todo through tr into out, up to translateBatch
+// texts of one language pair at a time, telling progress after each.
+func translateAll(ctx context.Context, tr Translator, todo []pendingText, out knowledge.Translations, progress func(done, total int)) error {
+	for start := 0; start < len(todo); {
+		end := start + 1
+		for end < len(todo) && end-start < translateBatch && todo[end].from == todo[start].from {
+			end++
+		}
+		batch := make([]string, 0, end-start)
+		for _, p := range todo[start:end] {
+			batch = append(batch, p.text)
+		}
+		from, to := todo[start].from, todo[start].to
+		got, err := tr.Translate(ctx, batch, from, to)
+		if err == nil && len(got) != len(batch) {
+			err = fmt.Errorf("the translator returned %d translations of %d texts", len(got), len(batch))
+		}
+		if err != nil {
+			return fmt.Errorf("translate the sources: %w", err)
+		}
+		for i, text := range batch {
+			out[knowledge.KeyOf(text, from, to)] = got[i]
+		}
+		if start = end; progress != nil {
+			progress(start, len(todo))
 		}
 	}
-	for k, t := range out {
-		if t == "" {
-			delete(out, k) // not translated: the translator failed first
-		}
-	}
-	return out, failed
+	return nil
 }
 
 // view is one way of matching a question: a query analysed against an
