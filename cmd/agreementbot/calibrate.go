@@ -54,11 +54,12 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	tr, err := openTranslator(ctx, *translate, slog.New(slog.NewTextHandler(stderr, nil)))
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	tr, err := openTranslator(ctx, *translate, log)
 	if err != nil {
 		return err
 	}
-	all, leftOut, err := calibrationExamples(ctx, *squad, tr)
+	all, leftOut, err := calibrationExamples(ctx, *squad, tr, log)
 	if err != nil {
 		return err
 	}
@@ -123,14 +124,15 @@ func crossLingual(examples []evaluation.Example) []evaluation.Example {
 // ones against the other articles (leftOut, all to be declined). With a
 // translator, the article is translated and the questions asked in
 // Spanish are translated too, as the bot does with one. (SQuAD's English
-// questions about English articles never are.)
-func calibrationExamples(ctx context.Context, squad string, tr *apertium.Client) (all, leftOut []evaluation.Example, err error) {
+// questions about English articles never are.) A translator that fails
+// is said in log.
+func calibrationExamples(ctx context.Context, squad string, tr *apertium.Client, log *slog.Logger) (all, leftOut []evaluation.Example, err error) {
 	article, err := source.LoadCorpus(ctx, source.DefaultSources())
 	if err != nil {
 		return nil, nil, err
 	}
 	if tr != nil {
-		translateCorpus(ctx, article, tr, nil, nil, slog.Default())
+		translateCorpus(ctx, article, tr, nil, nil, log)
 	}
 	qs, err := readDevSets("dev-questions.jsonl", "dev-questions-es.jsonl", "dev2-questions.jsonl", "dev-es2-questions.jsonl")
 	if err != nil {

@@ -47,10 +47,11 @@ func TestRealServer(t *testing.T) {
 	}
 }
 
-// BenchmarkRealBatched and BenchmarkRealOneByOne translate the embedded
-// article's facts through a real apertium-apy, all in one call (as
-// ingest does) or one call a fact, reporting words a second.
-func BenchmarkRealBatched(b *testing.B)  { benchmarkReal(b, 0) }
+// BenchmarkRealBatched translates the embedded article's facts through a
+// real apertium-apy in one call, as ingest does, reporting words a second.
+func BenchmarkRealBatched(b *testing.B) { benchmarkReal(b, 0) }
+
+// BenchmarkRealOneByOne translates the same facts one call a fact.
 func BenchmarkRealOneByOne(b *testing.B) { benchmarkReal(b, 1) }
 
 // benchmarkReal translates the article's facts per calls of per texts (0:
