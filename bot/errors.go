@@ -44,14 +44,7 @@ func refuse(key string, v vars) error { return &notice{msg: msg(key, v)} }
 var (
 	errUnknownCommand = refuse("error.unknown_command", nil)
 	errUnknownButton  = refuse("error.unknown_button", nil)
-	errRestarting     = refuse("error.restarting", nil)
 )
-
-// malformed is the notice for a request the transport could not make
-// sense of; err says why, as a message (see requestFromInteraction).
-func malformed(err error) error {
-	return refuse("error.malformed", vars{"problem": err})
-}
 
 // rateLimited refuses a question from a user asking too fast.
 type rateLimited struct {
@@ -157,7 +150,7 @@ func Recover(next Handler, log *slog.Logger) Handler {
 	return HandlerFunc(func(ctx context.Context, req Request) (r Reply) {
 		defer func() {
 			if p := recover(); p != nil {
-				logPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
+				LogPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
 				r = errorReply(log, req, errPanicked, requestLanguage(req))
 			}
 		}()
@@ -165,17 +158,9 @@ func Recover(next Handler, log *slog.Logger) Handler {
 	})
 }
 
-// recoverEvent, deferred at the top of an event the adapter receives, keeps
-// a panic in the adapter's own code (outside any handler, which Recover
-// covers) from ending the process: it is logged and the event dropped.
-func recoverEvent(log *slog.Logger, what, id string) {
-	if p := recover(); p != nil {
-		logPanic(log, what, id, p)
-	}
-}
-
-// logPanic logs a recovered panic with its stack; attrs add context. Only
-// ids are logged, never transport data, so no token reaches the log.
-func logPanic(log *slog.Logger, where, id string, p any, attrs ...any) {
+// LogPanic logs a recovered panic with its stack, for Recover and for
+// the transports' own recovery; attrs add context. Only ids are logged,
+// never transport data, so no token reaches the log.
+func LogPanic(log *slog.Logger, where, id string, p any, attrs ...any) {
 	log.Error("panic in "+where, append([]any{"id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack())}, attrs...)...)
 }

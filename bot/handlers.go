@@ -67,7 +67,9 @@ type Handlers struct {
 // NewHandlers returns handlers over lib.
 func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logger) *Handlers {
 	set.Top = knowledge.Options{Top: set.Top}.Normalize().Top
-	set.MaxAttachment = positiveOr(set.MaxAttachment, 1<<20)
+	if set.MaxAttachment <= 0 {
+		set.MaxAttachment = 1 << 20
+	}
 	obs := set.Observer
 	if obs == nil {
 		obs = nopObserver{}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -34,6 +35,15 @@ func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowl
 	l.added = append(l.added, name)
 	return knowledge.ReloadReport{Sources: 2, Facts: 29, Added: 1}, l.reloadErr
 }
+
+// articleLibrary serves the embedded article, indexed once for all tests.
+var articleLibrary = sync.OnceValues(func() (*testLibrary, error) {
+	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
+	if err != nil {
+		return nil, err
+	}
+	return &testLibrary{ix: match.NewIndex(c)}, nil
+})
 
 func newTestHandlers(t *testing.T, set Settings) (*Handlers, *testLibrary) {
 	t.Helper()

@@ -168,12 +168,18 @@ func TestEnglishCommandNamesAreCanonical(t *testing.T) {
 
 // Every key the code names with a literal is in the English catalogue, and
 // every catalogue key is named by the code, whole or by a prefix it
-// completes ("kind." + the kind).
+// completes ("kind." + the kind): the code of the bot and of its
+// transports (bot/discord), which word what is wrong with a request and
+// register the commands with the catalogues' names.
 func TestCatalogueKeysUsed(t *testing.T) {
 	literals := map[string]bool{}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, pattern := range []string{"*.go", "discord/*.go"} {
+		matched, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
 	}
 	fset := token.NewFileSet()
 	for _, name := range files {
@@ -212,13 +218,14 @@ func TestCatalogueKeysUsed(t *testing.T) {
 }
 
 // isCatalogueCall reports whether call looks a text up by key: text,
-// format, msg or refuse.
+// format, msg or refuse, or a transport's bot.Message, bot.CatalogueText
+// or localizations.
 func isCatalogueCall(call *ast.CallExpr) bool {
 	switch fn := call.Fun.(type) {
 	case *ast.SelectorExpr:
-		return fn.Sel.Name == "text" || fn.Sel.Name == "format"
+		return slices.Contains([]string{"text", "format", "Message", "CatalogueText"}, fn.Sel.Name)
 	case *ast.Ident:
-		return fn.Name == "msg" || fn.Name == "refuse"
+		return slices.Contains([]string{"msg", "refuse", "localizations"}, fn.Name)
 	}
 	return false
 }

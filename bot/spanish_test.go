@@ -85,18 +85,18 @@ func spanishErrorReplies(t *testing.T, h *Handlers) map[string]Reply {
 	req := inSpanish(Request{ID: "1"})
 	out := map[string]Reply{}
 	errs := map[string]error{
-		"restarting":    errRestarting,
+		"restarting":    ErrRestarting,
 		"rate limited":  &rateLimited{burst: 5, per: 10 * time.Second},
 		"empty":         fmt.Errorf("answer: %w", knowledge.ErrEmptyQuestion),
 		"too long":      knowledge.ErrQuestionTooLong,
 		"panic":         errPanicked,
 		"download":      &notice{msg: msg("error.download_failed", vars{"name": "notes.md"}), cause: errors.New("403")},
 		"reload, other": &reloadFailed{err: errors.New("reload: open store: disk full")},
-		"option":        malformed(msg("request.option", vars{"option": "question", "problem": msg("request.no_value", nil)})),
+		"option":        Malformed(msg("request.option", vars{"option": "question", "problem": msg("request.no_value", nil)})),
 	}
 	for key := range english().Messages {
 		if strings.HasPrefix(key, "request.") && key != "request.option" {
-			errs[key] = malformed(msg(key, vars{"type": 5, "length": 7000, "limit": maxOptionLength}))
+			errs[key] = Malformed(msg(key, vars{"type": 5, "length": 7000, "limit": 6000}))
 		}
 	}
 	for name, err := range errs {

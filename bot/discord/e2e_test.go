@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 // End-to-end tests: the real bot (discordgo session, adapter, handlers,
 // knowledge library on disk) against discordfake, a local fake of
@@ -24,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/bwmarrin/discordgo"
@@ -54,7 +55,7 @@ const (
 type e2e struct {
 	f   *discordfake.Server
 	lib *library.Library
-	bot *bot.Bot
+	bot *discord.Bot
 	dir string // the library's sources directory
 	log *syncbuf.Buffer
 
@@ -87,9 +88,9 @@ type e2eConfig struct {
 	// closes it); else startBot starts one with fakeOpts.
 	fake     *discordfake.Server
 	fakeOpts discordfake.Options
-	shards   bot.Sharding
+	shards   discord.Sharding
 	// made, when set, is given the bot and its fake before the bot runs.
-	made func(*bot.Bot, *discordfake.Server)
+	made func(*discord.Bot, *discordfake.Server)
 }
 
 type option func(*e2eConfig)
@@ -97,7 +98,7 @@ type option func(*e2eConfig)
 // withGuilds registers the commands in these guilds rather than globally.
 func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = ids } }
 
-// withDeferAfter sets bot.Options.DeferAfter.
+// withDeferAfter sets discord.Options.DeferAfter.
 func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
 
 // withObserver sets bot.Settings.Observer.
@@ -111,12 +112,12 @@ func withFake(f *discordfake.Server) option { return func(c *e2eConfig) { c.fake
 // token and heartbeat set as for every test.
 func withFakeOptions(o discordfake.Options) option { return func(c *e2eConfig) { c.fakeOpts = o } }
 
-// withShards sets bot.Options.Shards; startBot then also waits until
+// withShards sets discord.Options.Shards; startBot then also waits until
 // every shard is connected (Ready).
-func withShards(s bot.Sharding) option { return func(c *e2eConfig) { c.shards = s } }
+func withShards(s discord.Sharding) option { return func(c *e2eConfig) { c.shards = s } }
 
 // withBot gives made the bot and its fake before the bot runs.
-func withBot(made func(*bot.Bot, *discordfake.Server)) option {
+func withBot(made func(*discord.Bot, *discordfake.Server)) option {
 	return func(c *e2eConfig) { c.made = made }
 }
 
@@ -148,7 +149,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	article, err := os.ReadFile(filepath.Join("..", "knowledge", "source", "default", "sources", articleFile))
+	article, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "source", "default", "sources", articleFile))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -170,11 +171,11 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		w = io.MultiWriter(logs, os.Stderr)
 	}
 	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var b *bot.Bot
+	var b *discord.Bot
 	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
 		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
-	b, err = bot.New(bot.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
+	b, err = discord.New(discord.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
 		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter, Shards: cfg.shards}, h)
 	if err != nil {
 		tb.Fatal(err)
@@ -211,7 +212,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		return true
 	}
 	started := registered
-	if cfg.shards != (bot.Sharding{}) {
+	if cfg.shards != (discord.Sharding{}) {
 		// Only the process running shard 0 registers the commands.
 		registers := cfg.shards.Auto || cfg.shards.ID == 0
 		started = func() bool { return b.Ready() && (registered() || !registers) }

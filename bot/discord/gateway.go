@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // Options configure the Discord side of the bot.
@@ -40,9 +42,9 @@ type Options struct {
 // handlers. Each event is answered through the session it came from.
 type Bot struct {
 	opts Options
-	h    *Handlers
+	h    *bot.Handlers
 	// serve is h wrapped in Recover: every path answers through it.
-	serve Handler
+	serve bot.Handler
 	// rest is a session that never connects to the gateway, for the REST
 	// calls made before any shard is up (GET /gateway/bot).
 	rest   *discordgo.Session
@@ -62,7 +64,7 @@ type Bot struct {
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
 // should use Bot.Download.
-func New(opts Options, h *Handlers) (*Bot, error) {
+func New(opts Options, h *bot.Handlers) (*Bot, error) {
 	if strings.TrimSpace(opts.Token) == "" {
 		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
 	}
@@ -79,7 +81,7 @@ func New(opts Options, h *Handlers) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{opts: opts, h: h, serve: Recover(h, opts.Logger), rest: rest, log: opts.Logger, base: context.Background()}
+	b := &Bot{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), rest: rest, log: opts.Logger, base: context.Background()}
 	b.selfID.Store("")
 	return b, nil
 }
@@ -271,18 +273,18 @@ func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	defer recoverEvent(sh.log, "interaction", i.ID)
 	if !b.work.begin() {
-		b.respondError(sh, i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
+		b.respondError(sh, i, bot.Request{ID: i.ID, Locale: string(i.Locale)}, bot.ErrRestarting)
 		return
 	}
 	defer b.work.done()
 	req, err := requestFromInteraction(i)
 	if err != nil {
-		b.respondError(sh, i, req, malformed(err))
+		b.respondError(sh, i, req, bot.Malformed(err))
 		return
 	}
-	ctx, cancel := context.WithTimeout(withLogAttrs(b.base, "shard", sh.id), interactionDeadline)
+	ctx, cancel := context.WithTimeout(bot.WithLogAttrs(b.base, "shard", sh.id), interactionDeadline)
 	defer cancel()
-	if req.Kind == KindAutocomplete {
+	if req.Kind == bot.KindAutocomplete {
 		err := sh.s.InteractionRespond(i, autocompleteResponse(b.serve.Handle(ctx, req)))
 		logSendError(sh.log, i.ID, "autocomplete", err)
 		return
@@ -293,9 +295,9 @@ func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 // answer runs the handler for an interaction and sends its reply: directly
 // if the handler is quick, else after acknowledging the interaction with a
 // deferral in time, by editing the reply in when it is ready.
-func (b *Bot) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, req Request) {
+func (b *Bot) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, req bot.Request) {
 	ephemeral := b.h.Ephemeral(req)
-	replies := make(chan Reply, 1)
+	replies := make(chan bot.Reply, 1)
 	go func() { replies <- b.serve.Handle(ctx, req) }()
 	timer := time.NewTimer(b.opts.DeferAfter)
 	defer timer.Stop()
@@ -311,7 +313,7 @@ func (b *Bot) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, r
 // sendDeferred puts the reply in place of a deferral's "thinking" message,
 // through the interaction's webhook (which needs no bot token), as every
 // transport does once it has deferred.
-func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i *discordgo.Interaction, r Reply, ephemeral bool) {
+func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i *discordgo.Interaction, r bot.Reply, ephemeral bool) {
 	withCtx := discordgo.WithContext(ctx)
 	if r.Ephemeral && !ephemeral {
 		// A private note (a refusal, a rate-limit notice) must not
@@ -328,8 +330,18 @@ func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i
 
 // respondError answers an interaction the handlers never see (the bot is
 // shutting down, or the interaction is malformed) with errorResponse.
-func (b *Bot) respondError(sh *shard, i *discordgo.Interaction, req Request, err error) {
+func (b *Bot) respondError(sh *shard, i *discordgo.Interaction, req bot.Request, err error) {
 	logSendError(sh.log, i.ID, "error reply", sh.s.InteractionRespond(i, errorResponse(sh.log, i, req, err)))
+}
+
+// recoverEvent, deferred at the top of an event the adapter receives, keeps
+// a panic in the adapter's own code (outside any handler, which
+// bot.Recover covers) from ending the process: it is logged and the event
+// dropped.
+func recoverEvent(log *slog.Logger, what, id string) {
+	if p := recover(); p != nil {
+		bot.LogPanic(log, what, id, p)
+	}
 }
 
 // logSendError logs a failed call to Discord, its URL (which may hold an
@@ -363,7 +375,7 @@ func (b *Bot) onMessage(sh *shard, mc *discordgo.MessageCreate) {
 		return
 	}
 	defer b.work.done()
-	ctx, cancel := context.WithTimeout(withLogAttrs(b.base, "shard", sh.id), interactionDeadline)
+	ctx, cancel := context.WithTimeout(bot.WithLogAttrs(b.base, "shard", sh.id), interactionDeadline)
 	defer cancel()
 	r := b.serve.Handle(ctx, requestFromMessage(m, text))
 	_, err := sh.s.ChannelMessageSendComplex(m.ChannelID, messageReply(r, m))

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 // The HTTP transport: Discord delivers each interaction as a signed POST
 // to the application's Interactions Endpoint URL instead of over the
@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // The paths Endpoint serves.
@@ -114,10 +116,10 @@ type EndpointOptions struct {
 // shutdown; tests can use it with httptest directly.
 type Endpoint struct {
 	opts EndpointOptions
-	h    *Handlers
+	h    *bot.Handlers
 	// serve is h wrapped in Recover: every interaction is answered
 	// through it.
-	serve Handler
+	serve bot.Handler
 	// s sends deferred replies through the interactions' webhooks; it
 	// has no bot token, which they do not need.
 	s       *discordgo.Session
@@ -129,7 +131,7 @@ type Endpoint struct {
 
 // NewEndpoint returns the endpoint over h, verifying requests with
 // opts.PublicKey.
-func NewEndpoint(opts EndpointOptions, h *Handlers) (*Endpoint, error) {
+func NewEndpoint(opts EndpointOptions, h *bot.Handlers) (*Endpoint, error) {
 	if len(opts.PublicKey) != ed25519.PublicKeySize {
 		return nil, fmt.Errorf("interactions endpoint: the public key must be %d bytes, got %d (set discord.public_key)",
 			ed25519.PublicKeySize, len(opts.PublicKey))
@@ -146,7 +148,7 @@ func NewEndpoint(opts EndpointOptions, h *Handlers) (*Endpoint, error) {
 	c := *s.Client
 	c.Transport = webhookRetry{next: c.Transport}
 	s.Client = &c
-	e := &Endpoint{opts: opts, h: h, serve: Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux()}
+	e := &Endpoint{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux()}
 	e.mux.HandleFunc("POST "+InteractionsPath, e.interactions)
 	addStatus(e.mux, e.Ready, opts.Metrics)
 	return e, nil
@@ -185,7 +187,7 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.Ser
 // Ready reports whether the endpoint is taking interactions: Serve is
 // serving, not shutting down, and the library has an index to answer
 // from.
-func (e *Endpoint) Ready() bool { return e.serving.Load() && e.h.lib.Index() != nil }
+func (e *Endpoint) Ready() bool { return e.serving.Load() && e.h.Ready() }
 
 // plain writes a one-line text response.
 func plain(w http.ResponseWriter, status int, text string) {
@@ -312,7 +314,7 @@ func (e *Endpoint) refuse(w http.ResponseWriter, r *http.Request, status int, wh
 // it is logged and the request refused as bad.
 func (e *Endpoint) recoverRequest(w http.ResponseWriter) {
 	if p := recover(); p != nil {
-		logPanic(e.log, "interactions endpoint", "", p)
+		bot.LogPanic(e.log, "interactions endpoint", "", p)
 		plain(w, http.StatusBadRequest, http.StatusText(http.StatusBadRequest))
 	}
 }
@@ -391,13 +393,13 @@ func (e *Endpoint) interact(ctx context.Context, w http.ResponseWriter, i *disco
 		i.AppID = e.opts.AppID // the webhook deferred replies go through
 	}
 	if !e.work.begin() {
-		writeResponse(w, errorResponse(e.log, i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting))
+		writeResponse(w, errorResponse(e.log, i, bot.Request{ID: i.ID, Locale: string(i.Locale)}, bot.ErrRestarting))
 		return
 	}
 	req, err := requestFromInteraction(i)
 	if err != nil {
 		e.work.done()
-		writeResponse(w, errorResponse(e.log, i, req, malformed(err)))
+		writeResponse(w, errorResponse(e.log, i, req, bot.Malformed(err)))
 		return
 	}
 	e.answer(context.WithoutCancel(ctx), w, i, req, received)
@@ -409,8 +411,8 @@ func (e *Endpoint) interact(ctx context.Context, w http.ResponseWriter, i *disco
 // the interaction's webhook when ready; an autocomplete, which cannot be
 // deferred, gets no choices. It counts the work out when nothing is left
 // to send.
-func (e *Endpoint) answer(base context.Context, w http.ResponseWriter, i *discordgo.Interaction, req Request, received time.Time) {
-	replies := make(chan Reply, 1)
+func (e *Endpoint) answer(base context.Context, w http.ResponseWriter, i *discordgo.Interaction, req bot.Request, received time.Time) {
+	replies := make(chan bot.Reply, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(base, interactionDeadline)
 		defer cancel()
@@ -421,7 +423,7 @@ func (e *Endpoint) answer(base context.Context, w http.ResponseWriter, i *discor
 	select {
 	case r := <-replies:
 		defer e.work.done()
-		if req.Kind == KindAutocomplete {
+		if req.Kind == bot.KindAutocomplete {
 			writeResponse(w, autocompleteResponse(r))
 			return
 		}
@@ -429,8 +431,8 @@ func (e *Endpoint) answer(base context.Context, w http.ResponseWriter, i *discor
 		return
 	case <-timer.C:
 	}
-	if req.Kind == KindAutocomplete {
-		writeResponse(w, autocompleteResponse(Reply{}))
+	if req.Kind == bot.KindAutocomplete {
+		writeResponse(w, autocompleteResponse(bot.Reply{}))
 		go func() { defer e.work.done(); <-replies }()
 		return
 	}
@@ -443,7 +445,7 @@ func (e *Endpoint) answer(base context.Context, w http.ResponseWriter, i *discor
 // followUp waits for a deferred reply and sends it through the
 // interaction's webhook while Discord still accepts it (15 minutes from
 // the interaction), as the gateway adapter does (sendDeferred).
-func (e *Endpoint) followUp(base context.Context, i *discordgo.Interaction, replies <-chan Reply, ephemeral bool, received time.Time) {
+func (e *Endpoint) followUp(base context.Context, i *discordgo.Interaction, replies <-chan bot.Reply, ephemeral bool, received time.Time) {
 	defer e.work.done()
 	defer recoverEvent(e.log, "follow-up", i.ID)
 	r := <-replies

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 // Fault tests of the HTTP endpoint as Serve runs it, on a real listener
 // with its real http.Server: clients too slow or stalled are disconnected

@@ -1,9 +1,8 @@
-package bot
+package discord
 
-// The adapter's conversions between discordgo's types and the bot's: an
-// interaction or a message becomes a Request, a Reply becomes what
-// discordgo sends. No other file but discord.go and commands.go sees
-// discordgo.
+// The conversions between discordgo's types and the bot's, which both
+// transports use: an interaction or a message becomes a bot.Request, a
+// bot.Reply becomes what discordgo sends.
 
 import (
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // maxOptionLength bounds any option's text; longer input is refused with a
@@ -22,10 +23,10 @@ const maxOptionLength = 6000
 // locale first, so that even its errors speak their language. It switches
 // on the interaction type before touching its data: discordgo's
 // ApplicationCommandData and friends panic on the wrong type. Its errors
-// are messages worded for the user ("it has no user"), which errorReply
+// are messages worded for the user ("it has no user"), which bot.ErrorReply
 // puts into the member's language.
-func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
-	req := Request{ID: i.ID, GuildID: i.GuildID, Locale: string(i.Locale), Options: map[string]string{}}
+func requestFromInteraction(i *discordgo.Interaction) (bot.Request, error) {
+	req := bot.Request{ID: i.ID, GuildID: i.GuildID, Locale: string(i.Locale), Options: map[string]string{}}
 	switch {
 	case i.Member != nil && i.Member.User != nil && i.Member.User.ID != "":
 		req.UserID = i.Member.User.ID
@@ -34,29 +35,29 @@ func requestFromInteraction(i *discordgo.Interaction) (Request, error) {
 	case i.User != nil && i.User.ID != "":
 		req.UserID = i.User.ID
 	default:
-		return req, msg("request.no_user", nil)
+		return req, bot.Message("request.no_user", nil)
 	}
 	if i.Data == nil {
-		return req, msg("request.no_data", nil)
+		return req, bot.Message("request.no_data", nil)
 	}
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
 		d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
 		if !ok {
-			return req, msg("request.no_command_data", nil)
+			return req, bot.Message("request.no_command_data", nil)
 		}
 		return commandRequest(req, i.Type, d)
 	case discordgo.InteractionMessageComponent:
 		d, ok := i.Data.(discordgo.MessageComponentInteractionData)
 		if !ok || d.CustomID == "" {
-			return req, msg("request.no_button_data", nil)
+			return req, bot.Message("request.no_button_data", nil)
 		}
-		req.Kind = KindButton
+		req.Kind = bot.KindButton
 		req.CustomID = d.CustomID
 		req.MessageTitle = messageTitle(i.Message)
 		return req, nil
 	}
-	return req, msg("request.unsupported", vars{"type": int(i.Type)})
+	return req, bot.Message("request.unsupported", map[string]any{"type": int(i.Type)})
 }
 
 // messageTitle is the title of the first embed of m, the message a button
@@ -71,20 +72,20 @@ func messageTitle(m *discordgo.Message) string {
 // commandRequest fills req from a slash command, its autocomplete, or the
 // message context menu. Discord sends the command's and options' default
 // (English) names whatever the member's locale, so routing is by those.
-func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.ApplicationCommandInteractionData) (Request, error) {
+func commandRequest(req bot.Request, typ discordgo.InteractionType, d discordgo.ApplicationCommandInteractionData) (bot.Request, error) {
 	req.Command = d.Name
-	req.Kind = KindCommand
+	req.Kind = bot.KindCommand
 	if typ == discordgo.InteractionApplicationCommandAutocomplete {
-		req.Kind = KindAutocomplete
+		req.Kind = bot.KindAutocomplete
 	}
 	if d.CommandType == discordgo.MessageApplicationCommand {
-		req.Kind = KindMessageMenu
+		req.Kind = bot.KindMessageMenu
 		if d.Resolved == nil || d.Resolved.Messages[d.TargetID] == nil {
-			return req, msg("request.no_target", nil)
+			return req, bot.Message("request.no_target", nil)
 		}
 		req.Text = d.Resolved.Messages[d.TargetID].Content
 		if strings.TrimSpace(req.Text) == "" {
-			return req, msg("request.no_text", nil)
+			return req, bot.Message("request.no_text", nil)
 		}
 		return req, nil
 	}
@@ -94,11 +95,11 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 		}
 		v, err := optionText(o, d.Resolved)
 		if err != nil {
-			return req, msg("request.option", vars{"option": o.Name, "problem": err})
+			return req, bot.Message("request.option", map[string]any{"option": o.Name, "problem": err})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
 			a := d.Resolved.Attachments[v]
-			req.Attachment = &Attachment{Name: a.Filename, URL: a.URL, Size: int64(a.Size)}
+			req.Attachment = &bot.Attachment{Name: a.Filename, URL: a.URL, Size: int64(a.Size)}
 			continue
 		}
 		req.Options[o.Name] = v
@@ -121,23 +122,23 @@ func optionText(o *discordgo.ApplicationCommandInteractionDataOption, res *disco
 	case float64:
 		v = strconv.FormatFloat(x, 'f', -1, 64)
 	case nil:
-		return "", msg("request.no_value", nil)
+		return "", bot.Message("request.no_value", nil)
 	default:
 		v = fmt.Sprint(x)
 	}
 	if len(v) > maxOptionLength {
-		return "", msg("request.too_long", vars{"length": len(v), "limit": maxOptionLength})
+		return "", bot.Message("request.too_long", map[string]any{"length": len(v), "limit": maxOptionLength})
 	}
 	if o.Type == discordgo.ApplicationCommandOptionAttachment && (res == nil || res.Attachments[v] == nil) {
-		return "", msg("request.no_attachment", nil)
+		return "", bot.Message("request.no_attachment", nil)
 	}
 	return v, nil
 }
 
 // requestFromMessage turns a message for the bot into a Request; text is
 // the question, as questionFromMessage found it.
-func requestFromMessage(m *discordgo.Message, text string) Request {
-	return Request{ID: m.ID, Kind: KindMessage, Text: text, UserID: m.Author.ID, GuildID: m.GuildID}
+func requestFromMessage(m *discordgo.Message, text string) bot.Request {
+	return bot.Request{ID: m.ID, Kind: bot.KindMessage, Text: text, UserID: m.Author.ID, GuildID: m.GuildID}
 }
 
 // questionFromMessage decides whether a message is for the bot: any direct
@@ -173,9 +174,10 @@ type discordMessage struct {
 	flags      discordgo.MessageFlags
 }
 
-// toDiscord converts a reply.
-func toDiscord(r Reply) discordMessage {
-	m := discordMessage{content: trim(r.Content, maxContent)}
+// toDiscord converts a reply, fitted to Discord's limits.
+func toDiscord(r bot.Reply) discordMessage {
+	r = r.Fitted()
+	m := discordMessage{content: r.Content}
 	for _, e := range r.Embeds {
 		m.embeds = append(m.embeds, discordEmbed(e))
 	}
@@ -192,7 +194,7 @@ func toDiscord(r Reply) discordMessage {
 	return m
 }
 
-func discordEmbed(e Embed) *discordgo.MessageEmbed {
+func discordEmbed(e bot.Embed) *discordgo.MessageEmbed {
 	out := &discordgo.MessageEmbed{Title: e.Title, Description: e.Description, Color: e.Color}
 	for _, f := range e.Fields {
 		out.Fields = append(out.Fields, &discordgo.MessageEmbedField{Name: f.Name, Value: f.Value})
@@ -203,18 +205,18 @@ func discordEmbed(e Embed) *discordgo.MessageEmbed {
 	return out
 }
 
-func buttonStyle(s ButtonStyle) discordgo.ButtonStyle {
-	if s == ButtonPrimary {
+func buttonStyle(s bot.ButtonStyle) discordgo.ButtonStyle {
+	if s == bot.ButtonPrimary {
 		return discordgo.PrimaryButton
 	}
 	return discordgo.SecondaryButton
 }
 
-// discordChoices converts autocomplete choices, at most Discord's 25, and
-// never nil (Discord wants a list, even an empty one).
-func discordChoices(cs []Choice) []*discordgo.ApplicationCommandOptionChoice {
-	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, min(len(cs), maxChoices))
-	for _, c := range cs[:min(len(cs), maxChoices)] {
+// discordChoices converts autocomplete choices, never nil (Discord wants
+// a list, even an empty one).
+func discordChoices(cs []bot.Choice) []*discordgo.ApplicationCommandOptionChoice {
+	out := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(cs))
+	for _, c := range cs {
 		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})
 	}
 	return out
@@ -227,7 +229,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 }
 
 // responseData turns a reply into an interaction response.
-func responseData(r Reply) *discordgo.InteractionResponseData {
+func responseData(r bot.Reply) *discordgo.InteractionResponseData {
 	m := toDiscord(r)
 	return &discordgo.InteractionResponseData{Content: m.content, Embeds: m.embeds, Components: m.components,
 		Flags: m.flags, AllowedMentions: noMentions()}
@@ -237,16 +239,16 @@ func responseData(r Reply) *discordgo.InteractionResponseData {
 // message (type 4), for commands, the message menu and buttons alike (a
 // button's reply is a message of its own, not a change to the one it is
 // under).
-func messageResponse(r Reply) *discordgo.InteractionResponse {
+func messageResponse(r bot.Reply) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: responseData(r)}
 }
 
 // autocompleteResponse answers an autocomplete interaction with the
-// reply's choices (type 8).
-func autocompleteResponse(r Reply) *discordgo.InteractionResponse {
+// reply's choices (type 8), at most Discord's 25.
+func autocompleteResponse(r bot.Reply) *discordgo.InteractionResponse {
 	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: discordChoices(r.Choices)},
+		Data: &discordgo.InteractionResponseData{Choices: discordChoices(r.Fitted().Choices)},
 	}
 }
 
@@ -266,20 +268,20 @@ func deferralResponse(ephemeral bool) *discordgo.InteractionResponse {
 
 // errorResponse answers an interaction the handlers never see (the
 // transport is shutting down, or the interaction is malformed) with the
-// words errorReply gives err, in the language of the member's locale; an
+// words bot.ErrorReply gives err, in the language of the member's locale; an
 // autocomplete interaction, which can only be answered with choices, gets
 // none.
-func errorResponse(log *slog.Logger, i *discordgo.Interaction, req Request, err error) *discordgo.InteractionResponse {
-	r := errorReply(log, req, err, requestLanguage(req))
+func errorResponse(log *slog.Logger, i *discordgo.Interaction, req bot.Request, err error) *discordgo.InteractionResponse {
+	r := bot.ErrorReply(log, req, err)
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
-		return autocompleteResponse(Reply{})
+		return autocompleteResponse(bot.Reply{})
 	}
 	return messageResponse(r)
 }
 
 // webhookEdit turns a reply into the edit of a deferred response; empty
 // lists are sent, so nothing of the "thinking" message remains.
-func webhookEdit(r Reply) *discordgo.WebhookEdit {
+func webhookEdit(r bot.Reply) *discordgo.WebhookEdit {
 	m := toDiscord(r)
 	if m.embeds == nil {
 		m.embeds = []*discordgo.MessageEmbed{}
@@ -291,7 +293,7 @@ func webhookEdit(r Reply) *discordgo.WebhookEdit {
 }
 
 // privateFollowup turns a reply into a follow-up only the asker sees.
-func privateFollowup(r Reply) *discordgo.WebhookParams {
+func privateFollowup(r bot.Reply) *discordgo.WebhookParams {
 	m := toDiscord(r)
 	return &discordgo.WebhookParams{Content: m.content, Embeds: m.embeds, Components: m.components,
 		Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
@@ -299,7 +301,7 @@ func privateFollowup(r Reply) *discordgo.WebhookParams {
 
 // messageReply turns a reply into a channel message answering m, which
 // it references (without failing if m is gone by then).
-func messageReply(r Reply, m *discordgo.Message) *discordgo.MessageSend {
+func messageReply(r bot.Reply, m *discordgo.Message) *discordgo.MessageSend {
 	c := toDiscord(r)
 	send := &discordgo.MessageSend{Content: c.content, Embeds: c.embeds, Components: c.components,
 		AllowedMentions: noMentions(), Reference: m.Reference()}

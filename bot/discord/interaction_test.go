@@ -1,14 +1,10 @@
-package bot
+package discord
 
-// Tests of the discordgo adapter's conversions. The handlers' own tests
-// (handlers_test.go) use no discordgo type at all.
+// Tests of the conversions between discordgo's types and the bot's.
 
 import (
 	"encoding/json"
-	"go/parser"
-	"go/token"
 	"log/slog"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -19,7 +15,21 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/discordfake"
+)
+
+// The names of the commands and options the tests send, as Discord sends
+// them whatever the member's locale: the English catalogue's.
+const (
+	cmdAsk      = "ask"
+	cmdFact     = "fact"
+	cmdReload   = "reload"
+	cmdAskMenu  = "Ask agreementbot"
+	optQuestion = "question"
+	optPrivate  = "private"
+	optID       = "id"
+	optFile     = "file"
 )
 
 func TestMessages(t *testing.T) {
@@ -48,14 +58,14 @@ func TestRequestFromInteraction(t *testing.T) {
 	tests := []struct {
 		name    string
 		i       *discordgo.Interaction
-		kind    Kind
+		kind    bot.Kind
 		wantErr bool
 	}{
 		{"slash", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand, User: user,
 			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk, Options: []*discordgo.ApplicationCommandInteractionDataOption{
-				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "hi"}}}}, KindCommand, false},
+				{Name: optQuestion, Type: discordgo.ApplicationCommandOptionString, Value: "hi"}}}}, bot.KindCommand, false},
 		{"button", &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: user,
-			Data: discordgo.MessageComponentInteractionData{CustomID: "ask:x"}}, KindButton, false},
+			Data: discordgo.MessageComponentInteractionData{CustomID: "ask:x"}}, bot.KindButton, false},
 		{"no user", &discordgo.Interaction{Type: discordgo.InteractionApplicationCommand,
 			Data: discordgo.ApplicationCommandInteractionData{Name: cmdAsk}}, 0, true},
 		{"modal", &discordgo.Interaction{Type: discordgo.InteractionModalSubmit, User: user,
@@ -120,7 +130,7 @@ func TestRequestFromInteractionMessageTitle(t *testing.T) {
 		i := &discordgo.Interaction{Type: discordgo.InteractionMessageComponent, User: &discordgo.User{ID: "u"}, Message: tt.m,
 			Data: discordgo.MessageComponentInteractionData{CustomID: "more:3:0123abcd"}}
 		req, err := requestFromInteraction(i)
-		if err != nil || req.Kind != KindButton || req.CustomID != "more:3:0123abcd" || req.MessageTitle != tt.want {
+		if err != nil || req.Kind != bot.KindButton || req.CustomID != "more:3:0123abcd" || req.MessageTitle != tt.want {
 			t.Errorf("%s: request %+v, %v; want title %q", tt.name, req, err, tt.want)
 		}
 	}
@@ -136,17 +146,17 @@ func TestRequestFromInteractionAttachment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Attachment{Name: "notes.md", URL: "https://cdn.example/notes.md", Size: 1234}
+	want := bot.Attachment{Name: "notes.md", URL: "https://cdn.example/notes.md", Size: 1234}
 	if req.Attachment == nil || *req.Attachment != want {
 		t.Errorf("attachment = %+v, want %+v", req.Attachment, want)
 	}
 }
 
 // sampleReply has every part a reply can have.
-func sampleReply() Reply {
-	return Reply{Content: "@everyone " + strings.Repeat("x", 3000), Ephemeral: true,
-		Embeds:  []Embed{{Title: "T", Description: "D", Color: colorAnswer, Fields: []EmbedField{{Name: "n", Value: "v"}}, Footer: "F"}},
-		Buttons: [][]Button{{{Label: "Source", CustomID: "src:k", Style: ButtonSecondary}}, {{Label: "Go", CustomID: "sug:k:0", Style: ButtonPrimary}}}}
+func sampleReply() bot.Reply {
+	return bot.Reply{Content: "@everyone " + strings.Repeat("x", 3000), Ephemeral: true,
+		Embeds:  []bot.Embed{{Title: "T", Description: "D", Color: 0x2E86C1, Fields: []bot.EmbedField{{Name: "n", Value: "v"}}, Footer: "F"}},
+		Buttons: [][]bot.Button{{{Label: "Source", CustomID: "src:k", Style: bot.ButtonSecondary}}, {{Label: "Go", CustomID: "sug:k:0", Style: bot.ButtonPrimary}}}}
 }
 
 // Every way a reply leaves the adapter pings nobody and keeps within
@@ -163,8 +173,8 @@ func TestRepliesPingNobody(t *testing.T) {
 		}
 	}
 	for name, c := range map[string]string{"response": d.Content, "edit": *w.Content, "follow-up": f.Content, "message": m.Content} {
-		if n := len([]rune(c)); n > maxContent {
-			t.Errorf("%s: content of %d characters, over %d", name, n, maxContent)
+		if n := len([]rune(c)); n > 2000 {
+			t.Errorf("%s: content of %d characters, over Discord's 2000", name, n)
 		}
 	}
 	if d.Flags&discordgo.MessageFlagsEphemeral == 0 || f.Flags&discordgo.MessageFlagsEphemeral == 0 {
@@ -176,7 +186,7 @@ func TestRepliesPingNobody(t *testing.T) {
 func TestReplyConversion(t *testing.T) {
 	d := responseData(sampleReply())
 	e := d.Embeds[0]
-	if e.Title != "T" || e.Description != "D" || e.Color != colorAnswer || e.Footer == nil || e.Footer.Text != "F" ||
+	if e.Title != "T" || e.Description != "D" || e.Color != 0x2E86C1 || e.Footer == nil || e.Footer.Text != "F" ||
 		len(e.Fields) != 1 || e.Fields[0].Name != "n" || e.Fields[0].Value != "v" {
 		t.Errorf("embed = %+v", e)
 	}
@@ -191,7 +201,7 @@ func TestReplyConversion(t *testing.T) {
 	if m.Reference == nil || m.Reference.MessageID != "m1" || m.Reference.FailIfNotExists == nil || *m.Reference.FailIfNotExists {
 		t.Errorf("message reference = %+v", m.Reference)
 	}
-	if empty := webhookEdit(Reply{Content: "x"}); empty.Embeds == nil || len(*empty.Embeds) != 0 || empty.Components == nil || len(*empty.Components) != 0 {
+	if empty := webhookEdit(bot.Reply{Content: "x"}); empty.Embeds == nil || len(*empty.Embeds) != 0 || empty.Components == nil || len(*empty.Components) != 0 {
 		t.Errorf("an edit must clear the deferral's embeds and components: %+v", empty)
 	}
 }
@@ -200,41 +210,13 @@ func TestDiscordChoices(t *testing.T) {
 	if c := discordChoices(nil); c == nil || len(c) != 0 {
 		t.Errorf("no choices must be an empty list, got %#v", c)
 	}
-	var many []Choice
+	var many []bot.Choice
 	for k := range 40 {
-		many = append(many, Choice{Name: "n" + strconv.Itoa(k), Value: "v" + strconv.Itoa(k)})
+		many = append(many, bot.Choice{Name: "n" + strconv.Itoa(k), Value: "v" + strconv.Itoa(k)})
 	}
-	c := discordChoices(many)
-	if len(c) != maxChoices || c[0].Name != "n0" || c[0].Value != "v0" {
+	c := autocompleteResponse(bot.Reply{Choices: many}).Data.Choices
+	if len(c) != 25 || c[0].Name != "n0" || c[0].Value != "v0" {
 		t.Errorf("choices = %d, first %+v", len(c), c[0])
-	}
-}
-
-// adapterFiles are the only files of the package that may see discordgo:
-// the adapters (gateway and HTTP) and their tests.
-var adapterFiles = []string{"commands.go", "discord.go", "shards.go", "interaction.go", "transport.go", "http.go",
-	"interaction_test.go", "e2e_test.go", "http_test.go", "shards_test.go"}
-
-// The handlers, their rendering and their tests must not depend on
-// Discord's library, so another transport can reuse them.
-func TestOnlyTheAdapterImportsDiscordgo(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range files {
-		if slices.Contains(adapterFiles, name) {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range f.Imports {
-			if strings.Contains(imp.Path.Value, "discordgo") {
-				t.Errorf("%s imports %s; only %v may", name, imp.Path.Value, adapterFiles)
-			}
-		}
 	}
 }
 
@@ -322,7 +304,7 @@ func TestRequestFromInteractionLocale(t *testing.T) {
 		t.Fatal("an oversized option was accepted")
 	}
 	want := "Lo siento, no pude entender esa solicitud: opción \"question\": es demasiado larga (7000 caracteres; el límite es 6000)."
-	if got := errorReply(slog.New(slog.DiscardHandler), req, malformed(err), requestLanguage(req)).Content; got != want {
+	if got := bot.ErrorReply(slog.New(slog.DiscardHandler), req, bot.Malformed(err)).Content; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 }
@@ -398,18 +380,18 @@ func FuzzDecodeInteraction(f *testing.F) {
 }
 
 // checkRequest fails the test unless req, made from i, is complete.
-func checkRequest(t *testing.T, i *discordgo.Interaction, req Request) {
+func checkRequest(t *testing.T, i *discordgo.Interaction, req bot.Request) {
 	t.Helper()
 	switch {
 	case req.ID != i.ID:
 		t.Fatalf("request id %q, interaction id %q", req.ID, i.ID)
 	case req.UserID == "":
 		t.Fatalf("a request without a user: %+v", req)
-	case req.Kind == KindButton && req.CustomID == "":
+	case req.Kind == bot.KindButton && req.CustomID == "":
 		t.Fatalf("a button without a custom id: %+v", req)
-	case req.Kind == KindMessageMenu && strings.TrimSpace(req.Text) == "":
+	case req.Kind == bot.KindMessageMenu && strings.TrimSpace(req.Text) == "":
 		t.Fatalf("a message menu without text: %+v", req)
-	case req.Kind != KindCommand && req.Kind != KindAutocomplete && req.Kind != KindButton && req.Kind != KindMessageMenu:
+	case req.Kind != bot.KindCommand && req.Kind != bot.KindAutocomplete && req.Kind != bot.KindButton && req.Kind != bot.KindMessageMenu:
 		t.Fatalf("a request of kind %d from interaction type %d", req.Kind, i.Type)
 	}
 	for name, v := range req.Options {

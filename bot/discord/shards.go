@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -147,7 +147,7 @@ func (b *Bot) newShards(p shardPlan) ([]*shard, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.h.obs.Gateway(id, false) // until READY
+		b.h.Observer().Gateway(id, false) // until READY
 		shards = append(shards, sh)
 	}
 	return shards, nil
@@ -157,7 +157,7 @@ func (b *Bot) newShards(p shardPlan) ([]*shard, error) {
 // gateway session is up.
 func (b *Bot) setConnected(sh *shard, up bool) {
 	sh.connected.Store(up)
-	b.h.obs.Gateway(sh.id, up)
+	b.h.Observer().Gateway(sh.id, up)
 }
 
 // start connects the shards bucket by bucket, those of a bucket at once,

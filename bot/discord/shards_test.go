@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"maps"
@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
 
@@ -97,7 +97,7 @@ func TestE2EShardsAuto(t *testing.T) {
 	const identifyWait = 300 * time.Millisecond
 	rec := &gatewayRecorder{}
 	e := startBot(t, withFakeOptions(discordfake.Options{Shards: 2, MaxConcurrency: 1}),
-		withShards(bot.Sharding{Auto: true, IdentifyWait: identifyWait}), withObserver(rec))
+		withShards(discord.Sharding{Auto: true, IdentifyWait: identifyWait}), withObserver(rec))
 
 	ids := e.f.Identified()
 	if len(ids) != 2 || ids[0].Shard != 0 || ids[1].Shard != 1 || ids[0].ShardCount != 2 || ids[1].ShardCount != 2 {
@@ -130,8 +130,8 @@ func TestE2EShardsTwoProcesses(t *testing.T) {
 	t.Parallel()
 	f := discordfake.New(discordfake.Options{Token: "test-token", HeartbeatInterval: 2 * time.Second})
 	t.Cleanup(f.Close) // registered first: runs after both bots stopped
-	zero := startBot(t, withFake(f), withShards(bot.Sharding{ID: 0, Count: 2}))
-	one := startBot(t, withFake(f), withShards(bot.Sharding{ID: 1, Count: 2}))
+	zero := startBot(t, withFake(f), withShards(discord.Sharding{ID: 0, Count: 2}))
+	one := startBot(t, withFake(f), withShards(discord.Sharding{ID: 1, Count: 2}))
 
 	ids := f.Identified()
 	slices.SortFunc(ids, func(a, b discordfake.Identify) int { return a.Shard - b.Shard })
@@ -160,7 +160,7 @@ type readyWatch struct {
 }
 
 // watch polls b and f until every one of n shards identified.
-func (w *readyWatch) watch(b *bot.Bot, f *discordfake.Server, rec *gatewayRecorder, n int, stop <-chan struct{}) {
+func (w *readyWatch) watch(b *discord.Bot, f *discordfake.Server, rec *gatewayRecorder, n int, stop <-chan struct{}) {
 	for {
 		select {
 		case <-stop:
@@ -197,8 +197,8 @@ func TestE2EShardsIdentifyInBuckets(t *testing.T) {
 		}
 	})
 	e := startBot(t, withFakeOptions(discordfake.Options{Shards: 4, MaxConcurrency: 2}),
-		withShards(bot.Sharding{Auto: true, IdentifyWait: identifyWait}), withObserver(rec),
-		withBot(func(b *bot.Bot, f *discordfake.Server) {
+		withShards(discord.Sharding{Auto: true, IdentifyWait: identifyWait}), withObserver(rec),
+		withBot(func(b *discord.Bot, f *discordfake.Server) {
 			watching.Go(func() { w.watch(b, f, rec, 4, stop) })
 		}))
 	ids := e.f.Identified()
@@ -235,13 +235,13 @@ func TestE2EShardsIdentifyInBuckets(t *testing.T) {
 // Sharding that names no shard of its count, or a shard with auto, is
 // refused when the bot is made.
 func TestShardingRefused(t *testing.T) {
-	for _, s := range []bot.Sharding{{ID: 2, Count: 2}, {ID: -1, Count: 2}, {ID: 1}, {Auto: true, ID: 1}, {Auto: true, Count: 3}} {
-		if _, err := bot.New(bot.Options{Token: "t", Shards: s}, nil); err == nil || !strings.Contains(err.Error(), "sharding") {
+	for _, s := range []discord.Sharding{{ID: 2, Count: 2}, {ID: -1, Count: 2}, {ID: 1}, {Auto: true, ID: 1}, {Auto: true, Count: 3}} {
+		if _, err := discord.New(discord.Options{Token: "t", Shards: s}, nil); err == nil || !strings.Contains(err.Error(), "sharding") {
 			t.Errorf("New with %+v: error %v, want one about sharding", s, err)
 		}
 	}
-	for _, s := range []bot.Sharding{{}, {ID: 1, Count: 2}, {Auto: true}} {
-		if _, err := bot.New(bot.Options{Token: "t", Shards: s}, nil); err != nil {
+	for _, s := range []discord.Sharding{{}, {ID: 1, Count: 2}, {Auto: true}} {
+		if _, err := discord.New(discord.Options{Token: "t", Shards: s}, nil); err != nil {
 			t.Errorf("New with %+v: %v", s, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package bot
+package discord
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func addStatus(mux *http.ServeMux, ready func() bool, metrics http.Handler) {
 // not shutting down, every gateway shard it runs is connected, and the
 // library has an index to answer from.
 func (b *Bot) Ready() bool {
-	if !b.running.Load() || b.h.lib.Index() == nil {
+	if !b.running.Load() || !b.h.Ready() {
 		return false
 	}
 	b.mu.Lock()

@@ -1,4 +1,4 @@
-package bot_test
+package discord_test
 
 import (
 	"io"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
 )
 
 // gatewayRecorder is a bot.Observer that keeps the gateway reports.
@@ -80,15 +80,15 @@ func TestE2EGatewayObservedAndReady(t *testing.T) {
 	if err := e.f.WaitFor(waitCtx(t, e2eWait), connected); err != nil {
 		t.Fatalf("never reported connected and ready: %v (reports %v)", err, rec.reports())
 	}
-	for path, want := range map[string]int{bot.HealthPath: 200, bot.ReadyPath: 200, bot.MetricsPath: 200} {
+	for path, want := range map[string]int{discord.HealthPath: 200, discord.ReadyPath: 200, discord.MetricsPath: 200} {
 		if code, body := get(status, path); code != want {
 			t.Errorf("GET %s: %d %q, want %d", path, code, body, want)
 		}
 	}
-	if _, body := get(status, bot.MetricsPath); body != "test_metric 1\n" {
+	if _, body := get(status, discord.MetricsPath); body != "test_metric 1\n" {
 		t.Errorf("GET /metrics = %q, not the handler given", body)
 	}
-	if code, _ := get(e.bot.StatusHandler(nil), bot.MetricsPath); code != http.StatusNotFound {
+	if code, _ := get(e.bot.StatusHandler(nil), discord.MetricsPath); code != http.StatusNotFound {
 		t.Errorf("GET /metrics without metrics: %d, want 404", code)
 	}
 
@@ -111,10 +111,10 @@ func TestE2EGatewayObservedAndReady(t *testing.T) {
 	if up, _ := rec.last(); up || e.bot.Ready() {
 		t.Errorf("after shutdown: last report connected=%v, Ready=%v; want both false", up, e.bot.Ready())
 	}
-	if code, body := get(status, bot.ReadyPath); code != http.StatusServiceUnavailable || !strings.Contains(body, "not ready") {
+	if code, body := get(status, discord.ReadyPath); code != http.StatusServiceUnavailable || !strings.Contains(body, "not ready") {
 		t.Errorf("GET /readyz after shutdown: %d %q, want 503", code, body)
 	}
-	if code, _ := get(status, bot.HealthPath); code != http.StatusOK {
+	if code, _ := get(status, discord.HealthPath); code != http.StatusOK {
 		t.Errorf("GET /healthz after shutdown: %d, want 200 (the process is up)", code)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/agreementbot/agreementbot/bot"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/redistest"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/match"

@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/agreementbot/agreementbot/internal/atomicfile"
-	"github.com/agreementbot/agreementbot/internal/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 )
@@ -44,7 +44,7 @@ const articleWeight = 3.0
 // fitted on both.
 func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("calibrate", "[--squad DIR] [--out FILE]", stderr)
-	squad := fs.String("squad", filepath.Join("internal", "evaluation", "testdata", "squad"), "the SQuAD set: `DIR` with sources/ and questions.jsonl")
+	squad := fs.String("squad", filepath.Join("knowledge", "evaluation", "testdata", "squad"), "the SQuAD set: `DIR` with sources/ and questions.jsonl")
 	out := fs.String("out", "", "write the model to `FILE` (knowledge/match/calibration.json to ship it)")
 	only := fs.String("features", "", "fit only these comma-separated `features` (default: all)")
 	dump := fs.String("examples", "", "write every example (question, features, right or not) to `FILE`, in JSON Lines, to study them")

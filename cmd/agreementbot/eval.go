@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/agreementbot/agreementbot/internal/evaluation"
+	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 

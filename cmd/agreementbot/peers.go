@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )

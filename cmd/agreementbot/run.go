@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
+	"github.com/agreementbot/agreementbot/bot/metrics"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/metrics"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
@@ -37,7 +38,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 	defer svc.close()
 	lib, h, p := svc.lib, svc.h, svc.peers
-	b, err := bot.New(bot.Options{
+	b, err := discord.New(discord.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
 	}, h)
@@ -54,19 +55,19 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if ln == nil {
 		return b.Run(ctx)
 	}
-	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", bot.MetricsPath,
-		"health", bot.HealthPath, "ready", bot.ReadyPath)
+	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", discord.MetricsPath,
+		"health", discord.HealthPath, "ready", discord.ReadyPath)
 	return runWithStatus(ctx, b, ln, m.Handler())
 }
 
 // sharding is the bot's sharding as the settings give it: the one shard
 // of discord.shard_id and discord.shard_count, or with shard_count auto
 // every shard Discord recommends.
-func sharding(d config.Discord) bot.Sharding {
+func sharding(d config.Discord) discord.Sharding {
 	if d.ShardCount.IsAuto() {
-		return bot.Sharding{Auto: true}
+		return discord.Sharding{Auto: true}
 	}
-	return bot.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
+	return discord.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
 }
 
 // statusListener listens on http.addr, where run serves its metrics and
@@ -87,7 +88,7 @@ func statusListener(cfg config.Config) (net.Listener, error) {
 
 // runWithStatus runs the bot and serves its status on ln beside it, until
 // ctx ends or either fails; it returns when both have stopped.
-func runWithStatus(ctx context.Context, b *bot.Bot, ln net.Listener, metricsHandler http.Handler) error {
+func runWithStatus(ctx context.Context, b *discord.Bot, ln net.Listener, metricsHandler http.Handler) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)
@@ -136,7 +137,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 	}
 	p := newPeers(rc, lib, cfg.Database, log)
 	set.Observer = announcing{m, p}
-	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, close: closeShared}, nil
+	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, close: closeShared}, nil
 }
 
 // openLibrary opens the facts the settings name, logs what it found and

@@ -5,8 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
 )
 
 // withSharedState points set's rate limits and /stats at the Redis of

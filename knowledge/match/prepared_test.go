@@ -122,7 +122,7 @@ func sameTables(t *testing.T, full, loaded *Index) {
 // articles with theirs, and a generated corpus with questions made of its
 // sentences.
 func TestPreparedAnswersAsAnalysis(t *testing.T) {
-	testdata := filepath.Join("..", "..", "internal", "evaluation", "testdata")
+	testdata := filepath.Join("..", "evaluation", "testdata")
 	t.Run("article", func(t *testing.T) {
 		c, err := source.LoadCorpus(t.Context(), source.DefaultSources())
 		if err != nil {
