@@ -16,6 +16,7 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/bot/metrics"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
@@ -119,31 +120,37 @@ func loadConfig(path string, stderr io.Writer) (config.Config, *slog.Logger, err
 type service struct {
 	lib   *library.Library
 	h     *bot.Handlers
-	peers *peers
-	close func() // releases the shared state
+	peers *redisstate.Peers // nil without redis.url
+	close func()            // releases the shared state
 }
 
 // newService opens the facts and builds the handlers over them, reporting
-// to m, with the shared state of redis.url when it is set.
+// to m, with the shared state of redis.url when it is set: the replicas'
+// rate limits and /stats, and the announcements of their reloads.
 func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*service, error) {
-	lib, err := openLibrary(ctx, cfg, log, m)
-	if err != nil {
-		return nil, err
-	}
 	set := handlerSettings(cfg, m)
 	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
 	if err != nil {
 		return nil, err
 	}
-	p := newPeers(rc, lib, cfg.Database, log)
-	set.Observer = announcing{m, p}
+	opts := []library.Option{library.WithLogger(log)}
+	var p *redisstate.Peers
+	if rc != nil {
+		p = rc.Peers(log)
+		opts = append(opts, library.WithOnLoad(p.Loaded))
+	}
+	lib, err := openLibrary(ctx, cfg, log, m, opts...)
+	if err != nil {
+		closeShared()
+		return nil, err
+	}
 	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, close: closeShared}, nil
 }
 
-// openLibrary opens the facts the settings name, logs what it found and
-// tells obs.
-func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer) (*library.Library, error) {
-	lib, err := library.New(ctx, cfg.Sources, cfg.Database, library.WithLogger(log))
+// openLibrary opens the facts the settings name with opts, logs what it
+// found and tells obs.
+func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer, opts ...library.Option) (*library.Library, error) {
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,11 +171,10 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 }
 
 // watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
-// rebuilds its store (looked for every poll) and when another replica
-// announces a reload (through p), until ctx ends, logging each reload and
-// telling obs; p is told of this replica's own reloads.
-func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *peers) {
-	reported := reportReload(log, announcing{obs, p})
+// rebuilds its store (looked for every poll) and, with p, when another
+// replica announces a reload, until ctx ends, logging each reload and
+// telling obs. (The library tells p of every reload, to announce.)
+func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *redisstate.Peers) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
@@ -178,29 +184,34 @@ func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration,
 			case <-ctx.Done():
 				return
 			case <-hup:
-				reported("SIGHUP", bot.ReloadSignal)(lib.Reload(ctx))
+				reloadLog{log, obs, "SIGHUP", bot.ReloadSignal}.report(lib.Reload(ctx))
 			}
 		}
 	}()
-	go lib.WatchStore(ctx, poll, reported("store changed", bot.ReloadStore))
-	go p.listen(ctx, reportReload(log, obs)("another replica reloaded", bot.ReloadStore))
+	go lib.WatchStore(ctx, poll, reloadLog{log, obs, "store changed", bot.ReloadStore}.report)
+	if p != nil {
+		go p.Listen(ctx, lib, reloadLog{log, obs, "another replica reloaded", bot.ReloadStore}.report)
+	}
 }
 
-// reportReload returns what reports a reload, how it was triggered (for
-// the log) and by which bot.Reload... trigger (for obs).
-func reportReload(log *slog.Logger, obs bot.Observer) func(how, trigger string) func(knowledge.ReloadReport, error) {
-	return func(how, trigger string) func(knowledge.ReloadReport, error) {
-		return func(rep knowledge.ReloadReport, err error) {
-			obs.Reload(trigger, err == nil)
-			if err != nil {
-				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
-				return
-			}
-			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
-				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-			obs.Loaded(rep.Sources, rep.Facts)
-		}
+// reloadLog reports the reloads of one trigger: how (for the log) and
+// which bot.Reload... trigger (for obs).
+type reloadLog struct {
+	log          *slog.Logger
+	obs          bot.Observer
+	how, trigger string
+}
+
+// report logs a reload and tells obs of it.
+func (r reloadLog) report(rep knowledge.ReloadReport, err error) {
+	r.obs.Reload(r.trigger, err == nil)
+	if err != nil {
+		r.log.Error("reload failed; the previous facts keep serving", "trigger", r.how, "error", err)
+		return
 	}
+	r.log.Info("reloaded", "trigger", r.how, "sources", rep.Sources, "facts", rep.Facts,
+		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
+	r.obs.Loaded(rep.Sources, rep.Facts)
 }
 
 // newLogger builds the slog logger the settings ask for.

@@ -37,8 +37,11 @@ type Library struct {
 	// ownWrite is the store file as this library last wrote it, so that
 	// WatchStore does not reload our own rebuilds; seen is the version it
 	// last looked at (loaded, or failed to).
-	ownWrite, seen storeStamp
+	ownWrite, seen StoreVersion
 	log            *slog.Logger
+	// onLoad is told of each reload that puts new facts in service (see
+	// WithOnLoad); nil: nobody is.
+	onLoad func(knowledge.ReloadReport, StoreVersion)
 }
 
 // Option changes how a library works.
@@ -48,6 +51,18 @@ type Option func(*Library)
 // logger): that a store's facts had to be analysed again on load, and why.
 func WithLogger(log *slog.Logger) Option {
 	return func(l *Library) { l.log = log }
+}
+
+// WithOnLoad makes the library call f after each reload that puts new
+// facts in service (Reload, AddSource, and Refresh, the store watcher's),
+// but not for the facts New loads, with the reload's report and the
+// version of the store file those facts are in (the zero StoreVersion
+// without a store file). f runs before the reload returns, one call at a
+// time, in the order of the reloads, so it must return promptly. A
+// replica announces its reloads with it, and recognises there the
+// version another replica announced.
+func WithOnLoad(f func(knowledge.ReloadReport, StoreVersion)) Option {
+	return func(l *Library) { l.onLoad = f }
 }
 
 // New opens a library. With a store path it answers from that store when
@@ -60,21 +75,31 @@ func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Libra
 	for _, o := range opts {
 		o(l)
 	}
+	onLoad := l.onLoad
+	l.onLoad = nil // the facts New loads are not a reload
+	if err := l.open(ctx); err != nil {
+		return nil, err
+	}
+	l.onLoad = onLoad
+	return l, nil
+}
+
+// open loads the first facts, as New says.
+func (l *Library) open(ctx context.Context) error {
+	sourcesDir, dbPath := l.sourcesDir, l.dbPath
 	if dbPath != "" {
 		_, err := l.loadStore(ctx)
 		l.ownWrite, _ = statStore(dbPath)
 		l.seen = l.ownWrite
 		if err == nil {
-			return l, nil
+			return nil
 		}
 		if _, statErr := os.Stat(dbPath); statErr == nil && sourcesDir == "" {
-			l.ownWrite = storeStamp{} // not ours: Reload reads its origin
+			l.ownWrite = StoreVersion{} // not ours: Reload reads its origin
 		}
 	}
-	if _, err := l.Reload(ctx); err != nil {
-		return nil, err
-	}
-	return l, nil
+	_, err := l.Reload(ctx)
+	return err
 }
 
 // Index returns the index currently serving. It never changes under the
@@ -87,7 +112,11 @@ func (l *Library) Index() knowledge.Index { return l.current.Load() }
 func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
-	return l.rebuild(ctx)
+	rep, err := l.rebuild(ctx)
+	if err == nil {
+		l.loaded(rep, l.ownWrite)
+	}
+	return rep, err
 }
 
 func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
@@ -157,7 +186,7 @@ func (l *Library) sources(ctx context.Context) (fs.FS, string, error) {
 // otherwise the serving index does, and with neither, the embedded article.
 func (l *Library) origin(ctx context.Context) (string, error) {
 	if l.dbPath != "" {
-		if now, ok := statStore(l.dbPath); ok && !now.same(l.ownWrite) {
+		if now, ok := statStore(l.dbPath); ok && !now.Same(l.ownWrite) {
 			return sqlite.ReadOrigin(ctx, l.dbPath)
 		}
 	}
@@ -272,6 +301,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 		}
 		return knowledge.ReloadReport{}, err
 	}
+	l.loaded(rep, l.ownWrite)
 	return rep, nil
 }
 
@@ -290,27 +320,44 @@ func validateUpload(name string, data []byte) error {
 	return err
 }
 
-// storeStamp identifies one version of the store file: an atomic rebuild
-// always gives a new file, so the file's identity tells versions apart even
-// when size and time do not.
-type storeStamp struct {
+// StoreVersion identifies one version of the store file: an atomic
+// rebuild always gives a new file, so the file's identity tells versions
+// apart even when size and time do not. The zero StoreVersion stands for
+// no file.
+type StoreVersion struct {
 	fi os.FileInfo // nil: no file
 }
 
-func statStore(path string) (storeStamp, bool) {
+func statStore(path string) (StoreVersion, bool) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return storeStamp{}, false
+		return StoreVersion{}, false
 	}
-	return storeStamp{fi}, true
+	return StoreVersion{fi}, true
 }
 
-// same reports whether two stamps are of the same version of the file.
-func (a storeStamp) same(b storeStamp) bool {
-	if a.fi == nil || b.fi == nil {
-		return a.fi == nil && b.fi == nil
+// Same reports whether v and w are the same version of the file, or both
+// no file.
+func (v StoreVersion) Same(w StoreVersion) bool {
+	if v.fi == nil || w.fi == nil {
+		return v.fi == nil && w.fi == nil
 	}
-	return os.SameFile(a.fi, b.fi) && a.fi.Size() == b.fi.Size() && a.fi.ModTime().Equal(b.fi.ModTime())
+	return os.SameFile(v.fi, w.fi) && v.fi.Size() == w.fi.Size() && v.fi.ModTime().Equal(w.fi.ModTime())
+}
+
+// StoreVersion returns the version of the store file as it is now: the
+// zero StoreVersion when there is no store file.
+func (l *Library) StoreVersion() StoreVersion {
+	v, _ := statStore(l.dbPath)
+	return v
+}
+
+// loaded tells the WithOnLoad hook of a reload that put new facts in
+// service, from version v of the store file.
+func (l *Library) loaded(rep knowledge.ReloadReport, v StoreVersion) {
+	if l.onLoad != nil {
+		l.onLoad(rep, v)
+	}
 }
 
 // WatchStore polls the store file every interval until ctx ends, and when
@@ -347,13 +394,16 @@ func (l *Library) Refresh(ctx context.Context) (rep knowledge.ReloadReport, load
 	l.reload.Lock()
 	defer l.reload.Unlock()
 	now, ok := statStore(l.dbPath)
-	if !ok || now.same(l.seen) || now.same(l.ownWrite) {
+	if !ok || now.Same(l.seen) || now.Same(l.ownWrite) {
 		l.seen = now
 		return rep, false, nil
 	}
 	l.seen = now // a broken version is not retried until it changes
-	rep, err = l.loadStore(ctx)
-	return rep, err == nil, err
+	if rep, err = l.loadStore(ctx); err != nil {
+		return rep, false, err
+	}
+	l.loaded(rep, now)
+	return rep, true, nil
 }
 
 // loadStore swaps in the facts of the store file as it is now.
