@@ -248,7 +248,7 @@ func FuzzParseButtonID(f *testing.F) {
 // twoProcesses returns handlers over one library twice, as two processes
 // serving the same sources (replicas, or one before and after a restart)
 // have: nothing but the library is shared.
-func twoProcesses(t *testing.T, set Settings) (answering, pressed *Handlers) {
+func twoProcesses(t *testing.T, set HandlerOptions) (answering, pressed *Handlers) {
 	t.Helper()
 	h, lib := newTestHandlers(t, set)
 	return h, NewHandlers(lib, set, nil, h.log)
@@ -259,7 +259,7 @@ func twoProcesses(t *testing.T, set Settings) (answering, pressed *Handlers) {
 // More again under its reply), and a suggestion, privately or publicly as
 // before.
 func TestButtonsWorkInAnotherProcess(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 3})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 3})
 	r := h1.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	ids := buttonIDs(r)
 	if ids["Source"] == "" || ids["More"] == "" {
@@ -309,7 +309,7 @@ func equalReplies(a, b Reply) bool {
 // A suggestion pressed elsewhere is answered in Spanish, publicly when the
 // settings say answers are public, privately when they say private.
 func TestSpanishButtonsInAnotherProcess(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 3})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 3})
 	r := h1.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	ids := buttonIDs(r)
 	more := h2.Handle(t.Context(), inSpanish(press(r, ids["Más"])))
@@ -330,7 +330,7 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 	}
 
 	for _, private := range []bool{false, true} {
-		h1, h2 := twoProcesses(t, Settings{Ephemeral: private})
+		h1, h2 := twoProcesses(t, HandlerOptions{Ephemeral: private})
 		abstained := h1.Handle(t.Context(), inSpanish(askRequest(offTopicSpanish)))
 		b := allButtons(abstained)[0]
 		req := inSpanish(press(abstained, b.CustomID))
@@ -346,7 +346,7 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 // which shows their paragraphs on another process; every button under
 // every answer fits in Discord's 100 characters and is one the bot reads.
 func TestButtonsFitWithManyFacts(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 10})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 10})
 	r := h1.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) <= 7 {
 		t.Fatalf("want more than seven facts: %+v", r)
@@ -378,7 +378,7 @@ func TestButtonsFitWithManyFacts(t *testing.T) {
 // A question too long for its answer's title to hold whole cannot be read
 // back: More asks, in the member's language, for it to be asked again.
 func TestMoreOfAQuestionCutShort(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 1})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 1})
 	long := "What did the three countries agree to create, the working group of the United States, Mexico and Guatemala, " +
 		"what did they agree to create at the meeting in Washington on migration and the border, what exactly did the " +
 		"three countries agree to create at that meeting?"

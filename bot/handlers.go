@@ -20,8 +20,8 @@ type Library interface {
 	AddSource(ctx context.Context, name string, data []byte) (knowledge.ReloadReport, error)
 }
 
-// Settings tune the handlers.
-type Settings struct {
+// HandlerOptions tune the handlers.
+type HandlerOptions struct {
 	Top        int      // facts per answer
 	Threshold  float64  // confidence needed to answer
 	Ephemeral  bool     // answers visible only to the asker by default
@@ -55,7 +55,7 @@ type Downloader func(ctx context.Context, url string, limit int64) ([]byte, erro
 // Handlers answer requests. They are safe for concurrent use.
 type Handlers struct {
 	lib      Library
-	set      Settings
+	set      HandlerOptions
 	stats    *Stats // this process's counts
 	recorder StatsRecorder
 	limiter  Limiter
@@ -65,7 +65,7 @@ type Handlers struct {
 }
 
 // NewHandlers returns handlers over lib.
-func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logger) *Handlers {
+func NewHandlers(lib Library, set HandlerOptions, download Downloader, log *slog.Logger) *Handlers {
 	set.Top = knowledge.Options{Top: set.Top}.Normalize().Top
 	if set.MaxAttachment <= 0 {
 		set.MaxAttachment = 1 << 20
@@ -89,11 +89,11 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 }
 
 // Stats returns this process's question counters (whatever
-// Settings.SharedStats count).
+// HandlerOptions.SharedStats count).
 func (h *Handlers) Stats() *Stats { return h.stats }
 
 // StatsSnapshot returns what /stats shows: the shared counters when
-// Settings.SharedStats is set and works, else this process's.
+// HandlerOptions.SharedStats is set and works, else this process's.
 func (h *Handlers) StatsSnapshot(ctx context.Context, n int) StatsSnapshot {
 	return h.recorder.Snapshot(ctx, n)
 }

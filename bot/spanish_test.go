@@ -34,7 +34,7 @@ func inSpanish(req Request) Request {
 // whose locale is Spanish, by name.
 func spanishReplies(t *testing.T) map[string]Reply {
 	t.Helper()
-	h, lib := newTestHandlers(t, Settings{Top: 1, MaxAttachment: 100})
+	h, lib := newTestHandlers(t, HandlerOptions{Top: 1, MaxAttachment: 100})
 	out := map[string]Reply{}
 	add := func(name string, req Request) Reply {
 		r := h.Handle(t.Context(), inSpanish(req))
@@ -110,7 +110,7 @@ func spanishErrorReplies(t *testing.T, h *Handlers) map[string]Reply {
 	}
 	out["invitation"] = Reply{Content: es.text("message.invitation")}
 	many := &testLibrary{ix: manySources{h.lib.Index()}}
-	out["many sources"] = NewHandlers(many, Settings{}, nil, log).sources(es)
+	out["many sources"] = NewHandlers(many, HandlerOptions{}, nil, log).sources(es)
 	return out
 }
 
@@ -221,7 +221,7 @@ func TestSpanishRepliesHaveNoEnglish(t *testing.T) {
 // The Spanish frame around the English fact: title, citation, note,
 // footer and buttons in Spanish; the fact as the source has it.
 func TestSpanishAnswerFrame(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{Top: 1})
+	h, _ := newTestHandlers(t, HandlerOptions{Top: 1})
 	r := h.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) != 1 {
 		t.Fatalf("reply = %+v", r)
@@ -254,7 +254,7 @@ func TestSpanishAnswerFrame(t *testing.T) {
 
 // A message has no locale: its reply speaks the question's language.
 func TestMessageRepliesInTheQuestionsLanguage(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	note := "*Los datos se citan en inglés, textualmente, tal como aparecen en sus fuentes.*"
 	for _, tt := range []struct {
 		question, title, footer, description string
@@ -293,7 +293,7 @@ func (spanishSources) SourceLanguage(string) string { return "es" }
 // The note compares the reply's language with each fact's source's: none
 // when they agree, the source's language named in the reply's when not.
 func TestQuoteNoteFollowsTheSourcesLanguage(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{})
+	h, lib := newTestHandlers(t, HandlerOptions{})
 	lib.ix = spanishSources{lib.ix}
 	r := h.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	if d := r.Embeds[0].Description; d != "" {

@@ -62,7 +62,7 @@ func (r Reply) Fitted() Reply {
 }
 
 // Observer returns the Observer the handlers report to (the one
-// Settings give, or one that does nothing), which a transport tells of
+// HandlerOptions give, or one that does nothing), which a transport tells of
 // its connection.
 func (h *Handlers) Observer() Observer { return h.obs }
 

@@ -55,7 +55,7 @@ const (
 type e2e struct {
 	f   *discordfake.Server
 	lib *library.Library
-	bot *discord.Bot
+	bot *discord.Gateway
 	dir string // the library's sources directory
 	log *syncbuf.Buffer
 
@@ -90,7 +90,7 @@ type e2eConfig struct {
 	fakeOpts discordfake.Options
 	shards   discord.Sharding
 	// made, when set, is given the bot and its fake before the bot runs.
-	made func(*discord.Bot, *discordfake.Server)
+	made func(*discord.Gateway, *discordfake.Server)
 }
 
 type option func(*e2eConfig)
@@ -98,10 +98,10 @@ type option func(*e2eConfig)
 // withGuilds registers the commands in these guilds rather than globally.
 func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = ids } }
 
-// withDeferAfter sets discord.Options.DeferAfter.
+// withDeferAfter sets discord.GatewayOptions.DeferAfter.
 func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
 
-// withObserver sets bot.Settings.Observer.
+// withObserver sets bot.HandlerOptions.Observer.
 func withObserver(o bot.Observer) option { return func(c *e2eConfig) { c.observer = o } }
 
 // withFake connects the bot to f, which the caller closes (after the
@@ -112,12 +112,12 @@ func withFake(f *discordfake.Server) option { return func(c *e2eConfig) { c.fake
 // token and heartbeat set as for every test.
 func withFakeOptions(o discordfake.Options) option { return func(c *e2eConfig) { c.fakeOpts = o } }
 
-// withShards sets discord.Options.Shards; startBot then also waits until
+// withShards sets discord.GatewayOptions.Shards; startBot then also waits until
 // every shard is connected (Ready).
 func withShards(s discord.Sharding) option { return func(c *e2eConfig) { c.shards = s } }
 
 // withBot gives made the bot and its fake before the bot runs.
-func withBot(made func(*discord.Bot, *discordfake.Server)) option {
+func withBot(made func(*discord.Gateway, *discordfake.Server)) option {
 	return func(c *e2eConfig) { c.made = made }
 }
 
@@ -171,11 +171,11 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 		w = io.MultiWriter(logs, os.Stderr)
 	}
 	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var b *discord.Bot
-	h := bot.NewHandlers(served, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
+	var b *discord.Gateway
+	h := bot.NewHandlers(served, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
 		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
-	b, err = discord.New(discord.Options{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
+	b, err = discord.NewGateway(discord.GatewayOptions{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
 		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter, Shards: cfg.shards}, h)
 	if err != nil {
 		tb.Fatal(err)

@@ -18,8 +18,9 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 )
 
-// Options configure the Discord side of the bot.
-type Options struct {
+// GatewayOptions configure the gateway transport (Gateway), and the
+// registration of the commands (RegisterCommands).
+type GatewayOptions struct {
 	Token      string   // bot token, without the "Bot " prefix
 	AppID      string   // application id; empty: the one READY reports
 	GuildIDs   []string // register commands in these guilds (instant); empty: globally
@@ -37,11 +38,11 @@ type Options struct {
 	Shards Sharding
 }
 
-// Bot connects the handlers to Discord through discordgo sessions, one
+// Gateway connects the handlers to Discord through discordgo sessions, one
 // per gateway shard it runs (see Sharding), all feeding the same
 // handlers. Each event is answered through the session it came from.
-type Bot struct {
-	opts Options
+type Gateway struct {
+	opts GatewayOptions
 	h    *bot.Handlers
 	// serve is h wrapped in Recover: every path answers through it.
 	serve bot.Handler
@@ -63,8 +64,8 @@ type Bot struct {
 }
 
 // New prepares a bot; Run connects it. The handlers' attachment downloads
-// should use Bot.Download.
-func New(opts Options, h *bot.Handlers) (*Bot, error) {
+// should use Gateway.Download.
+func NewGateway(opts GatewayOptions, h *bot.Handlers) (*Gateway, error) {
 	if strings.TrimSpace(opts.Token) == "" {
 		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
 	}
@@ -81,7 +82,7 @@ func New(opts Options, h *bot.Handlers) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Bot{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), rest: rest, log: opts.Logger, base: context.Background()}
+	b := &Gateway{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), rest: rest, log: opts.Logger, base: context.Background()}
 	b.selfID.Store("")
 	return b, nil
 }
@@ -90,7 +91,7 @@ func New(opts Options, h *bot.Handlers) (*Bot, error) {
 // bot token when there is one (without, it can still use the interaction
 // webhooks, which need none), its REST calls routed to opts.APIURL and its
 // gateway discovery answered with opts.GatewayURL.
-func newSession(opts Options) (*discordgo.Session, error) {
+func newSession(opts GatewayOptions) (*discordgo.Session, error) {
 	auth := ""
 	if opts.Token != "" {
 		auth = "Bot " + opts.Token
@@ -115,11 +116,11 @@ func newSession(opts Options) (*discordgo.Session, error) {
 	return s, nil
 }
 
-// Run connects the gateway shards (see Options.Shards), registers the
+// Run connects the gateway shards (see GatewayOptions.Shards), registers the
 // commands when it runs shard 0, and serves until ctx ends; then it stops
 // taking new work, waits for replies in flight, and closes the
 // connections.
-func (b *Bot) Run(ctx context.Context) error {
+func (b *Gateway) Run(ctx context.Context) error {
 	b.base = context.WithoutCancel(ctx)
 	b.running.Store(true)
 	defer b.running.Store(false)
@@ -146,14 +147,14 @@ func (b *Bot) Run(ctx context.Context) error {
 
 // stop finishes the replies in flight, then closes the shards: shards
 // already connected may be answering when a later one fails.
-func (b *Bot) stop(ctx context.Context, shards []*shard) error {
+func (b *Gateway) stop(ctx context.Context, shards []*shard) error {
 	b.drain(ctx)
 	return b.closeAll(shards)
 }
 
 // drain stops taking new work and waits, at most ShutdownTimeout, for
 // the replies in flight.
-func (b *Bot) drain(ctx context.Context) {
+func (b *Gateway) drain(ctx context.Context) {
 	b.log.Info("shutting down: finishing replies in flight")
 	b.running.Store(false)
 	b.work.stop()
@@ -168,7 +169,7 @@ func (b *Bot) drain(ctx context.Context) {
 // with the application id configured, or else the one the gateway
 // reported. The commands are the application's, not a shard's: only the
 // process running shard 0 registers them, once.
-func (b *Bot) register(ctx context.Context, shards []*shard) error {
+func (b *Gateway) register(ctx context.Context, shards []*shard) error {
 	sh := shardZero(shards)
 	if sh == nil {
 		if b.opts.Shards.Auto || b.opts.Shards.ID == 0 {
@@ -199,7 +200,7 @@ func (b *Bot) register(ctx context.Context, shards []*shard) error {
 // with the bot token and the application id of opts, as Run does once
 // connected; the HTTP interactions endpoint, which has no gateway, uses
 // it at start.
-func RegisterCommands(ctx context.Context, opts Options) error {
+func RegisterCommands(ctx context.Context, opts GatewayOptions) error {
 	if strings.TrimSpace(opts.Token) == "" {
 		return errors.New("register commands: no Discord bot token")
 	}
@@ -233,7 +234,7 @@ func registerCommands(ctx context.Context, s *discordgo.Session, appID string, g
 }
 
 // Download fetches an attachment of at most limit bytes (see Download).
-func (b *Bot) Download(ctx context.Context, url string, limit int64) ([]byte, error) {
+func (b *Gateway) Download(ctx context.Context, url string, limit int64) ([]byte, error) {
 	return Download(ctx, url, limit)
 }
 
@@ -269,7 +270,7 @@ const interactionDeadline = 14 * time.Minute
 
 // onInteraction answers an interaction: autocomplete at once with choices,
 // anything else through answer.
-func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
+func (b *Gateway) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	defer recoverEvent(sh.log, "interaction", i.ID)
 	if !b.work.begin() {
@@ -295,7 +296,7 @@ func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 // answer runs the handler for an interaction and sends its reply: directly
 // if the handler is quick, else after acknowledging the interaction with a
 // deferral in time, by editing the reply in when it is ready.
-func (b *Bot) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, req bot.Request) {
+func (b *Gateway) answer(ctx context.Context, sh *shard, i *discordgo.Interaction, req bot.Request) {
 	ephemeral := b.h.Ephemeral(req)
 	replies := make(chan bot.Reply, 1)
 	go func() { replies <- b.serve.Handle(ctx, req) }()
@@ -330,7 +331,7 @@ func sendDeferred(ctx context.Context, s *discordgo.Session, log *slog.Logger, i
 
 // respondError answers an interaction the handlers never see (the bot is
 // shutting down, or the interaction is malformed) with errorResponse.
-func (b *Bot) respondError(sh *shard, i *discordgo.Interaction, req bot.Request, err error) {
+func (b *Gateway) respondError(sh *shard, i *discordgo.Interaction, req bot.Request, err error) {
 	logSendError(sh.log, i.ID, "error reply", sh.s.InteractionRespond(i, errorResponse(sh.log, i, req, err)))
 }
 
@@ -363,7 +364,7 @@ func redactURL(err error) error {
 }
 
 // onMessage answers a message meant for the bot, as a reply to it.
-func (b *Bot) onMessage(sh *shard, mc *discordgo.MessageCreate) {
+func (b *Gateway) onMessage(sh *shard, mc *discordgo.MessageCreate) {
 	m := mc.Message
 	defer recoverEvent(sh.log, "message", m.ID)
 	self := b.selfID.Load().(string)

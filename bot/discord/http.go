@@ -137,7 +137,7 @@ func NewEndpoint(opts EndpointOptions, h *bot.Handlers) (*Endpoint, error) {
 			ed25519.PublicKeySize, len(opts.PublicKey))
 	}
 	opts = endpointDefaults(opts)
-	s, err := newSession(Options{APIURL: opts.APIURL, HTTPClient: opts.HTTPClient})
+	s, err := newSession(GatewayOptions{APIURL: opts.APIURL, HTTPClient: opts.HTTPClient})
 	if err != nil {
 		return nil, fmt.Errorf("interactions endpoint: %w", err)
 	}

@@ -178,7 +178,7 @@ func newHTTPEnv(tb testing.TB, mod func(*EndpointOptions, *gatedLibrary)) *httpE
 	env := &httpEnv{lib: &gatedLibrary{Library: base}, hook: newFakeWebhooks(tb), sig: newSigner(tb),
 		now: time.Unix(1_750_000_000, 0), log: &syncbuf.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := bot.NewHandlers(env.lib, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold}, Download, logger)
+	h := bot.NewHandlers(env.lib, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold}, Download, logger)
 	opts := EndpointOptions{PublicKey: env.sig.pub, AppID: httpAppID, APIURL: env.hook.apiURL(), Logger: logger,
 		Now: func() time.Time { return env.now }}
 	if mod != nil {
@@ -813,7 +813,7 @@ func TestNewEndpointNeedsAKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := bot.NewHandlers(lib, bot.Settings{}, Download, slog.Default())
+	h := bot.NewHandlers(lib, bot.HandlerOptions{}, Download, slog.Default())
 	for _, key := range []ed25519.PublicKey{nil, make(ed25519.PublicKey, 31)} {
 		if _, err := NewEndpoint(EndpointOptions{PublicKey: key}, h); err == nil {
 			t.Errorf("NewEndpoint accepted a %d-byte key", len(key))

@@ -18,7 +18,7 @@ import (
 // every 5 seconds.
 const DefaultIdentifyWait = 5 * time.Second
 
-// Sharding says which of the gateway's shards a Bot runs. Discord sends
+// Sharding says which of the gateway's shards a Gateway runs. Discord sends
 // each guild's events to one shard, (guild_id >> 22) % Count, and direct
 // messages to shard 0. The zero value runs one shard, 0 of 1.
 type Sharding struct {
@@ -64,7 +64,7 @@ type shardPlan struct {
 
 // plan says which shards to run: the one configured, or with Auto every
 // shard GET /gateway/bot recommends.
-func (b *Bot) plan(ctx context.Context) (shardPlan, error) {
+func (b *Gateway) plan(ctx context.Context) (shardPlan, error) {
 	sh := b.opts.Shards
 	if !sh.Auto {
 		return shardPlan{ids: []int{sh.ID}, count: sh.Count, concurrency: 1}, nil
@@ -97,7 +97,7 @@ func (p shardPlan) buckets(shards []*shard) [][]*shard {
 }
 
 // shard is one gateway connection of the bot: a discordgo session that
-// identifies as shard id of count, whose events go to the Bot's
+// identifies as shard id of count, whose events go to the Gateway's
 // handlers and whose logs say which shard they are about.
 type shard struct {
 	id, count int
@@ -109,7 +109,7 @@ type shard struct {
 
 // newShard makes the session of shard id of count, its events handled
 // by b.
-func (b *Bot) newShard(id, count int) (*shard, error) {
+func (b *Gateway) newShard(id, count int) (*shard, error) {
 	s, err := newSession(b.opts)
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func (b *Bot) newShard(id, count int) (*shard, error) {
 
 // newShards makes the sessions of the shards p plans, each reported down
 // to the Observer until it connects.
-func (b *Bot) newShards(p shardPlan) ([]*shard, error) {
+func (b *Gateway) newShards(p shardPlan) ([]*shard, error) {
 	shards := make([]*shard, 0, len(p.ids))
 	for _, id := range p.ids {
 		sh, err := b.newShard(id, p.count)
@@ -155,7 +155,7 @@ func (b *Bot) newShards(p shardPlan) ([]*shard, error) {
 
 // setConnected records, and tells the handlers' Observer, whether sh's
 // gateway session is up.
-func (b *Bot) setConnected(sh *shard, up bool) {
+func (b *Gateway) setConnected(sh *shard, up bool) {
 	sh.connected.Store(up)
 	b.h.Observer().Gateway(sh.id, up)
 }
@@ -164,7 +164,7 @@ func (b *Bot) setConnected(sh *shard, up bool) {
 // waiting the IdentifyWait between buckets. If ctx ends meanwhile it
 // starts no more buckets and returns nil: Run then shuts down what did
 // start. It returns why a shard could not connect.
-func (b *Bot) start(ctx context.Context, p shardPlan, shards []*shard) error {
+func (b *Gateway) start(ctx context.Context, p shardPlan, shards []*shard) error {
 	buckets := p.buckets(shards)
 	for i, bucket := range buckets {
 		if i > 0 && !sleep(ctx, b.opts.Shards.IdentifyWait) {
@@ -205,7 +205,7 @@ func (sh *shard) open() error {
 
 // closeAll closes the shards that connected, at once (discordgo takes a
 // second over each), and reports them down.
-func (b *Bot) closeAll(shards []*shard) error {
+func (b *Gateway) closeAll(shards []*shard) error {
 	errs := make([]error, len(shards))
 	var wg sync.WaitGroup
 	for i, sh := range shards {
@@ -220,7 +220,7 @@ func (b *Bot) closeAll(shards []*shard) error {
 	return errors.Join(errs...)
 }
 
-// shardZero returns shard 0 if this Bot runs it and it connected, else nil.
+// shardZero returns shard 0 if this Gateway runs it and it connected, else nil.
 func shardZero(shards []*shard) *shard {
 	for _, sh := range shards {
 		if sh.id == 0 && sh.opened {

@@ -160,7 +160,7 @@ type readyWatch struct {
 }
 
 // watch polls b and f until every one of n shards identified.
-func (w *readyWatch) watch(b *discord.Bot, f *discordfake.Server, rec *gatewayRecorder, n int, stop <-chan struct{}) {
+func (w *readyWatch) watch(b *discord.Gateway, f *discordfake.Server, rec *gatewayRecorder, n int, stop <-chan struct{}) {
 	for {
 		select {
 		case <-stop:
@@ -198,7 +198,7 @@ func TestE2EShardsIdentifyInBuckets(t *testing.T) {
 	})
 	e := startBot(t, withFakeOptions(discordfake.Options{Shards: 4, MaxConcurrency: 2}),
 		withShards(discord.Sharding{Auto: true, IdentifyWait: identifyWait}), withObserver(rec),
-		withBot(func(b *discord.Bot, f *discordfake.Server) {
+		withBot(func(b *discord.Gateway, f *discordfake.Server) {
 			watching.Go(func() { w.watch(b, f, rec, 4, stop) })
 		}))
 	ids := e.f.Identified()
@@ -236,12 +236,12 @@ func TestE2EShardsIdentifyInBuckets(t *testing.T) {
 // refused when the bot is made.
 func TestShardingRefused(t *testing.T) {
 	for _, s := range []discord.Sharding{{ID: 2, Count: 2}, {ID: -1, Count: 2}, {ID: 1}, {Auto: true, ID: 1}, {Auto: true, Count: 3}} {
-		if _, err := discord.New(discord.Options{Token: "t", Shards: s}, nil); err == nil || !strings.Contains(err.Error(), "sharding") {
+		if _, err := discord.NewGateway(discord.GatewayOptions{Token: "t", Shards: s}, nil); err == nil || !strings.Contains(err.Error(), "sharding") {
 			t.Errorf("New with %+v: error %v, want one about sharding", s, err)
 		}
 	}
 	for _, s := range []discord.Sharding{{}, {ID: 1, Count: 2}, {Auto: true}} {
-		if _, err := discord.New(discord.Options{Token: "t", Shards: s}, nil); err != nil {
+		if _, err := discord.NewGateway(discord.GatewayOptions{Token: "t", Shards: s}, nil); err != nil {
 			t.Errorf("New with %+v: %v", s, err)
 		}
 	}

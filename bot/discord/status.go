@@ -10,7 +10,7 @@ import (
 )
 
 // MetricsPath is where the HTTP interactions endpoint (Endpoint), and the
-// gateway bot's status server (Bot.ServeStatus), serve the handler of
+// gateway bot's status server (Gateway.ServeStatus), serve the handler of
 // metrics they are given.
 const MetricsPath = "/metrics"
 
@@ -38,7 +38,7 @@ func addStatus(mux *http.ServeMux, ready func() bool, metrics http.Handler) {
 // Ready reports whether the bot is taking questions: Run is running and
 // not shutting down, every gateway shard it runs is connected, and the
 // library has an index to answer from.
-func (b *Bot) Ready() bool {
+func (b *Gateway) Ready() bool {
 	if !b.running.Load() || !b.h.Ready() {
 		return false
 	}
@@ -55,7 +55,7 @@ func (b *Bot) Ready() bool {
 
 // StatusHandler serves the gateway bot's status: GET /healthz, GET
 // /readyz (see Ready) and, when metrics is not nil, GET /metrics.
-func (b *Bot) StatusHandler(metrics http.Handler) http.Handler {
+func (b *Gateway) StatusHandler(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	addStatus(mux, b.Ready, metrics)
 	return mux
@@ -65,7 +65,7 @@ func (b *Bot) StatusHandler(metrics http.Handler) http.Handler {
 // timeouts, until ctx ends; then it shuts down, waiting at most a few
 // seconds for the requests in flight. It returns nil after a shutdown,
 // else why it could not serve.
-func (b *Bot) ServeStatus(ctx context.Context, ln net.Listener, metrics http.Handler) error {
+func (b *Gateway) ServeStatus(ctx context.Context, ln net.Listener, metrics http.Handler) error {
 	srv := &http.Server{
 		Handler:           b.StatusHandler(metrics),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -43,7 +43,7 @@ func handlers(t *testing.T, m *Metrics) (*bot.Handlers, *library) {
 		t.Fatal(err)
 	}
 	lib := &library{ix: match.NewIndex(c)}
-	set := bot.Settings{RateCount: 2, RatePer: time.Hour, Observer: m}
+	set := bot.HandlerOptions{RateCount: 2, RatePer: time.Hour, Observer: m}
 	return bot.NewHandlers(lib, set, nil, slog.New(slog.NewTextHandler(io.Discard, nil))), lib
 }
 

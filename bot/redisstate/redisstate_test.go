@@ -51,7 +51,7 @@ func replica(t *testing.T, url string, count int, log io.Writer) *bot.Handlers {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := bot.Settings{RateCount: count, RatePer: time.Minute, AdminUsers: []string{admin}}
+	set := bot.HandlerOptions{RateCount: count, RatePer: time.Minute, AdminUsers: []string{admin}}
 	if url != "" {
 		rc := open(t, url)
 		set.SharedLimiter, set.SharedStats = rc.Limiter(count, time.Minute), rc.Stats()

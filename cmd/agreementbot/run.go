@@ -39,7 +39,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 	defer svc.close()
 	lib, h, p := svc.lib, svc.h, svc.peers
-	b, err := discord.New(discord.Options{
+	b, err := discord.NewGateway(discord.GatewayOptions{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
 	}, h)
@@ -89,7 +89,7 @@ func statusListener(cfg config.Config) (net.Listener, error) {
 
 // runWithStatus runs the bot and serves its status on ln beside it, until
 // ctx ends or either fails; it returns when both have stopped.
-func runWithStatus(ctx context.Context, b *discord.Bot, ln net.Listener, metricsHandler http.Handler) error {
+func runWithStatus(ctx context.Context, b *discord.Gateway, ln net.Listener, metricsHandler http.Handler) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)
@@ -162,8 +162,8 @@ func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs b
 
 // handlerSettings are the handlers' settings from the configuration, with
 // obs to tell of questions and reloads.
-func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
-	return bot.Settings{
+func handlerSettings(cfg config.Config, obs bot.Observer) bot.HandlerOptions {
+	return bot.HandlerOptions{
 		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
 		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
 		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per, Observer: obs,

@@ -101,7 +101,7 @@ func registerForServe(ctx context.Context, cfg config.Config, log *slog.Logger) 
 		log.Info("no bot token: commands not registered (those registered before keep working)")
 		return nil
 	}
-	return discord.RegisterCommands(ctx, discord.Options{
+	return discord.RegisterCommands(ctx, discord.GatewayOptions{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, Logger: log,
 	})

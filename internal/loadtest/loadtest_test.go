@@ -45,7 +45,7 @@ func botEndpoint(t *testing.T, deferAfter, slow time.Duration) ServeFunc {
 		if slow > 0 {
 			l = slowLibrary{Library: lib, delay: slow}
 		}
-		h := bot.NewHandlers(l, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, RateCount: 5, RatePer: 10 * time.Second},
+		h := bot.NewHandlers(l, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold, RateCount: 5, RatePer: 10 * time.Second},
 			discord.Download, slog.New(slog.DiscardHandler))
 		e, err := discord.NewEndpoint(discord.EndpointOptions{PublicKey: env.PublicKey, AppID: env.AppID, APIURL: env.APIURL,
 			DeferAfter: deferAfter, ShutdownTimeout: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)}, h)
