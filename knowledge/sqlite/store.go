@@ -175,12 +175,10 @@ func (s *Store) check(ctx context.Context) error {
 func (s *Store) Close() error { return s.db.Close() }
 
 // writeCorpus writes the corpus, and its prepared index p unless nil, to
-// the empty database db in one transaction.
+// the empty database db in one transaction: the schema, then the
+// metadata, sources, paragraphs, facts and prepared index, then the
+// indexes over them.
 func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowledge.Prepared) error {
-	vocab, err := json.Marshal(c.Vocabulary)
-	if err != nil {
-		return fmt.Errorf("encode vocabulary: %w", err)
-	}
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
@@ -189,6 +187,40 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := writeMeta(ctx, tx, c, p); err != nil {
+		return err
+	}
+	if err := writeSources(ctx, tx, c.Sources); err != nil {
+		return err
+	}
+	if err := writeParagraphs(ctx, tx, c.Paragraphs); err != nil {
+		return fmt.Errorf("write paragraphs: %w", err)
+	}
+	if err := writeFacts(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := writePrepared(ctx, tx, p); err != nil {
+		return fmt.Errorf("write prepared index: %w", err)
+	}
+	// Indexes go on once the rows are in: building them in one pass over
+	// sorted keys beats updating them row by row.
+	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
+		return fmt.Errorf("index facts: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// writeMeta writes what the store says of itself: the application and
+// schema that read it, when it was built, the vocabulary, the sources'
+// origin and, with p, the prepared index's fingerprint.
+func writeMeta(ctx context.Context, tx *sql.Tx, c *knowledge.Corpus, p *knowledge.Prepared) error {
+	vocab, err := json.Marshal(c.Vocabulary)
+	if err != nil {
+		return fmt.Errorf("encode vocabulary: %w", err)
+	}
 	meta := [][2]string{
 		{"application", appID},
 		{"schema_version", strconv.Itoa(SchemaVersion)},
@@ -204,7 +236,12 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 			return fmt.Errorf("write meta: %w", err)
 		}
 	}
-	for i, src := range c.Sources {
+	return nil
+}
+
+// writeSources writes the sources, in order.
+func writeSources(ctx context.Context, tx *sql.Tx, sources []knowledge.Source) error {
+	for i, src := range sources {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sources (id, position, title, date, publisher, url, credit, path, format, sha256)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			src.ID, i, src.Title, src.Date, src.Publisher, src.URL, src.Credit, src.Path, src.Format, src.SHA256)
@@ -212,15 +249,24 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 			return fmt.Errorf("write source %s: %w", src.ID, err)
 		}
 	}
-	paras := newBatchInserter(tx, "paragraphs (source_id, number, section, text)", 4)
-	for _, p := range c.Paragraphs {
-		if err := paras.add(ctx, p.SourceID, p.Number, p.Section, p.Text); err != nil {
-			return fmt.Errorf("write paragraphs: %w", err)
+	return nil
+}
+
+// writeParagraphs writes the sources' paragraphs, in batches.
+func writeParagraphs(ctx context.Context, tx *sql.Tx, paragraphs []knowledge.SourceParagraph) error {
+	rows := newBatchInserter(tx, "paragraphs (source_id, number, section, text)", 4)
+	for _, para := range paragraphs {
+		if err := rows.add(ctx, para.SourceID, para.Number, para.Section, para.Text); err != nil {
+			return err
 		}
 	}
-	if err := paras.flush(ctx); err != nil {
-		return fmt.Errorf("write paragraphs: %w", err)
-	}
+	return rows.flush(ctx)
+}
+
+// writeFacts writes the facts, in order, with their phrasings, in
+// batches. A fact's citation is stored only where it differs from its
+// source's, and its clean text only where it differs from its text.
+func writeFacts(ctx context.Context, tx *sql.Tx, c *knowledge.Corpus) error {
 	facts := newBatchInserter(tx, `facts (id, position, source_id, kind, text, clean, title, date,
 		publisher, credit, url, section, paragraph, sentence, start, end)`, 16)
 	phrasings := newBatchInserter(tx, "phrasings (fact_id, text)", 2)
@@ -241,8 +287,8 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 		if err != nil {
 			return fmt.Errorf("write facts (up to %s, %s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
 		}
-		for _, p := range f.Phrasings {
-			if err := phrasings.add(ctx, f.ID, p); err != nil {
+		for _, text := range f.Phrasings {
+			if err := phrasings.add(ctx, f.ID, text); err != nil {
 				return fmt.Errorf("write phrasings (up to %s): %w", f.ID, err)
 			}
 		}
@@ -252,17 +298,6 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 	}
 	if err := phrasings.flush(ctx); err != nil {
 		return fmt.Errorf("write phrasings: %w", err)
-	}
-	if err := writePrepared(ctx, tx, p); err != nil {
-		return fmt.Errorf("write prepared index: %w", err)
-	}
-	// Indexes go on once the rows are in: building them in one pass over
-	// sorted keys beats updating them row by row.
-	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
-		return fmt.Errorf("index facts: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
