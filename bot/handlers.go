@@ -44,7 +44,7 @@ type HandlerOptions struct {
 	// process's own counts until they work again.
 	SharedStats SharedStats
 	// Observer is told of every question and every /reload (and, by a
-	// Bot over these handlers, of the gateway connection); nil: nothing
+	// gateway transport over these handlers, of its connection); nil: nothing
 	// is told.
 	Observer Observer
 }

@@ -1,8 +1,3 @@
-// Package metrics reports what the bot does as Prometheus metrics. It
-// implements bot.Observer over a registry of its own (never client_golang's
-// global one) and serves that registry in the Prometheus text format. It is
-// the only package of the project that imports client_golang; the bot knows
-// only its Observer interface.
 package metrics
 
 import (

@@ -1,18 +1,3 @@
-// Package redisstate keeps the state that replicas of agreementbot share in
-// Redis: per-user rate limits and the /stats counters. It is the only
-// package that imports the Redis client; the bot sees it through its own
-// small interfaces ([bot.SharedLimiter], [bot.SharedStats]) and falls back
-// to in-process state when Redis fails.
-//
-// The keys, all under a prefix ("agreementbot:" by default):
-//
-//	rate:<user id>        counter of the user's questions in the current
-//	                      window, expiring at the end of the window
-//	stats:answered        questions answered
-//	stats:abstained       questions not answered
-//	stats:unanswered      sorted set: folded unanswered question → times asked
-//	stats:questions       hash: folded unanswered question → its first wording
-//	stats:since           when counting began (Unix milliseconds)
 package redisstate
 
 import (

@@ -1,22 +1,3 @@
-// Command agreementbot answers questions about the 28 February 2024
-// agreement of the United States, Mexico and Guatemala with cited facts from
-// its sources: from the command line, or as a Discord bot (over the
-// gateway, or as an HTTP interactions endpoint).
-//
-// Usage:
-//
-//	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
-//	agreementbot facts [--json] [--sources DIR | --db FILE]
-//	agreementbot ingest --sources DIR --db FILE
-//	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
-//	agreementbot calibrate [--squad DIR] [--out FILE]
-//	agreementbot run [--config FILE]
-//	agreementbot serve [--config FILE]
-//	agreementbot loadtest [--clients N] [--requests N] [--duration D] [--questions FILE] [--json]
-//	agreementbot config check [--config FILE]
-//
-// With neither --sources nor --db it uses the article embedded in the
-// binary, so it needs no set-up at all.
 package main
 
 import (

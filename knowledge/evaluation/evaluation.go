@@ -1,11 +1,3 @@
-// Package evaluation measures answer quality on a set of questions with
-// known answers: top-1 and top-3 hit rates, false abstentions on answerable
-// questions, abstentions on off-topic and unanswerable ones, how well the
-// confidence tells right answers from questions to decline (ROC AUC), the
-// figures per question type, and (leave-one-out) whether questions about a
-// document left out of the sources are declined. The scoring rule is the
-// shared one: fold both texts, then a hit is a fact containing a key phrase.
-// It reads the project's question files and the SQuAD 2.0 format alike.
 package evaluation
 
 import (

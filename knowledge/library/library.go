@@ -1,7 +1,3 @@
-// Package library serves the index the bot answers from, and rebuilds it
-// when admins change the sources. It wires the other parts of knowledge
-// together: sources are read by knowledge/source, kept by knowledge/sqlite
-// and indexed by knowledge/match.
 package library
 
 import (
