@@ -24,6 +24,8 @@ type pkg struct {
 	rel         string
 	imports     []string
 	testImports []string
+	doc         string // the package comment
+	docGo       bool   // the package has a doc.go
 }
 
 // modulePackages reads the import clauses of every package of the module,
@@ -54,7 +56,8 @@ func modulePackages(t *testing.T) map[string]pkg {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		out[rel] = pkg{rel: rel, imports: p.Imports, testImports: append(p.TestImports, p.XTestImports...)}
+		out[rel] = pkg{rel: rel, imports: p.Imports, testImports: append(p.TestImports, p.XTestImports...),
+			doc: p.Doc, docGo: slices.Contains(p.GoFiles, "doc.go")}
 		return nil
 	})
 	if err != nil {
@@ -130,6 +133,16 @@ func TestInternalImportsNothingOfTheApp(t *testing.T) {
 			if !strings.HasPrefix(dep, "internal/") && dep != "knowledge" {
 				t.Errorf("%s imports %s", p.rel, dep)
 			}
+		}
+	}
+}
+
+// Every package says what it is where go doc looks: a package comment,
+// in a doc.go of its own.
+func TestEveryPackageDocumented(t *testing.T) {
+	for _, p := range modulePackages(t) {
+		if p.doc == "" || !p.docGo {
+			t.Errorf("%s: package comment %q, doc.go %v", p.rel, p.doc, p.docGo)
 		}
 	}
 }
