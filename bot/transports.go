@@ -37,18 +37,15 @@ func ErrorReply(log *slog.Logger, req Request, err error) Reply {
 // and descriptions a transport registers the commands with
 // ("command.ask.name"). A command's and an option's English names are the
 // names Request carries and the handlers route by.
-func CatalogueText(key string) (english string, localized map[string]string) {
+func CatalogueText(key string) (inEnglish string, localized map[string]string) {
 	localized = map[string]string{}
 	for _, l := range translations() {
 		for _, loc := range l.DiscordLocales {
 			localized[loc] = l.text(key)
 		}
 	}
-	return englishText(key), localized
+	return english().text(key), localized
 }
-
-// englishText is the English text of key.
-func englishText(key string) string { return english().text(key) }
 
 // Fitted returns r within Discord's limits on a message's text and on
 // the number of autocomplete choices; the handlers' rendering has fitted
