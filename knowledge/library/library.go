@@ -92,9 +92,21 @@ func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
 
 func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	start := time.Now()
+	if l.dbPath != "" {
+		// Before anything else: a file that is not a store is refused
+		// for what it is, whatever the sources.
+		if err := sqlite.CheckReplaceable(ctx, l.dbPath); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
+	}
 	fsys, origin, err := l.sources(ctx)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	if l.dbPath != "" {
+		if err := checkStorePath(ctx, l.dbPath, origin); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
 	}
 	c, err := source.LoadCorpus(ctx, fsys)
 	if err != nil {
@@ -187,6 +199,9 @@ func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool) (ix *ma
 // to a new store at path (see sqlite.Build): what `agreementbot ingest`
 // does, so that the bots loading the store need not analyse it again.
 func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.BuildReport, error) {
+	if err := checkStorePath(ctx, path, c.Origin); err != nil {
+		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
+	}
 	_, p, err := indexSafely(ctx, c, true)
 	if err != nil {
 		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
@@ -218,6 +233,39 @@ func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.
 	log.Info("analysing every fact of the store: its prepared index cannot be used", "facts", len(c.Facts), "reason", err)
 	ix, _, err = indexSafely(ctx, c, false)
 	return ix, err
+}
+
+// ErrStoreInSources is returned by a build whose store path is a file the
+// sources directory it reads would take for a source: the store would
+// replace one of them, or be read as one at the next reload.
+var ErrStoreInSources = errors.New("the fact store would be one of its own sources")
+
+// checkStorePath checks, before any work is done, that a store built from
+// the sources of origin may be written at path: over nothing, an empty file
+// or a store (sqlite.CheckReplaceable; sqlite.Build checks again), and not
+// as a file of the sources directory that a reload reads as a source. It
+// is what every writer of a store (ingest, a reload) goes through.
+func checkStorePath(ctx context.Context, path, origin string) error {
+	if err := sqlite.CheckReplaceable(ctx, path); err != nil {
+		return err
+	}
+	if origin == "" || origin == knowledge.OriginEmbedded {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("store path %s: %w", path, err)
+	}
+	dir, err1 := os.Stat(filepath.Dir(abs))
+	sources, err2 := os.Stat(origin)
+	if err1 != nil || err2 != nil || !os.SameFile(dir, sources) {
+		return nil
+	}
+	if name := filepath.Base(abs); source.IsSourceFile(name) || name == source.VocabularyFile {
+		return fmt.Errorf("refusing to write the fact store as %s, in the sources directory it is built from, where it would be "+
+			"read as a source (%w): give it a path outside %s", path, ErrStoreInSources, origin)
+	}
+	return nil
 }
 
 // swap puts ix in service and reports how it differs from the index it

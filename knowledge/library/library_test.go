@@ -516,3 +516,78 @@ func TestLibraryLoadsPreparedIndex(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreNeverWrittenOverOtherFiles is issue 13's data loss: a store
+// path that names a document (one of the sources, or any file that is not
+// an agreementbot store) is refused by every writer, ingest's BuildStore,
+// a library opening it and a reload (/reload, SIGHUP), and the file is
+// left byte for byte as it was; a store path that a reload would read as a
+// source is refused too, even while nothing is there.
+func TestStoreNeverWrittenOverOtherFiles(t *testing.T) {
+	const club = "# Club rules\n\nMembers meet on Tuesdays at the library.\n"
+	unchanged := func(t *testing.T, path, want string) {
+		t.Helper()
+		if got, err := os.ReadFile(path); err != nil || string(got) != want {
+			t.Errorf("%s changed (%v): now %d bytes", path, err, len(got))
+		}
+	}
+	t.Run("ingest", func(t *testing.T) {
+		dir := sourcesDir(t, map[string]string{"club.md": club})
+		notes := filepath.Join(t.TempDir(), "notes.txt")
+		if err := os.WriteFile(notes, []byte("my notes"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := source.LoadCorpus(t.Context(), os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Origin = dir
+		for path, want := range map[string]error{
+			filepath.Join(dir, "club.md"):   sqlite.ErrNotStore,
+			notes:                           sqlite.ErrNotStore,
+			filepath.Join(dir, "new.md"):    ErrStoreInSources,
+			filepath.Join(dir, "more.yaml"): ErrStoreInSources,
+		} {
+			before, _ := os.ReadFile(path)
+			if _, err := BuildStore(t.Context(), path, c); !errors.Is(err, want) {
+				t.Errorf("BuildStore over %s = %v, want %v", path, err, want)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Errorf("%s changed", path)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "new.md")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a refused store was written in the sources directory (%v)", err)
+		}
+		if _, err := BuildStore(t.Context(), filepath.Join(dir, "facts.db"), c); err != nil {
+			t.Errorf("a store beside the sources, under a name no source has: %v", err)
+		}
+	})
+	t.Run("opening", func(t *testing.T) {
+		dir := sourcesDir(t, map[string]string{"club.md": club})
+		for _, sources := range []string{dir, ""} {
+			if _, err := New(t.Context(), sources, filepath.Join(dir, "club.md")); !errors.Is(err, sqlite.ErrNotStore) {
+				t.Errorf("sources %q: New over a source = %v, want a refusal", sources, err)
+			}
+			unchanged(t, filepath.Join(dir, "club.md"), club)
+		}
+	})
+	t.Run("reload", func(t *testing.T) {
+		l, src := newTestLibrary(t)
+		ix := l.Index()
+		renameInto(t, l.dbPath, []byte(club)) // a careless copy
+		if _, err := l.Reload(t.Context()); !errors.Is(err, sqlite.ErrNotStore) || !strings.Contains(err.Error(), l.dbPath) {
+			t.Errorf("Reload over a document = %v, want a refusal naming %s", err, l.dbPath)
+		}
+		if _, err := l.AddSource(t.Context(), "notes.yaml", []byte(mexicoNotes)); !errors.Is(err, sqlite.ErrNotStore) {
+			t.Errorf("AddSource over a document = %v, want a refusal", err)
+		}
+		unchanged(t, l.dbPath, club)
+		if _, err := os.Stat(filepath.Join(src, "notes.yaml")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the refused source was left in the sources directory (%v)", err)
+		}
+		if l.Index() != ix {
+			t.Error("a refused reload replaced the index")
+		}
+	})
+}
