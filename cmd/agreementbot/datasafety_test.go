@@ -94,3 +94,20 @@ func TestBotsRefuseADocumentAsStore(t *testing.T) {
 	unchangedFile(t, club, clubRules)
 	unchangedFile(t, notes, "my own notes\n")
 }
+
+// run without a token says so before writing anything: no store appears
+// in the working directory (the default database, agreementbot.db).
+func TestRunWithoutTokenWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("DISCORD_TOKEN", "")
+	t.Setenv("AGREEMENTBOT_DB", "")
+	t.Setenv("AGREEMENTBOT_SOURCES", "")
+	code, _, errOut := runCLI(t, "", "run")
+	if code == 0 || !strings.Contains(errOut, "DISCORD_TOKEN") {
+		t.Errorf("exit %d, stderr %q; want it to ask for the token", code, errOut)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("run without a token wrote %s in the working directory", entries[0].Name())
+	}
+}
