@@ -54,11 +54,22 @@ func WithLogger(log *slog.Logger) Option {
 // it is usable, and builds it from the sources when it is missing or
 // unusable, but never over a store built from sources it cannot find (see
 // Reload); with neither a sources directory nor a store it answers from the
-// embedded article.
+// embedded article. A sources directory that does not exist yet is created
+// holding the embedded article (see seedSources).
 func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Library, error) {
 	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath, log: slog.Default()}
 	for _, o := range opts {
 		o(l)
+	}
+	if sourcesDir != "" {
+		created, err := seedSources(sourcesDir)
+		if err != nil {
+			return nil, err
+		}
+		if created != nil {
+			l.log.Info("created the sources directory, holding the embedded article as an ordinary file: "+
+				"documents added with /reload go beside it, and it may be deleted", "dir", sourcesDir, "files", created)
+		}
 	}
 	if dbPath != "" {
 		_, err := l.loadStore(ctx)
@@ -75,6 +86,51 @@ func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Libra
 		return nil, err
 	}
 	return l, nil
+}
+
+// seedSources creates the sources directory dir, when nothing is there
+// yet, holding the embedded sources (the article) as ordinary files, so
+// that a document added to it is served beside the article rather than
+// instead of it, and an admin who wants the article gone deletes it. It
+// returns the names of the files it wrote, none when dir was there. The
+// directory appears whole or not at all: it is filled under a temporary
+// name and renamed into place.
+func seedSources(dir string) ([]string, error) {
+	_, err := os.Stat(dir)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // there (LoadCorpus says if it is no directory), or not to be looked at
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	var names []string
+	err = fs.WalkDir(source.DefaultSources(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(source.DefaultSources(), name)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, name), data, 0o644)
+		}
+		names = append(names, name)
+		return err
+	})
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it private
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	return names, nil
 }
 
 // Index returns the index currently serving. It never changes under the

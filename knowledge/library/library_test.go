@@ -591,3 +591,52 @@ func TestStoreNeverWrittenOverOtherFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestLibraryCreatesMissingSourcesWithArticle is issue 13's lost article:
+// a configured sources directory that does not exist yet is created
+// holding the article as an ordinary file, so that a document added with
+// /reload is served beside the article, not instead of it; and an admin
+// who deletes the article's file is answered from their documents alone.
+func TestLibraryCreatesMissingSourcesWithArticle(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "data", "sources") // its parent is missing too
+	var logs strings.Builder
+	l, err := New(t.Context(), dir, filepath.Join(root, "facts.db"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	article := filepath.Join(dir, "trilateral-migration-2024-02-28.txt")
+	if fi, err := os.Stat(article); err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("the article is not an ordinary file in the new sources directory (%v)", err)
+	}
+	if !strings.Contains(logs.String(), "created the sources directory") {
+		t.Errorf("the creation is not logged:\n%s", logs.String())
+	}
+	if _, err := l.AddSource(t.Context(), "notes.yaml", []byte(mexicoNotes)); err != nil {
+		t.Fatal(err)
+	}
+	if got := firstFact(t, l, mexicoQuestion); !strings.Contains(got, "Mexico City") {
+		t.Errorf("the added document is not served: %q", got)
+	}
+	if got := firstFact(t, l, "Where did the ministers meet?"); !fold.Contains(got, "Washington") {
+		t.Errorf("the article was lost when a document was added: %q", got)
+	}
+	if err := os.Remove(article); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil || rep.Sources != 1 {
+		t.Fatalf("after deleting the article: Reload = %+v, %v; want the one document", rep, err)
+	}
+	// A second start finds the directory and leaves it as the admin left it.
+	if _, err := New(t.Context(), dir, filepath.Join(root, "facts.db")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(article); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the deleted article came back (%v)", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 1 {
+		t.Errorf("beside the sources directory: %v, want nothing left over", entries)
+	}
+}
