@@ -111,3 +111,24 @@ func TestRunWithoutTokenWritesNothing(t *testing.T) {
 		t.Errorf("run without a token wrote %s in the working directory", entries[0].Name())
 	}
 }
+
+// ingest names each file of the sources directory it did not read, and
+// why, and reads every documented extension.
+func TestIngestNamesSkippedFiles(t *testing.T) {
+	dir, _, _ := clubSources(t)
+	writeFile(t, filepath.Join(dir, "photo.jpg"), "\xff\xd8\xff")
+	writeFile(t, filepath.Join(dir, "more.markdown"), "Guests are welcome on the first Tuesday.\n")
+	writeFile(t, filepath.Join(dir, "facts.yml"), "facts:\n  - text: The club was founded in 1990.\n")
+	if err := os.Mkdir(filepath.Join(dir, "archive"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", filepath.Join(t.TempDir(), "club.db"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"skipped photo.jpg: not a source type", "skipped archive: a directory", "more.markdown", "facts.yml", "3 sources"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -169,6 +169,10 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	c.Origin = origin
+	skipped, err := source.Skipped(fsys)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
 	// Index first: only a corpus that indexes is written over the store,
 	// so the file on disk and the facts served never disagree. The store
 	// keeps the index's prepared form, so loading it is quick.
@@ -182,7 +186,12 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 		}
 		l.ownWrite, _ = statStore(l.dbPath)
 	}
-	return l.swap(ix, start), nil
+	for _, f := range skipped {
+		l.log.Warn("skipped a file of the sources directory", "dir", origin, "file", f.Name, "reason", f.Reason.String())
+	}
+	rep := l.swap(ix, start)
+	rep.Skipped = skipped
+	return rep, nil
 }
 
 // ErrUnknownSources is returned by a reload that has no sources directory
@@ -383,7 +392,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 // parses as what its name says.
 func validateUpload(name string, data []byte) error {
 	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
-		return fmt.Errorf("%q is not a source file name (.txt, .md, .yaml, or %s)", name, source.VocabularyFile)
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
 	}
 	var err error
 	if name == source.VocabularyFile {

@@ -640,3 +640,30 @@ func TestLibraryCreatesMissingSourcesWithArticle(t *testing.T) {
 		t.Errorf("beside the sources directory: %v, want nothing left over", entries)
 	}
 }
+
+// TestLibraryReloadReportsSkippedFiles: a reload says, in its report and
+// its log, which files of the sources directory it did not read, and why.
+func TestLibraryReloadReportsSkippedFiles(t *testing.T) {
+	dir := sourcesDir(t, map[string]string{"notes.yaml": mexicoNotes, "photo.jpg": "\xff\xd8\xff"})
+	if err := os.Mkdir(filepath.Join(dir, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	l, err := New(t.Context(), dir, filepath.Join(t.TempDir(), "facts.db"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []knowledge.SkippedFile{{Name: "old", Reason: knowledge.SkipDirectory}, {Name: "photo.jpg", Reason: knowledge.SkipType}}
+	if !reflect.DeepEqual(rep.Skipped, want) {
+		t.Errorf("report's Skipped = %v, want %v", rep.Skipped, want)
+	}
+	for _, line := range []string{"file=photo.jpg", "not a source type", "file=old", "a directory"} {
+		if !strings.Contains(logs.String(), line) {
+			t.Errorf("the log lacks %q:\n%s", line, logs.String())
+		}
+	}
+}
