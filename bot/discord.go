@@ -60,11 +60,22 @@ type Bot struct {
 	shards []*shard // the shards Run connects, once it has planned them
 }
 
+// Check reports what in opts would stop New: no token, or sharding that
+// cannot be. A command checks it before doing anything else, such as
+// opening the facts.
+func (opts Options) Check() error {
+	if strings.TrimSpace(opts.Token) == "" {
+		return errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
+	}
+	_, err := opts.Shards.normalize()
+	return err
+}
+
 // New prepares a bot; Run connects it. The handlers' attachment downloads
 // should use Bot.Download.
 func New(opts Options, h *Handlers) (*Bot, error) {
-	if strings.TrimSpace(opts.Token) == "" {
-		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
 	opts.DeferAfter = positiveOr(opts.DeferAfter, 1500*time.Millisecond)
 	opts.ShutdownTimeout = positiveOr(opts.ShutdownTimeout, 10*time.Second)
