@@ -498,8 +498,33 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	h.log.Info("reloaded", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "sources", rep.Sources,
 		"facts", rep.Facts, "added", rep.Added, "removed", rep.Removed, "changed", rep.Changed,
 		"duration", rep.Duration)...)
-	return Reply{Ephemeral: true, Content: l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
-		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})}, nil
+	text := l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
+		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})
+	if len(rep.Skipped) > 0 {
+		text += "\n" + skippedText(rep.Skipped, l)
+	}
+	return Reply{Ephemeral: true, Content: text}, nil
+}
+
+// maxSkippedShown bounds the skipped files a reload's reply names, so that
+// a folder of photos cannot push it past Discord's limit; the log names
+// them all.
+const maxSkippedShown = 10
+
+// skippedText tells an admin, in l, which files of the sources directory
+// a reload did not read, and why.
+func skippedText(files []knowledge.SkippedFile, l *language) string {
+	var b strings.Builder
+	for i, f := range files[:min(len(files), maxSkippedShown)] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.format("reload.skipped_file."+string(f.Reason), vars{"name": escape(f.Name)}))
+	}
+	if more := len(files) - maxSkippedShown; more > 0 {
+		b.WriteString("\n" + l.format("reload.skipped_more", vars{"count": more}))
+	}
+	return l.format("reload.skipped", vars{"count": len(files), "files": b.String()})
 }
 
 // statsReply shows admins, in l, the questions answered and not answered.

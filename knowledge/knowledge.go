@@ -42,4 +42,7 @@ type ReloadReport struct {
 	Removed  int
 	Changed  int // facts reworded in place
 	Duration time.Duration
+	// Skipped are the files of the sources directory not read as
+	// sources (none when the facts came from a store).
+	Skipped []SkippedFile
 }

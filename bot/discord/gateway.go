@@ -63,11 +63,22 @@ type Gateway struct {
 	shards []*shard // the shards Run connects, once it has planned them
 }
 
-// New prepares a bot; Run connects it. The handlers' attachment downloads
-// should use Gateway.Download.
-func NewGateway(opts GatewayOptions, h *bot.Handlers) (*Gateway, error) {
+// Check reports what in opts would stop NewGateway: no token, or sharding
+// that cannot be. A command checks it before doing anything else, such as
+// opening the facts.
+func (opts GatewayOptions) Check() error {
 	if strings.TrimSpace(opts.Token) == "" {
-		return nil, errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
+		return errors.New("no Discord bot token: set DISCORD_TOKEN or discord.token in the config")
+	}
+	_, err := opts.Shards.normalize()
+	return err
+}
+
+// NewGateway prepares the gateway transport; Run connects it. The
+// handlers' attachment downloads should use Gateway.Download.
+func NewGateway(opts GatewayOptions, h *bot.Handlers) (*Gateway, error) {
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
 	opts.DeferAfter = positiveOr(opts.DeferAfter, 1500*time.Millisecond)
 	opts.ShutdownTimeout = positiveOr(opts.ShutdownTimeout, 10*time.Second)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge/library"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -33,6 +35,13 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	counts := corpus.FactCount()
 	for _, s := range corpus.Sources {
 		fmt.Fprintf(stdout, "source %-40s %-10s %4d facts\n", s.Path, s.Date, counts[s.ID])
+	}
+	skipped, err := source.Skipped(os.DirFS(*sources))
+	if err != nil {
+		return err
+	}
+	for _, f := range skipped {
+		fmt.Fprintf(stdout, "skipped %s\n", f)
 	}
 	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %s, in %s\n",
 		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),

@@ -32,6 +32,13 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	opts := discord.GatewayOptions{
+		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
+		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
+	}
+	if err := opts.Check(); err != nil { // before the facts are opened, which may write the store
+		return err
+	}
 	m := metrics.New(metrics.Options{Transport: metrics.TransportGateway, Gateway: true})
 	svc, err := newService(ctx, cfg, log, m)
 	if err != nil {
@@ -39,10 +46,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	}
 	defer svc.close()
 	lib, h, p := svc.lib, svc.h, svc.peers
-	b, err := discord.NewGateway(discord.GatewayOptions{
-		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
-		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
-	}, h)
+	b, err := discord.NewGateway(opts, h)
 	if err != nil {
 		return err
 	}

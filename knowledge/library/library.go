@@ -65,11 +65,22 @@ func WithOnLoad(f func(knowledge.ReloadReport, StoreVersion)) Option {
 // it is usable, and builds it from the sources when it is missing or
 // unusable, but never over a store built from sources it cannot find (see
 // Reload); with neither a sources directory nor a store it answers from the
-// embedded article.
+// embedded article. A sources directory that does not exist yet is created
+// holding the embedded article (see seedSources).
 func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Library, error) {
 	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath, log: slog.Default()}
 	for _, o := range opts {
 		o(l)
+	}
+	if sourcesDir != "" {
+		created, err := seedSources(sourcesDir)
+		if err != nil {
+			return nil, err
+		}
+		if created != nil {
+			l.log.Info("created the sources directory, holding the embedded article as an ordinary file: "+
+				"documents added with /reload go beside it, and it may be deleted", "dir", sourcesDir, "files", created)
+		}
 	}
 	onLoad := l.onLoad
 	l.onLoad = nil // the facts New loads are not a reload
@@ -98,6 +109,51 @@ func (l *Library) open(ctx context.Context) error {
 	return err
 }
 
+// seedSources creates the sources directory dir, when nothing is there
+// yet, holding the embedded sources (the article) as ordinary files, so
+// that a document added to it is served beside the article rather than
+// instead of it, and an admin who wants the article gone deletes it. It
+// returns the names of the files it wrote, none when dir was there. The
+// directory appears whole or not at all: it is filled under a temporary
+// name and renamed into place.
+func seedSources(dir string) ([]string, error) {
+	_, err := os.Stat(dir)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // there (LoadCorpus says if it is no directory), or not to be looked at
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	var names []string
+	err = fs.WalkDir(source.DefaultSources(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(source.DefaultSources(), name)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, name), data, 0o644)
+		}
+		names = append(names, name)
+		return err
+	})
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it private
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	return names, nil
+}
+
 // Index returns the index currently serving. It never changes under the
 // caller: a reload swaps in a new one.
 func (l *Library) Index() knowledge.Index { return l.current.Load() }
@@ -117,15 +173,31 @@ func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
 
 func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	start := time.Now()
+	if l.dbPath != "" {
+		// Before anything else: a file that is not a store is refused
+		// for what it is, whatever the sources.
+		if err := sqlite.CheckReplaceable(ctx, l.dbPath); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
+	}
 	fsys, origin, err := l.sources(ctx)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	if l.dbPath != "" {
+		if err := checkStorePath(ctx, l.dbPath, origin); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
 	}
 	c, err := source.LoadCorpus(ctx, fsys)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	c.Origin = origin
+	skipped, err := source.Skipped(fsys)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
 	// Index first: only a corpus that indexes is written over the store,
 	// so the file on disk and the facts served never disagree. The store
 	// keeps the index's prepared form, so loading it is quick.
@@ -139,7 +211,12 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 		}
 		l.ownWrite, _ = statStore(l.dbPath)
 	}
-	return l.swap(ix, start), nil
+	for _, f := range skipped {
+		l.log.Warn("skipped a file of the sources directory", "dir", origin, "file", f.Name, "reason", f.Reason.String())
+	}
+	rep := l.swap(ix, start)
+	rep.Skipped = skipped
+	return rep, nil
 }
 
 // ErrUnknownSources is returned by a reload that has no sources directory
@@ -212,6 +289,9 @@ func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool) (ix *ma
 // to a new store at path (see sqlite.Build): what `agreementbot ingest`
 // does, so that the bots loading the store need not analyse it again.
 func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.BuildReport, error) {
+	if err := checkStorePath(ctx, path, c.Origin); err != nil {
+		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
+	}
 	_, p, err := indexSafely(ctx, c, true)
 	if err != nil {
 		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
@@ -243,6 +323,39 @@ func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.
 	log.Info("analysing every fact of the store: its prepared index cannot be used", "facts", len(c.Facts), "reason", err)
 	ix, _, err = indexSafely(ctx, c, false)
 	return ix, err
+}
+
+// ErrStoreInSources is returned by a build whose store path is a file the
+// sources directory it reads would take for a source: the store would
+// replace one of them, or be read as one at the next reload.
+var ErrStoreInSources = errors.New("the fact store would be one of its own sources")
+
+// checkStorePath checks, before any work is done, that a store built from
+// the sources of origin may be written at path: over nothing, an empty file
+// or a store (sqlite.CheckReplaceable; sqlite.Build checks again), and not
+// as a file of the sources directory that a reload reads as a source. It
+// is what every writer of a store (ingest, a reload) goes through.
+func checkStorePath(ctx context.Context, path, origin string) error {
+	if err := sqlite.CheckReplaceable(ctx, path); err != nil {
+		return err
+	}
+	if origin == "" || origin == knowledge.OriginEmbedded {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("store path %s: %w", path, err)
+	}
+	dir, err1 := os.Stat(filepath.Dir(abs))
+	sources, err2 := os.Stat(origin)
+	if err1 != nil || err2 != nil || !os.SameFile(dir, sources) {
+		return nil
+	}
+	if name := filepath.Base(abs); source.IsSourceFile(name) || name == source.VocabularyFile {
+		return fmt.Errorf("refusing to write the fact store as %s, in the sources directory it is built from, where it would be "+
+			"read as a source (%w): give it a path outside %s", path, ErrStoreInSources, origin)
+	}
+	return nil
 }
 
 // swap puts ix in service and reports how it differs from the index it
@@ -305,7 +418,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 // parses as what its name says.
 func validateUpload(name string, data []byte) error {
 	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
-		return fmt.Errorf("%q is not a source file name (.txt, .md, .yaml, or %s)", name, source.VocabularyFile)
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
 	}
 	var err error
 	if name == source.VocabularyFile {
