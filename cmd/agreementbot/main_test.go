@@ -113,7 +113,7 @@ func TestIngestAndAskFromStore(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ingest exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "1 sources") || !strings.Contains(out, "facts") {
+	if !strings.Contains(out, "1 source,") || !strings.Contains(out, "facts") {
 		t.Errorf("ingest output: %s", out)
 	}
 	code, out, errOut = runCLI(t, "", "ask", "--db", db, "Who hosted the foreign ministers?")
