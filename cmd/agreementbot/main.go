@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
+//	agreementbot ask [--json] [--explain] [--top N] [--threshold X] [--sources DIR | --db FILE] [QUESTION...]
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
 //	agreementbot ingest --sources DIR --db FILE
 //	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
@@ -32,7 +32,11 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var stdin io.Reader = os.Stdin
+	if isTerminal(os.Stdin) {
+		stdin = terminal{os.Stdin}
+	}
+	code := run(ctx, os.Args[1:], stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -64,6 +68,10 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+// exitRefused is the exit status of ask when it answered every question
+// it could but refused some (empty, too long).
+const exitRefused = 3
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
@@ -87,6 +95,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				fmt.Fprintf(stderr, "agreementbot %s: %s\n", c.name, msg)
 			}
 			return 2
+		case errors.As(err, new(refusedError)):
+			fmt.Fprintf(stderr, "agreementbot %s: %v\n", c.name, err)
+			return exitRefused
 		default:
 			fmt.Fprintf(stderr, "agreementbot %s: %v\n", c.name, err)
 			return 1
