@@ -39,7 +39,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	explain := fs.Bool("explain", false, "show how each fact matched and what its confidence rests on (and, when declining, the best candidate)")
 	top := fs.Int("top", knowledge.DefaultTop, fmt.Sprintf("show at most `N` facts (1-%d)", knowledge.MaxTop))
 	threshold := fs.Float64("threshold", knowledge.DefaultThreshold, "abstain below this `confidence` (0-1)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
 	if *top < 1 || *top > knowledge.MaxTop {
