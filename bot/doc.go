@@ -24,8 +24,9 @@
 // ([ErrRestarting], [Malformed]) go through it too. Every fixed text the
 // bot says comes from a catalogue per language, embedded: a reply speaks
 // the language of the member's Discord locale, or for a message the
-// language its question was written in, and [CatalogueText] gives the
-// transports the commands' names and descriptions in each. The handlers
+// language its question was written in. [CatalogueText] gives the
+// transports the commands' names and descriptions in each, and [Words]
+// another front end (the command line) the bot's words. The handlers
 // tell an [Observer] of every question and reload, and count them for
 // /stats in [Stats], or in [SharedStats] across replicas.
 package bot

@@ -96,7 +96,7 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		text = reloadText(reload.err, l)
 		log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", reload.err)
 	case errors.Is(err, knowledge.ErrEmptyQuestion), errors.Is(err, knowledge.ErrQuestionTooLong):
-		text = l.format("error.question_refused", vars{"problem": questionProblem(err)})
+		text = refusal(err, l)
 		log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
 	case errors.Is(err, errPanicked):
 		// Recover has logged it, with its stack.
@@ -104,6 +104,12 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		log.Error("request failed", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "error", err)
 	}
 	return Reply{Content: text, Ephemeral: true}
+}
+
+// refusal tells a user, in l, that the engine refused their question, and
+// why.
+func refusal(err error, l *language) string {
+	return l.format("error.question_refused", vars{"problem": questionProblem(err)})
 }
 
 // questionProblem says why the engine refused a question, without the

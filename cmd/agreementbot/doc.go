@@ -5,15 +5,19 @@
 //
 // Usage:
 //
-//	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
+//	agreementbot ask [--json] [--explain] [--top N] [--threshold X] [--sources DIR | --db FILE] [QUESTION...]
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
 //	agreementbot ingest --sources DIR --db FILE
 //	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
-//	agreementbot calibrate [--squad DIR] [--out FILE]
+//	agreementbot calibrate [--squad DIR] [--out FILE] [--features LIST] [--examples FILE]
 //	agreementbot run [--config FILE]
 //	agreementbot serve [--config FILE]
-//	agreementbot loadtest [--clients N] [--requests N] [--duration D] [--questions FILE] [--json]
+//	agreementbot loadtest [--clients N] [--requests N] [--rounds N] [--duration D] [--questions FILE] [--json] [--strict]
 //	agreementbot config check [--config FILE]
+//	agreementbot help [COMMAND]
+//
+// Flags may come before or after a command's other arguments; "--" ends
+// them.
 //
 // With neither --sources nor --db it uses the article embedded in the
 // binary, so it needs no set-up at all.

@@ -228,14 +228,14 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 func runConfig(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "Usage: agreementbot config check [--config FILE]")
-		return usageError("")
-	}
 	fs := newFlags("config check", "[--config FILE]", stderr)
 	path := fs.String("config", "", "the settings `FILE` to check (environment variables override it)")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "check" {
+		fs.Usage()
+		return usageError("the one config command is check")
 	}
 	cfg, err := config.Load(*path, os.LookupEnv)
 	if err != nil {

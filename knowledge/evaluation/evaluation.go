@@ -352,9 +352,11 @@ func (r *Report) Write(w io.Writer, verbose bool) {
 func (r *Report) writeHeadline(w io.Writer) {
 	m := r.Main
 	fmt.Fprintf(w, "answerable questions: %d (spanish apart)\n", m.Answerable)
-	fmt.Fprintf(w, "  top-1 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top1Rate(), m.Top1, m.Answerable)
-	fmt.Fprintf(w, "  top-3 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top3Rate(), m.Top3, m.Answerable)
-	fmt.Fprintf(w, "  false abstentions:  %5.1f%%  (%d/%d)\n", 100*m.FalseAbstainRate(), m.FalseAbstain, m.Answerable)
+	if m.Answerable > 0 {
+		fmt.Fprintf(w, "  top-1 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top1Rate(), m.Top1, m.Answerable)
+		fmt.Fprintf(w, "  top-3 hit rate:     %5.1f%%  (%d/%d)\n", 100*m.Top3Rate(), m.Top3, m.Answerable)
+		fmt.Fprintf(w, "  false abstentions:  %5.1f%%  (%d/%d)\n", 100*m.FalseAbstainRate(), m.FalseAbstain, m.Answerable)
+	}
 	fmt.Fprintf(w, "off-topic or unanswerable questions: %d\n", m.ToDecline)
 	fmt.Fprintf(w, "  declined:           %5.1f%%  (%d/%d)\n", 100*m.AbstainRate(), m.Abstained, m.ToDecline)
 	if auc := r.AUC(); !math.IsNaN(auc) {
