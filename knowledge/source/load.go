@@ -42,7 +42,8 @@ func IsSourceFile(name string) bool {
 
 // LoadCorpus reads and parses every source file at the top of fsys (plain
 // text, Markdown and curated YAML facts), plus an optional vocabulary.yaml
-// that extends the default vocabulary. Files of other types are skipped.
+// that extends the vocabulary those sources get (see VocabularyFor).
+// Files of other types are skipped.
 // Every source that cannot be used is reported, each with its file and
 // line, as knowledge.SourceErrors (or the lone *knowledge.SourceError); it
 // also fails when there is no source at all.
@@ -51,19 +52,18 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	c := &knowledge.Corpus{Vocabulary: DefaultVocabulary()}
+	c := &knowledge.Corpus{}
 	var names []string
 	var problems knowledge.SourceErrors
+	var extra *knowledge.Vocabulary
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case e.IsDir():
 		case name == VocabularyFile:
-			extra, err := readVocabulary(fsys, name)
-			if err != nil {
+			var err error
+			if extra, err = readVocabulary(fsys, name); err != nil {
 				problems = appendProblem(problems, name, err)
-				continue
 			}
-			c.Vocabulary = c.Vocabulary.Merge(extra)
 		case IsSourceFile(name):
 			names = append(names, name)
 		}
@@ -90,6 +90,10 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	}
 	if len(c.Sources) == 0 {
 		return nil, errors.New("no sources found: add .txt, .md or facts .yaml files")
+	}
+	c.Vocabulary = VocabularyFor(c.Sources)
+	if extra != nil {
+		c.Vocabulary = c.Vocabulary.Merge(extra)
 	}
 	return c, nil
 }
