@@ -119,7 +119,7 @@ func TestVocabularyFollowsItsSource(t *testing.T) {
 				t.Errorf("topics = %q, want %q", v.Topics, tt.wantTopics)
 			}
 			hasArticle := slices.ContainsFunc(v.Entities, func(e knowledge.Entity) bool { return e.ID == "blinken" }) ||
-				len(v.Synonyms) > 0 || len(v.Repairs) > 0
+				len(v.Synonyms) > len(CommonVocabulary().Synonyms) || len(v.Repairs) > 0
 			if hasArticle != tt.wantArticle {
 				t.Errorf("the article's names and synonyms: %v, want %v (entities %d, synonyms %d)", hasArticle, tt.wantArticle, len(v.Entities), len(v.Synonyms))
 			}
