@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -200,5 +201,33 @@ func TestCountsTakeTheirNumber(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A question the club's rules do not answer is declined with "did you
+// mean" buttons drawn from the rules (their headings), never the embedded
+// article's topics.
+func TestClubSuggestionsComeFromTheClub(t *testing.T) {
+	h, _ := newClubHandlers(t, Settings{})
+	article := source.DefaultVocabulary().Topics
+	for _, q := range []string{"Who is the club treasurer?", "What is the tallest mountain in the world?"} {
+		r := h.Handle(t.Context(), askRequest(q))
+		if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) != 0 {
+			t.Fatalf("%q: reply %+v, want it declined", q, r)
+		}
+		bs := allButtons(r)
+		if len(bs) == 0 {
+			t.Errorf("%q: no suggestions", q)
+		}
+		for _, b := range bs {
+			if slices.Contains(article, b.Label) || (b.Label != "Club nights" && b.Label != "Officers") {
+				t.Errorf("%q: suggestion %q, want one of the rules' headings", q, b.Label)
+			}
+		}
+		for _, topic := range article {
+			if strings.Contains(r.Embeds[0].Description, topic) {
+				t.Errorf("%q: the reply offers the article's %q: %s", q, topic, r.Embeds[0].Description)
+			}
+		}
 	}
 }
