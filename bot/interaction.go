@@ -94,7 +94,7 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 		}
 		v, err := optionText(o, d.Resolved)
 		if err != nil {
-			return req, msg("request.option", vars{"option": o.Name, "problem": err})
+			return req, msg("request.option", vars{"option": optionName(d.Name, o.Name), "problem": err})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
 			a := d.Resolved.Attachments[v]
@@ -107,6 +107,17 @@ func commandRequest(req Request, typ discordgo.InteractionType, d discordgo.Appl
 		}
 	}
 	return req, nil
+}
+
+// optionName is the name of a command's option as a member reads it: the
+// catalogue's, so that it is shown in the member's language, or, for an
+// option no catalogue names, the name Discord sent.
+func optionName(command, option string) any {
+	key := "command." + command + ".option." + option + ".name"
+	if _, ok := english().Messages[key]; ok {
+		return msg(key, nil)
+	}
+	return option
 }
 
 // optionText renders an option's value as text and checks its size; its
