@@ -34,7 +34,7 @@ func IsSourceFile(name string) bool {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown", ".yaml", ".yml": // knowledge.SkipType and the README list them
+	case ".txt", ".md", ".markdown", ".yaml", ".yml": // knowledge.SkipType and docs/sources.md list them
 		return true
 	}
 	return false
