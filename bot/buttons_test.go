@@ -313,7 +313,8 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 	r := h1.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	ids := buttonIDs(r)
 	more := h2.Handle(t.Context(), inSpanish(press(r, ids["Más"])))
-	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || !strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Del artículo") ||
+	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || !strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Trilateral migration 2024-02-28") ||
+		!strings.Contains(more.Embeds[0].Fields[0].Value, "\n— párrafo ") ||
 		!strings.HasPrefix(more.Embeds[0].Footer, "Confianza") || !more.Ephemeral {
 		t.Errorf("Más on another process: %+v", more)
 	}
@@ -325,7 +326,7 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 	english := press(dm, buttonIDs(dm)["Más"])
 	english.Locale = "en-US"
 	if r := h2.Handle(t.Context(), english); len(r.Embeds) != 1 || r.Embeds[0].Title != "Q: "+spanishQuestion ||
-		!strings.HasPrefix(r.Embeds[0].Fields[0].Name, "4. From the article") {
+		!strings.HasPrefix(r.Embeds[0].Fields[0].Name, "4. Trilateral migration 2024-02-28") || !strings.Contains(r.Embeds[0].Fields[0].Value, "\n— paragraph ") {
 		t.Errorf("More of a Spanish DM, pressed in English: %+v", r)
 	}
 
@@ -356,14 +357,23 @@ func TestButtonsFitWithManyFacts(t *testing.T) {
 	if err != nil || len(b.factIDs) != 7 || len(src) > maxCustomID {
 		t.Fatalf("Source = %q (%d bytes): %+v, %v", src, len(src), b, err)
 	}
+	ans, err := h1.lib.Index().Answer(t.Context(), "What did the three countries agree to create?", knowledge.Options{Top: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, id := range b.factIDs {
-		if !strings.Contains(r.Embeds[0].Fields[i].Name, "`"+id+"`") {
-			t.Errorf("Source's fact %d is %s, the answer's is %q", i+1, id, r.Embeds[0].Fields[i].Name)
+		if id != ans.Facts[i].ID {
+			t.Errorf("Source's fact %d is %s, the answer's is %s", i+1, id, ans.Facts[i].ID)
 		}
 	}
 	shown := h2.Handle(t.Context(), press(r, src))
-	if len(shown.Embeds) != 1 || len(shown.Embeds[0].Fields) == 0 || len(shown.Embeds[0].Fields) > 7 {
-		t.Errorf("Source of ten facts: %+v", shown)
+	if len(shown.Embeds) != 1 || len(shown.Embeds[0].Fields) != 7 {
+		t.Fatalf("Source of ten facts: %+v", shown)
+	}
+	for i, id := range b.factIDs {
+		if !strings.Contains(shown.Embeds[0].Fields[i].Name, "`"+id+"`") {
+			t.Errorf("Source shows fact %d as %q, want its id %s", i+1, shown.Embeds[0].Fields[i].Name, id)
+		}
 	}
 	for _, q := range []string{"Where did the foreign ministers meet?", "Who attended the meeting?", "What is the tallest mountain in the world?",
 		spanishQuestion, offTopicSpanish, "border", "migration"} {

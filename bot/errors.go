@@ -90,7 +90,7 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		text = l.render(n.msg)
 		log.Info("request refused", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "reason", err)
 	case errors.As(err, &limit):
-		text = l.format("error.rate_limited", vars{"count": limit.burst, "period": limit.per.String()})
+		text = l.format("error.rate_limited", vars{"questions": l.plural("count.questions", limit.burst), "period": limit.per.String()})
 		log.Info("rate limited", "id", req.ID, "user", req.UserID, "retry_after", limit.retryAfter)
 	case errors.As(err, &reload):
 		text = reloadText(reload.err, l)
@@ -128,7 +128,7 @@ func reloadText(err error, l *language) string {
 	head := l.text("reload.failed")
 	var list knowledge.SourceErrors
 	if errors.As(err, &list) && len(list) > 1 {
-		head = l.format("reload.failed_many", vars{"count": len(list)})
+		head = l.format("reload.failed_many", vars{"problems": l.plural("count.problems", len(list))})
 	}
 	body := trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-len(head)-20)
 	return head + "\n```\n" + body + "\n```"

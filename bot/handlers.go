@@ -332,7 +332,8 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	return answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
 }
 
-// sourceParagraphs shows, in l, the whole paragraph each fact came from.
+// sourceParagraphs shows, in l, the whole paragraph each fact came from,
+// headed by the fact's id, for /fact.
 func (h *Handlers) sourceParagraphs(ids []string, l *language) (Reply, error) {
 	ix := h.lib.Index()
 	e := Embed{Title: l.text("paragraphs.title"), Color: colorAnswer}
@@ -348,7 +349,8 @@ func (h *Handlers) sourceParagraphs(ids []string, l *language) (Reply, error) {
 			text = p.Text
 		}
 		e.Fields = append(e.Fields, EmbedField{
-			Name:  trim(l.format("paragraphs.field", vars{"paragraph": f.Citation.Paragraph, "title": f.Citation.Title}), maxFieldName),
+			Name: trim(l.format("paragraphs.field", vars{"paragraph": f.Citation.Paragraph, "title": escape(trim(f.Citation.Title, 120)),
+				"id": f.ID}), maxFieldName),
 			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation, l),
 		})
 	}
@@ -395,7 +397,7 @@ func (h *Handlers) sources(l *language) Reply {
 	e := Embed{Title: l.text("sources.title"), Color: colorAnswer}
 	sources := ix.Sources()
 	if len(sources) > maxEmbedFields {
-		e.Description = l.format("sources.first", vars{"count": len(sources), "shown": maxEmbedFields - 1})
+		e.Description = l.format("sources.first", vars{"sources": l.plural("count.sources", len(sources)), "shown": maxEmbedFields - 1})
 		sources = sources[:maxEmbedFields-1]
 	}
 	for _, s := range sources {
@@ -409,7 +411,7 @@ func (h *Handlers) sources(l *language) Reply {
 		if s.Credit != "" {
 			parts = append(parts, escape(s.Credit))
 		}
-		parts = append(parts, l.format("sources.facts", vars{"count": counts[s.ID]}))
+		parts = append(parts, l.plural("count.facts", counts[s.ID]))
 		if s.URL != "" {
 			parts = append(parts, s.URL)
 		}
@@ -425,8 +427,8 @@ func (h *Handlers) fact(id string, l *language) (Reply, error) {
 	if !ok {
 		return Reply{}, refuse("error.no_such_fact", nil)
 	}
-	field := factField(1, knowledge.ScoredFact{Fact: f, Score: 1}, l)
-	field.Name = trim(l.format("fact.field", vars{"kind": l.text("kind." + kindKey(f.Kind)), "id": f.ID}), maxFieldName)
+	field := factBody(f, l)
+	field.Name = trim(factSource(f, l), maxFieldName)
 	e := Embed{Title: l.format("fact.title", vars{"id": f.ID}), Color: colorAnswer, Fields: []EmbedField{field},
 		Description: quoteNote(ix, []knowledge.Fact{f}, l)}
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
@@ -498,8 +500,10 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	h.log.Info("reloaded", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "sources", rep.Sources,
 		"facts", rep.Facts, "added", rep.Added, "removed", rep.Removed, "changed", rep.Changed,
 		"duration", rep.Duration)...)
-	text := l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
-		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})
+	text := l.format("reload.done", vars{"sources": l.plural("count.sources", rep.Sources),
+		"facts": l.plural("count.facts", rep.Facts), "added": l.plural("count.added", rep.Added),
+		"removed": l.plural("count.removed", rep.Removed), "changed": l.plural("count.changed", rep.Changed),
+		"duration": rep.Duration.Round(time.Millisecond).String()})
 	if len(rep.Skipped) > 0 {
 		text += "\n" + skippedText(rep.Skipped, l)
 	}

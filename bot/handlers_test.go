@@ -22,12 +22,16 @@ type testLibrary struct {
 	ix        knowledge.Index
 	reloads   int
 	reloadErr error
-	added     []string // names of uploaded sources
+	report    *knowledge.ReloadReport // what Reload reports; nil: 1 source, 28 facts
+	added     []string                // names of uploaded sources
 }
 
 func (l *testLibrary) Index() knowledge.Index { return l.ix }
 func (l *testLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
 	l.reloads++
+	if l.report != nil {
+		return *l.report, l.reloadErr
+	}
 	return knowledge.ReloadReport{Sources: 1, Facts: 28}, l.reloadErr
 }
 func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowledge.ReloadReport, error) {
@@ -67,10 +71,13 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 		t.Fatalf("reply = %+v", r)
 	}
 	f := r.Embeds[0].Fields[0]
-	for _, want := range []string{"Washington", "paragraph 1", "2024-02-28"} {
+	for _, want := range []string{"Washington", "\n— paragraph 1"} {
 		if !strings.Contains(f.Value, want) {
 			t.Errorf("first fact field lacks %q: %s", want, f.Value)
 		}
+	}
+	if f.Name != "1. Trilateral migration 2024-02-28" {
+		t.Errorf("first fact is headed %q, want its source and date", f.Name)
 	}
 	if !hasButton(r, "More") || !hasButton(r, "Source") {
 		t.Errorf("answer lacks More/Source buttons: %+v", r.Buttons)

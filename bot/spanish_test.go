@@ -92,7 +92,7 @@ func spanishErrorReplies(t *testing.T, h *Handlers) map[string]Reply {
 		"panic":         errPanicked,
 		"download":      &notice{msg: msg("error.download_failed", vars{"name": "notes.md"}), cause: errors.New("403")},
 		"reload, other": &reloadFailed{err: errors.New("reload: open store: disk full")},
-		"option":        Malformed(msg("request.option", vars{"option": "question", "problem": msg("request.no_value", nil)})),
+		"option":        Malformed(msg("request.option", vars{"option": msg("command.ask.option.question.name", nil), "problem": msg("request.no_value", nil)})),
 	}
 	for key := range english().Messages {
 		if strings.HasPrefix(key, "request.") && key != "request.option" {
@@ -177,7 +177,7 @@ func englishPhrases() []string {
 		}
 		for _, part := range placeholder.Split(text, -1) {
 			part = strings.TrimFunc(part, func(r rune) bool { return !unicode.IsLetter(r) })
-			if letters(part) >= 4 {
+			if letters(part) >= 4 && !strings.Contains(languageFor("es").text(key), part) { // "problem" is in "problemas"
 				out = append(out, part)
 			}
 		}
@@ -230,9 +230,9 @@ func TestSpanishAnswerFrame(t *testing.T) {
 	f := e.Fields[0]
 	checks := map[string]bool{
 		"title":    e.Title == "P: "+spanishQuestion,
-		"heading":  strings.HasPrefix(f.Name, "1. Del artículo, dato `") && strings.Contains(f.Name, "· puntuación 0."),
+		"heading":  f.Name == "1. Trilateral migration 2024-02-28",
 		"quote":    strings.HasPrefix(f.Value, "> The agreement took place in Washington, at a meeting of foreign ministers"),
-		"citation": strings.Contains(f.Value, "— Trilateral migration 2024-02-28 · 2024-02-28 · párrafo 1, oración 2"),
+		"citation": strings.HasSuffix(f.Value, "\n— párrafo 1, oración 2"),
 		"note":     e.Description == "*Los datos se citan en inglés, textualmente, tal como aparecen en sus fuentes.*",
 		"footer":   strings.HasPrefix(e.Footer, "Confianza 0.") && strings.HasSuffix(e.Footer, " · datos citados textualmente de las fuentes"),
 		"buttons":  len(r.Buttons) == 1 && len(r.Buttons[0]) == 2 && r.Buttons[0][0].Label == "Fuente" && r.Buttons[0][1].Label == "Más",

@@ -43,7 +43,7 @@ func (w Words) FactReference(id string, score float64) string {
 
 // Place says where in its source a fact stands, as a reply's citation
 // does: "Title · 2024-02-28 · paragraph 3, sentence 2".
-func (w Words) Place(c knowledge.Citation) string { return place(c, w.l) }
+func (w Words) Place(c knowledge.Citation) string { return sourceName(c) + " · " + where(c, w.l) }
 
 // Refusal says why the engine refused a question (knowledge's
 // ErrEmptyQuestion, ErrQuestionTooLong), as a reply on Discord does.

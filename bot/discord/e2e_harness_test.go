@@ -375,6 +375,11 @@ func buttons(comps []discordgo.MessageComponent) []discordgo.Button {
 	return out
 }
 
+// articleHeading is the heading of the nth fact of an answer from the
+// embedded article: its number, and the article's title, which holds its
+// date.
+func articleHeading(n int) string { return fmt.Sprintf("%d. Trilateral migration 2024-02-28", n) }
+
 // answerText is an answer embed's first fact, failing unless the reply is
 // one embed with fields.
 func answerText(tb testing.TB, r reply) string {

@@ -130,10 +130,13 @@ func TestE2EAskInGuild(t *testing.T) {
 		t.Fatalf("response type %d, want 4 (or 5 then edit)", r.Type)
 	}
 	first := answerText(t, r)
-	for _, want := range []string{"Washington", "paragraph", "2024-02-28"} {
+	for _, want := range []string{"Washington", "\n— paragraph 1"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("first fact lacks %q: %s", want, first)
 		}
+	}
+	if name := r.Embeds[0].Fields[0].Name; name != articleHeading(1) {
+		t.Errorf("first fact is headed %q, want its source and date: %q", name, articleHeading(1))
 	}
 	if r.Flags&discordgo.MessageFlagsEphemeral != 0 {
 		t.Errorf("answer is ephemeral by default (flags %d)", r.Flags)
@@ -356,8 +359,8 @@ func TestE2EReloadByAdmin(t *testing.T) {
 		t.Errorf("facts after reload = %d, want %d", got, facts+1)
 	}
 	a := e.interact(t, ask(member(), "Where did the working group first meet?"))
-	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || !strings.Contains(first, "Admin notes") {
-		t.Errorf("first fact = %s, want the Mexico City fact from Admin notes", first)
+	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || a.Embeds[0].Fields[0].Name != "1. Curated fact · Admin notes · 2024-03-05" {
+		t.Errorf("first fact = %q %s, want the Mexico City fact from Admin notes", a.Embeds[0].Fields[0].Name, first)
 	}
 	// /stats works for admins and counts the question.
 	s := e.interact(t, discordfake.NewSlashInteraction(admin(), "stats"))
@@ -411,8 +414,8 @@ func TestE2EReloadAttachment(t *testing.T) {
 		t.Errorf("saved source = %q, %v", saved, err)
 	}
 	a := e.interact(t, ask(member(), "Where did the working group first meet?"))
-	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || !strings.Contains(first, "Follow-up report") {
-		t.Errorf("first fact = %s, want the Mexico City fact from the follow-up report", first)
+	if first := answerText(t, a); !strings.Contains(first, "Mexico City") || a.Embeds[0].Fields[0].Name != "1. Follow-up report · 2024-03-06" {
+		t.Errorf("first fact = %q %s, want the Mexico City fact from the follow-up report", a.Embeds[0].Fields[0].Name, first)
 	}
 }
 
@@ -857,11 +860,11 @@ func TestE2ESpanishAsk(t *testing.T) {
 	if em.Title != "P: "+spanishQuestion || em.Description != spanishNote {
 		t.Errorf("title %q, description %q; want the Spanish frame and note", em.Title, em.Description)
 	}
-	if !strings.HasPrefix(em.Fields[0].Name, "1. Del artículo, dato `") || !strings.Contains(em.Fields[0].Name, "· puntuación ") {
-		t.Errorf("field name = %q", em.Fields[0].Name)
+	if em.Fields[0].Name != articleHeading(1) {
+		t.Errorf("field name = %q, want %q", em.Fields[0].Name, articleHeading(1))
 	}
 	if !strings.HasPrefix(first, "> The agreement took place in Washington, at a meeting of foreign ministers,") ||
-		!strings.Contains(first, "· 2024-02-28 · párrafo 1, oración 2") {
+		!strings.HasSuffix(first, "\n— párrafo 1, oración 2") {
 		t.Errorf("first fact = %s, want the English words quoted, cited in Spanish", first)
 	}
 	if em.Footer == nil || !strings.HasPrefix(em.Footer.Text, "Confianza 0.") || !strings.HasSuffix(em.Footer.Text, "· datos citados textualmente de las fuentes") {
@@ -911,8 +914,8 @@ func TestE2EButtonsOnAnotherBot(t *testing.T) {
 	}
 	more := second.interact(t, discordfake.NewButtonInteraction(spanishMember(), labels["Más"], msg))
 	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || len(more.Embeds[0].Fields) == 0 ||
-		!strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Del artículo") || more.Embeds[0].Footer == nil ||
-		!strings.HasPrefix(more.Embeds[0].Footer.Text, "Confianza") || more.Flags&discordgo.MessageFlagsEphemeral == 0 {
+		!strings.HasPrefix(more.Embeds[0].Fields[0].Name, articleHeading(4)) || !strings.Contains(more.Embeds[0].Fields[0].Value, "\n— párrafo ") ||
+		more.Embeds[0].Footer == nil || !strings.HasPrefix(more.Embeds[0].Footer.Text, "Confianza") || more.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("Más on another bot: %q %s (flags %d)", more.Content, embedsJSON(more.Embeds), more.Flags)
 	}
 	src := second.interact(t, discordfake.NewButtonInteraction(spanishMember(), labels["Fuente"], msg))
@@ -935,7 +938,7 @@ func TestE2EDirectMessageButtonsOnAnotherBot(t *testing.T) {
 	dm := first.askDM(t, spanishQuestion)
 	paged := second.interact(t, discordfake.NewButtonInteraction(member(), labelled(dm.Components)["Más"], dm))
 	if len(paged.Embeds) != 1 || paged.Embeds[0].Title != "Q: "+spanishQuestion || len(paged.Embeds[0].Fields) == 0 ||
-		!strings.HasPrefix(paged.Embeds[0].Fields[0].Name, "4. From the article") {
+		!strings.HasPrefix(paged.Embeds[0].Fields[0].Name, articleHeading(4)) || !strings.Contains(paged.Embeds[0].Fields[0].Value, "\n— paragraph ") {
 		t.Errorf("More of a Spanish DM, in English, on another bot: %q %s", paged.Content, embedsJSON(paged.Embeds))
 	}
 

@@ -333,10 +333,13 @@ func TestHTTPAsk(t *testing.T) {
 		t.Fatalf("type %d, want 4", r.Type)
 	}
 	first := r.firstField(t)
-	for _, want := range []string{"Washington", "2024-02-28", "paragraph 1"} {
+	for _, want := range []string{"Washington", "\n— paragraph 1"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("first fact lacks %q: %s", want, first)
 		}
+	}
+	if name := r.Data.Embeds[0].Fields[0].Name; name != "1. Trilateral migration 2024-02-28" {
+		t.Errorf("first fact is headed %q, want its source and date", name)
 	}
 	if r.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
 		t.Error("a public answer is ephemeral")
@@ -678,7 +681,8 @@ func TestHTTPSpanish(t *testing.T) {
 	// from the Spanish title, and the next facts come in Spanish.
 	more := newHTTPEnv(t, nil).send(t, discordfake.NewButtonInteraction(o, ids["Más"], r.message(t)))
 	if more.Data == nil || len(more.Data.Embeds) != 1 || more.Data.Embeds[0].Title != "P: "+spanishQuestion ||
-		!strings.HasPrefix(more.Data.Embeds[0].Fields[0].Name, "4. Del artículo") || more.Data.Embeds[0].Footer == nil ||
+		!strings.HasPrefix(more.Data.Embeds[0].Fields[0].Name, "4. Trilateral migration 2024-02-28") ||
+		!strings.Contains(more.Data.Embeds[0].Fields[0].Value, "\n— párrafo ") || more.Data.Embeds[0].Footer == nil ||
 		!strings.HasPrefix(more.Data.Embeds[0].Footer.Text, "Confianza") || more.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
 		t.Errorf("Más: %+v", more.Data)
 	}

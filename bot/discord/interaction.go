@@ -95,7 +95,7 @@ func commandRequest(req bot.Request, typ discordgo.InteractionType, d discordgo.
 		}
 		v, err := optionText(o, d.Resolved)
 		if err != nil {
-			return req, bot.Message("request.option", map[string]any{"option": o.Name, "problem": err})
+			return req, bot.Message("request.option", map[string]any{"option": optionName(d.Name, o.Name), "problem": err})
 		}
 		if o.Type == discordgo.ApplicationCommandOptionAttachment {
 			a := d.Resolved.Attachments[v]
@@ -108,6 +108,17 @@ func commandRequest(req bot.Request, typ discordgo.InteractionType, d discordgo.
 		}
 	}
 	return req, nil
+}
+
+// optionName is the name of a command's option as a member reads it: the
+// catalogue's, so that it is shown in the member's language, or, for an
+// option no catalogue names, the name Discord sent.
+func optionName(command, option string) any {
+	key := "command." + command + ".option." + option + ".name"
+	if english, _ := bot.CatalogueText(key); english != key {
+		return bot.Message(key, nil)
+	}
+	return option
 }
 
 // optionText renders an option's value as text and checks its size; its

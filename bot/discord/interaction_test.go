@@ -303,7 +303,8 @@ func TestRequestFromInteractionLocale(t *testing.T) {
 	if err == nil {
 		t.Fatal("an oversized option was accepted")
 	}
-	want := "Lo siento, no pude entender esa solicitud: opción \"question\": es demasiado larga (7000 caracteres; el límite es 6000)."
+	// The option is named as the member reads it, in Spanish.
+	want := "Lo siento, no pude entender esa solicitud: opción \"pregunta\": es demasiado larga (7000 caracteres; el límite es 6000)."
 	if got := bot.ErrorReply(slog.New(slog.DiscardHandler), req, bot.Malformed(err)).Content; got != want {
 		t.Errorf("error = %q, want %q", got, want)
 	}

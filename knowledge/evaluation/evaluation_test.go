@@ -202,7 +202,7 @@ func TestFitChoosesThreshold(t *testing.T) {
 // TestSQuADFigures guards the engine's figures on the outside benchmark
 // (testdata/squad; its ranking was not tuned on it, its confidence is
 // fitted on it): a change that drops below what it reaches today fails
-// here. The targets are higher; see the README.
+// here. The targets are higher; see docs/quality.md.
 func TestSQuADFigures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("answers 2,690 questions")

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -666,4 +667,83 @@ func TestLibraryReloadReportsSkippedFiles(t *testing.T) {
 			t.Errorf("the log lacks %q:\n%s", line, logs.String())
 		}
 	}
+}
+
+// TestSuggestionsComeFromTheSourcesServed checks that a store built only
+// from a club's own rules declines a question it cannot answer with
+// suggestions drawn from those rules (their headings), none of the embedded
+// article's topics or names, and that its prepared index is made for, and
+// loaded with, the vocabulary it uses; a store with the article still
+// suggests the article's topics.
+func TestSuggestionsComeFromTheSourcesServed(t *testing.T) {
+	article := source.DefaultVocabulary()
+	articleWords := slices.Clone(article.Topics)
+	for _, e := range article.Entities {
+		articleWords = append(articleWords, e.Display)
+	}
+	rules, err := os.ReadFile(filepath.Join("testdata", "chess-club", "club-rules.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(rules), "treasurer") {
+		t.Fatal("the rules should not name a treasurer")
+	}
+	headings := []string{"Membership", "Club nights", "Tournaments", "Officers"}
+	t.Run("a club's rules", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "facts.db")
+		if _, err := New(t.Context(), "testdata/chess-club", db); err != nil {
+			t.Fatal(err)
+		}
+		var log strings.Builder
+		l, err := New(t.Context(), "testdata/chess-club", db, WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if log.Len() > 0 {
+			t.Errorf("loading the club's store analysed it again: %s", log.String())
+		}
+		s, err := sqlite.Open(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Prepared(t.Context())
+		s.Close()
+		if err != nil || p == nil {
+			t.Fatalf("prepared index: %v, %v", p, err)
+		}
+		if p.Fingerprint != match.Fingerprint(source.CommonVocabulary()) || p.Fingerprint == match.Fingerprint(article) {
+			t.Errorf("the club's prepared index has fingerprint %s, want the common vocabulary's %s (the article's is %s)",
+				p.Fingerprint, match.Fingerprint(source.CommonVocabulary()), match.Fingerprint(article))
+		}
+		for _, q := range []string{"Who is the club treasurer?", "What is the tallest mountain in the world?"} {
+			ans, err := l.Index().Answer(t.Context(), q, knowledge.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered || len(ans.Suggestions) == 0 {
+				t.Errorf("%q: answered %v, suggestions %q; want declined, with suggestions", q, ans.Answered, ans.Suggestions)
+			}
+			for _, s := range ans.Suggestions {
+				if slices.Contains(articleWords, s) || !slices.Contains(headings, s) {
+					t.Errorf("%q: suggestion %q is not one of the rules' headings %q", q, s, headings)
+				}
+			}
+		}
+		for _, s := range l.Index().Complete("", 25) {
+			if slices.Contains(articleWords, s) {
+				t.Errorf("the club's store completes with the article's %q", s)
+			}
+		}
+	})
+	t.Run("the article", func(t *testing.T) {
+		l, _ := newTestLibrary(t)
+		ans, err := l.Index().Answer(t.Context(), "What is the tallest mountain in the world?", knowledge.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Answered || len(ans.Suggestions) == 0 || !slices.Contains(article.Topics, ans.Suggestions[0]) {
+			t.Errorf("the article's store suggests %q, want its topics", ans.Suggestions)
+		}
+	})
 }

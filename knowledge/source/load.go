@@ -34,7 +34,7 @@ func IsSourceFile(name string) bool {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown", ".yaml", ".yml": // knowledge.SkipType and the README list them
+	case ".txt", ".md", ".markdown", ".yaml", ".yml": // knowledge.SkipType and docs/sources.md list them
 		return true
 	}
 	return false
@@ -75,8 +75,8 @@ func Skipped(fsys fs.FS) ([]knowledge.SkippedFile, error) {
 
 // LoadCorpus reads and parses every source file at the top of fsys (plain
 // text, Markdown and curated YAML facts), plus an optional vocabulary.yaml
-// that extends the default vocabulary. Other files are skipped (Skipped
-// lists them, with why).
+// that extends the vocabulary those sources get (see VocabularyFor).
+// Other files are skipped (Skipped lists them, with why).
 // Every source that cannot be used is reported, each with its file and
 // line, as knowledge.SourceErrors (or the lone *knowledge.SourceError); it
 // also fails when there is no source at all.
@@ -85,21 +85,20 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	c := &knowledge.Corpus{Vocabulary: DefaultVocabulary()}
+	c := &knowledge.Corpus{}
 	var names []string
 	var problems knowledge.SourceErrors
 	var skipped []string
+	var extra *knowledge.Vocabulary
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case skipReason(e) != "":
 			skipped = append(skipped, name)
 		case name == VocabularyFile:
-			extra, err := readVocabulary(fsys, name)
-			if err != nil {
+			var err error
+			if extra, err = readVocabulary(fsys, name); err != nil {
 				problems = appendProblem(problems, name, err)
-				continue
 			}
-			c.Vocabulary = c.Vocabulary.Merge(extra)
 		case IsSourceFile(name):
 			names = append(names, name)
 		}
@@ -130,6 +129,10 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 			err = fmt.Errorf("%w (skipped, not sources: %s)", err, strings.Join(skipped, ", "))
 		}
 		return nil, err
+	}
+	c.Vocabulary = VocabularyFor(c.Sources)
+	if extra != nil {
+		c.Vocabulary = c.Vocabulary.Merge(extra)
 	}
 	return c, nil
 }
