@@ -5,8 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
 )
 
 // withSharedState points set's rate limits and /stats at the Redis of
@@ -14,7 +14,7 @@ import (
 // redis.url) and what closes the connection. A
 // Redis that does not answer now is not an error: the handlers fall back
 // to this process's state until it does (the log says so once).
-func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.Settings) (c *redisstate.Client, closeFn func(), err error) {
+func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.HandlerOptions) (c *redisstate.Client, closeFn func(), err error) {
 	if !cfg.Redis.URL.IsSet() {
 		return nil, func() {}, nil
 	}

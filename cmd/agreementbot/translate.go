@@ -9,8 +9,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/agreementbot/agreementbot/bot/metrics"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/metrics"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/apertium"
 	"github.com/agreementbot/agreementbot/knowledge/library"

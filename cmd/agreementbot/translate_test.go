@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
@@ -152,4 +154,28 @@ func TestServeTranslates(t *testing.T) {
 	if n := strings.Count(s.logs.String(), "translation server not answering"); n != 1 {
 		t.Errorf("%d log lines about the translation server, want 1:\n%s", n, s.logs.String())
 	}
+}
+
+// TestIngestRefusedAsksNoTranslation checks that ingest refuses a store
+// path that is not a store before it asks the translation server
+// anything: a refused build translates nothing, however many facts.
+func TestIngestRefusedAsksNoTranslation(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		http.Error(w, "not a translation server", http.StatusTeapot)
+	}))
+	defer srv.Close()
+	dir, club, notes := clubSources(t)
+	for _, db := range []string{notes, club} {
+		code, _, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", db, "--translate", srv.URL)
+		if code == 0 || !strings.Contains(errOut, "refusing to write the fact store") {
+			t.Errorf("ingest --db %s: exit %d, stderr %q; want a refusal", db, code, errOut)
+		}
+	}
+	if n := asked.Load(); n != 0 {
+		t.Errorf("the translation server was asked %d times by refused builds, want none", n)
+	}
+	unchangedFile(t, notes, "my own notes\n")
+	unchangedFile(t, club, clubRules)
 }

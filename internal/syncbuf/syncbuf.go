@@ -1,5 +1,3 @@
-// Package syncbuf provides a bytes.Buffer that goroutines may write at
-// once: the log of a bot or server under test, read back by the test.
 package syncbuf
 
 import (

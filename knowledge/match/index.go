@@ -383,10 +383,10 @@ func (a *analyzer) docTerms(terms termAdder, toks []token, co *coref, lang int) 
 
 func entityFeature(e knowledge.Entity) featureSet {
 	switch e.Type {
-	case knowledge.EntityPerson, knowledge.EntityOrganization:
-		// "Who" asks for people and for bodies that act: "who reported
-		// it?" — the ministry.
+	case knowledge.EntityPerson:
 		return hasPerson
+	case knowledge.EntityOrganization:
+		return hasOrg
 	case knowledge.EntityPlace:
 		return hasPlace
 	}
@@ -457,6 +457,11 @@ func deletions(w string) []string {
 	return out
 }
 
+// buildTopics lists what the sources served are about, for suggestions
+// and completions: the vocabulary's curated topics, then the headings the
+// facts sit under, then the display names of the vocabulary's entities the
+// facts mention. All of it comes from the corpus, so a corpus gets only
+// its own sources' topics.
 func (ix *Index) buildTopics() []string {
 	seen := map[string]bool{}
 	var out []string

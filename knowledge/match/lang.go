@@ -70,11 +70,14 @@ type language struct {
 	stop, markers, topic, focus               wordSet
 	honorifics, personVerbs                   wordSet
 	placeNouns, placePrepositions, orgNouns   wordSet
+	places, placeQualifiers, demonyms         wordSet // places may be phrases
+	givenNames, units                         wordSet
 	months, days, dateWords, datePrepositions wordSet
 	numberWords, ordinals                     wordSet
 	reasons, pronouns, anaphors               wordSet
 	questions                                 map[string]string // question phrase → answer type
 	words, names                              dictionary        // when the language has one
+	levels                                    wordLevels        // how common each word of the dictionary is
 	reasonPhrases                             [][]string
 	// lexicon maps the stem of a word of this language to the stems of the
 	// English words it translates to (nil for English itself); fromEnglish
@@ -112,9 +115,10 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		"months.txt": &l.months, "days.txt": &l.days, "date-words.txt": &l.dateWords, "date-prepositions.txt": &l.datePrepositions,
 		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals,
 		"reason.txt": &l.reasons, "pronouns.txt": &l.pronouns, "anaphors.txt": &l.anaphors,
+		"places.txt": &l.places, "place-qualifiers.txt": &l.placeQualifiers, "demonyms.txt": &l.demonyms, "given-names.txt": &l.givenNames, "units.txt": &l.units,
 	}
 	for name, dst := range lists {
-		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt")
+		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt" || name == "places.txt")
 		if err != nil {
 			return nil, err
 		}
@@ -128,6 +132,11 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		}
 		*dst = newDictionary(set)
 	}
+	levels, err := readWordLevels(fsys, path.Join(dir, "levels.txt"), l.words, l.names)
+	if err != nil {
+		return nil, err
+	}
+	l.levels = levels
 	if err := l.readLexicon(fsys, path.Join(dir, "lexicon.txt")); err != nil {
 		return nil, err
 	}

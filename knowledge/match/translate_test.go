@@ -333,3 +333,36 @@ func TestTranslationsNotTypoTargets(t *testing.T) {
 		t.Errorf("a word one letter from a word of the translations answered %q", got)
 	}
 }
+
+// TestTranslationsNotRealWordTypoTargets checks the same of a question's
+// real word that no source has: the speller does not read it as a word of
+// the facts' machine translations one edit away ("meting" stays meting
+// against a Spanish source translated as holding a "meeting"), as it
+// would against a source written with that word (TestRealWordTypos).
+func TestTranslationsNotRealWordTypoTargets(t *testing.T) {
+	const (
+		reunion = "Los ministros celebraron una reunión en Washington el miércoles."
+		tiempo  = "El tiempo en la capital fue templado durante la semana."
+	)
+	tr := &fakeTranslator{table: map[string]string{
+		reunion: "The ministers held a meeting in Washington on Wednesday.",
+		tiempo:  "The weather in the capital was mild during the week.",
+	}}
+	doc, err := parseForTest("reunion.md", reunion+"\n\n"+tiempo+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &knowledge.Corpus{Vocabulary: &knowledge.Vocabulary{}}
+	c.Add(doc)
+	if c.Translations, err = TranslateCorpus(t.Context(), c, tr, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	if ix.mirror == nil {
+		t.Fatal("no index of the facts' translations")
+	}
+	pq := ix.mirror.parseQuery("where was the meting held")
+	if slices.Contains(pq.words, "meeting") || !slices.Contains(pq.words, "meting") {
+		t.Errorf("against the translations, the question reads as %v: want meting kept, not meeting", pq.words)
+	}
+}

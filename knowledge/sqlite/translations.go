@@ -33,7 +33,7 @@ func (s *Store) translations(ctx context.Context) (knowledge.Translations, error
 	var n int
 	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'translations'").Scan(&n)
 	if err != nil {
-		return nil, s.readError("translations", err)
+		return nil, s.readError(ctx, "translations", err)
 	}
 	if n == 0 {
 		return nil, nil

@@ -1,0 +1,90 @@
+package redisstate
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultPrefix is the prefix of every key, unless Options say otherwise.
+const DefaultPrefix = "agreementbot:"
+
+// DefaultTimeout bounds each Redis command, so that a Redis that stopped
+// answering delays a question by at most this long before the bot falls
+// back to in-process state.
+const DefaultTimeout = 250 * time.Millisecond
+
+// maxTrackedUnanswered bounds the distinct unanswered questions kept, as
+// the bot does in memory.
+const maxTrackedUnanswered = 10_000
+
+// Options configure a [Client].
+type Options struct {
+	// URL is redis://[:PASSWORD@]HOST:PORT[/DB] or rediss://...
+	URL string
+	// Prefix is put before every key; empty means [DefaultPrefix].
+	Prefix string
+	// Timeout bounds connecting and each command; 0 means
+	// [DefaultTimeout].
+	Timeout time.Duration
+}
+
+// Client is a connection pool to the shared Redis. It is safe for
+// concurrent use.
+type Client struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+// Open returns a client for the Redis at opts.URL. It does not connect:
+// an unreachable Redis is found (and fallen back from) on first use, so a
+// replica starts even while Redis is down. An error is an invalid URL;
+// it never includes the password.
+func Open(opts Options) (*Client, error) {
+	quietOnce.Do(func() { redis.SetLogger(quiet{}) })
+	ro, err := redis.ParseURL(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis.url: %s", redactedError(err, opts.URL))
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = timeout, timeout, timeout
+	ro.MaxRetries = -1   // no retries: a failure falls back at once
+	ro.DialerRetries = 1 // nor redials
+	ro.DisableIdentity = true
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	return &Client{rdb: redis.NewClient(ro), prefix: prefix}, nil
+}
+
+// quietOnce silences the Redis client's own log, which would write a line
+// for every failed dial (every request while Redis is down); the bot logs
+// each transition between Redis working and not once instead.
+var quietOnce sync.Once
+
+// quiet is a Redis client logger that drops everything.
+type quiet struct{}
+
+// Printf drops the message.
+func (quiet) Printf(context.Context, string, ...any) {}
+
+// Ping checks that Redis answers.
+func (c *Client) Ping(ctx context.Context) error {
+	if err := c.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connections.
+func (c *Client) Close() error { return c.rdb.Close() }
+
+// key returns the full name of a key.
+func (c *Client) key(name string) string { return c.prefix + name }
