@@ -270,12 +270,12 @@ const interactionDeadline = 14 * time.Minute
 func (b *Bot) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	defer recoverEvent(sh.log, "interaction", i.ID)
+	req, err := requestFromInteraction(i)
 	if !b.work.begin() {
-		b.respondError(sh, i, Request{ID: i.ID, Locale: string(i.Locale)}, errRestarting)
+		b.respondError(sh, i, req, errRestarting) // logged with the user, as any refusal
 		return
 	}
 	defer b.work.done()
-	req, err := requestFromInteraction(i)
 	if err != nil {
 		b.respondError(sh, i, req, malformed(err))
 		return

@@ -35,7 +35,8 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	defer svc.close()
+	ran := false
+	defer func() { svc.stop(ran) }()
 	lib, h, p := svc.lib, svc.h, svc.peers
 	b, err := bot.New(bot.Options{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
@@ -51,6 +52,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	watchReloads(ctx, lib, cfg.DatabasePoll, log, m, p)
 
 	log.Info("starting the Discord bot")
+	ran = true
 	if ln == nil {
 		return b.Run(ctx)
 	}
@@ -119,7 +121,17 @@ type service struct {
 	lib   *library.Library
 	h     *bot.Handlers
 	peers *peers
+	log   *slog.Logger
 	close func() // releases the shared state
+}
+
+// stop releases the service once run or serve returns; after serving
+// (ran), it logs a last line saying the process has stopped.
+func (s *service) stop(ran bool) {
+	s.close()
+	if ran {
+		s.log.Info("stopped")
+	}
 }
 
 // newService opens the facts and builds the handlers over them, reporting
@@ -136,7 +148,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 	}
 	p := newPeers(rc, lib, cfg.Database, log)
 	set.Observer = announcing{m, p}
-	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, close: closeShared}, nil
+	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, log: log, close: closeShared}, nil
 }
 
 // openLibrary opens the facts the settings name, logs what it found and

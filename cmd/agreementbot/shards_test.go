@@ -49,6 +49,7 @@ func (r *runningBot) stop(t *testing.T) {
 			if code != 0 {
 				t.Errorf("run exited %d:\n%s", code, r.logs.String())
 			}
+			checkStoppedLast(t, "run", r.logs.String())
 		case <-time.After(20 * time.Second):
 			t.Error("run did not shut down")
 		}
