@@ -73,7 +73,7 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 		obs = nopObserver{}
 	}
 	stats := NewStats()
-	lim, rec := newStateFor(set, stats, log)
+	lim, rec := newStateFor(set, stats)
 	return &Handlers{
 		lib:      lib,
 		set:      set,

@@ -100,12 +100,13 @@ func (p *peers) reloaded(trigger string) {
 
 // listen loads the store whenever another replica announces a reload,
 // until ctx ends; report is told of each load. Reloads caused this way are
-// not announced again.
+// not announced again. It also keeps watch on Redis (see
+// redisstate.Client.Watch).
 func (p *peers) listen(ctx context.Context, report func(knowledge.ReloadReport, error)) {
 	if p.rc == nil {
 		return
 	}
-	p.rc.Reloads(ctx, p.id, func(from string) {
+	p.rc.Watch(ctx, p.id, func(from string) {
 		p.log.Debug("another replica reloaded", "replica", from)
 		if !p.isLoaded() {
 			go p.loadStore(ctx, report)
