@@ -4,21 +4,30 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/config"
+	"github.com/agreementbot/agreementbot/internal/redisstate"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "--sources DIR --db FILE", stderr)
+	fs := newFlags("ingest", "--sources DIR --db FILE [--config FILE]", stderr)
 	sources := fs.String("sources", "", "read the sources in `DIR`")
 	db := fs.String("db", "", "write the fact store to `FILE` (replaced atomically)")
+	path := fs.String("config", "", "announce the new store on the redis.url of `FILE` (or AGREEMENTBOT_REDIS_URL), "+
+		"so that the replicas load it at once")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *sources == "" || *db == "" {
 		fs.Usage()
 		return usageError("--sources and --db are required")
+	}
+	cfg, err := config.Load(*path, os.LookupEnv)
+	if err != nil {
+		return fmt.Errorf("%w (the store was not changed)", err)
 	}
 	start := time.Now()
 	src := sourceFlags{sources: *sources}
@@ -37,7 +46,31 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %s, in %s\n",
 		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),
 		byteSize(rep.PreparedBytes), time.Since(start).Round(100_000))
+	announceStore(ctx, cfg.Redis.URL, stdout, stderr)
 	return nil
+}
+
+// announceStore tells the replicas sharing the Redis at url, when it is
+// set, that the store was rebuilt, as a replica announces its reloads, so
+// that they load it at once rather than at their store watcher's next
+// look. Failing to is not an error: the watchers will find it.
+func announceStore(ctx context.Context, url config.RedisURL, stdout, stderr io.Writer) {
+	if !url.IsSet() {
+		return
+	}
+	c, err := redisstate.Open(redisstate.Options{URL: url.Reveal(), Timeout: publishTimeout})
+	if err == nil {
+		defer c.Close()
+		ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+		defer cancel()
+		err = c.PublishReload(ctx, "ingest-"+replicaID())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "agreementbot ingest: could not announce the new store through redis (%v); "+
+			"the replicas' store watchers will load it (database_poll)\n", err)
+		return
+	}
+	fmt.Fprintf(stdout, "announced the new store to the replicas through redis %s\n", url)
 }
 
 // byteSize writes a size in kB below a megabyte, else in MB.

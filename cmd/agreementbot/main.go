@@ -7,7 +7,7 @@
 //
 //	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
-//	agreementbot ingest --sources DIR --db FILE
+//	agreementbot ingest --sources DIR --db FILE [--config FILE]
 //	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
 //	agreementbot calibrate [--squad DIR] [--out FILE]
 //	agreementbot run [--config FILE]

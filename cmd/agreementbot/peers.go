@@ -107,7 +107,7 @@ func (p *peers) listen(ctx context.Context, report func(knowledge.ReloadReport, 
 		return
 	}
 	p.rc.Watch(ctx, p.id, func(from string) {
-		p.log.Debug("another replica reloaded", "replica", from)
+		p.log.Debug("reload announced", "by", from)
 		if !p.isLoaded() {
 			go p.loadStore(ctx, report)
 		}

@@ -184,8 +184,50 @@ func checkReloadAcrossReplicas(t *testing.T, st *stack, a, b *serving, k int) {
 	if r := a.mustInteract(t, adminCommand("reload"), st.hooks); !strings.Contains(r.Content, "Reloaded") {
 		t.Fatalf("/reload on a: %q", r.Content)
 	}
-	awaitLogText(t, b, "trigger=\"another replica reloaded\"", k)
+	awaitLogText(t, b, "trigger=\"announced through redis\"", k)
 	if m := b.mustInteract(t, askOf(newUser(), q), st.hooks); !strings.Contains(firstFact(m), place) {
 		t.Errorf("b, told of a's reload, answers %q with %q", q, firstFact(m))
+	}
+}
+
+// TestIngestAnnouncesToReplicas rebuilds the store of a running replica
+// with `agreementbot ingest`, given the replicas' Redis (here in the
+// environment, as a Kubernetes Job would have it): ingest announces the
+// new store as a replica announces a reload, and the replica loads it
+// then, with its store watcher set to look only once an hour; a password
+// in the Redis URL is not printed.
+func TestIngestAnnouncesToReplicas(t *testing.T) {
+	rs := redistest.Start(t)
+	st := newStack(t, nil)
+	t.Setenv("AGREEMENTBOT_DB_POLL", "1h")
+	t.Setenv("AGREEMENTBOT_REDIS_URL", rs.URL)
+	s := st.launch(t)
+	awaitSubscribed(t, s)
+
+	dir := t.TempDir()
+	writeFile(t, dir+"/notes.yaml",
+		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n")
+	t.Setenv("AGREEMENTBOT_REDIS_URL", strings.Replace(rs.URL, "redis://", "redis://:pa55word-xyz@", 1))
+	code, out, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", st.db)
+	if code != 0 || !strings.Contains(out, "announced the new store to the replicas") || strings.Contains(out+errOut, "pa55word-xyz") {
+		t.Fatalf("ingest: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	awaitLogText(t, s, `trigger="announced through redis"`, 1)
+	if m := s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks); !strings.Contains(firstFact(m), "Mexico City") {
+		t.Errorf("after ingest announced the new store: first fact %q", firstFact(m))
+	}
+
+	// The same with redis.url in a config file.
+	t.Setenv("AGREEMENTBOT_REDIS_URL", "")
+	cfg := t.TempDir() + "/config.yaml"
+	writeFile(t, cfg, "redis:\n  url: "+rs.URL+"\n")
+	writeFile(t, dir+"/notes.yaml",
+		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Guatemala City on 5 March 2024.\n")
+	if code, out, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", st.db, "--config", cfg); code != 0 || !strings.Contains(out, "announced") {
+		t.Fatalf("ingest --config: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	awaitLogText(t, s, `trigger="announced through redis"`, 2)
+	if m := s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks); !strings.Contains(firstFact(m), "Guatemala City") {
+		t.Errorf("after ingest --config announced the new store: first fact %q", firstFact(m))
 	}
 }

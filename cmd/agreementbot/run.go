@@ -175,9 +175,9 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 }
 
 // watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
-// rebuilds its store (looked for every poll) and when another replica
-// announces a reload (through p), until ctx ends, logging each reload and
-// telling obs; p is told of this replica's own reloads.
+// rebuilds its store (looked for every poll) and when another replica or
+// ingest announces a reload (through p), until ctx ends, logging each
+// reload and telling obs; p is told of this replica's own reloads.
 func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *peers) {
 	reported := reportReload(log, announcing{obs, p})
 	hup := make(chan os.Signal, 1)
@@ -194,7 +194,7 @@ func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration,
 		}
 	}()
 	go lib.WatchStore(ctx, poll, reported("store changed", bot.ReloadStore))
-	go p.listen(ctx, reportReload(log, obs)("another replica reloaded", bot.ReloadStore))
+	go p.listen(ctx, reportReload(log, obs)("announced through redis", bot.ReloadStore))
 }
 
 // reportReload returns what reports a reload, how it was triggered (for
