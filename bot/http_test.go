@@ -1054,11 +1054,7 @@ func TestHTTPFollowUpGivesUp(t *testing.T) {
 				t.Errorf("the token was logged:\n%s", log)
 			}
 			// Idle keep-alive connections may hold a few goroutines.
-			deadline := time.Now().Add(time.Second)
-			for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
-			if n := runtime.NumGoroutine(); n > before+4 {
+			if n := settledGoroutines(before + 4); n > before+4 {
 				t.Errorf("%d goroutines, %d before", n, before)
 			}
 		})

@@ -198,7 +198,8 @@ func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration,
 }
 
 // reportReload returns what reports a reload, how it was triggered (for
-// the log) and by which bot.Reload... trigger (for obs).
+// the log) and by which bot.Reload... trigger (for obs). obs is told
+// first, so that once the log line is written the metrics show it.
 func reportReload(log *slog.Logger, obs bot.Observer) func(how, trigger string) func(knowledge.ReloadReport, error) {
 	return func(how, trigger string) func(knowledge.ReloadReport, error) {
 		return func(rep knowledge.ReloadReport, err error) {
@@ -207,9 +208,9 @@ func reportReload(log *slog.Logger, obs bot.Observer) func(how, trigger string) 
 				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
 				return
 			}
+			obs.Loaded(rep.Sources, rep.Facts)
 			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
 				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-			obs.Loaded(rep.Sources, rep.Facts)
 		}
 	}
 }
