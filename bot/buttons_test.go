@@ -248,7 +248,7 @@ func FuzzParseButtonID(f *testing.F) {
 // twoProcesses returns handlers over one library twice, as two processes
 // serving the same sources (replicas, or one before and after a restart)
 // have: nothing but the library is shared.
-func twoProcesses(t *testing.T, set Settings) (answering, pressed *Handlers) {
+func twoProcesses(t *testing.T, set HandlerOptions) (answering, pressed *Handlers) {
 	t.Helper()
 	h, lib := newTestHandlers(t, set)
 	return h, NewHandlers(lib, set, nil, h.log)
@@ -259,7 +259,7 @@ func twoProcesses(t *testing.T, set Settings) (answering, pressed *Handlers) {
 // More again under its reply), and a suggestion, privately or publicly as
 // before.
 func TestButtonsWorkInAnotherProcess(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 3})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 3})
 	r := h1.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	ids := buttonIDs(r)
 	if ids["Source"] == "" || ids["More"] == "" {
@@ -309,11 +309,12 @@ func equalReplies(a, b Reply) bool {
 // A suggestion pressed elsewhere is answered in Spanish, publicly when the
 // settings say answers are public, privately when they say private.
 func TestSpanishButtonsInAnotherProcess(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 3})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 3})
 	r := h1.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	ids := buttonIDs(r)
 	more := h2.Handle(t.Context(), inSpanish(press(r, ids["Más"])))
-	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || !strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Del artículo") ||
+	if len(more.Embeds) != 1 || more.Embeds[0].Title != "P: "+spanishQuestion || !strings.HasPrefix(more.Embeds[0].Fields[0].Name, "4. Trilateral migration 2024-02-28") ||
+		!strings.Contains(more.Embeds[0].Fields[0].Value, "\n— párrafo ") ||
 		!strings.HasPrefix(more.Embeds[0].Footer, "Confianza") || !more.Ephemeral {
 		t.Errorf("Más on another process: %+v", more)
 	}
@@ -325,12 +326,12 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 	english := press(dm, buttonIDs(dm)["Más"])
 	english.Locale = "en-US"
 	if r := h2.Handle(t.Context(), english); len(r.Embeds) != 1 || r.Embeds[0].Title != "Q: "+spanishQuestion ||
-		!strings.HasPrefix(r.Embeds[0].Fields[0].Name, "4. From the article") {
+		!strings.HasPrefix(r.Embeds[0].Fields[0].Name, "4. Trilateral migration 2024-02-28") || !strings.Contains(r.Embeds[0].Fields[0].Value, "\n— paragraph ") {
 		t.Errorf("More of a Spanish DM, pressed in English: %+v", r)
 	}
 
 	for _, private := range []bool{false, true} {
-		h1, h2 := twoProcesses(t, Settings{Ephemeral: private})
+		h1, h2 := twoProcesses(t, HandlerOptions{Ephemeral: private})
 		abstained := h1.Handle(t.Context(), inSpanish(askRequest(offTopicSpanish)))
 		b := allButtons(abstained)[0]
 		req := inSpanish(press(abstained, b.CustomID))
@@ -346,7 +347,7 @@ func TestSpanishButtonsInAnotherProcess(t *testing.T) {
 // which shows their paragraphs on another process; every button under
 // every answer fits in Discord's 100 characters and is one the bot reads.
 func TestButtonsFitWithManyFacts(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 10})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 10})
 	r := h1.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) <= 7 {
 		t.Fatalf("want more than seven facts: %+v", r)
@@ -356,14 +357,23 @@ func TestButtonsFitWithManyFacts(t *testing.T) {
 	if err != nil || len(b.factIDs) != 7 || len(src) > maxCustomID {
 		t.Fatalf("Source = %q (%d bytes): %+v, %v", src, len(src), b, err)
 	}
+	ans, err := h1.lib.Index().Answer(t.Context(), "What did the three countries agree to create?", knowledge.Options{Top: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, id := range b.factIDs {
-		if !strings.Contains(r.Embeds[0].Fields[i].Name, "`"+id+"`") {
-			t.Errorf("Source's fact %d is %s, the answer's is %q", i+1, id, r.Embeds[0].Fields[i].Name)
+		if id != ans.Facts[i].ID {
+			t.Errorf("Source's fact %d is %s, the answer's is %s", i+1, id, ans.Facts[i].ID)
 		}
 	}
 	shown := h2.Handle(t.Context(), press(r, src))
-	if len(shown.Embeds) != 1 || len(shown.Embeds[0].Fields) == 0 || len(shown.Embeds[0].Fields) > 7 {
-		t.Errorf("Source of ten facts: %+v", shown)
+	if len(shown.Embeds) != 1 || len(shown.Embeds[0].Fields) != 7 {
+		t.Fatalf("Source of ten facts: %+v", shown)
+	}
+	for i, id := range b.factIDs {
+		if !strings.Contains(shown.Embeds[0].Fields[i].Name, "`"+id+"`") {
+			t.Errorf("Source shows fact %d as %q, want its id %s", i+1, shown.Embeds[0].Fields[i].Name, id)
+		}
 	}
 	for _, q := range []string{"Where did the foreign ministers meet?", "Who attended the meeting?", "What is the tallest mountain in the world?",
 		spanishQuestion, offTopicSpanish, "border", "migration"} {
@@ -378,7 +388,7 @@ func TestButtonsFitWithManyFacts(t *testing.T) {
 // A question too long for its answer's title to hold whole cannot be read
 // back: More asks, in the member's language, for it to be asked again.
 func TestMoreOfAQuestionCutShort(t *testing.T) {
-	h1, h2 := twoProcesses(t, Settings{Top: 1})
+	h1, h2 := twoProcesses(t, HandlerOptions{Top: 1})
 	long := "What did the three countries agree to create, the working group of the United States, Mexico and Guatemala, " +
 		"what did they agree to create at the meeting in Washington on migration and the border, what exactly did the " +
 		"three countries agree to create at that meeting?"

@@ -44,14 +44,7 @@ func refuse(key string, v vars) error { return &notice{msg: msg(key, v)} }
 var (
 	errUnknownCommand = refuse("error.unknown_command", nil)
 	errUnknownButton  = refuse("error.unknown_button", nil)
-	errRestarting     = refuse("error.restarting", nil)
 )
-
-// malformed is the notice for a request the transport could not make
-// sense of; err says why, as a message (see requestFromInteraction).
-func malformed(err error) error {
-	return refuse("error.malformed", vars{"problem": err})
-}
 
 // rateLimited refuses a question from a user asking too fast.
 type rateLimited struct {
@@ -97,13 +90,13 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		text = l.render(n.msg)
 		log.Info("request refused", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "reason", err)
 	case errors.As(err, &limit):
-		text = l.format("error.rate_limited", vars{"count": limit.burst, "period": limit.per.String()})
+		text = l.format("error.rate_limited", vars{"questions": l.plural("count.questions", limit.burst), "period": limit.per.String()})
 		log.Info("rate limited", "id", req.ID, "user", req.UserID, "retry_after", limit.retryAfter)
 	case errors.As(err, &reload):
 		text = reloadText(reload.err, l)
 		log.Warn("reload failed", "id", req.ID, "user", req.UserID, "error", reload.err)
 	case errors.Is(err, knowledge.ErrEmptyQuestion), errors.Is(err, knowledge.ErrQuestionTooLong):
-		text = l.format("error.question_refused", vars{"problem": questionProblem(err)})
+		text = refusal(err, l)
 		log.Info("question refused", "id", req.ID, "user", req.UserID, "error", err)
 	case errors.Is(err, errPanicked):
 		// Recover has logged it, with its stack.
@@ -111,6 +104,12 @@ func errorReply(log *slog.Logger, req Request, err error, l *language) Reply {
 		log.Error("request failed", "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind), "error", err)
 	}
 	return Reply{Content: text, Ephemeral: true}
+}
+
+// refusal tells a user, in l, that the engine refused their question, and
+// why.
+func refusal(err error, l *language) string {
+	return l.format("error.question_refused", vars{"problem": questionProblem(err)})
 }
 
 // questionProblem says why the engine refused a question, without the
@@ -129,7 +128,7 @@ func reloadText(err error, l *language) string {
 	head := l.text("reload.failed")
 	var list knowledge.SourceErrors
 	if errors.As(err, &list) && len(list) > 1 {
-		head = l.format("reload.failed_many", vars{"count": len(list)})
+		head = l.format("reload.failed_many", vars{"problems": l.plural("count.problems", len(list))})
 	}
 	body := trim(strings.ReplaceAll(err.Error(), "```", "'''"), maxContent-len(head)-20)
 	return head + "\n```\n" + body + "\n```"
@@ -157,7 +156,7 @@ func Recover(next Handler, log *slog.Logger) Handler {
 	return HandlerFunc(func(ctx context.Context, req Request) (r Reply) {
 		defer func() {
 			if p := recover(); p != nil {
-				logPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
+				LogPanic(log, "handler", req.ID, p, "kind", kindName(req.Kind), "command", req.Command)
 				r = errorReply(log, req, errPanicked, requestLanguage(req))
 			}
 		}()
@@ -165,17 +164,9 @@ func Recover(next Handler, log *slog.Logger) Handler {
 	})
 }
 
-// recoverEvent, deferred at the top of an event the adapter receives, keeps
-// a panic in the adapter's own code (outside any handler, which Recover
-// covers) from ending the process: it is logged and the event dropped.
-func recoverEvent(log *slog.Logger, what, id string) {
-	if p := recover(); p != nil {
-		logPanic(log, what, id, p)
-	}
-}
-
-// logPanic logs a recovered panic with its stack; attrs add context. Only
-// ids are logged, never transport data, so no token reaches the log.
-func logPanic(log *slog.Logger, where, id string, p any, attrs ...any) {
+// LogPanic logs a recovered panic with its stack, for Recover and for
+// the transports' own recovery; attrs add context. Only ids are logged,
+// never transport data, so no token reaches the log.
+func LogPanic(log *slog.Logger, where, id string, p any, attrs ...any) {
 	log.Error("panic in "+where, append([]any{"id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack())}, attrs...)...)
 }

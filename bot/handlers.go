@@ -20,8 +20,8 @@ type Library interface {
 	AddSource(ctx context.Context, name string, data []byte) (knowledge.ReloadReport, error)
 }
 
-// Settings tune the handlers.
-type Settings struct {
+// HandlerOptions tune the handlers.
+type HandlerOptions struct {
 	Top        int      // facts per answer
 	Threshold  float64  // confidence needed to answer
 	Ephemeral  bool     // answers visible only to the asker by default
@@ -44,7 +44,7 @@ type Settings struct {
 	// process's own counts until they work again.
 	SharedStats SharedStats
 	// Observer is told of every question and every /reload (and, by a
-	// Bot over these handlers, of the gateway connection); nil: nothing
+	// gateway transport over these handlers, of its connection); nil: nothing
 	// is told.
 	Observer Observer
 }
@@ -55,7 +55,7 @@ type Downloader func(ctx context.Context, url string, limit int64) ([]byte, erro
 // Handlers answer requests. They are safe for concurrent use.
 type Handlers struct {
 	lib      Library
-	set      Settings
+	set      HandlerOptions
 	stats    *Stats // this process's counts
 	recorder StatsRecorder
 	limiter  Limiter
@@ -65,9 +65,11 @@ type Handlers struct {
 }
 
 // NewHandlers returns handlers over lib.
-func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logger) *Handlers {
+func NewHandlers(lib Library, set HandlerOptions, download Downloader, log *slog.Logger) *Handlers {
 	set.Top = knowledge.Options{Top: set.Top}.Normalize().Top
-	set.MaxAttachment = positiveOr(set.MaxAttachment, 1<<20)
+	if set.MaxAttachment <= 0 {
+		set.MaxAttachment = 1 << 20
+	}
 	obs := set.Observer
 	if obs == nil {
 		obs = nopObserver{}
@@ -87,11 +89,11 @@ func NewHandlers(lib Library, set Settings, download Downloader, log *slog.Logge
 }
 
 // Stats returns this process's question counters (whatever
-// Settings.SharedStats count).
+// HandlerOptions.SharedStats count).
 func (h *Handlers) Stats() *Stats { return h.stats }
 
 // StatsSnapshot returns what /stats shows: the shared counters when
-// Settings.SharedStats is set and works, else this process's.
+// HandlerOptions.SharedStats is set and works, else this process's.
 func (h *Handlers) StatsSnapshot(ctx context.Context, n int) StatsSnapshot {
 	return h.recorder.Snapshot(ctx, n)
 }
@@ -330,7 +332,8 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	return answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
 }
 
-// sourceParagraphs shows, in l, the whole paragraph each fact came from.
+// sourceParagraphs shows, in l, the whole paragraph each fact came from,
+// headed by the fact's id, for /fact.
 func (h *Handlers) sourceParagraphs(ids []string, l *language) (Reply, error) {
 	ix := h.lib.Index()
 	e := Embed{Title: l.text("paragraphs.title"), Color: colorAnswer}
@@ -346,7 +349,8 @@ func (h *Handlers) sourceParagraphs(ids []string, l *language) (Reply, error) {
 			text = p.Text
 		}
 		e.Fields = append(e.Fields, EmbedField{
-			Name:  trim(l.format("paragraphs.field", vars{"paragraph": f.Citation.Paragraph, "title": f.Citation.Title}), maxFieldName),
+			Name: trim(l.format("paragraphs.field", vars{"paragraph": f.Citation.Paragraph, "title": escape(trim(f.Citation.Title, 120)),
+				"id": f.ID}), maxFieldName),
 			Value: trim(quote(text), maxFieldValue-80) + "\n— " + citation(f.Citation, l),
 		})
 	}
@@ -393,7 +397,7 @@ func (h *Handlers) sources(l *language) Reply {
 	e := Embed{Title: l.text("sources.title"), Color: colorAnswer}
 	sources := ix.Sources()
 	if len(sources) > maxEmbedFields {
-		e.Description = l.format("sources.first", vars{"count": len(sources), "shown": maxEmbedFields - 1})
+		e.Description = l.format("sources.first", vars{"sources": l.plural("count.sources", len(sources)), "shown": maxEmbedFields - 1})
 		sources = sources[:maxEmbedFields-1]
 	}
 	for _, s := range sources {
@@ -407,7 +411,7 @@ func (h *Handlers) sources(l *language) Reply {
 		if s.Credit != "" {
 			parts = append(parts, escape(s.Credit))
 		}
-		parts = append(parts, l.format("sources.facts", vars{"count": counts[s.ID]}))
+		parts = append(parts, l.plural("count.facts", counts[s.ID]))
 		if s.URL != "" {
 			parts = append(parts, s.URL)
 		}
@@ -423,8 +427,8 @@ func (h *Handlers) fact(id string, l *language) (Reply, error) {
 	if !ok {
 		return Reply{}, refuse("error.no_such_fact", nil)
 	}
-	field := factField(1, knowledge.ScoredFact{Fact: f, Score: 1}, l)
-	field.Name = trim(l.format("fact.field", vars{"kind": l.text("kind." + kindKey(f.Kind)), "id": f.ID}), maxFieldName)
+	field := factBody(f, l)
+	field.Name = trim(factSource(f, l), maxFieldName)
 	e := Embed{Title: l.format("fact.title", vars{"id": f.ID}), Color: colorAnswer, Fields: []EmbedField{field},
 		Description: quoteNote(ix, []knowledge.Fact{f}, l)}
 	return Reply{Embeds: []Embed{fitEmbed(e)}, Ephemeral: true}, nil
@@ -496,8 +500,35 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	h.log.Info("reloaded", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "sources", rep.Sources,
 		"facts", rep.Facts, "added", rep.Added, "removed", rep.Removed, "changed", rep.Changed,
 		"duration", rep.Duration)...)
-	return Reply{Ephemeral: true, Content: l.format("reload.done", vars{"sources": rep.Sources, "facts": rep.Facts,
-		"added": rep.Added, "removed": rep.Removed, "changed": rep.Changed, "duration": rep.Duration.Round(time.Millisecond).String()})}, nil
+	text := l.format("reload.done", vars{"sources": l.plural("count.sources", rep.Sources),
+		"facts": l.plural("count.facts", rep.Facts), "added": l.plural("count.added", rep.Added),
+		"removed": l.plural("count.removed", rep.Removed), "changed": l.plural("count.changed", rep.Changed),
+		"duration": rep.Duration.Round(time.Millisecond).String()})
+	if len(rep.Skipped) > 0 {
+		text += "\n" + skippedText(rep.Skipped, l)
+	}
+	return Reply{Ephemeral: true, Content: text}, nil
+}
+
+// maxSkippedShown bounds the skipped files a reload's reply names, so that
+// a folder of photos cannot push it past Discord's limit; the log names
+// them all.
+const maxSkippedShown = 10
+
+// skippedText tells an admin, in l, which files of the sources directory
+// a reload did not read, and why.
+func skippedText(files []knowledge.SkippedFile, l *language) string {
+	var b strings.Builder
+	for i, f := range files[:min(len(files), maxSkippedShown)] {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.format("reload.skipped_file."+string(f.Reason), vars{"name": escape(f.Name)}))
+	}
+	if more := len(files) - maxSkippedShown; more > 0 {
+		b.WriteString("\n" + l.format("reload.skipped_more", vars{"count": more}))
+	}
+	return l.format("reload.skipped", vars{"count": len(files), "files": b.String()})
 }
 
 // statsReply shows admins, in l, the questions answered and not answered.

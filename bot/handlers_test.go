@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -21,12 +22,16 @@ type testLibrary struct {
 	ix        knowledge.Index
 	reloads   int
 	reloadErr error
-	added     []string // names of uploaded sources
+	report    *knowledge.ReloadReport // what Reload reports; nil: 1 source, 28 facts
+	added     []string                // names of uploaded sources
 }
 
 func (l *testLibrary) Index() knowledge.Index { return l.ix }
 func (l *testLibrary) Reload(context.Context) (knowledge.ReloadReport, error) {
 	l.reloads++
+	if l.report != nil {
+		return *l.report, l.reloadErr
+	}
 	return knowledge.ReloadReport{Sources: 1, Facts: 28}, l.reloadErr
 }
 func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowledge.ReloadReport, error) {
@@ -35,7 +40,16 @@ func (l *testLibrary) AddSource(_ context.Context, name string, _ []byte) (knowl
 	return knowledge.ReloadReport{Sources: 2, Facts: 29, Added: 1}, l.reloadErr
 }
 
-func newTestHandlers(t *testing.T, set Settings) (*Handlers, *testLibrary) {
+// articleLibrary serves the embedded article, indexed once for all tests.
+var articleLibrary = sync.OnceValues(func() (*testLibrary, error) {
+	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
+	if err != nil {
+		return nil, err
+	}
+	return &testLibrary{ix: match.NewIndex(c)}, nil
+})
+
+func newTestHandlers(t *testing.T, set HandlerOptions) (*Handlers, *testLibrary) {
 	t.Helper()
 	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
@@ -51,16 +65,19 @@ func askRequest(q string) Request {
 }
 
 func TestAskAnswersWithCitedEmbed(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	r := h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
 	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) == 0 {
 		t.Fatalf("reply = %+v", r)
 	}
 	f := r.Embeds[0].Fields[0]
-	for _, want := range []string{"Washington", "paragraph 1", "2024-02-28"} {
+	for _, want := range []string{"Washington", "\n— paragraph 1"} {
 		if !strings.Contains(f.Value, want) {
 			t.Errorf("first fact field lacks %q: %s", want, f.Value)
 		}
+	}
+	if f.Name != "1. Trilateral migration 2024-02-28" {
+		t.Errorf("first fact is headed %q, want its source and date", f.Name)
 	}
 	if !hasButton(r, "More") || !hasButton(r, "Source") {
 		t.Errorf("answer lacks More/Source buttons: %+v", r.Buttons)
@@ -68,7 +85,7 @@ func TestAskAnswersWithCitedEmbed(t *testing.T) {
 }
 
 func TestAskAbstainsWithSuggestionButtons(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	r := h.Handle(t.Context(), askRequest("What is the tallest mountain in the world?"))
 	if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Description, "I don't know") {
 		t.Fatalf("reply = %+v", r)
@@ -85,7 +102,7 @@ func TestAskAbstainsWithSuggestionButtons(t *testing.T) {
 }
 
 func TestMoreAndSourceButtons(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{Top: 1})
+	h, _ := newTestHandlers(t, HandlerOptions{Top: 1})
 	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	ids := buttonIDs(r)
 	r2 := h.Handle(t.Context(), press(r, ids["More"]))
@@ -124,7 +141,7 @@ func buttonIDs(r Reply) map[string]string {
 }
 
 func TestEveryoneIsEscaped(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	r := h.Handle(t.Context(), askRequest("@everyone <@&123> where did the ministers meet?"))
 	title := r.Embeds[0].Title
 	if strings.Contains(title, "@everyone") || strings.Contains(title, "<@&") {
@@ -133,7 +150,7 @@ func TestEveryoneIsEscaped(t *testing.T) {
 }
 
 func TestAdminCommandsRefuseOthers(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{AdminUsers: []string{"boss"}, AdminRoles: []string{"mods"}})
+	h, lib := newTestHandlers(t, HandlerOptions{AdminUsers: []string{"boss"}, AdminRoles: []string{"mods"}})
 	tests := []struct {
 		name  string
 		req   Request
@@ -163,7 +180,7 @@ func TestAdminCommandsRefuseOthers(t *testing.T) {
 }
 
 func TestReloadFailureShowsError(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{})
+	h, lib := newTestHandlers(t, HandlerOptions{})
 	lib.reloadErr = errors.New("reload: broken.md:3: front matter: bad date")
 	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true})
 	if !strings.Contains(r.Content, "broken.md:3") || !strings.Contains(r.Content, "previous facts") {
@@ -172,7 +189,7 @@ func TestReloadFailureShowsError(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{RateCount: 2, RatePer: time.Hour})
+	h, _ := newTestHandlers(t, HandlerOptions{RateCount: 2, RatePer: time.Hour})
 	for i := range 2 {
 		if r := h.Handle(t.Context(), askRequest("Where did the ministers meet?")); len(r.Embeds) == 0 {
 			t.Fatalf("question %d refused: %+v", i+1, r)
@@ -190,7 +207,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestAutocompleteFitsDiscord(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	for _, typed := range []string{"", "bl", "migr", "zzzzqqq", strings.Repeat("x", 500)} {
 		for _, cmd := range []string{cmdAsk, cmdFact} {
 			opt := optQuestion
@@ -214,7 +231,7 @@ func TestAutocompleteFitsDiscord(t *testing.T) {
 }
 
 func TestFactCommand(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{})
+	h, lib := newTestHandlers(t, HandlerOptions{})
 	id := lib.ix.Facts()[0].ID
 	r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdFact, Options: map[string]string{optID: id}})
 	if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Title, id) {
@@ -227,7 +244,7 @@ func TestFactCommand(t *testing.T) {
 }
 
 func TestStatsCountsUnanswered(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	for _, q := range []string{"Who wrote Hamlet?", "who wrote hamlet?", "Where did the ministers meet?"} {
 		h.Handle(t.Context(), askRequest(q))
 	}
@@ -293,7 +310,7 @@ func allButtons(r Reply) []Button {
 }
 
 func TestAdminGuildsRestrictManageServer(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{AdminGuilds: []string{"home"}})
+	h, lib := newTestHandlers(t, HandlerOptions{AdminGuilds: []string{"home"}})
 	for _, tt := range []struct {
 		guild string
 		ran   bool
@@ -308,7 +325,7 @@ func TestAdminGuildsRestrictManageServer(t *testing.T) {
 }
 
 func TestButtonsRejectForgedIDs(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	r := h.Handle(t.Context(), askRequest("What did the three countries agree to create?"))
 	ids := buttonIDs(r)
 	_, check, _ := strings.Cut(strings.TrimPrefix(ids["More"], "more:"), ":")
@@ -330,7 +347,7 @@ func TestButtonsRejectForgedIDs(t *testing.T) {
 // Discord type is involved (this file imports no Discord library), so any
 // transport can use them.
 func TestHandlersWithPlainTypes(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{Top: 2})
+	h, _ := newTestHandlers(t, HandlerOptions{Top: 2})
 	r := h.Handle(t.Context(), Request{ID: "1", Kind: KindCommand, Command: cmdAsk, UserID: "u1",
 		Options: map[string]string{optQuestion: "What did the three countries agree to create?", optPrivate: "true"}})
 	if !r.Ephemeral || r.Content != "" || len(r.Embeds) != 1 || len(r.Choices) != 0 {
@@ -359,7 +376,7 @@ func TestHandlersWithPlainTypes(t *testing.T) {
 
 // An upload arrives as the bot's own Attachment.
 func TestReloadWithPlainAttachment(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{MaxAttachment: 100})
+	h, lib := newTestHandlers(t, HandlerOptions{MaxAttachment: 100})
 	admin := Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true}
 	admin.Attachment = &Attachment{Name: "dir/notes.md", URL: "https://files.example/notes.md", Size: 101}
 	if r := h.Handle(t.Context(), admin); !r.Ephemeral || !strings.Contains(r.Content, "too large") || len(lib.added) != 0 {

@@ -19,7 +19,8 @@ package bot
 // descriptions are registered in from this file (English, the default
 // Discord shows everyone else, needs none). messages maps stable keys to
 // texts; a text's placeholders are names in braces, "{count}", filled by
-// language.fill, the one place values enter texts. English is complete and
+// language.fill, the one place values enter texts. A number of things is
+// said by a pair of keys, key.one and key.other (see language.plural). English is complete and
 // the fallback for any key a language lacks; the tests require every key
 // in every language, with the same placeholders. A new language is a new
 // file (see locales/README.md).
@@ -224,6 +225,19 @@ func (l *language) show(v any) string {
 		return x.Error()
 	}
 	return fmt.Sprint(v)
+}
+
+// plural returns n with the thing key counts, in the form l gives that
+// number: the text of key+".one" for one ("1 fact", "1 dato"), of
+// key+".other" for any other number ("0 facts", "3 datos"), with {count}
+// filled. That is the rule of whole numbers in English and in Spanish; a
+// language with other plural forms needs its rule here.
+func (l *language) plural(key string, n int) string {
+	form := ".other"
+	if n == 1 {
+		form = ".one"
+	}
+	return l.format(key+form, vars{"count": n})
 }
 
 // decimal writes x with two decimals and the language's decimal mark

@@ -21,7 +21,7 @@ import (
 // sameInEveryLanguage are the keys whose text may be the same in another
 // language as in English: the bot's name, an abbreviation, a number's
 // decimal mark, layouts without words.
-var sameInEveryLanguage = []string{"help.title", "command.fact.option.id.name", "number.decimal_mark", "fact.field"}
+var sameInEveryLanguage = []string{"help.title", "command.fact.option.id.name", "number.decimal_mark", "fact.heading"}
 
 // Every language has every key English has, and no other, with the same
 // placeholders; every file parses, names its language once and has no key
@@ -168,12 +168,18 @@ func TestEnglishCommandNamesAreCanonical(t *testing.T) {
 
 // Every key the code names with a literal is in the English catalogue, and
 // every catalogue key is named by the code, whole or by a prefix it
-// completes ("kind." + the kind).
+// completes ("kind." + the kind): the code of the bot and of its
+// transports (bot/discord), which word what is wrong with a request and
+// register the commands with the catalogues' names.
 func TestCatalogueKeysUsed(t *testing.T) {
 	literals := map[string]bool{}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, pattern := range []string{"*.go", "discord/*.go"} {
+		matched, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
 	}
 	fset := token.NewFileSet()
 	for _, name := range files {
@@ -188,8 +194,10 @@ func TestCatalogueKeysUsed(t *testing.T) {
 			if call, ok := n.(*ast.CallExpr); ok && isCatalogueCall(call) && len(call.Args) > 0 {
 				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
 					key, _ := strconv.Unquote(lit.Value)
-					if _, ok := english().Messages[key]; !ok {
-						t.Errorf("%s: key %q is not in the English catalogue", fset.Position(lit.Pos()), key)
+					for _, key := range catalogueKeys(call, key) {
+						if _, ok := english().Messages[key]; !ok {
+							t.Errorf("%s: key %q is not in the English catalogue", fset.Position(lit.Pos()), key)
+						}
 					}
 				}
 			}
@@ -201,7 +209,8 @@ func TestCatalogueKeysUsed(t *testing.T) {
 		})
 	}
 	for key := range english().Messages {
-		used := literals[key]
+		base := pluralBase(key)
+		used := literals[key] || (base != "" && literals[base])
 		for i := strings.Index(key, "."); i >= 0 && !used; i = nextDot(key, i) {
 			used = literals[key[:i+1]]
 		}
@@ -212,15 +221,36 @@ func TestCatalogueKeysUsed(t *testing.T) {
 }
 
 // isCatalogueCall reports whether call looks a text up by key: text,
-// format, msg or refuse.
+// format, plural, msg or refuse, or a transport's bot.Message,
+// bot.CatalogueText or localizations.
 func isCatalogueCall(call *ast.CallExpr) bool {
 	switch fn := call.Fun.(type) {
 	case *ast.SelectorExpr:
-		return fn.Sel.Name == "text" || fn.Sel.Name == "format"
+		return slices.Contains([]string{"text", "format", "plural", "Message", "CatalogueText"}, fn.Sel.Name)
 	case *ast.Ident:
-		return fn.Name == "msg" || fn.Name == "refuse"
+		return slices.Contains([]string{"msg", "refuse", "localizations"}, fn.Name)
 	}
 	return false
+}
+
+// catalogueKeys are the keys a catalogue call with key looks up: key
+// itself, or for plural its two forms.
+func catalogueKeys(call *ast.CallExpr, key string) []string {
+	if fn, ok := call.Fun.(*ast.SelectorExpr); ok && fn.Sel.Name == "plural" {
+		return []string{key + ".one", key + ".other"}
+	}
+	return []string{key}
+}
+
+// pluralBase is the key plural is called with for one of its forms
+// (count.facts for count.facts.one), or "" for any other key.
+func pluralBase(key string) string {
+	for _, form := range []string{".one", ".other"} {
+		if base, ok := strings.CutSuffix(key, form); ok {
+			return base
+		}
+	}
+	return ""
 }
 
 // nextDot returns the index of the next "." in key after i, or -1.

@@ -6,10 +6,10 @@ import "context"
 // their log lines about a request.
 type logAttrsKey struct{}
 
-// withLogAttrs returns ctx carrying args (slog key-value pairs, such as
+// WithLogAttrs returns ctx carrying args (slog key-value pairs, such as
 // "shard", 1) for the handlers to add to their log lines about the
 // request ctx is for, after any it carries already.
-func withLogAttrs(ctx context.Context, args ...any) context.Context {
+func WithLogAttrs(ctx context.Context, args ...any) context.Context {
 	return context.WithValue(ctx, logAttrsKey{}, append(logAttrs(ctx), args...))
 }
 

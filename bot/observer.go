@@ -11,7 +11,7 @@ import (
 // Observer is told what the bot does, for monitoring: the questions it
 // answers, the reloads of its sources, the facts it serves and, in
 // gateway mode, its connection. The bot defines it and calls it; a
-// metrics package implements it (internal/metrics), so the bot depends on
+// metrics package implements it (bot/metrics), so the bot depends on
 // no monitoring library. Its methods are called from many goroutines at
 // once and on the paths that answer members: they must be safe for
 // concurrent use and return at once.

@@ -59,7 +59,7 @@ func (r *recorder) take() []string {
 }
 
 // observed returns handlers reporting to a new recorder.
-func observed(t *testing.T, set Settings) (*Handlers, *testLibrary, *recorder) {
+func observed(t *testing.T, set HandlerOptions) (*Handlers, *testLibrary, *recorder) {
 	t.Helper()
 	rec := &recorder{}
 	set.Observer = rec
@@ -70,7 +70,7 @@ func observed(t *testing.T, set Settings) (*Handlers, *testLibrary, *recorder) {
 // Every entry point reports its questions, and only its questions, with
 // the outcome the member saw.
 func TestObserverQuestionEntriesAndOutcomes(t *testing.T) {
-	h, _, rec := observed(t, Settings{})
+	h, _, rec := observed(t, HandlerOptions{})
 	abstained := h.Handle(t.Context(), askRequest("What is the tallest mountain in the world?"))
 	sug := allButtons(abstained)[0].CustomID
 	answered := h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
@@ -117,7 +117,7 @@ func TestObserverQuestionEntriesAndOutcomes(t *testing.T) {
 }
 
 func TestObserverRateLimited(t *testing.T) {
-	h, _, rec := observed(t, Settings{RateCount: 1, RatePer: time.Hour})
+	h, _, rec := observed(t, HandlerOptions{RateCount: 1, RatePer: time.Hour})
 	h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
 	h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
 	if got, want := rec.take(), []string{"slash answered", "slash rate_limited"}; !slices.Equal(got, want) {
@@ -142,7 +142,7 @@ func (b brokenIndex) Answer(context.Context, string, knowledge.Options) (knowled
 // answered by Recover, and reported once.
 func TestObserverErrorsAndPanics(t *testing.T) {
 	for _, panics := range []bool{false, true} {
-		h, lib, rec := observed(t, Settings{})
+		h, lib, rec := observed(t, HandlerOptions{})
 		lib.ix = brokenIndex{Index: lib.ix, panics: panics}
 		r := Recover(h, slog.New(slog.NewTextHandler(io.Discard, nil))).Handle(t.Context(), askRequest("Where did they meet?"))
 		if !strings.Contains(r.Content, "Sorry") {
@@ -156,7 +156,7 @@ func TestObserverErrorsAndPanics(t *testing.T) {
 
 // /reload reports the reload, by command, and on success what is loaded.
 func TestObserverReloadCommand(t *testing.T) {
-	h, lib, rec := observed(t, Settings{})
+	h, lib, rec := observed(t, HandlerOptions{})
 	admin := Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true}
 	h.Handle(t.Context(), admin)
 	lib.reloadErr = errors.New("broken.md:3: bad front matter")
@@ -175,7 +175,7 @@ func TestObserverReloadCommand(t *testing.T) {
 
 // Without an Observer, the handlers work as before.
 func TestNoObserver(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	if r := h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?")); len(r.Embeds) != 1 {
 		t.Errorf("reply = %+v", r)
 	}

@@ -161,38 +161,50 @@ func quote(s string) string {
 	return strings.Join(out, "\n")
 }
 
-// citation renders a fact's citation in one line, in l: source, date,
-// place, and a link when the source has a web address.
+// citation renders a fact's citation in one line, in l: its source (see
+// sourceName), where in it the fact stands (see where), and a link when
+// the source has a web address.
 func citation(c knowledge.Citation, l *language) string {
-	c.Title, c.Section = trim(c.Title, 120), trim(c.Section, 80)
-	line := escape(place(c, l))
-	if link, ok := safeLink(c.URL); ok {
-		line = "[" + line + "](" + link + ")"
-	}
-	return line
+	return link(sourceName(c)+" · "+where(c, l), c.URL)
 }
 
-// place says where in its source a fact stands, in l: "Title · 2024-02-28
-// · Publisher · paragraph 3, sentence 2 · under “Heading”", as
-// knowledge.Citation.Place does in English.
-func place(c knowledge.Citation, l *language) string {
-	parts := []string{c.Title}
-	if c.Date != "" {
+// link makes text (not yet escaped) a Markdown link to a source's web
+// address, escaped; without a usable address, the escaped text alone.
+func link(text, address string) string {
+	text = escape(text)
+	if to, ok := safeLink(address); ok {
+		return "[" + text + "](" + to + ")"
+	}
+	return text
+}
+
+// sourceName names the source a fact comes from, for a reader: its title,
+// its date unless the title already says it ("Trilateral migration
+// 2024-02-28"), and its publisher: "Club rules · 2023-09-01 · Riverside
+// Chess Club". The title is trimmed to keep headings short.
+func sourceName(c knowledge.Citation) string {
+	parts := []string{trim(c.Title, 120)}
+	if c.Date != "" && !strings.Contains(c.Title, c.Date) {
 		parts = append(parts, c.Date)
 	}
 	if c.Publisher != "" {
 		parts = append(parts, c.Publisher)
 	}
-	where := vars{"paragraph": c.Paragraph, "sentence": c.Sentence}
+	return strings.Join(parts, " · ")
+}
+
+// where says, in l, where in its source a fact stands: "paragraph 3,
+// sentence 2 · under “Heading”".
+func where(c knowledge.Citation, l *language) string {
+	at := vars{"paragraph": c.Paragraph, "sentence": c.Sentence}
+	out := l.format("citation.paragraph", at)
 	if c.Sentence > 1 {
-		parts = append(parts, l.format("citation.paragraph_sentence", where))
-	} else {
-		parts = append(parts, l.format("citation.paragraph", where))
+		out = l.format("citation.paragraph_sentence", at)
 	}
 	if c.Section != "" {
-		parts = append(parts, l.format("citation.section", vars{"section": c.Section}))
+		out += " · " + l.format("citation.section", vars{"section": trim(c.Section, 80)})
 	}
-	return strings.Join(parts, " · ")
+	return out
 }
 
 // safeLink returns an http(s) address fit for a Markdown link: parsed,
@@ -205,32 +217,51 @@ func safeLink(raw string) (string, bool) {
 	return strings.NewReplacer(")", "%29", "(", "%28", " ", "%20").Replace(u.String()), true
 }
 
-// factField renders one fact as an embed field, its frame in l: its words
-// quoted as the source has them, then its citation.
-func factField(n int, f knowledge.ScoredFact, l *language) EmbedField {
-	cite := "— " + citation(f.Citation, l)
+// factField renders one fact as an embed field, its frame in l, for a
+// reader: headed by its number and its source, then its words quoted as
+// the source has them, then where in the source they stand (linked to the
+// source when it has a web address) and the fact's own credit. Its id and
+// score are for /fact and the Source view, not here.
+func factField(n int, f knowledge.Fact, l *language) EmbedField {
+	field := factBody(f, l)
+	field.Name = trim(l.format("fact.heading", vars{"n": n, "source": factSource(f, l)}), maxFieldName)
+	return field
+}
+
+// factSource names, in l, the kind of a fact (a quote, a tweet, a photo
+// caption, a curated fact; nothing for a plain sentence) and its source:
+// "Quote · Trilateral migration 2024-02-28".
+func factSource(f knowledge.Fact, l *language) string {
+	name := sourceName(f.Citation)
+	if kind := kindKey(f.Kind); kind != "" {
+		name = l.text("kind."+kind) + " · " + name
+	}
+	return escape(name)
+}
+
+// factBody renders a fact's words and where they stand as an embed field
+// without a name: the quote, then "— paragraph 3, sentence 2", linked to
+// the source when it has a web address, and the fact's own credit.
+func factBody(f knowledge.Fact, l *language) EmbedField {
+	cite := "— " + link(where(f.Citation, l), f.Citation.URL)
 	if credit := f.OwnCredit(); credit != "" {
 		cite += " · " + escape(credit)
 	}
-	body := quote(f.Text)
 	cite = trim(cite, maxFieldValue/2) // bounded, so the quote keeps at least half
 	room := maxFieldValue - utf8.RuneCountInString(cite) - 1
-	return EmbedField{
-		Name: trim(l.format("fact.heading."+kindKey(f.Kind), vars{"n": n, "id": f.ID, "score": l.decimal(f.Score)}),
-			maxFieldName),
-		Value: trim(body, room) + "\n" + cite,
-	}
+	return EmbedField{Value: trim(quote(f.Text), room) + "\n" + cite}
 }
 
-// kindKey is the catalogue's name for a kind of fact: the kind itself for
-// quotes, tweets, captions and curated facts, "sentence" for the rest of
-// the article's text.
+// kindKey is the catalogue's name for a kind of fact a reader is told
+// (kind.<name>): the kind itself for quotes, tweets, captions and curated
+// facts; "" for the sentences of a source's running text, which need no
+// label.
 func kindKey(k knowledge.Kind) string {
 	switch k {
 	case knowledge.KindQuote, knowledge.KindTweet, knowledge.KindCaption, knowledge.KindCurated:
 		return string(k)
 	}
-	return string(knowledge.KindSentence)
+	return ""
 }
 
 // answerEmbed renders an answer with its frame in l: the facts with
@@ -250,7 +281,7 @@ func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embe
 	}
 	e.Color = colorAnswer
 	for i, f := range ans.Facts {
-		e.Fields = append(e.Fields, factField(first+i+1, f, l))
+		e.Fields = append(e.Fields, factField(first+i+1, f.Fact, l))
 	}
 	e.Description = note
 	e.Footer = l.format("answer.footer", confidence)

@@ -1,21 +1,3 @@
-// Package bot makes agreementbot a Discord bot. Handlers are plain
-// functions from a Request to a Reply, both the bot's own types with no
-// Discord library in sight; one adapter (Bot, in discord.go and
-// interaction.go, with its gateway shards in shards.go, the command
-// definitions in commands.go and the endpoint rewriting in transport.go)
-// turns the library's gateway events
-// into Requests and Replies into its calls, and Endpoint (http.go) does
-// the same, with the same conversions, for interactions Discord POSTs to
-// an HTTP interactions endpoint; tests of behaviour need no session at
-// all. Failures become the user's words in one place,
-// errorReply, and panics are recovered in one, Recover (errors.go). The
-// handlers and the gateway adapter tell an Observer (observer.go) of the
-// questions, the reloads and the connection, for monitoring, and both
-// transports serve health checks and the metrics handler they are given
-// (status.go). Every fixed text the bot says comes from a catalogue per
-// language (locale.go, locales/): a reply speaks the interaction's
-// locale's language, or for a message the language its question was
-// written in.
 package bot
 
 // Kind says how a request reached the bot.

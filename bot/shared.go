@@ -100,7 +100,7 @@ func (l localStats) Snapshot(_ context.Context, n int) StatsSnapshot { return l.
 
 // newStateFor returns the limiter and stats recorder for set: the
 // in-process ones, or the shared ones falling back to them.
-func newStateFor(set Settings, local *Stats) (Limiter, StatsRecorder) {
+func newStateFor(set HandlerOptions, local *Stats) (Limiter, StatsRecorder) {
 	var lim Limiter = newLimiter(set.RateCount, set.RatePer)
 	var rec StatsRecorder = localStats{local}
 	if set.SharedLimiter != nil && set.RateCount > 0 && set.RatePer > 0 {

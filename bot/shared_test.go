@@ -61,7 +61,7 @@ func (f *flakyShared) Snapshot(context.Context, int) (StatsSnapshot, error) {
 func TestSharedStateFallsBack(t *testing.T) {
 	var logs bytes.Buffer
 	shared := &flakyShared{asked: map[string]int{}}
-	set := Settings{RateCount: 3, RatePer: time.Minute, SharedLimiter: shared, SharedStats: shared}
+	set := HandlerOptions{RateCount: 3, RatePer: time.Minute, SharedLimiter: shared, SharedStats: shared}
 	h := NewHandlers(&testLibrary{ix: newTestHandlersIndex(t)}, set, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	ctx := t.Context()
 	q := askRequest("Where did the foreign ministers meet?")
@@ -110,7 +110,7 @@ func TestSharedStateFallsBack(t *testing.T) {
 // newTestHandlersIndex is the index of the embedded article.
 func newTestHandlersIndex(t *testing.T) knowledge.Index {
 	t.Helper()
-	_, lib := newTestHandlers(t, Settings{})
+	_, lib := newTestHandlers(t, HandlerOptions{})
 	return lib.ix
 }
 

@@ -34,7 +34,7 @@ func inSpanish(req Request) Request {
 // whose locale is Spanish, by name.
 func spanishReplies(t *testing.T) map[string]Reply {
 	t.Helper()
-	h, lib := newTestHandlers(t, Settings{Top: 1, MaxAttachment: 100})
+	h, lib := newTestHandlers(t, HandlerOptions{Top: 1, MaxAttachment: 100})
 	out := map[string]Reply{}
 	add := func(name string, req Request) Reply {
 		r := h.Handle(t.Context(), inSpanish(req))
@@ -85,18 +85,18 @@ func spanishErrorReplies(t *testing.T, h *Handlers) map[string]Reply {
 	req := inSpanish(Request{ID: "1"})
 	out := map[string]Reply{}
 	errs := map[string]error{
-		"restarting":    errRestarting,
+		"restarting":    ErrRestarting,
 		"rate limited":  &rateLimited{burst: 5, per: 10 * time.Second},
 		"empty":         fmt.Errorf("answer: %w", knowledge.ErrEmptyQuestion),
 		"too long":      knowledge.ErrQuestionTooLong,
 		"panic":         errPanicked,
 		"download":      &notice{msg: msg("error.download_failed", vars{"name": "notes.md"}), cause: errors.New("403")},
 		"reload, other": &reloadFailed{err: errors.New("reload: open store: disk full")},
-		"option":        malformed(msg("request.option", vars{"option": "question", "problem": msg("request.no_value", nil)})),
+		"option":        Malformed(msg("request.option", vars{"option": msg("command.ask.option.question.name", nil), "problem": msg("request.no_value", nil)})),
 	}
 	for key := range english().Messages {
 		if strings.HasPrefix(key, "request.") && key != "request.option" {
-			errs[key] = malformed(msg(key, vars{"type": 5, "length": 7000, "limit": maxOptionLength}))
+			errs[key] = Malformed(msg(key, vars{"type": 5, "length": 7000, "limit": 6000}))
 		}
 	}
 	for name, err := range errs {
@@ -110,7 +110,7 @@ func spanishErrorReplies(t *testing.T, h *Handlers) map[string]Reply {
 	}
 	out["invitation"] = Reply{Content: es.text("message.invitation")}
 	many := &testLibrary{ix: manySources{h.lib.Index()}}
-	out["many sources"] = NewHandlers(many, Settings{}, nil, log).sources(es)
+	out["many sources"] = NewHandlers(many, HandlerOptions{}, nil, log).sources(es)
 	return out
 }
 
@@ -177,7 +177,7 @@ func englishPhrases() []string {
 		}
 		for _, part := range placeholder.Split(text, -1) {
 			part = strings.TrimFunc(part, func(r rune) bool { return !unicode.IsLetter(r) })
-			if letters(part) >= 4 {
+			if letters(part) >= 4 && !strings.Contains(languageFor("es").text(key), part) { // "problem" is in "problemas"
 				out = append(out, part)
 			}
 		}
@@ -221,7 +221,7 @@ func TestSpanishRepliesHaveNoEnglish(t *testing.T) {
 // The Spanish frame around the English fact: title, citation, note,
 // footer and buttons in Spanish; the fact as the source has it.
 func TestSpanishAnswerFrame(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{Top: 1})
+	h, _ := newTestHandlers(t, HandlerOptions{Top: 1})
 	r := h.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	if len(r.Embeds) != 1 || len(r.Embeds[0].Fields) != 1 {
 		t.Fatalf("reply = %+v", r)
@@ -230,9 +230,9 @@ func TestSpanishAnswerFrame(t *testing.T) {
 	f := e.Fields[0]
 	checks := map[string]bool{
 		"title":    e.Title == "P: "+spanishQuestion,
-		"heading":  strings.HasPrefix(f.Name, "1. Del artículo, dato `") && strings.Contains(f.Name, "· puntuación 0."),
+		"heading":  f.Name == "1. Trilateral migration 2024-02-28",
 		"quote":    strings.HasPrefix(f.Value, "> The agreement took place in Washington, at a meeting of foreign ministers"),
-		"citation": strings.Contains(f.Value, "— Trilateral migration 2024-02-28 · 2024-02-28 · párrafo 1, oración 2"),
+		"citation": strings.HasSuffix(f.Value, "\n— párrafo 1, oración 2"),
 		"note":     e.Description == "*Los datos se citan en inglés, textualmente, tal como aparecen en sus fuentes.*",
 		"footer":   strings.HasPrefix(e.Footer, "Confianza 0.") && strings.HasSuffix(e.Footer, " · datos citados textualmente de las fuentes"),
 		"buttons":  len(r.Buttons) == 1 && len(r.Buttons[0]) == 2 && r.Buttons[0][0].Label == "Fuente" && r.Buttons[0][1].Label == "Más",
@@ -254,7 +254,7 @@ func TestSpanishAnswerFrame(t *testing.T) {
 
 // A message has no locale: its reply speaks the question's language.
 func TestMessageRepliesInTheQuestionsLanguage(t *testing.T) {
-	h, _ := newTestHandlers(t, Settings{})
+	h, _ := newTestHandlers(t, HandlerOptions{})
 	note := "*Los datos se citan en inglés, textualmente, tal como aparecen en sus fuentes.*"
 	for _, tt := range []struct {
 		question, title, footer, description string
@@ -293,7 +293,7 @@ func (spanishSources) SourceLanguage(string) string { return "es" }
 // The note compares the reply's language with each fact's source's: none
 // when they agree, the source's language named in the reply's when not.
 func TestQuoteNoteFollowsTheSourcesLanguage(t *testing.T) {
-	h, lib := newTestHandlers(t, Settings{})
+	h, lib := newTestHandlers(t, HandlerOptions{})
 	lib.ix = spanishSources{lib.ix}
 	r := h.Handle(t.Context(), inSpanish(askRequest(spanishQuestion)))
 	if d := r.Embeds[0].Description; d != "" {

@@ -1,18 +1,3 @@
-// Package knowledge is agreementbot's domain: the sources it reads, the
-// facts it cuts them into, the citations that tie each fact back to the
-// exact words it came from, and the answers it gives. It holds the types
-// and the interfaces between the parts, and imports only the standard
-// library, so that everything above it (the Discord bot, the evaluation)
-// can be built and tested without SQLite, YAML or a stemmer.
-//
-// The parts live in packages of their own, one per concern and dependency:
-//
-//	knowledge/source   parses sources (.txt, .md, facts .yaml, vocabulary.yaml)
-//	knowledge/sqlite   keeps a corpus in a SQLite file
-//	knowledge/match    analyses, indexes and answers questions
-//	knowledge/library  serves the current index and rebuilds it on reload
-//
-// Nothing here knows about Discord or any other transport.
 package knowledge
 
 import (
@@ -57,4 +42,7 @@ type ReloadReport struct {
 	Removed  int
 	Changed  int // facts reworded in place
 	Duration time.Duration
+	// Skipped are the files of the sources directory not read as
+	// sources (none when the facts came from a store).
+	Skipped []SkippedFile
 }

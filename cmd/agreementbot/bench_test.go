@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/agreementbot/agreementbot/internal/evaluation"
+	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 )
 
 // BenchmarkAskBatch measures the batch path, `ask --json` reading one

@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/agreementbot/agreementbot/internal/atomicfile"
-	"github.com/agreementbot/agreementbot/internal/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 )
@@ -43,10 +43,10 @@ const articleWeight = 3.0
 // measured with a model fitted on the other half; the model written is
 // fitted on both.
 func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("calibrate", "[--squad DIR] [--out FILE]", stderr)
-	squad := fs.String("squad", filepath.Join("internal", "evaluation", "testdata", "squad"), "the SQuAD set: `DIR` with sources/ and questions.jsonl")
+	fs := newFlags("calibrate", "[--squad DIR] [--out FILE] [--features LIST] [--examples FILE]", stderr)
+	squad := fs.String("squad", filepath.Join("knowledge", "evaluation", "testdata", "squad"), "the SQuAD set: `DIR` with sources/ and questions.jsonl")
 	out := fs.String("out", "", "write the model to `FILE` (knowledge/match/calibration.json to ship it)")
-	only := fs.String("features", "", "fit only these comma-separated `features` (default: all)")
+	only := fs.String("features", "", "fit only the features of the comma-separated `LIST` (default: all)")
 	dump := fs.String("examples", "", "write every example (question, features, right or not) to `FILE`, in JSON Lines, to study them")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -135,7 +135,7 @@ func calibrationExamples(ctx context.Context, squad string) (all, leftOut []eval
 	if err != nil {
 		return nil, nil, err
 	}
-	sq, err := readQuestionFiles(filepath.Join(squad, "questions.jsonl"))
+	sq, err := readQuestionFile(filepath.Join(squad, "questions.jsonl"))
 	if err != nil {
 		return nil, nil, err
 	}

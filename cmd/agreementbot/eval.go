@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
-	"github.com/agreementbot/agreementbot/internal/evaluation"
+	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 
@@ -14,7 +15,7 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]", stderr)
 	var src sourceFlags
 	src.register(flags)
-	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets)")
+	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets, each reported apart)")
 	verbose := flags.Bool("verbose", false, "list every question, not only the misses")
 	threshold := flags.Float64("threshold", 0, "abstain below this `confidence` (default: the engine's)")
 	loo := flags.Bool("leave-one-out", false, "also ask each source's answerable questions without that source (they must be declined)")
@@ -25,15 +26,22 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	qs, err := readQuestionFiles(*file)
+	sets, err := questionSets(*file)
 	if err != nil {
 		return err
 	}
-	rep, err := evaluation.Run(ctx, ix, qs, *threshold)
-	if err != nil {
-		return err
+	var qs []evaluation.Question
+	for i, set := range sets {
+		if len(sets) > 1 {
+			fmt.Fprintf(stdout, "%s%s:\n", strings.Repeat("\n", min(i, 1)), set.name)
+		}
+		rep, err := evaluation.Run(ctx, ix, set.questions, *threshold)
+		if err != nil {
+			return err
+		}
+		rep.Write(stdout, *verbose)
+		qs = append(qs, set.questions...)
 	}
-	rep.Write(stdout, *verbose)
 	if !*loo {
 		return nil
 	}
@@ -49,12 +57,36 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	return nil
 }
 
-// readQuestionFiles reads the question file at path, or the project's
-// English and Spanish dev sets when path is "".
-func readQuestionFiles(path string) ([]evaluation.Question, error) {
-	if path == "" {
-		return readDevSets("dev-questions.jsonl", "dev-questions-es.jsonl")
+// devSets are the question files eval reads by default: the article's
+// English and Spanish dev sets.
+var devSets = []string{"dev-questions.jsonl", "dev-questions-es.jsonl"}
+
+// questionSet is the questions of one file, named by it.
+type questionSet struct {
+	name      string
+	questions []evaluation.Question
+}
+
+// questionSets reads the question file at path, or, when path is "", each
+// of the dev sets, reported apart so that each set's figures are its own.
+func questionSets(path string) ([]questionSet, error) {
+	if path != "" {
+		qs, err := readQuestionFile(path)
+		return []questionSet{{path, qs}}, err
 	}
+	var sets []questionSet
+	for _, name := range devSets {
+		qs, err := readDevSets(name)
+		if err != nil {
+			return nil, err
+		}
+		sets = append(sets, questionSet{name, qs})
+	}
+	return sets, nil
+}
+
+// readQuestionFile reads the question file at path.
+func readQuestionFile(path string) ([]evaluation.Question, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

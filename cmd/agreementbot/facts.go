@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 func runFacts(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -30,7 +32,7 @@ func runFacts(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 			}
 			continue
 		}
-		fmt.Fprintf(out, "%s  %s\n    — %s\n", f.ID, oneLine(f.Text), citationLine(f))
+		fmt.Fprintf(out, "%s  %s\n    — %s\n", f.ID, oneLine(f.Text), citationLine(f, bot.WordsFor("en")))
 	}
 	return nil
 }

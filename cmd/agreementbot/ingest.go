@@ -7,9 +7,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
 	"github.com/agreementbot/agreementbot/knowledge/library"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -41,10 +42,18 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	counts := corpus.FactCount()
 	for _, s := range corpus.Sources {
-		fmt.Fprintf(stdout, "source %-40s %-10s %4d facts\n", s.Path, s.Date, counts[s.ID])
+		fmt.Fprintf(stdout, "source %-40s %-10s %10s\n", s.Path, s.Date, count(counts[s.ID], "fact", "facts"))
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d sources, %d facts, %d paragraphs (%d added, %d removed), prepared index %s, in %s\n",
-		rep.Path, rep.Sources, rep.Facts, rep.Paragraphs, len(rep.Diff.Added), len(rep.Diff.Removed),
+	skipped, err := source.Skipped(os.DirFS(*sources))
+	if err != nil {
+		return err
+	}
+	for _, f := range skipped {
+		fmt.Fprintf(stdout, "skipped %s\n", f)
+	}
+	fmt.Fprintf(stdout, "wrote %s: %s, %s, %s (%d added, %d removed), prepared index %s, in %s\n",
+		rep.Path, count(rep.Sources, "source", "sources"), count(rep.Facts, "fact", "facts"),
+		count(rep.Paragraphs, "paragraph", "paragraphs"), len(rep.Diff.Added), len(rep.Diff.Removed),
 		byteSize(rep.PreparedBytes), time.Since(start).Round(100_000))
 	announceStore(ctx, cfg.Redis.URL, stdout, stderr)
 	return nil
@@ -58,12 +67,10 @@ func announceStore(ctx context.Context, url config.RedisURL, stdout, stderr io.W
 	if !url.IsSet() {
 		return
 	}
-	c, err := redisstate.Open(redisstate.Options{URL: url.Reveal(), Timeout: publishTimeout})
+	c, err := redisstate.Open(redisstate.Options{URL: url.Reveal(), Timeout: redisstate.PublishTimeout})
 	if err == nil {
 		defer c.Close()
-		ctx, cancel := context.WithTimeout(ctx, publishTimeout)
-		defer cancel()
-		err = c.PublishReload(ctx, "ingest-"+replicaID())
+		err = c.AnnounceStore(ctx, "ingest")
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "agreementbot ingest: could not announce the new store through redis (%v); "+
@@ -79,4 +86,12 @@ func byteSize[T int | int64](n T) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+// count writes n with its noun, singular for one: "1 fact", "2 facts".
+func count(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return fmt.Sprintf("%d %s", n, plural)
 }

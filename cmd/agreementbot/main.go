@@ -1,22 +1,3 @@
-// Command agreementbot answers questions about the 28 February 2024
-// agreement of the United States, Mexico and Guatemala with cited facts from
-// its sources: from the command line, or as a Discord bot (over the
-// gateway, or as an HTTP interactions endpoint).
-//
-// Usage:
-//
-//	agreementbot ask [--json] [--top N] [--sources DIR | --db FILE] [QUESTION...]
-//	agreementbot facts [--json] [--sources DIR | --db FILE]
-//	agreementbot ingest --sources DIR --db FILE [--config FILE]
-//	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE]
-//	agreementbot calibrate [--squad DIR] [--out FILE]
-//	agreementbot run [--config FILE]
-//	agreementbot serve [--config FILE]
-//	agreementbot loadtest [--clients N] [--requests N] [--duration D] [--questions FILE] [--json]
-//	agreementbot config check [--config FILE]
-//
-// With neither --sources nor --db it uses the article embedded in the
-// binary, so it needs no set-up at all.
 package main
 
 import (
@@ -27,12 +8,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var stdin io.Reader = os.Stdin
+	if isTerminal(os.Stdin) {
+		stdin = terminal{os.Stdin}
+	}
+	code := run(ctx, os.Args[1:], stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -64,12 +50,20 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+// exitRefused is the exit status of ask when it answered every question
+// it could but refused some (empty, too long).
+const exitRefused = 3
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		usage(stderr)
-		if len(args) == 0 {
-			return 2
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		if len(args) > 1 && args[0] == "help" { // help COMMAND: the command's own help
+			return run(ctx, []string{args[1], "-h"}, stdin, stdout, stderr)
 		}
+		usage(stderr)
 		return 0
 	}
 	for _, c := range commands() {
@@ -87,6 +81,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				fmt.Fprintf(stderr, "agreementbot %s: %s\n", c.name, msg)
 			}
 			return 2
+		case errors.As(err, new(refusedError)):
+			fmt.Fprintf(stderr, "agreementbot %s: %v\n", c.name, err)
+			return exitRefused
 		default:
 			fmt.Fprintf(stderr, "agreementbot %s: %v\n", c.name, err)
 			return 1
@@ -100,10 +97,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "agreementbot answers questions about the US-Mexico-Guatemala migration agreement of 28 February 2024.")
 	fmt.Fprintln(w, "\nUsage: agreementbot COMMAND [flags]\n\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	cmds := commands()
+	width := 0
+	for _, c := range cmds {
+		width = max(width, len(c.name))
 	}
-	fmt.Fprintln(w, "\nRun 'agreementbot COMMAND -h' for a command's flags.")
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'agreementbot COMMAND -h' or 'agreementbot help COMMAND' for a command's flags.")
+	fmt.Fprintln(w, "Flags may come before or after a command's other arguments; '--' ends the flags.")
 }
 
 // newFlags makes a command's flag set, printing errors and usage to stderr.
@@ -117,14 +120,75 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning a flag error into a usageError (the flag
+// parseFlags parses the flags of a command that takes no other
+// arguments: anything else is a usageError, as is a flag error (the flag
 // package has already printed it).
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	return nil
+}
+
+// parseFlagsAndArgs parses args, in which flags and other arguments may
+// come in any order, as people type them ("ask Who? --db f.db"); "--"
+// ends the flags. The other arguments are then fs.Args(), in order. A
+// flag error is a usageError (the flag package has already printed it).
+func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
+	flags, rest := splitFlags(fs, args)
+	if err := fs.Parse(flags); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError("")
 	}
+	// Only flags were given, so Parse consumed them all; parse the other
+	// arguments as what follows "--", for fs.Args to return them.
+	if err := fs.Parse(append([]string{"--"}, rest...)); err != nil {
+		return usageError("")
+	}
 	return nil
+}
+
+// splitFlags separates the flags of args, each with its value when it
+// takes the next argument as one, from the other arguments. An argument
+// is a flag when it starts with "-" and is more than "-"; "--" ends the
+// flags.
+func splitFlags(fs *flag.FlagSet, args []string) (flags, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return flags, append(rest, args[i+1:]...)
+		case len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+		default:
+			flags = append(flags, a)
+			if takesValue(fs, a) && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return flags, rest
+}
+
+// takesValue reports whether the flag arg ("-top", "--db") takes its value
+// from the next argument: it is defined, not a boolean, and has no
+// "=value" of its own.
+func takesValue(fs *flag.FlagSet, arg string) bool {
+	name := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
+	if strings.Contains(name, "=") {
+		return false
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
 }

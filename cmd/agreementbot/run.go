@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
+	"github.com/agreementbot/agreementbot/bot/metrics"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/metrics"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
@@ -30,6 +32,13 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
+	opts := discord.GatewayOptions{
+		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
+		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
+	}
+	if err := opts.Check(); err != nil { // before the facts are opened, which may write the store
+		return err
+	}
 	m := metrics.New(metrics.Options{Transport: metrics.TransportGateway, Gateway: true})
 	svc, err := newService(ctx, cfg, log, m)
 	if err != nil {
@@ -38,10 +47,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	ran := false
 	defer func() { svc.stop(ran) }()
 	lib, h, p := svc.lib, svc.h, svc.peers
-	b, err := bot.New(bot.Options{
-		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
-		APIURL: cfg.Discord.APIURL, GatewayURL: cfg.Discord.GatewayURL, Logger: log, Shards: sharding(cfg.Discord),
-	}, h)
+	b, err := discord.NewGateway(opts, h)
 	if err != nil {
 		return err
 	}
@@ -56,19 +62,19 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if ln == nil {
 		return b.Run(ctx)
 	}
-	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", bot.MetricsPath,
-		"health", bot.HealthPath, "ready", bot.ReadyPath)
+	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", discord.MetricsPath,
+		"health", discord.HealthPath, "ready", discord.ReadyPath)
 	return runWithStatus(ctx, b, ln, m.Handler())
 }
 
 // sharding is the bot's sharding as the settings give it: the one shard
 // of discord.shard_id and discord.shard_count, or with shard_count auto
 // every shard Discord recommends.
-func sharding(d config.Discord) bot.Sharding {
+func sharding(d config.Discord) discord.Sharding {
 	if d.ShardCount.IsAuto() {
-		return bot.Sharding{Auto: true}
+		return discord.Sharding{Auto: true}
 	}
-	return bot.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
+	return discord.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
 }
 
 // statusListener listens on http.addr, where run serves its metrics and
@@ -89,7 +95,7 @@ func statusListener(cfg config.Config) (net.Listener, error) {
 
 // runWithStatus runs the bot and serves its status on ln beside it, until
 // ctx ends or either fails; it returns when both have stopped.
-func runWithStatus(ctx context.Context, b *bot.Bot, ln net.Listener, metricsHandler http.Handler) error {
+func runWithStatus(ctx context.Context, b *discord.Gateway, ln net.Listener, metricsHandler http.Handler) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	served := make(chan error, 1)
@@ -120,7 +126,7 @@ func loadConfig(path string, stderr io.Writer) (config.Config, *slog.Logger, err
 type service struct {
 	lib   *library.Library
 	h     *bot.Handlers
-	peers *peers
+	peers *redisstate.Peers // nil without redis.url
 	log   *slog.Logger
 	close func() // releases the shared state
 }
@@ -135,26 +141,32 @@ func (s *service) stop(ran bool) {
 }
 
 // newService opens the facts and builds the handlers over them, reporting
-// to m, with the shared state of redis.url when it is set.
+// to m, with the shared state of redis.url when it is set: the replicas'
+// rate limits and /stats, and the announcements of their reloads.
 func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*service, error) {
-	lib, err := openLibrary(ctx, cfg, log, m)
-	if err != nil {
-		return nil, err
-	}
 	set := handlerSettings(cfg, m)
 	rc, closeShared, err := withSharedState(ctx, cfg, log, &set)
 	if err != nil {
 		return nil, err
 	}
-	p := newPeers(rc, lib, cfg.Database, log)
-	set.Observer = announcing{m, p}
-	return &service{lib: lib, h: bot.NewHandlers(lib, set, bot.Download, log), peers: p, log: log, close: closeShared}, nil
+	opts := []library.Option{library.WithLogger(log)}
+	var p *redisstate.Peers
+	if rc != nil {
+		p = rc.Peers(log)
+		opts = append(opts, library.WithOnLoad(p.Loaded))
+	}
+	lib, err := openLibrary(ctx, cfg, log, m, opts...)
+	if err != nil {
+		closeShared()
+		return nil, err
+	}
+	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, log: log, close: closeShared}, nil
 }
 
-// openLibrary opens the facts the settings name, logs what it found and
-// tells obs.
-func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer) (*library.Library, error) {
-	lib, err := library.New(ctx, cfg.Sources, cfg.Database, library.WithLogger(log))
+// openLibrary opens the facts the settings name with opts, logs what it
+// found and tells obs.
+func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs bot.Observer, opts ...library.Option) (*library.Library, error) {
+	lib, err := library.New(ctx, cfg.Sources, cfg.Database, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +178,8 @@ func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs b
 
 // handlerSettings are the handlers' settings from the configuration, with
 // obs to tell of questions and reloads.
-func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
-	return bot.Settings{
+func handlerSettings(cfg config.Config, obs bot.Observer) bot.HandlerOptions {
+	return bot.HandlerOptions{
 		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
 		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
 		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per, Observer: obs,
@@ -175,11 +187,11 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.Settings {
 }
 
 // watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
-// rebuilds its store (looked for every poll) and when another replica or
-// ingest announces a reload (through p), until ctx ends, logging each
-// reload and telling obs; p is told of this replica's own reloads.
-func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *peers) {
-	reported := reportReload(log, announcing{obs, p})
+// rebuilds its store (looked for every poll) and, with p, when another
+// replica or ingest announces a reload, until ctx ends, logging each
+// reload and telling obs. (The library tells p of every reload, to
+// announce.)
+func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *redisstate.Peers) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
@@ -189,30 +201,35 @@ func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration,
 			case <-ctx.Done():
 				return
 			case <-hup:
-				reported("SIGHUP", bot.ReloadSignal)(lib.Reload(ctx))
+				reloadLog{log, obs, "SIGHUP", bot.ReloadSignal}.report(lib.Reload(ctx))
 			}
 		}
 	}()
-	go lib.WatchStore(ctx, poll, reported("store changed", bot.ReloadStore))
-	go p.listen(ctx, reportReload(log, obs)("announced through redis", bot.ReloadStore))
+	go lib.WatchStore(ctx, poll, reloadLog{log, obs, "store changed", bot.ReloadStore}.report)
+	if p != nil {
+		go p.Listen(ctx, lib, reloadLog{log, obs, "announced through redis", bot.ReloadStore}.report)
+	}
 }
 
-// reportReload returns what reports a reload, how it was triggered (for
-// the log) and by which bot.Reload... trigger (for obs). obs is told
-// first, so that once the log line is written the metrics show it.
-func reportReload(log *slog.Logger, obs bot.Observer) func(how, trigger string) func(knowledge.ReloadReport, error) {
-	return func(how, trigger string) func(knowledge.ReloadReport, error) {
-		return func(rep knowledge.ReloadReport, err error) {
-			obs.Reload(trigger, err == nil)
-			if err != nil {
-				log.Error("reload failed; the previous facts keep serving", "trigger", how, "error", err)
-				return
-			}
-			obs.Loaded(rep.Sources, rep.Facts)
-			log.Info("reloaded", "trigger", how, "sources", rep.Sources, "facts", rep.Facts,
-				"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-		}
+// reloadLog reports the reloads of one trigger: how (for the log) and
+// which bot.Reload... trigger (for obs).
+type reloadLog struct {
+	log          *slog.Logger
+	obs          bot.Observer
+	how, trigger string
+}
+
+// report logs a reload and tells obs of it, first, so that once the log
+// line is written the metrics show it.
+func (r reloadLog) report(rep knowledge.ReloadReport, err error) {
+	r.obs.Reload(r.trigger, err == nil)
+	if err != nil {
+		r.log.Error("reload failed; the previous facts keep serving", "trigger", r.how, "error", err)
+		return
 	}
+	r.obs.Loaded(rep.Sources, rep.Facts)
+	r.log.Info("reloaded", "trigger", r.how, "sources", rep.Sources, "facts", rep.Facts,
+		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
 }
 
 // newLogger builds the slog logger the settings ask for.
@@ -225,14 +242,14 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 }
 
 func runConfig(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "Usage: agreementbot config check [--config FILE]")
-		return usageError("")
-	}
 	fs := newFlags("config check", "[--config FILE]", stderr)
 	path := fs.String("config", "", "the settings `FILE` to check (environment variables override it)")
-	if err := parseFlags(fs, args[1:]); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "check" {
+		fs.Usage()
+		return usageError("the one config command is check")
 	}
 	cfg, err := config.Load(*path, os.LookupEnv)
 	if err != nil {

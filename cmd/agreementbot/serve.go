@@ -10,9 +10,9 @@ import (
 	"log/slog"
 	"net"
 
-	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
+	"github.com/agreementbot/agreementbot/bot/metrics"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/metrics"
 )
 
 // runServe serves Discord's HTTP interactions endpoint: the same handlers
@@ -46,8 +46,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 		return fmt.Errorf("listen on http.addr: %w", err)
 	}
 	watchReloads(ctx, st.svc.lib, cfg.DatabasePoll, log, st.m, st.svc.peers)
-	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", bot.InteractionsPath,
-		"health", bot.HealthPath, "ready", bot.ReadyPath, "metrics", bot.MetricsPath)
+	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", discord.InteractionsPath,
+		"health", discord.HealthPath, "ready", discord.ReadyPath, "metrics", discord.MetricsPath)
 	served = true
 	return st.e.Serve(ctx, ln)
 }
@@ -58,7 +58,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 type serveStack struct {
 	svc *service
 	m   *metrics.Metrics
-	e   *bot.Endpoint
+	e   *discord.Endpoint
 }
 
 // newServeStack builds serve's stack from the settings, the endpoint
@@ -69,7 +69,7 @@ func newServeStack(ctx context.Context, cfg config.Config, log *slog.Logger, key
 	if err != nil {
 		return nil, err
 	}
-	e, err := bot.NewEndpoint(bot.EndpointOptions{
+	e, err := discord.NewEndpoint(discord.EndpointOptions{
 		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
 		ShutdownDelay: cfg.HTTP.ShutdownDelay,
 	}, svc.h)
@@ -104,7 +104,7 @@ func registerForServe(ctx context.Context, cfg config.Config, log *slog.Logger) 
 		log.Info("no bot token: commands not registered (those registered before keep working)")
 		return nil
 	}
-	return bot.RegisterCommands(ctx, bot.Options{
+	return discord.RegisterCommands(ctx, discord.GatewayOptions{
 		Token: cfg.Discord.Token.Reveal(), AppID: cfg.Discord.ApplicationID, GuildIDs: cfg.Discord.GuildIDs,
 		APIURL: cfg.Discord.APIURL, Logger: log,
 	})

@@ -5,8 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
-	"github.com/agreementbot/agreementbot/internal/redisstate"
 )
 
 // withSharedState points set's rate limits and /stats at the Redis of
@@ -15,8 +15,8 @@ import (
 // answer now is not an error: the handlers fall back to this process's
 // state until it does (the client logs one warning when Redis stops
 // answering, now or later, and one message when it is back; the
-// client's Watch, run by peers.listen, notices both).
-func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.Settings) (c *redisstate.Client, closeFn func(), err error) {
+// client's Watch, run by redisstate.Peers.Listen, notices both).
+func withSharedState(ctx context.Context, cfg config.Config, log *slog.Logger, set *bot.HandlerOptions) (c *redisstate.Client, closeFn func(), err error) {
 	if !cfg.Redis.URL.IsSet() {
 		return nil, func() {}, nil
 	}

@@ -32,7 +32,7 @@ func TestSharedStateUnreachable(t *testing.T) {
 	cfg := config.Default()
 	cfg.Redis.URL = "redis://:pa55word-xyz@127.0.0.1:1/0"
 	var logs bytes.Buffer
-	var set bot.Settings
+	var set bot.HandlerOptions
 	_, closeFn, err := withSharedState(t.Context(), cfg, slog.New(slog.NewTextHandler(&logs, nil)), &set)
 	if err != nil {
 		t.Fatal(err)

@@ -433,22 +433,35 @@ func (f *Server) WaitFor(ctx context.Context, cond func() bool) error {
 	}
 }
 
-// waitLocked is like WaitFor but evaluates cond with f.mu held.
+// waitLocked is WaitFor with cond evaluated with f.mu held, so that it
+// can read the fake's state; what names the wait in its error.
 func (f *Server) waitLocked(ctx context.Context, what string, cond func() bool) error {
-	for {
+	err := f.WaitFor(ctx, func() bool {
 		f.mu.Lock()
-		ch := f.changed
-		ok := cond()
-		f.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("discordfake: waiting for %s: %w", what, context.Cause(ctx))
-		case <-ch:
-		}
+		defer f.mu.Unlock()
+		return cond()
+	})
+	if err != nil {
+		return fmt.Errorf("discordfake: waiting for %s: %w", what, context.Cause(ctx))
 	}
+	return nil
+}
+
+// waitFirst waits until an item recorded (past or future) satisfies
+// pred, and returns the first such: recorded returns the items, and is
+// called with f.mu held. what names the wait in its error.
+func waitFirst[T any](ctx context.Context, f *Server, what string, recorded func() []T, pred func(T) bool) (T, error) {
+	var found T
+	err := f.waitLocked(ctx, what, func() bool {
+		for _, item := range recorded() {
+			if pred(item) {
+				found = item
+				return true
+			}
+		}
+		return false
+	})
+	return found, err
 }
 
 // Requests returns every HTTP request received so far, in order.
@@ -486,17 +499,7 @@ func (f *Server) filterRequests(keep func(Request) bool) []Request {
 // WaitRequest waits until a recorded request (past or future) satisfies
 // pred and returns the first such request.
 func (f *Server) WaitRequest(ctx context.Context, pred func(Request) bool) (Request, error) {
-	var found Request
-	err := f.waitLocked(ctx, "request", func() bool {
-		for _, r := range f.requests {
-			if pred(r) {
-				found = r
-				return true
-			}
-		}
-		return false
-	})
-	return found, err
+	return waitFirst(ctx, f, "request", func() []Request { return f.requests }, pred)
 }
 
 // InteractionResponses returns every accepted interaction callback, in order.
@@ -578,17 +581,7 @@ func (f *Server) Followups(interactionID string) []SentMessage {
 // WaitMessage waits until a message sent or edited by the bot (past or
 // future) satisfies pred and returns the first such message.
 func (f *Server) WaitMessage(ctx context.Context, pred func(SentMessage) bool) (SentMessage, error) {
-	var found SentMessage
-	err := f.waitLocked(ctx, "message", func() bool {
-		for _, m := range f.sent {
-			if pred(m) {
-				found = m
-				return true
-			}
-		}
-		return false
-	})
-	return found, err
+	return waitFirst(ctx, f, "message", func() []SentMessage { return f.sent }, pred)
 }
 
 // Message returns the current state of a message known to the fake

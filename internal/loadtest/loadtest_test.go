@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
@@ -44,9 +45,9 @@ func botEndpoint(t *testing.T, deferAfter, slow time.Duration) ServeFunc {
 		if slow > 0 {
 			l = slowLibrary{Library: lib, delay: slow}
 		}
-		h := bot.NewHandlers(l, bot.Settings{Top: 3, Threshold: knowledge.DefaultThreshold, RateCount: 5, RatePer: 10 * time.Second},
-			bot.Download, slog.New(slog.DiscardHandler))
-		e, err := bot.NewEndpoint(bot.EndpointOptions{PublicKey: env.PublicKey, AppID: env.AppID, APIURL: env.APIURL,
+		h := bot.NewHandlers(l, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold, RateCount: 5, RatePer: 10 * time.Second},
+			discord.Download, slog.New(slog.DiscardHandler))
+		e, err := discord.NewEndpoint(discord.EndpointOptions{PublicKey: env.PublicKey, AppID: env.AppID, APIURL: env.APIURL,
 			DeferAfter: deferAfter, ShutdownTimeout: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)}, h)
 		if err != nil {
 			ln.Close()

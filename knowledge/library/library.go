@@ -1,7 +1,3 @@
-// Package library serves the index the bot answers from, and rebuilds it
-// when admins change the sources. It wires the other parts of knowledge
-// together: sources are read by knowledge/source, kept by knowledge/sqlite
-// and indexed by knowledge/match.
 package library
 
 import (
@@ -37,8 +33,11 @@ type Library struct {
 	// ownWrite is the store file as this library last wrote it, so that
 	// WatchStore does not reload our own rebuilds; seen is the version it
 	// last looked at (loaded, or failed to).
-	ownWrite, seen storeStamp
+	ownWrite, seen StoreVersion
 	log            *slog.Logger
+	// onLoad is told of each reload that puts new facts in service (see
+	// WithOnLoad); nil: nobody is.
+	onLoad func(knowledge.ReloadReport, StoreVersion)
 }
 
 // Option changes how a library works.
@@ -50,31 +49,109 @@ func WithLogger(log *slog.Logger) Option {
 	return func(l *Library) { l.log = log }
 }
 
+// WithOnLoad makes the library call f after each reload that puts new
+// facts in service (Reload, AddSource, and Refresh, the store watcher's),
+// but not for the facts New loads, with the reload's report and the
+// version of the store file those facts are in (the zero StoreVersion
+// without a store file). f runs before the reload returns, one call at a
+// time, in the order of the reloads, so it must return promptly. A
+// replica announces its reloads with it, and recognises there the
+// version another replica announced.
+func WithOnLoad(f func(knowledge.ReloadReport, StoreVersion)) Option {
+	return func(l *Library) { l.onLoad = f }
+}
+
 // New opens a library. With a store path it answers from that store when
 // it is usable, and builds it from the sources when it is missing or
 // unusable, but never over a store built from sources it cannot find (see
 // Reload); with neither a sources directory nor a store it answers from the
-// embedded article.
+// embedded article. A sources directory that does not exist yet is created
+// holding the embedded article (see seedSources).
 func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Library, error) {
 	l := &Library{sourcesDir: sourcesDir, dbPath: dbPath, log: slog.Default()}
 	for _, o := range opts {
 		o(l)
 	}
+	if sourcesDir != "" {
+		created, err := seedSources(sourcesDir)
+		if err != nil {
+			return nil, err
+		}
+		if created != nil {
+			l.log.Info("created the sources directory, holding the embedded article as an ordinary file: "+
+				"documents added with /reload go beside it, and it may be deleted", "dir", sourcesDir, "files", created)
+		}
+	}
+	onLoad := l.onLoad
+	l.onLoad = nil // the facts New loads are not a reload
+	if err := l.open(ctx); err != nil {
+		return nil, err
+	}
+	l.onLoad = onLoad
+	return l, nil
+}
+
+// open loads the first facts, as New says.
+func (l *Library) open(ctx context.Context) error {
+	sourcesDir, dbPath := l.sourcesDir, l.dbPath
 	if dbPath != "" {
 		_, err := l.loadStore(ctx)
 		l.ownWrite, _ = statStore(dbPath)
 		l.seen = l.ownWrite
 		if err == nil {
-			return l, nil
+			return nil
 		}
 		if _, statErr := os.Stat(dbPath); statErr == nil && sourcesDir == "" {
-			l.ownWrite = storeStamp{} // not ours: Reload reads its origin
+			l.ownWrite = StoreVersion{} // not ours: Reload reads its origin
 		}
 	}
-	if _, err := l.Reload(ctx); err != nil {
-		return nil, err
+	_, err := l.Reload(ctx)
+	return err
+}
+
+// seedSources creates the sources directory dir, when nothing is there
+// yet, holding the embedded sources (the article) as ordinary files, so
+// that a document added to it is served beside the article rather than
+// instead of it, and an admin who wants the article gone deletes it. It
+// returns the names of the files it wrote, none when dir was there. The
+// directory appears whole or not at all: it is filled under a temporary
+// name and renamed into place.
+func seedSources(dir string) ([]string, error) {
+	_, err := os.Stat(dir)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return nil, err // there (LoadCorpus says if it is no directory), or not to be looked at
 	}
-	return l, nil
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp) // nothing left once renamed
+	var names []string
+	err = fs.WalkDir(source.DefaultSources(), ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(source.DefaultSources(), name)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(tmp, name), data, 0o644)
+		}
+		names = append(names, name)
+		return err
+	})
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it private
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create the sources directory %s: %w", dir, err)
+	}
+	return names, nil
 }
 
 // Index returns the index currently serving. It never changes under the
@@ -87,20 +164,40 @@ func (l *Library) Index() knowledge.Index { return l.current.Load() }
 func (l *Library) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
-	return l.rebuild(ctx)
+	rep, err := l.rebuild(ctx)
+	if err == nil {
+		l.loaded(rep, l.ownWrite)
+	}
+	return rep, err
 }
 
 func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	start := time.Now()
+	if l.dbPath != "" {
+		// Before anything else: a file that is not a store is refused
+		// for what it is, whatever the sources.
+		if err := sqlite.CheckReplaceable(ctx, l.dbPath); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
+	}
 	fsys, origin, err := l.sources(ctx)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
+	if l.dbPath != "" {
+		if err := checkStorePath(ctx, l.dbPath, origin); err != nil {
+			return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+		}
 	}
 	c, err := source.LoadCorpus(ctx, fsys)
 	if err != nil {
 		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
 	}
 	c.Origin = origin
+	skipped, err := source.Skipped(fsys)
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("reload: %w", err)
+	}
 	// Index first: only a corpus that indexes is written over the store,
 	// so the file on disk and the facts served never disagree. The store
 	// keeps the index's prepared form, so loading it is quick.
@@ -114,7 +211,12 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 		}
 		l.ownWrite, _ = statStore(l.dbPath)
 	}
-	return l.swap(ix, start), nil
+	for _, f := range skipped {
+		l.log.Warn("skipped a file of the sources directory", "dir", origin, "file", f.Name, "reason", f.Reason.String())
+	}
+	rep := l.swap(ix, start)
+	rep.Skipped = skipped
+	return rep, nil
 }
 
 // ErrUnknownSources is returned by a reload that has no sources directory
@@ -157,7 +259,7 @@ func (l *Library) sources(ctx context.Context) (fs.FS, string, error) {
 // otherwise the serving index does, and with neither, the embedded article.
 func (l *Library) origin(ctx context.Context) (string, error) {
 	if l.dbPath != "" {
-		if now, ok := statStore(l.dbPath); ok && !now.same(l.ownWrite) {
+		if now, ok := statStore(l.dbPath); ok && !now.Same(l.ownWrite) {
 			return sqlite.ReadOrigin(ctx, l.dbPath)
 		}
 	}
@@ -187,6 +289,9 @@ func indexSafely(ctx context.Context, c *knowledge.Corpus, prepare bool) (ix *ma
 // to a new store at path (see sqlite.Build): what `agreementbot ingest`
 // does, so that the bots loading the store need not analyse it again.
 func BuildStore(ctx context.Context, path string, c *knowledge.Corpus) (sqlite.BuildReport, error) {
+	if err := checkStorePath(ctx, path, c.Origin); err != nil {
+		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
+	}
 	_, p, err := indexSafely(ctx, c, true)
 	if err != nil {
 		return sqlite.BuildReport{Path: path}, fmt.Errorf("build store: %w", err)
@@ -218,6 +323,39 @@ func IndexStore(ctx context.Context, s *sqlite.Store, log *slog.Logger) (*match.
 	log.Info("analysing every fact of the store: its prepared index cannot be used", "facts", len(c.Facts), "reason", err)
 	ix, _, err = indexSafely(ctx, c, false)
 	return ix, err
+}
+
+// ErrStoreInSources is returned by a build whose store path is a file the
+// sources directory it reads would take for a source: the store would
+// replace one of them, or be read as one at the next reload.
+var ErrStoreInSources = errors.New("the fact store would be one of its own sources")
+
+// checkStorePath checks, before any work is done, that a store built from
+// the sources of origin may be written at path: over nothing, an empty file
+// or a store (sqlite.CheckReplaceable; sqlite.Build checks again), and not
+// as a file of the sources directory that a reload reads as a source. It
+// is what every writer of a store (ingest, a reload) goes through.
+func checkStorePath(ctx context.Context, path, origin string) error {
+	if err := sqlite.CheckReplaceable(ctx, path); err != nil {
+		return err
+	}
+	if origin == "" || origin == knowledge.OriginEmbedded {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("store path %s: %w", path, err)
+	}
+	dir, err1 := os.Stat(filepath.Dir(abs))
+	sources, err2 := os.Stat(origin)
+	if err1 != nil || err2 != nil || !os.SameFile(dir, sources) {
+		return nil
+	}
+	if name := filepath.Base(abs); source.IsSourceFile(name) || name == source.VocabularyFile {
+		return fmt.Errorf("refusing to write the fact store as %s, in the sources directory it is built from, where it would be "+
+			"read as a source (%w): give it a path outside %s", path, ErrStoreInSources, origin)
+	}
+	return nil
 }
 
 // swap puts ix in service and reports how it differs from the index it
@@ -272,6 +410,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 		}
 		return knowledge.ReloadReport{}, err
 	}
+	l.loaded(rep, l.ownWrite)
 	return rep, nil
 }
 
@@ -279,7 +418,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 // parses as what its name says.
 func validateUpload(name string, data []byte) error {
 	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
-		return fmt.Errorf("%q is not a source file name (.txt, .md, .yaml, or %s)", name, source.VocabularyFile)
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
 	}
 	var err error
 	if name == source.VocabularyFile {
@@ -290,27 +429,44 @@ func validateUpload(name string, data []byte) error {
 	return err
 }
 
-// storeStamp identifies one version of the store file: an atomic rebuild
-// always gives a new file, so the file's identity tells versions apart even
-// when size and time do not.
-type storeStamp struct {
+// StoreVersion identifies one version of the store file: an atomic
+// rebuild always gives a new file, so the file's identity tells versions
+// apart even when size and time do not. The zero StoreVersion stands for
+// no file.
+type StoreVersion struct {
 	fi os.FileInfo // nil: no file
 }
 
-func statStore(path string) (storeStamp, bool) {
+func statStore(path string) (StoreVersion, bool) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return storeStamp{}, false
+		return StoreVersion{}, false
 	}
-	return storeStamp{fi}, true
+	return StoreVersion{fi}, true
 }
 
-// same reports whether two stamps are of the same version of the file.
-func (a storeStamp) same(b storeStamp) bool {
-	if a.fi == nil || b.fi == nil {
-		return a.fi == nil && b.fi == nil
+// Same reports whether v and w are the same version of the file, or both
+// no file.
+func (v StoreVersion) Same(w StoreVersion) bool {
+	if v.fi == nil || w.fi == nil {
+		return v.fi == nil && w.fi == nil
 	}
-	return os.SameFile(a.fi, b.fi) && a.fi.Size() == b.fi.Size() && a.fi.ModTime().Equal(b.fi.ModTime())
+	return os.SameFile(v.fi, w.fi) && v.fi.Size() == w.fi.Size() && v.fi.ModTime().Equal(w.fi.ModTime())
+}
+
+// StoreVersion returns the version of the store file as it is now: the
+// zero StoreVersion when there is no store file.
+func (l *Library) StoreVersion() StoreVersion {
+	v, _ := statStore(l.dbPath)
+	return v
+}
+
+// loaded tells the WithOnLoad hook of a reload that put new facts in
+// service, from version v of the store file.
+func (l *Library) loaded(rep knowledge.ReloadReport, v StoreVersion) {
+	if l.onLoad != nil {
+		l.onLoad(rep, v)
+	}
 }
 
 // WatchStore polls the store file every interval until ctx ends, and when
@@ -347,13 +503,16 @@ func (l *Library) Refresh(ctx context.Context) (rep knowledge.ReloadReport, load
 	l.reload.Lock()
 	defer l.reload.Unlock()
 	now, ok := statStore(l.dbPath)
-	if !ok || now.same(l.seen) || now.same(l.ownWrite) {
+	if !ok || now.Same(l.seen) || now.Same(l.ownWrite) {
 		l.seen = now
 		return rep, false, nil
 	}
 	l.seen = now // a broken version is not retried until it changes
-	rep, err = l.loadStore(ctx)
-	return rep, err == nil, err
+	if rep, err = l.loadStore(ctx); err != nil {
+		return rep, false, err
+	}
+	l.loaded(rep, now)
+	return rep, true, nil
 }
 
 // loadStore swaps in the facts of the store file as it is now.

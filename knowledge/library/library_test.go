@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -515,4 +516,234 @@ func TestLibraryLoadsPreparedIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStoreNeverWrittenOverOtherFiles is issue 13's data loss: a store
+// path that names a document (one of the sources, or any file that is not
+// an agreementbot store) is refused by every writer, ingest's BuildStore,
+// a library opening it and a reload (/reload, SIGHUP), and the file is
+// left byte for byte as it was; a store path that a reload would read as a
+// source is refused too, even while nothing is there.
+func TestStoreNeverWrittenOverOtherFiles(t *testing.T) {
+	const club = "# Club rules\n\nMembers meet on Tuesdays at the library.\n"
+	unchanged := func(t *testing.T, path, want string) {
+		t.Helper()
+		if got, err := os.ReadFile(path); err != nil || string(got) != want {
+			t.Errorf("%s changed (%v): now %d bytes", path, err, len(got))
+		}
+	}
+	t.Run("ingest", func(t *testing.T) {
+		dir := sourcesDir(t, map[string]string{"club.md": club})
+		notes := filepath.Join(t.TempDir(), "notes.txt")
+		if err := os.WriteFile(notes, []byte("my notes"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := source.LoadCorpus(t.Context(), os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Origin = dir
+		for path, want := range map[string]error{
+			filepath.Join(dir, "club.md"):   sqlite.ErrNotStore,
+			notes:                           sqlite.ErrNotStore,
+			filepath.Join(dir, "new.md"):    ErrStoreInSources,
+			filepath.Join(dir, "more.yaml"): ErrStoreInSources,
+		} {
+			before, _ := os.ReadFile(path)
+			if _, err := BuildStore(t.Context(), path, c); !errors.Is(err, want) {
+				t.Errorf("BuildStore over %s = %v, want %v", path, err, want)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Errorf("%s changed", path)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "new.md")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("a refused store was written in the sources directory (%v)", err)
+		}
+		if _, err := BuildStore(t.Context(), filepath.Join(dir, "facts.db"), c); err != nil {
+			t.Errorf("a store beside the sources, under a name no source has: %v", err)
+		}
+	})
+	t.Run("opening", func(t *testing.T) {
+		dir := sourcesDir(t, map[string]string{"club.md": club})
+		for _, sources := range []string{dir, ""} {
+			if _, err := New(t.Context(), sources, filepath.Join(dir, "club.md")); !errors.Is(err, sqlite.ErrNotStore) {
+				t.Errorf("sources %q: New over a source = %v, want a refusal", sources, err)
+			}
+			unchanged(t, filepath.Join(dir, "club.md"), club)
+		}
+	})
+	t.Run("reload", func(t *testing.T) {
+		l, src := newTestLibrary(t)
+		ix := l.Index()
+		renameInto(t, l.dbPath, []byte(club)) // a careless copy
+		if _, err := l.Reload(t.Context()); !errors.Is(err, sqlite.ErrNotStore) || !strings.Contains(err.Error(), l.dbPath) {
+			t.Errorf("Reload over a document = %v, want a refusal naming %s", err, l.dbPath)
+		}
+		if _, err := l.AddSource(t.Context(), "notes.yaml", []byte(mexicoNotes)); !errors.Is(err, sqlite.ErrNotStore) {
+			t.Errorf("AddSource over a document = %v, want a refusal", err)
+		}
+		unchanged(t, l.dbPath, club)
+		if _, err := os.Stat(filepath.Join(src, "notes.yaml")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the refused source was left in the sources directory (%v)", err)
+		}
+		if l.Index() != ix {
+			t.Error("a refused reload replaced the index")
+		}
+	})
+}
+
+// TestLibraryCreatesMissingSourcesWithArticle is issue 13's lost article:
+// a configured sources directory that does not exist yet is created
+// holding the article as an ordinary file, so that a document added with
+// /reload is served beside the article, not instead of it; and an admin
+// who deletes the article's file is answered from their documents alone.
+func TestLibraryCreatesMissingSourcesWithArticle(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "data", "sources") // its parent is missing too
+	var logs strings.Builder
+	l, err := New(t.Context(), dir, filepath.Join(root, "facts.db"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	article := filepath.Join(dir, "trilateral-migration-2024-02-28.txt")
+	if fi, err := os.Stat(article); err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("the article is not an ordinary file in the new sources directory (%v)", err)
+	}
+	if !strings.Contains(logs.String(), "created the sources directory") {
+		t.Errorf("the creation is not logged:\n%s", logs.String())
+	}
+	if _, err := l.AddSource(t.Context(), "notes.yaml", []byte(mexicoNotes)); err != nil {
+		t.Fatal(err)
+	}
+	if got := firstFact(t, l, mexicoQuestion); !strings.Contains(got, "Mexico City") {
+		t.Errorf("the added document is not served: %q", got)
+	}
+	if got := firstFact(t, l, "Where did the ministers meet?"); !fold.Contains(got, "Washington") {
+		t.Errorf("the article was lost when a document was added: %q", got)
+	}
+	if err := os.Remove(article); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil || rep.Sources != 1 {
+		t.Fatalf("after deleting the article: Reload = %+v, %v; want the one document", rep, err)
+	}
+	// A second start finds the directory and leaves it as the admin left it.
+	if _, err := New(t.Context(), dir, filepath.Join(root, "facts.db")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(article); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the deleted article came back (%v)", err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dir))
+	if len(entries) != 1 {
+		t.Errorf("beside the sources directory: %v, want nothing left over", entries)
+	}
+}
+
+// TestLibraryReloadReportsSkippedFiles: a reload says, in its report and
+// its log, which files of the sources directory it did not read, and why.
+func TestLibraryReloadReportsSkippedFiles(t *testing.T) {
+	dir := sourcesDir(t, map[string]string{"notes.yaml": mexicoNotes, "photo.jpg": "\xff\xd8\xff"})
+	if err := os.Mkdir(filepath.Join(dir, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	l, err := New(t.Context(), dir, filepath.Join(t.TempDir(), "facts.db"), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := l.Reload(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []knowledge.SkippedFile{{Name: "old", Reason: knowledge.SkipDirectory}, {Name: "photo.jpg", Reason: knowledge.SkipType}}
+	if !reflect.DeepEqual(rep.Skipped, want) {
+		t.Errorf("report's Skipped = %v, want %v", rep.Skipped, want)
+	}
+	for _, line := range []string{"file=photo.jpg", "not a source type", "file=old", "a directory"} {
+		if !strings.Contains(logs.String(), line) {
+			t.Errorf("the log lacks %q:\n%s", line, logs.String())
+		}
+	}
+}
+
+// TestSuggestionsComeFromTheSourcesServed checks that a store built only
+// from a club's own rules declines a question it cannot answer with
+// suggestions drawn from those rules (their headings), none of the embedded
+// article's topics or names, and that its prepared index is made for, and
+// loaded with, the vocabulary it uses; a store with the article still
+// suggests the article's topics.
+func TestSuggestionsComeFromTheSourcesServed(t *testing.T) {
+	article := source.DefaultVocabulary()
+	articleWords := slices.Clone(article.Topics)
+	for _, e := range article.Entities {
+		articleWords = append(articleWords, e.Display)
+	}
+	rules, err := os.ReadFile(filepath.Join("testdata", "chess-club", "club-rules.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(rules), "treasurer") {
+		t.Fatal("the rules should not name a treasurer")
+	}
+	headings := []string{"Membership", "Club nights", "Tournaments", "Officers"}
+	t.Run("a club's rules", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "facts.db")
+		if _, err := New(t.Context(), "testdata/chess-club", db); err != nil {
+			t.Fatal(err)
+		}
+		var log strings.Builder
+		l, err := New(t.Context(), "testdata/chess-club", db, WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if log.Len() > 0 {
+			t.Errorf("loading the club's store analysed it again: %s", log.String())
+		}
+		s, err := sqlite.Open(t.Context(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Prepared(t.Context())
+		s.Close()
+		if err != nil || p == nil {
+			t.Fatalf("prepared index: %v, %v", p, err)
+		}
+		if p.Fingerprint != match.Fingerprint(source.CommonVocabulary()) || p.Fingerprint == match.Fingerprint(article) {
+			t.Errorf("the club's prepared index has fingerprint %s, want the common vocabulary's %s (the article's is %s)",
+				p.Fingerprint, match.Fingerprint(source.CommonVocabulary()), match.Fingerprint(article))
+		}
+		for _, q := range []string{"Who is the club treasurer?", "What is the tallest mountain in the world?"} {
+			ans, err := l.Index().Answer(t.Context(), q, knowledge.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered || len(ans.Suggestions) == 0 {
+				t.Errorf("%q: answered %v, suggestions %q; want declined, with suggestions", q, ans.Answered, ans.Suggestions)
+			}
+			for _, s := range ans.Suggestions {
+				if slices.Contains(articleWords, s) || !slices.Contains(headings, s) {
+					t.Errorf("%q: suggestion %q is not one of the rules' headings %q", q, s, headings)
+				}
+			}
+		}
+		for _, s := range l.Index().Complete("", 25) {
+			if slices.Contains(articleWords, s) {
+				t.Errorf("the club's store completes with the article's %q", s)
+			}
+		}
+	})
+	t.Run("the article", func(t *testing.T) {
+		l, _ := newTestLibrary(t)
+		ans, err := l.Index().Answer(t.Context(), "What is the tallest mountain in the world?", knowledge.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Answered || len(ans.Suggestions) == 0 || !slices.Contains(article.Topics, ans.Suggestions[0]) {
+			t.Errorf("the article's store suggests %q, want its topics", ans.Suggestions)
+		}
+	})
 }

@@ -395,8 +395,12 @@ func better(a, b hit) bool {
 	return a.doc < b.doc
 }
 
-// suggest offers up to n topics related to what the question did match, or,
-// failing that, topics whose names fuzzily match its words.
+// suggest offers up to n topics related to what the question did match
+// (the headings and the people, places and bodies of the facts it came
+// closest to), topics whose names fuzzily match its words, and to make up
+// the number the topics of the sources served, curated ones first (see
+// buildTopics). A corpus without curated topics or headings gets only
+// what its facts suggest, or none.
 func (ix *Index) suggest(pq query, hits []hit, n int) []string {
 	scores := map[string]int{}
 	order := []string{}
@@ -430,7 +434,7 @@ func (ix *Index) suggest(pq query, hits []hit, n int) []string {
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(scores[b], scores[a]) })
 	if len(order) < n {
-		for _, t := range ix.corpus.Vocabulary.Topics {
+		for _, t := range ix.topics {
 			if _, ok := scores[t]; !ok {
 				order = append(order, t)
 				scores[t] = 0

@@ -58,7 +58,7 @@ func articleIndex(tb testing.TB) *Index {
 // BenchmarkAnswerSQuAD measures answering the SQuAD set's questions, in
 // turn, against its eight articles: documents nobody tuned the engine for.
 func BenchmarkAnswerSQuAD(b *testing.B) {
-	dir := filepath.Join("..", "..", "internal", "evaluation", "testdata", "squad")
+	dir := filepath.Join("..", "evaluation", "testdata", "squad")
 	c, err := source.LoadCorpus(context.Background(), os.DirFS(filepath.Join(dir, "sources")))
 	if err != nil {
 		b.Fatal(err)

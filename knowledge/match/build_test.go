@@ -50,7 +50,7 @@ func TestSpreadGivesSameIndex(t *testing.T) {
 // squadCorpus is the SQuAD set's eight articles.
 func squadCorpus(t *testing.T) *knowledge.Corpus {
 	t.Helper()
-	dir := filepath.Join("..", "..", "internal", "evaluation", "testdata", "squad", "sources")
+	dir := filepath.Join("..", "evaluation", "testdata", "squad", "sources")
 	c, err := source.LoadCorpus(t.Context(), os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)

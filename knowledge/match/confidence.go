@@ -49,7 +49,7 @@ type features [numFeatures]float64
 
 // model is a logistic model of the probability that the fact ranked first
 // answers the question, fitted by `agreementbot calibrate` on development
-// data (see README).
+// data (see docs/quality.md).
 type model struct {
 	Intercept float64            `json:"intercept"`
 	Weights   map[string]float64 `json:"weights"`

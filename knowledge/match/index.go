@@ -404,6 +404,11 @@ func deletions(w string) []string {
 	return out
 }
 
+// buildTopics lists what the sources served are about, for suggestions
+// and completions: the vocabulary's curated topics, then the headings the
+// facts sit under, then the display names of the vocabulary's entities the
+// facts mention. All of it comes from the corpus, so a corpus gets only
+// its own sources' topics.
 func (ix *Index) buildTopics() []string {
 	seen := map[string]bool{}
 	var out []string

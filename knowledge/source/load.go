@@ -34,15 +34,49 @@ func IsSourceFile(name string) bool {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown", ".yaml", ".yml":
+	case ".txt", ".md", ".markdown", ".yaml", ".yml": // knowledge.SkipType and docs/sources.md list them
 		return true
 	}
 	return false
 }
 
+// skipReason says why LoadCorpus does not read the entry of a sources
+// directory, or "" when it does (a source, or the vocabulary).
+func skipReason(e fs.DirEntry) knowledge.SkipReason {
+	name := e.Name()
+	switch {
+	case e.IsDir():
+		return knowledge.SkipDirectory
+	case strings.HasPrefix(name, "."):
+		return knowledge.SkipHidden
+	case name != VocabularyFile && !IsSourceFile(name):
+		return knowledge.SkipType
+	case !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0:
+		return knowledge.SkipSpecial // reading a pipe would wait forever
+	}
+	return ""
+}
+
+// Skipped lists the files at the top of fsys that LoadCorpus does not
+// read, each with why, in name order.
+func Skipped(fsys fs.FS) ([]knowledge.SkippedFile, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	var out []knowledge.SkippedFile
+	for _, e := range entries {
+		if why := skipReason(e); why != "" {
+			out = append(out, knowledge.SkippedFile{Name: e.Name(), Reason: why})
+		}
+	}
+	return out, nil
+}
+
 // LoadCorpus reads and parses every source file at the top of fsys (plain
 // text, Markdown and curated YAML facts), plus an optional vocabulary.yaml
-// that extends the default vocabulary. Files of other types are skipped.
+// that extends the vocabulary those sources get (see VocabularyFor).
+// Other files are skipped (Skipped lists them, with why).
 // Every source that cannot be used is reported, each with its file and
 // line, as knowledge.SourceErrors (or the lone *knowledge.SourceError); it
 // also fails when there is no source at all.
@@ -51,19 +85,20 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read sources: %w", err)
 	}
-	c := &knowledge.Corpus{Vocabulary: DefaultVocabulary()}
+	c := &knowledge.Corpus{}
 	var names []string
 	var problems knowledge.SourceErrors
+	var skipped []string
+	var extra *knowledge.Vocabulary
 	for _, e := range entries {
 		switch name := e.Name(); {
-		case e.IsDir():
+		case skipReason(e) != "":
+			skipped = append(skipped, name)
 		case name == VocabularyFile:
-			extra, err := readVocabulary(fsys, name)
-			if err != nil {
+			var err error
+			if extra, err = readVocabulary(fsys, name); err != nil {
 				problems = appendProblem(problems, name, err)
-				continue
 			}
-			c.Vocabulary = c.Vocabulary.Merge(extra)
 		case IsSourceFile(name):
 			names = append(names, name)
 		}
@@ -89,7 +124,15 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 		return nil, err
 	}
 	if len(c.Sources) == 0 {
-		return nil, errors.New("no sources found: add .txt, .md or facts .yaml files")
+		err := errors.New("no sources found: add .txt, .md or .markdown documents, or facts .yaml or .yml files")
+		if len(skipped) > 0 {
+			err = fmt.Errorf("%w (skipped, not sources: %s)", err, strings.Join(skipped, ", "))
+		}
+		return nil, err
+	}
+	c.Vocabulary = VocabularyFor(c.Sources)
+	if extra != nil {
+		c.Vocabulary = c.Vocabulary.Merge(extra)
 	}
 	return c, nil
 }

@@ -1,8 +1,13 @@
 package source
 
 import (
-	_ "embed"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
 	"fmt"
+	"io/fs"
+	"path"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -13,27 +18,106 @@ import (
 )
 
 //go:embed default/vocabulary.yaml
-var defaultVocabulary []byte
+var commonVocabulary []byte
+
+//go:embed default/vocabularies
+var sourceVocabularies embed.FS
 
 // VocabularyFile is the name of the vocabulary file an admin may put in a
-// sources directory to extend the default vocabulary.
+// sources directory to extend the vocabulary.
 const VocabularyFile = "vocabulary.yaml"
 
-// DefaultVocabulary returns a copy of the vocabulary embedded in the
-// binary.
-func DefaultVocabulary() *knowledge.Vocabulary {
-	return parsedDefaultVocabulary().Merge(&knowledge.Vocabulary{})
+// CommonVocabulary returns a copy of the vocabulary every corpus gets,
+// whatever its sources: what is true of any English text and of how people
+// ask (spelling variants, the filler words of questions).
+func CommonVocabulary() *knowledge.Vocabulary {
+	return parsedCommonVocabulary().Merge(&knowledge.Vocabulary{})
 }
 
-// parsedDefaultVocabulary parses the embedded vocabulary once; callers get
+// DefaultVocabulary returns the vocabulary a corpus of the embedded
+// sources (DefaultSources) gets: the common vocabulary and the embedded
+// article's.
+func DefaultVocabulary() *knowledge.Vocabulary {
+	var all []knowledge.Source
+	for _, sv := range embeddedVocabularies() {
+		all = append(all, knowledge.Source{ID: sv.sourceID})
+	}
+	return VocabularyFor(all)
+}
+
+// VocabularyFor returns the vocabulary a corpus of the given sources gets
+// before any vocabulary file of its own: the common vocabulary, and the
+// vocabulary embedded for each embedded source that is among them (the
+// same source id, or the same bytes under another name). The embedded
+// article's people, synonyms and topics thus serve the article, and never
+// a corpus without it.
+func VocabularyFor(sources []knowledge.Source) *knowledge.Vocabulary {
+	v := CommonVocabulary()
+	for _, sv := range embeddedVocabularies() {
+		if slices.ContainsFunc(sources, sv.belongsTo) {
+			v = v.Merge(sv.vocabulary)
+		}
+	}
+	return v
+}
+
+// sourceVocabulary is the vocabulary embedded for one embedded source.
+type sourceVocabulary struct {
+	sourceID, sha256 string // the source's id and the digest of its bytes
+	vocabulary       *knowledge.Vocabulary
+}
+
+// belongsTo reports whether the vocabulary is the one of s: s is the
+// embedded source it was written for, by id or by its very bytes.
+func (sv sourceVocabulary) belongsTo(s knowledge.Source) bool {
+	return s.ID == sv.sourceID || (s.SHA256 != "" && s.SHA256 == sv.sha256)
+}
+
+// parsedCommonVocabulary parses the common vocabulary once; callers get
 // copies, so the parsed value is never changed.
-var parsedDefaultVocabulary = sync.OnceValue(func() *knowledge.Vocabulary {
-	v, err := ParseVocabulary("default/"+VocabularyFile, defaultVocabulary)
+var parsedCommonVocabulary = sync.OnceValue(func() *knowledge.Vocabulary {
+	v, err := ParseVocabulary("default/"+VocabularyFile, commonVocabulary)
 	if err != nil {
 		panic(fmt.Sprintf("embedded vocabulary is invalid: %v", err))
 	}
 	return v
 })
+
+// embeddedVocabularies parses once the vocabularies of the embedded
+// sources, default/vocabularies/<source id>.yaml, each tied to the
+// embedded source of that id. Merge copies what it reads, so the parsed
+// values are never changed.
+var embeddedVocabularies = sync.OnceValue(func() []sourceVocabulary {
+	names, err := fs.Glob(sourceVocabularies, "default/vocabularies/*.yaml")
+	if err != nil {
+		panic(err) // the pattern is valid
+	}
+	var out []sourceVocabulary
+	for _, name := range names {
+		id := strings.TrimSuffix(path.Base(name), path.Ext(name))
+		raw, _ := fs.ReadFile(sourceVocabularies, name)
+		v, err := ParseVocabulary(name, raw)
+		if err != nil {
+			panic(fmt.Sprintf("embedded vocabulary is invalid: %v", err))
+		}
+		out = append(out, sourceVocabulary{sourceID: id, sha256: embeddedSourceDigest(id), vocabulary: v})
+	}
+	return out
+})
+
+// embeddedSourceDigest returns the hex SHA-256 of the embedded source
+// whose id is id, as its Source.SHA256 says it.
+func embeddedSourceDigest(id string) string {
+	entries, _ := fs.ReadDir(DefaultSources(), ".")
+	for _, e := range entries {
+		if name := e.Name(); strings.TrimSuffix(name, path.Ext(name)) == id {
+			raw, _ := fs.ReadFile(DefaultSources(), name)
+			sum := sha256.Sum256(raw)
+			return hex.EncodeToString(sum[:])
+		}
+	}
+	panic(fmt.Sprintf("embedded vocabulary for %q, which is not an embedded source", id)) // a build defect
+}
 
 // ParseVocabulary reads a vocabulary file. Unknown keys, values of the
 // wrong type, entities without an id or a name, unknown entity types and

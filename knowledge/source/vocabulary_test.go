@@ -3,8 +3,11 @@ package source
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/match"
@@ -73,4 +76,56 @@ func FuzzVocabulary(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestVocabularyFollowsItsSource checks that the embedded article's
+// vocabulary (its people, synonyms and topics) is a corpus's only when the
+// article is among its sources: by its name, or by its bytes under
+// another; a club's own rules get the common vocabulary and their own
+// vocabulary file, never the article's.
+func TestVocabularyFollowsItsSource(t *testing.T) {
+	const articleFile = "trilateral-migration-2024-02-28.txt"
+	article, err := fs.ReadFile(DefaultSources(), articleFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := []byte("Officers\n\nThe committee is made up of a chair, a secretary and a match captain.\n")
+	articleTopics := DefaultVocabulary().Topics
+	if len(articleTopics) == 0 || len(CommonVocabulary().Topics) != 0 || len(CommonVocabulary().Entities) != 0 {
+		t.Fatalf("the article's vocabulary should have the topics, the common one none: %v, %v", articleTopics, CommonVocabulary().Topics)
+	}
+	tests := []struct {
+		name        string
+		files       fstest.MapFS
+		wantTopics  []string
+		wantArticle bool
+	}{
+		{"the article", fstest.MapFS{articleFile: {Data: article}}, articleTopics, true},
+		{"the article under another name", fstest.MapFS{"article.txt": {Data: article}}, articleTopics, true},
+		{"the article edited", fstest.MapFS{articleFile: {Data: append(slices.Clone(article), "\n\nA paragraph added.\n"...)}}, articleTopics, true},
+		{"the article and a club", fstest.MapFS{articleFile: {Data: article}, "club-rules.txt": {Data: rules}}, articleTopics, true},
+		{"a club", fstest.MapFS{"club-rules.txt": {Data: rules}}, nil, false},
+		{"a club with its own vocabulary", fstest.MapFS{"club-rules.txt": {Data: rules},
+			VocabularyFile: {Data: []byte("topics: [the club's officers]\n")}}, []string{"the club's officers"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadCorpus(t.Context(), tt.files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := c.Vocabulary
+			if !slices.Equal(v.Topics, tt.wantTopics) {
+				t.Errorf("topics = %q, want %q", v.Topics, tt.wantTopics)
+			}
+			hasArticle := slices.ContainsFunc(v.Entities, func(e knowledge.Entity) bool { return e.ID == "blinken" }) ||
+				len(v.Synonyms) > len(CommonVocabulary().Synonyms) || len(v.Repairs) > 0
+			if hasArticle != tt.wantArticle {
+				t.Errorf("the article's names and synonyms: %v, want %v (entities %d, synonyms %d)", hasArticle, tt.wantArticle, len(v.Entities), len(v.Synonyms))
+			}
+			if v.Variants["labour"] != "labor" || !slices.Contains(v.StopWords, "please") {
+				t.Errorf("the common vocabulary is missing: variants %v, stop words %v", v.Variants, v.StopWords)
+			}
+		})
+	}
 }

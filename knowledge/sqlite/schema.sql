@@ -7,6 +7,11 @@
 -- builds that do not know it ignore it, and a store without it is read.
 PRAGMA user_version = 1;
 
+-- "agbt": marks the file as an agreementbot store in SQLite's own header,
+-- where a writer deciding whether it may replace a file looks first (a
+-- store built before it was set is told by meta.application).
+PRAGMA application_id = 1634165364;
+
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value TEXT NOT NULL

@@ -50,12 +50,16 @@ type BuildReport struct {
 
 // Build writes the corpus to a new SQLite store at path, atomically: it
 // writes a temporary file beside path, checks it, and only then renames it
-// over path. On any failure path is left as it was. p, when not nil, is
-// the corpus's prepared index, kept as it is beside the facts (see
-// Store.Prepared).
+// over path. On any failure path is left as it was. It refuses, wrapping
+// ErrNotStore, to replace a file that is not an agreementbot store (see
+// CheckReplaceable). p, when not nil, is the corpus's prepared index, kept
+// as it is beside the facts (see Store.Prepared).
 func Build(ctx context.Context, path string, c *knowledge.Corpus, p *knowledge.Prepared) (BuildReport, error) {
 	start := time.Now()
 	rep := BuildReport{Path: path, Sources: len(c.Sources), Facts: len(c.Facts), Paragraphs: len(c.Paragraphs)}
+	if err := CheckReplaceable(ctx, path); err != nil {
+		return rep, fmt.Errorf("build store: %w", err)
+	}
 	if p != nil {
 		rep.PreparedBytes = p.Size()
 	}
@@ -115,14 +119,16 @@ type Store struct {
 
 // Open opens an existing store read-only and checks that it is an
 // agreementbot store of this schema version. The error of a missing, damaged
-// or foreign file wraps ErrStore and says how to rebuild it.
+// or foreign file wraps ErrStore and says how to get a usable store: for a
+// file that is no store (a document given by mistake), never by writing
+// over it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if _, err := os.Stat(path); err != nil {
-		return nil, storeError(path, err)
+		return nil, storeError(ctx, path, err)
 	}
 	db, err := sql.Open("sqlite3", fileDSN(path, "ro"))
 	if err != nil {
-		return nil, storeError(path, err)
+		return nil, storeError(ctx, path, err)
 	}
 	s := &Store{db: db, path: path}
 	if err := s.check(ctx); err != nil {
@@ -151,22 +157,22 @@ func OpenMemory(ctx context.Context, c *knowledge.Corpus) (*Store, error) {
 	return &Store{db: db, path: ":memory:"}, nil
 }
 
-func storeError(path string, err error) error {
-	return fmt.Errorf("%w %s: %v; rebuild it with: agreementbot ingest --sources DIR --db %s", ErrStore, path, err, path)
+func storeError(ctx context.Context, path string, err error) error {
+	return fmt.Errorf("%w %s: %v; %s", ErrStore, path, err, rebuildHint(ctx, path))
 }
 
 func (s *Store) check(ctx context.Context) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return storeError(s.path, fmt.Errorf("not a readable SQLite database (%v)", err))
+		return storeError(ctx, s.path, fmt.Errorf("not a readable SQLite database (%v)", err))
 	}
 	var app string
 	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'application'").Scan(&app)
 	if err != nil || app != appID {
-		return storeError(s.path, errors.New("not an agreementbot fact store"))
+		return storeError(ctx, s.path, errors.New("not an agreementbot fact store"))
 	}
 	if version != SchemaVersion {
-		return storeError(s.path, fmt.Errorf("schema version %d, this build needs %d", version, SchemaVersion))
+		return storeError(ctx, s.path, fmt.Errorf("schema version %d, this build needs %d", version, SchemaVersion))
 	}
 	return nil
 }
@@ -175,12 +181,10 @@ func (s *Store) check(ctx context.Context) error {
 func (s *Store) Close() error { return s.db.Close() }
 
 // writeCorpus writes the corpus, and its prepared index p unless nil, to
-// the empty database db in one transaction.
+// the empty database db in one transaction: the schema, then the
+// metadata, sources, paragraphs, facts and prepared index, then the
+// indexes over them.
 func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowledge.Prepared) error {
-	vocab, err := json.Marshal(c.Vocabulary)
-	if err != nil {
-		return fmt.Errorf("encode vocabulary: %w", err)
-	}
 	if _, err := db.ExecContext(ctx, schemaSQL); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
@@ -189,6 +193,40 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := writeMeta(ctx, tx, c, p); err != nil {
+		return err
+	}
+	if err := writeSources(ctx, tx, c.Sources); err != nil {
+		return err
+	}
+	if err := writeParagraphs(ctx, tx, c.Paragraphs); err != nil {
+		return fmt.Errorf("write paragraphs: %w", err)
+	}
+	if err := writeFacts(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := writePrepared(ctx, tx, p); err != nil {
+		return fmt.Errorf("write prepared index: %w", err)
+	}
+	// Indexes go on once the rows are in: building them in one pass over
+	// sorted keys beats updating them row by row.
+	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
+		return fmt.Errorf("index facts: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// writeMeta writes what the store says of itself: the application and
+// schema that read it, when it was built, the vocabulary, the sources'
+// origin and, with p, the prepared index's fingerprint.
+func writeMeta(ctx context.Context, tx *sql.Tx, c *knowledge.Corpus, p *knowledge.Prepared) error {
+	vocab, err := json.Marshal(c.Vocabulary)
+	if err != nil {
+		return fmt.Errorf("encode vocabulary: %w", err)
+	}
 	meta := [][2]string{
 		{"application", appID},
 		{"schema_version", strconv.Itoa(SchemaVersion)},
@@ -204,7 +242,12 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 			return fmt.Errorf("write meta: %w", err)
 		}
 	}
-	for i, src := range c.Sources {
+	return nil
+}
+
+// writeSources writes the sources, in order.
+func writeSources(ctx context.Context, tx *sql.Tx, sources []knowledge.Source) error {
+	for i, src := range sources {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sources (id, position, title, date, publisher, url, credit, path, format, sha256)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			src.ID, i, src.Title, src.Date, src.Publisher, src.URL, src.Credit, src.Path, src.Format, src.SHA256)
@@ -212,15 +255,24 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 			return fmt.Errorf("write source %s: %w", src.ID, err)
 		}
 	}
-	paras := newBatchInserter(tx, "paragraphs (source_id, number, section, text)", 4)
-	for _, p := range c.Paragraphs {
-		if err := paras.add(ctx, p.SourceID, p.Number, p.Section, p.Text); err != nil {
-			return fmt.Errorf("write paragraphs: %w", err)
+	return nil
+}
+
+// writeParagraphs writes the sources' paragraphs, in batches.
+func writeParagraphs(ctx context.Context, tx *sql.Tx, paragraphs []knowledge.SourceParagraph) error {
+	rows := newBatchInserter(tx, "paragraphs (source_id, number, section, text)", 4)
+	for _, para := range paragraphs {
+		if err := rows.add(ctx, para.SourceID, para.Number, para.Section, para.Text); err != nil {
+			return err
 		}
 	}
-	if err := paras.flush(ctx); err != nil {
-		return fmt.Errorf("write paragraphs: %w", err)
-	}
+	return rows.flush(ctx)
+}
+
+// writeFacts writes the facts, in order, with their phrasings, in
+// batches. A fact's citation is stored only where it differs from its
+// source's, and its clean text only where it differs from its text.
+func writeFacts(ctx context.Context, tx *sql.Tx, c *knowledge.Corpus) error {
 	facts := newBatchInserter(tx, `facts (id, position, source_id, kind, text, clean, title, date,
 		publisher, credit, url, section, paragraph, sentence, start, end)`, 16)
 	phrasings := newBatchInserter(tx, "phrasings (fact_id, text)", 2)
@@ -241,8 +293,8 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 		if err != nil {
 			return fmt.Errorf("write facts (up to %s, %s paragraph %d): %w", f.ID, ct.SourceID, ct.Paragraph, err)
 		}
-		for _, p := range f.Phrasings {
-			if err := phrasings.add(ctx, f.ID, p); err != nil {
+		for _, text := range f.Phrasings {
+			if err := phrasings.add(ctx, f.ID, text); err != nil {
 				return fmt.Errorf("write phrasings (up to %s): %w", f.ID, err)
 			}
 		}
@@ -252,17 +304,6 @@ func writeCorpus(ctx context.Context, db *sql.DB, c *knowledge.Corpus, p *knowle
 	}
 	if err := phrasings.flush(ctx); err != nil {
 		return fmt.Errorf("write phrasings: %w", err)
-	}
-	if err := writePrepared(ctx, tx, p); err != nil {
-		return fmt.Errorf("write prepared index: %w", err)
-	}
-	// Indexes go on once the rows are in: building them in one pass over
-	// sorted keys beats updating them row by row.
-	if _, err := tx.ExecContext(ctx, "CREATE UNIQUE INDEX facts_id ON facts (id); CREATE INDEX phrasings_fact ON phrasings (fact_id)"); err != nil {
-		return fmt.Errorf("index facts: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }
@@ -386,14 +427,14 @@ func checkStore(ctx context.Context, db *sql.DB, wantFacts int) error {
 func (s *Store) factIDs(ctx context.Context) (map[string]bool, error) {
 	rows, err := s.db.QueryContext(ctx, "SELECT id FROM facts")
 	if err != nil {
-		return nil, s.readError("fact ids", err)
+		return nil, s.readError(ctx, "fact ids", err)
 	}
 	ids := map[string]bool{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return nil, s.readError("fact ids", err)
+			return nil, s.readError(ctx, "fact ids", err)
 		}
 		ids[id] = true
 	}
@@ -428,7 +469,7 @@ func (s *Store) Origin(ctx context.Context) (string, error) {
 	var origin string
 	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'origin'").Scan(&origin)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return "", s.readError("origin", err)
+		return "", s.readError(ctx, "origin", err)
 	}
 	return origin, nil
 }
@@ -471,7 +512,7 @@ func (s *Store) Prepared(ctx context.Context) (*knowledge.Prepared, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, s.readError("prepared index", err)
+		return nil, s.readError(ctx, "prepared index", err)
 	}
 	p := &knowledge.Prepared{Fingerprint: fingerprint}
 	err = s.each(ctx, "prepared index", "SELECT section, name, data FROM prepared ORDER BY section, chunk", func(rows *sql.Rows) error {
@@ -499,11 +540,11 @@ func (s *Store) Prepared(ctx context.Context) (*knowledge.Prepared, error) {
 func (s *Store) vocabulary(ctx context.Context) (*knowledge.Vocabulary, error) {
 	var raw string
 	if err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'vocabulary'").Scan(&raw); err != nil {
-		return nil, s.readError("vocabulary", err)
+		return nil, s.readError(ctx, "vocabulary", err)
 	}
 	v := &knowledge.Vocabulary{}
 	if err := json.Unmarshal([]byte(raw), v); err != nil {
-		return nil, s.readError("vocabulary", err)
+		return nil, s.readError(ctx, "vocabulary", err)
 	}
 	return v, nil
 }
@@ -532,7 +573,7 @@ func (s *Store) paragraphs(ctx context.Context) ([]knowledge.SourceParagraph, er
 func (s *Store) count(ctx context.Context, table string) (int, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-		return 0, s.readError(table, err)
+		return 0, s.readError(ctx, table, err)
 	}
 	return n, nil
 }
@@ -554,16 +595,16 @@ func internAll(intern map[string]string, fields ...*string) {
 func (s *Store) each(ctx context.Context, what, query string, scan func(*sql.Rows) error) error {
 	rows, err := s.db.QueryContext(ctx, query)
 	if err != nil {
-		return s.readError(what, err)
+		return s.readError(ctx, what, err)
 	}
 	for rows.Next() {
 		if err := scan(rows); err != nil {
 			rows.Close()
-			return s.readError(what, err)
+			return s.readError(ctx, what, err)
 		}
 	}
 	if err := closeRows(rows); err != nil {
-		return s.readError(what, err)
+		return s.readError(ctx, what, err)
 	}
 	return nil
 }
@@ -640,6 +681,6 @@ func closeRows(rows *sql.Rows) error {
 	return err
 }
 
-func (s *Store) readError(what string, err error) error {
-	return storeError(s.path, fmt.Errorf("read %s: %v", what, err))
+func (s *Store) readError(ctx context.Context, what string, err error) error {
+	return storeError(ctx, s.path, fmt.Errorf("read %s: %v", what, err))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -162,13 +163,21 @@ func TestOpenStoreErrors(t *testing.T) {
 	}
 	db.Close()
 
+	markdown := filepath.Join(dir, "club.md")
+	os.WriteFile(markdown, []byte("# Club rules\n\nMembers meet on Tuesdays.\n"), 0o644)
+
+	// rebuild: the fix offered is to ingest over the file, which only a
+	// store (or nothing) may be; a document given by mistake must not be
+	// offered a command that would destroy it.
 	tests := []struct {
 		name, path, want string
+		rebuild          bool
 	}{
-		{"missing", filepath.Join(dir, "missing.db"), "no such file"},
-		{"damaged", garbage, "not a readable SQLite database"},
-		{"not ours", foreign, "not an agreementbot fact store"},
-		{"other version", old, "schema version 99"},
+		{"missing", filepath.Join(dir, "missing.db"), "no such file", true},
+		{"damaged", garbage, "not a readable SQLite database", false},
+		{"not ours", foreign, "not an agreementbot fact store", false},
+		{"a source document", markdown, "not a SQLite database", false},
+		{"other version", old, "schema version 99", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,6 +190,9 @@ func TestOpenStoreErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "agreementbot ingest") {
 				t.Errorf("error %q should contain %q and say how to rebuild", err, tt.want)
+			}
+			if overIt := strings.Contains(err.Error(), "--db "+tt.path); overIt != tt.rebuild {
+				t.Errorf("error %q: suggests ingesting over %s: %v, want %v", err, tt.path, overIt, tt.rebuild)
 			}
 		})
 	}
@@ -263,5 +275,91 @@ func TestStorePreparedRoundTrip(t *testing.T) {
 				t.Errorf("section %d: got %s (%d bytes), want %s (%d bytes)", i, got.Sections[i].Name, len(got.Sections[i].Data), sec.Name, len(sec.Data))
 			}
 		}
+	}
+}
+
+// TestBuildNeverOverwritesOtherFiles builds a store over files of every
+// kind: a store is written where nothing is, over an empty file and over
+// an agreementbot store (damaged, of another version, or built before the
+// header marked it), and refused, leaving the file byte for byte as it
+// was, over anything else.
+func TestBuildNeverOverwritesOtherFiles(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store.db")
+	if _, err := Build(ctx, store, articleCorpus(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		make    func(path string)
+		refused string // what the refusal says the file is; "": built
+	}{
+		{"absent", func(string) {}, ""},
+		{"empty", writeBytes(t, nil), ""},
+		{"a store", writeBytes(t, good), ""},
+		{"a store cut short", writeBytes(t, good[:len(good)/2]), ""},
+		{"a store of another version", func(path string) { writeBytes(t, good)(path); execSQL(t, path, "PRAGMA user_version = 99") }, ""},
+		{"a store from before the header marker", func(path string) { writeBytes(t, good)(path); execSQL(t, path, "PRAGMA application_id = 0") }, ""},
+		{"a Markdown source", writeBytes(t, []byte("# Club rules\n\nMembers meet on Tuesdays.\n")), "not a SQLite database"},
+		{"a text file", writeBytes(t, []byte("notes")), "not a SQLite database"},
+		{"another program's database", func(path string) { execSQL(t, path, "CREATE TABLE t (x)") }, "another program"},
+		{"a store's header on someone's data", writeBytes(t, append([]byte(sqliteMagic), bytes.Repeat([]byte("x"), 200)...)), "another program"},
+		{"a directory", func(path string) { os.Mkdir(path, 0o755) }, "a directory"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("target%d", i))
+			tt.make(path)
+			before, _ := os.ReadFile(path)
+			_, err := Build(ctx, path, articleCorpus(t), nil)
+			if tt.refused == "" {
+				if err != nil {
+					t.Fatalf("Build = %v, want the store written", err)
+				}
+				if _, err := Open(ctx, path); err != nil {
+					t.Errorf("the store written cannot be opened: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrNotStore) || !strings.Contains(err.Error(), tt.refused) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Build = %v, want a refusal naming %s and saying it is %q", err, path, tt.refused)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+				t.Error("the refused file changed")
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// writeBytes returns what writes data to a file.
+func writeBytes(t *testing.T, data []byte) func(path string) {
+	return func(path string) {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// execSQL runs statements on the SQLite database at path, creating it.
+func execSQL(t *testing.T, path, statements string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(statements); err != nil {
+		t.Fatal(err)
 	}
 }

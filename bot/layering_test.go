@@ -1,0 +1,148 @@
+package bot_test
+
+import (
+	"errors"
+	"go/build"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The module's layering, read from the import clauses of every package
+// of the tree (this package's tests sit one level below its root).
+const (
+	moduleRoot    = ".."
+	modulePath    = "github.com/agreementbot/agreementbot"
+	discordgoPath = "github.com/bwmarrin/discordgo"
+)
+
+// pkg is one package of the module: its path relative to the module
+// ("bot/discord"), what its own files import, and what its tests import.
+type pkg struct {
+	rel         string
+	imports     []string
+	testImports []string
+	doc         string // the package comment
+	docGo       bool   // the package has a doc.go
+}
+
+// modulePackages reads the import clauses of every package of the module,
+// by relative path.
+func modulePackages(t *testing.T) map[string]pkg {
+	t.Helper()
+	out := map[string]pkg{}
+	err := filepath.WalkDir(moduleRoot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if name := d.Name(); path != moduleRoot && (name == "testdata" || strings.HasPrefix(name, ".")) {
+			return filepath.SkipDir
+		}
+		p, err := build.ImportDir(path, 0)
+		var none *build.NoGoError
+		if errors.As(err, &none) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(moduleRoot, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		out[rel] = pkg{rel: rel, imports: p.Imports, testImports: append(p.TestImports, p.XTestImports...),
+			doc: p.Doc, docGo: slices.Contains(p.GoFiles, "doc.go")}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := out["knowledge"]; !ok || len(out) < 10 {
+		t.Fatalf("read %d packages from %s, knowledge not among them: not the module's root?", len(out), moduleRoot)
+	}
+	return out
+}
+
+// local returns the module's own packages among imports, relative to the
+// module ("knowledge" for its root's).
+func local(imports []string) []string {
+	var out []string
+	for _, imp := range imports {
+		if rel, ok := strings.CutPrefix(imp, modulePath+"/"); ok {
+			out = append(out, rel)
+		} else if imp == modulePath {
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+// The Discord library stays at the boundary: only the transports
+// (bot/discord) and the fake Discord their tests run against import it,
+// and beyond them only the end-to-end tests of the command; bot, whose
+// handlers and rendering use the bot's own types, depends on neither,
+// even indirectly.
+func TestOnlyTheTransportsImportDiscordgo(t *testing.T) {
+	pkgs := modulePackages(t)
+	transports := []string{"bot/discord", "internal/discordfake"}
+	for _, p := range pkgs {
+		if slices.Contains(p.imports, discordgoPath) && !slices.Contains(transports, p.rel) {
+			t.Errorf("%s imports discordgo; only %v may", p.rel, transports)
+		}
+		if slices.Contains(p.testImports, discordgoPath) && !slices.Contains(append(transports, "cmd/agreementbot"), p.rel) {
+			t.Errorf("the tests of %s import discordgo; only those of %v and cmd/agreementbot may", p.rel, transports)
+		}
+	}
+	seen := map[string]bool{}
+	var walk func(rel string)
+	walk = func(rel string) {
+		if seen[rel] {
+			return
+		}
+		seen[rel] = true
+		if slices.Contains(pkgs[rel].imports, discordgoPath) {
+			t.Errorf("bot depends on discordgo through %s", rel)
+		}
+		for _, dep := range local(pkgs[rel].imports) {
+			walk(dep)
+		}
+	}
+	walk("bot")
+	if !seen["knowledge"] || seen["bot/discord"] {
+		t.Errorf("bot's dependencies in the module: %v", seen)
+	}
+}
+
+// internal/ holds helpers and tools that know nothing of the app: none
+// imports bot, a package under bot/ or knowledge/, or the command. The
+// knowledge root, standard library only, is the vocabulary they may
+// share (the settings check answers' limits against it). Tests may
+// import the app, to run a tool against it.
+func TestInternalImportsNothingOfTheApp(t *testing.T) {
+	for _, p := range modulePackages(t) {
+		if !strings.HasPrefix(p.rel, "internal/") {
+			continue
+		}
+		for _, dep := range local(p.imports) {
+			if !strings.HasPrefix(dep, "internal/") && dep != "knowledge" {
+				t.Errorf("%s imports %s", p.rel, dep)
+			}
+		}
+	}
+}
+
+// Every package says what it is where go doc looks: a package comment,
+// in a doc.go of its own.
+func TestEveryPackageDocumented(t *testing.T) {
+	for _, p := range modulePackages(t) {
+		if p.doc == "" || !p.docGo {
+			t.Errorf("%s: package comment %q, doc.go %v", p.rel, p.doc, p.docGo)
+		}
+	}
+}
