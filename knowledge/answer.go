@@ -92,7 +92,7 @@ type Explanation struct {
 	// how the fact matched it (0 when it did not).
 	Terms []TermMatch `json:"terms"`
 	// Wants is what the question asks for ("person", "date", "place",
-	// "number", "reason"), or empty; Evidence the spans of the fact that
+	// "number", "reason", "organization"), or empty; Evidence the spans of the fact that
 	// hold it.
 	Wants    string   `json:"wants,omitempty"`
 	Evidence []string `json:"evidence,omitempty"`

@@ -49,6 +49,9 @@ const (
 	WantPlace  = "place"
 	WantNumber = "number"
 	WantReason = "reason"
+	// WantOrganization is asked for by "what organization": a body, or a
+	// group of people.
+	WantOrganization = "organization"
 )
 
 // Merge returns a vocabulary holding v's entries and then extra's; an entity

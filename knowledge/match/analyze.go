@@ -45,6 +45,7 @@ type token struct {
 	capital bool   // written with a capital first letter
 	stop    bool   // a stop word
 	num     bool   // a number such as 2.4 or 285000
+	gap     bool   // a punctuation mark other than a full stop stands before it
 	// terms is, while a worker indexes facts, the worker's entry for the
 	// terms of the word plus one (see factAnalyser.label); else 0.
 	terms int32
@@ -199,7 +200,7 @@ func longStopWords(vocabulary map[string]bool) []string {
 }
 
 func (a *analyzer) addPhrase(into map[string][]phrase, text, concept string, title bool) {
-	isQuestion := concept == knowledge.WantPerson || concept == knowledge.WantDate || concept == knowledge.WantPlace || concept == knowledge.WantNumber || concept == knowledge.WantReason
+	isQuestion := wantFeature(concept) != 0
 	toks := a.tokens(text)
 	if len(toks) == 0 {
 		return
@@ -392,9 +393,12 @@ func (a *analyzer) appendTokensIn(out []token, text string, cache *wordCache) []
 	}
 	raw := fold.KeepCase(text)
 	i := 0
+	gap := false
 	for i < len(raw) {
 		r, size := utf8.DecodeRuneInString(raw[i:])
 		if !isWordRune(r) {
+			// A dash between spaces is a gap; inside a word it joins it.
+			gap = gap || isGapRune(r) || r == '-' && i > 0 && raw[i-1] == ' '
 			i += size
 			continue
 		}
@@ -405,9 +409,22 @@ func (a *analyzer) appendTokensIn(out []token, text string, cache *wordCache) []
 		if start > 0 && raw[start-1] == '\'' && (word == "s" || word == "S" || word == "t") {
 			continue
 		}
+		n := len(out)
 		out = a.appendToken(out, word, cache)
+		if gap && len(out) > n {
+			out[n].gap = true
+		}
+		gap = false
 	}
 	return out
+}
+
+// isGapRune reports whether r separates the words around it as a comma,
+// bracket, quotation mark or dash does: a name does not run across it
+// ("Mexico, Alicia Bárcena"). A full stop does not count, for it also ends
+// abbreviations ("St. Louis").
+func isGapRune(r rune) bool {
+	return unicode.IsPunct(r) && r != '.' && r != '\'' && r != '-' && r != '’' && r != '&'
 }
 
 // maxWordLength bounds a token: nothing in any language needs more, and
@@ -630,8 +647,12 @@ const (
 	hasPerson
 	hasPlace
 	hasReason
+	hasOrg
 )
 
+// wantFeature returns the features that answer a question asking for
+// want. "Who" asks for a person: a country, a city or an organisation is
+// no answer to "who represented Guatemala?".
 func wantFeature(want string) featureSet {
 	switch want {
 	case knowledge.WantDate:
@@ -644,6 +665,8 @@ func wantFeature(want string) featureSet {
 		return hasPlace
 	case knowledge.WantReason:
 		return hasReason
+	case knowledge.WantOrganization:
+		return hasOrg | hasPerson // a body, or a group of people: "the Huguenots"
 	}
 	return 0
 }

@@ -330,10 +330,10 @@ func (a *analyzer) docTerms(terms termAdder, toks []token, co *coref, lang int) 
 
 func entityFeature(e knowledge.Entity) featureSet {
 	switch e.Type {
-	case knowledge.EntityPerson, knowledge.EntityOrganization:
-		// "Who" asks for people and for bodies that act: "who reported
-		// it?" — the ministry.
+	case knowledge.EntityPerson:
 		return hasPerson
+	case knowledge.EntityOrganization:
+		return hasOrg
 	case knowledge.EntityPlace:
 		return hasPlace
 	}

@@ -70,6 +70,8 @@ type language struct {
 	stop, markers, topic, focus               wordSet
 	honorifics, personVerbs                   wordSet
 	placeNouns, placePrepositions, orgNouns   wordSet
+	places, placeQualifiers, demonyms         wordSet // places may be phrases
+	givenNames, units                         wordSet
 	months, days, dateWords, datePrepositions wordSet
 	numberWords, ordinals                     wordSet
 	reasons, pronouns, anaphors               wordSet
@@ -113,9 +115,10 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		"months.txt": &l.months, "days.txt": &l.days, "date-words.txt": &l.dateWords, "date-prepositions.txt": &l.datePrepositions,
 		"number-words.txt": &l.numberWords, "ordinals.txt": &l.ordinals,
 		"reason.txt": &l.reasons, "pronouns.txt": &l.pronouns, "anaphors.txt": &l.anaphors,
+		"places.txt": &l.places, "place-qualifiers.txt": &l.placeQualifiers, "demonyms.txt": &l.demonyms, "given-names.txt": &l.givenNames, "units.txt": &l.units,
 	}
 	for name, dst := range lists {
-		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt")
+		set, err := readWordList(fsys, path.Join(dir, name), name == "reason.txt" || name == "places.txt")
 		if err != nil {
 			return nil, err
 		}
