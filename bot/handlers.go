@@ -75,7 +75,7 @@ func NewHandlers(lib Library, set HandlerOptions, download Downloader, log *slog
 		obs = nopObserver{}
 	}
 	stats := NewStats()
-	lim, rec := newStateFor(set, stats, log)
+	lim, rec := newStateFor(set, stats)
 	return &Handlers{
 		lib:      lib,
 		set:      set,

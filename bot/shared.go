@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -27,13 +25,17 @@ type StatsRecorder interface {
 // SharedLimiter is a rate limit kept outside this process (in Redis), so
 // that every replica counts a user's questions together. Unlike a
 // [Limiter] it may fail, and the handlers then fall back to their own.
+// The handlers do not log its failures: it reports its store's outages
+// itself, once each, and should fail at once while its store is known
+// to be down, so that falling back costs nothing.
 type SharedLimiter interface {
 	Allow(ctx context.Context, userID string) (ok bool, retryAfter time.Duration, err error)
 }
 
 // SharedStats are /stats counters kept outside this process (in Redis),
 // counting the questions of every replica. Unlike a [StatsRecorder] they
-// may fail, and the handlers then fall back to their own counting.
+// may fail, and the handlers then fall back to their own counting. As
+// with a [SharedLimiter], the handlers do not log their failures.
 type SharedStats interface {
 	// Record counts one answered, or one abstained question; an
 	// abstained question also counts under key (its folded form), shown
@@ -44,71 +46,25 @@ type SharedStats interface {
 	Snapshot(ctx context.Context, n int) (StatsSnapshot, error)
 }
 
-// sharedRetryDelay is how long a failed shared store is left alone before
-// it is tried again; meanwhile requests go to the in-process fallback at
-// once instead of waiting for the store's timeout each time.
-const sharedRetryDelay = time.Second
-
-// sharedHealth tracks whether a shared store works, logging one warning
-// when it stops working and one message when it works again: once per
-// transition, never per request.
-type sharedHealth struct {
-	what string // "rate limits", "stats"
-	log  *slog.Logger
-	now  func() time.Time
-
-	mu      sync.Mutex
-	down    bool
-	retryAt time.Time
-}
-
-// usable reports whether the store should be tried now: it is up, or it
-// has been down for long enough to try again.
-func (s *sharedHealth) usable() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return !s.down || !s.now().Before(s.retryAt)
-}
-
-// result records how a use of the store went.
-func (s *sharedHealth) result(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case err != nil && !s.down:
-		s.down, s.retryAt = true, s.now().Add(sharedRetryDelay)
-		s.log.Warn("shared state unavailable: "+s.what+" fall back to this process until it is back", "error", err)
-	case err != nil:
-		s.retryAt = s.now().Add(sharedRetryDelay)
-	case s.down:
-		s.down = false
-		s.log.Warn("shared state available again: " + s.what + " are shared by the replicas again")
-	}
-}
-
-// fallbackLimiter asks the shared limiter and, when it fails (or failed
-// less than sharedRetryDelay ago), the local one. The local one also
-// counts the questions the shared one allows, so that a fallback starts
-// from this process's recent questions rather than afresh.
+// fallbackLimiter asks the shared limiter and, when it fails, the local
+// one. The local one also counts the questions the shared one allows, so
+// that a fallback starts from this process's recent questions rather
+// than afresh.
 type fallbackLimiter struct {
 	shared SharedLimiter
 	local  Limiter
-	health *sharedHealth
 }
 
 // Allow implements [Limiter].
 func (f *fallbackLimiter) Allow(ctx context.Context, userID string) (bool, time.Duration) {
-	if f.health.usable() {
-		ok, retry, err := f.shared.Allow(ctx, userID)
-		f.health.result(err)
-		if err == nil {
-			if ok {
-				f.local.Allow(ctx, userID)
-			}
-			return ok, retry
-		}
+	ok, retry, err := f.shared.Allow(ctx, userID)
+	if err != nil {
+		return f.local.Allow(ctx, userID)
 	}
-	return f.local.Allow(ctx, userID)
+	if ok {
+		f.local.Allow(ctx, userID)
+	}
+	return ok, retry
 }
 
 // fallbackStats counts every question in this process and in the shared
@@ -117,25 +73,18 @@ func (f *fallbackLimiter) Allow(ctx context.Context, userID string) (bool, time.
 type fallbackStats struct {
 	shared SharedStats
 	local  *Stats
-	health *sharedHealth
 }
 
 // Record implements [StatsRecorder].
 func (f *fallbackStats) Record(ctx context.Context, ans knowledge.Answer) {
 	f.local.record(ans)
-	if f.health.usable() {
-		f.health.result(f.shared.Record(ctx, ans.Answered, unansweredKey(ans.Question), ans.Question))
-	}
+	_ = f.shared.Record(ctx, ans.Answered, unansweredKey(ans.Question), ans.Question) // counted here anyway
 }
 
 // Snapshot implements [StatsRecorder].
 func (f *fallbackStats) Snapshot(ctx context.Context, n int) StatsSnapshot {
-	if f.health.usable() {
-		s, err := f.shared.Snapshot(ctx, n)
-		f.health.result(err)
-		if err == nil {
-			return s
-		}
+	if s, err := f.shared.Snapshot(ctx, n); err == nil {
+		return s
 	}
 	return f.local.Snapshot(n)
 }
@@ -151,16 +100,14 @@ func (l localStats) Snapshot(_ context.Context, n int) StatsSnapshot { return l.
 
 // newStateFor returns the limiter and stats recorder for set: the
 // in-process ones, or the shared ones falling back to them.
-func newStateFor(set HandlerOptions, local *Stats, log *slog.Logger) (Limiter, StatsRecorder) {
+func newStateFor(set HandlerOptions, local *Stats) (Limiter, StatsRecorder) {
 	var lim Limiter = newLimiter(set.RateCount, set.RatePer)
 	var rec StatsRecorder = localStats{local}
 	if set.SharedLimiter != nil && set.RateCount > 0 && set.RatePer > 0 {
-		lim = &fallbackLimiter{shared: set.SharedLimiter, local: lim,
-			health: &sharedHealth{what: "rate limits", log: log, now: time.Now}}
+		lim = &fallbackLimiter{shared: set.SharedLimiter, local: lim}
 	}
 	if set.SharedStats != nil {
-		rec = &fallbackStats{shared: set.SharedStats, local: local,
-			health: &sharedHealth{what: "stats", log: log, now: time.Now}}
+		rec = &fallbackStats{shared: set.SharedStats, local: local}
 	}
 	return lim, rec
 }

@@ -284,12 +284,12 @@ const interactionDeadline = 14 * time.Minute
 func (b *Gateway) onInteraction(sh *shard, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
 	defer recoverEvent(sh.log, "interaction", i.ID)
+	req, err := requestFromInteraction(i)
 	if !b.work.begin() {
-		b.respondError(sh, i, bot.Request{ID: i.ID, Locale: string(i.Locale)}, bot.ErrRestarting)
+		b.respondError(sh, i, req, bot.ErrRestarting) // logged with the user, as any refusal
 		return
 	}
 	defer b.work.done()
-	req, err := requestFromInteraction(i)
 	if err != nil {
 		b.respondError(sh, i, req, bot.Malformed(err))
 		return

@@ -95,8 +95,13 @@ type EndpointOptions struct {
 	// on slow clients (defaults DefaultReadHeaderTimeout,
 	// DefaultReadTimeout, DefaultIdleTimeout).
 	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
-	// ShutdownTimeout bounds Serve's wait for requests and deferred
-	// replies in flight at shutdown (default 10 s).
+	// ShutdownDelay is how long Serve, once its context ends, keeps
+	// answering with /readyz saying 503 before it closes its listener,
+	// so that a load balancer stops sending it requests first; 0: it
+	// closes the listener at once.
+	ShutdownDelay time.Duration
+	// ShutdownTimeout bounds Serve's wait, once its listener is closed,
+	// for requests and deferred replies in flight (default 10 s).
 	ShutdownTimeout time.Duration
 	// HTTPClient, when set, carries the deferred replies (tests route it
 	// to a fake).
@@ -122,11 +127,15 @@ type Endpoint struct {
 	serve bot.Handler
 	// s sends deferred replies through the interactions' webhooks; it
 	// has no bot token, which they do not need.
-	s       *discordgo.Session
-	log     *slog.Logger
-	mux     *http.ServeMux
-	serving atomic.Bool // Serve is taking requests
-	work    inflight    // interactions being answered, deferred replies being sent
+	s        *discordgo.Session
+	log      *slog.Logger
+	mux      *http.ServeMux
+	serving  atomic.Bool // Serve is taking requests
+	stopping atomic.Bool // Serve is shutting down: responses close their connection
+	work     inflight    // interactions being answered, deferred replies being sent
+	// after times the shutdown delay: time.After, or a test's own end
+	// of the delay.
+	after func(time.Duration) <-chan time.Time
 }
 
 // NewEndpoint returns the endpoint over h, verifying requests with
@@ -148,7 +157,8 @@ func NewEndpoint(opts EndpointOptions, h *bot.Handlers) (*Endpoint, error) {
 	c := *s.Client
 	c.Transport = webhookRetry{next: c.Transport}
 	s.Client = &c
-	e := &Endpoint{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux()}
+	e := &Endpoint{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux(),
+		after: time.After}
 	e.mux.HandleFunc("POST "+InteractionsPath, e.interactions)
 	addStatus(e.mux, e.Ready, opts.Metrics)
 	return e, nil
@@ -181,8 +191,15 @@ func positiveOr[T int | int64 | time.Duration](v, def T) T {
 	return v
 }
 
-// ServeHTTP implements http.Handler.
-func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. While Serve shuts down, each
+// response closes its connection, so that a client's next request opens
+// a new one, which the load balancer sends elsewhere.
+func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.stopping.Load() {
+		w.Header().Set("Connection", "close")
+	}
+	e.mux.ServeHTTP(w, r)
+}
 
 // Ready reports whether the endpoint is taking interactions: Serve is
 // serving, not shutting down, and the library has an index to answer
@@ -198,12 +215,13 @@ func plain(w http.ResponseWriter, status int, text string) {
 }
 
 // Serve serves the endpoint on ln until ctx ends, with read, write and
-// idle timeouts, then shuts down gracefully: it stops taking
-// interactions (/readyz turns 503, and one arriving meanwhile is told the
-// bot is restarting), stops accepting connections, and waits, at most
-// ShutdownTimeout, for the requests in flight and the deferred replies
-// still to be sent. It returns nil after a shutdown, else why it could
-// not serve.
+// idle timeouts, then shuts down gracefully: /readyz turns 503 at once
+// but interactions are still answered for ShutdownDelay, while a load
+// balancer takes this replica out; then it closes the listener and waits,
+// at most ShutdownTimeout, for the requests in flight (those whose body
+// is still arriving included, which are answered, not refused) and the
+// deferred replies still to be sent. It returns nil after a shutdown,
+// else why it could not serve.
 func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
 	srv := e.server(ctx)
 	served := make(chan error, 1)
@@ -216,17 +234,38 @@ func (e *Endpoint) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	e.serving.Store(false)
-	e.log.Info("shutting down: finishing requests and replies in flight")
-	e.work.stop()
+	e.stopping.Store(true)
+	if err := e.delayShutdown(served); err != nil {
+		return err
+	}
+	e.log.Info("shutting down: closed to new connections, finishing requests and replies in flight")
 	wait, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.opts.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(wait)
+	e.work.stop() // after Shutdown: every request it waited for was answered
+	e.log.Debug("shutting down: listener closed, requests answered; waiting for the deferred replies")
 	if !e.work.wait(wait) || err != nil {
 		e.log.Warn("shutdown timed out with requests or replies still in flight")
 		srv.Close()
 	}
 	<-served // http.ErrServerClosed
 	return nil
+}
+
+// delayShutdown keeps serving, not ready, for ShutdownDelay; it returns
+// why the server stopped if it did meanwhile.
+func (e *Endpoint) delayShutdown(served <-chan error) error {
+	d := e.opts.ShutdownDelay
+	if d <= 0 {
+		return nil
+	}
+	e.log.Info("shutting down: not ready, still answering while load balancers take this replica out", "delay", d)
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve interactions: %w", err)
+	case <-e.after(d):
+		return nil
+	}
 }
 
 // server is the http.Server Serve runs: the endpoint with its bounds on
@@ -392,11 +431,11 @@ func (e *Endpoint) interact(ctx context.Context, w http.ResponseWriter, i *disco
 	if e.opts.AppID != "" {
 		i.AppID = e.opts.AppID // the webhook deferred replies go through
 	}
+	req, err := requestFromInteraction(i)
 	if !e.work.begin() {
-		writeResponse(w, errorResponse(e.log, i, bot.Request{ID: i.ID, Locale: string(i.Locale)}, bot.ErrRestarting))
+		writeResponse(w, errorResponse(e.log, i, req, bot.ErrRestarting))
 		return
 	}
-	req, err := requestFromInteraction(i)
 	if err != nil {
 		e.work.done()
 		writeResponse(w, errorResponse(e.log, i, req, bot.Malformed(err)))

@@ -736,8 +736,8 @@ func TestHTTPHealthAndServe(t *testing.T) {
 	}
 }
 
-// At shutdown Serve stops taking interactions but finishes the replies
-// it deferred before returning.
+// At shutdown Serve stops taking interactions once its listener is
+// closed, but finishes the replies it deferred before returning.
 func TestHTTPShutdownFinishesDeferredReplies(t *testing.T) {
 	gate := make(chan struct{})
 	env := newHTTPEnv(t, func(o *EndpointOptions, l *gatedLibrary) { o.DeferAfter = 20 * time.Millisecond; l.gate = gate })
@@ -760,15 +760,20 @@ func TestHTTPShutdownFinishesDeferredReplies(t *testing.T) {
 	}
 
 	cancel()
+	env.awaitLog(t, "waiting for the deferred replies")
 	select {
 	case <-served:
 		t.Fatal("Serve returned with a reply still to send")
-	case <-time.After(100 * time.Millisecond):
+	default:
 	}
-	// Meanwhile new interactions are told the bot is restarting.
+	// Meanwhile new interactions are told the bot is restarting, and the
+	// refusal is logged with the user.
 	late := httpAsk(httpMember(), "Where?")
 	if r := env.send(t, late); r.Data == nil || !strings.Contains(r.Data.Content, "restart") {
 		t.Errorf("interaction during shutdown: %+v", r.Data)
+	}
+	if !strings.Contains(env.log.String(), "msg=\"request refused\" id="+late.ID+" user="+httpUser) {
+		t.Errorf("the refusal is not logged with the user:\n%s", env.log.String())
 	}
 	close(gate)
 	if c := env.hook.next(t); c.Method != http.MethodPatch {
@@ -1076,11 +1081,7 @@ func TestHTTPFollowUpGivesUp(t *testing.T) {
 				t.Errorf("the token was logged:\n%s", log)
 			}
 			// Idle keep-alive connections may hold a few goroutines.
-			deadline := time.Now().Add(time.Second)
-			for runtime.NumGoroutine() > before+4 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
-			if n := runtime.NumGoroutine(); n > before+4 {
+			if n := settledGoroutines(before + 4); n > before+4 {
 				t.Errorf("%d goroutines, %d before", n, before)
 			}
 		})

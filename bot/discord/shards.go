@@ -105,6 +105,7 @@ type shard struct {
 	log       *slog.Logger
 	opened    bool // Open succeeded: set by open, read once its bucket is done
 	connected atomic.Bool
+	closing   atomic.Bool // Run is closing the session: a disconnection is no news
 }
 
 // newShard makes the session of shard id of count, its events handled
@@ -131,6 +132,9 @@ func (b *Gateway) newShard(id, count int) (*shard, error) {
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
 		b.setConnected(sh, false)
+		if sh.closing.Load() {
+			return // Run closed it, and may have returned: nothing to say
+		}
 		sh.log.Warn("disconnected from the gateway; reconnecting")
 	})
 	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { b.onInteraction(sh, ic) })
@@ -210,6 +214,7 @@ func (b *Gateway) closeAll(shards []*shard) error {
 	var wg sync.WaitGroup
 	for i, sh := range shards {
 		if sh.opened {
+			sh.closing.Store(true)
 			wg.Go(func() { errs[i] = sh.s.Close() })
 		}
 	}

@@ -11,7 +11,15 @@
 // ([Client.Stats]). A reload on one replica is announced on a channel
 // ([Peers.Loaded]); every other replica hears it ([Peers.Listen]) and
 // loads the shared store file at once rather than when its store watcher
-// next looks, without announcing that load in turn.
+// next looks, without announcing that load in turn. A writer that serves
+// nothing, such as the ingest command, announces the store it rebuilt
+// the same way ([Client.AnnounceStore]).
+//
+// The client keeps track of whether Redis answers: it logs one warning
+// when Redis stops answering and one line when it is back, and meanwhile
+// fails commands at once. The reload subscription ([Client.Watch], run by
+// [Peers.Listen]) checks on Redis while no question is asked and
+// resubscribes at once when it is back.
 //
 // The keys, all under a prefix ("agreementbot:" by default):
 //
@@ -22,5 +30,5 @@
 //	stats:unanswered      sorted set: folded unanswered question → times asked
 //	stats:questions       hash: folded unanswered question → its first wording
 //	stats:since           when counting began (Unix milliseconds)
-//	reload                the channel of reload announcements (a replica's id)
+//	reload                the channel of reload announcements (the announcer's id)
 package redisstate

@@ -39,7 +39,11 @@ func (c *Client) Limiter(count int, per time.Duration) *Limiter {
 // the limit; when not, retryAfter is how long until the window ends.
 func (l *Limiter) Allow(ctx context.Context, userID string) (ok bool, retryAfter time.Duration, err error) {
 	ms := max(l.per.Milliseconds(), 1)
-	res, err := allowScript.Run(ctx, l.c.rdb, []string{l.c.key("rate:" + userID)}, ms).Int64Slice()
+	var res []int64
+	err = l.c.do(ctx, func() (err error) {
+		res, err = allowScript.Run(ctx, l.c.rdb, []string{l.c.key("rate:" + userID)}, ms).Int64Slice()
+		return err
+	})
 	if err != nil {
 		return false, 0, fmt.Errorf("redis: rate limit: %w", err)
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
-// publishTimeout bounds announcing a reload.
-const publishTimeout = 2 * time.Second
+// PublishTimeout bounds announcing a reload.
+const PublishTimeout = 2 * time.Second
 
 // Store is the library as the replicas' reload announcements use it.
 type Store interface {
@@ -62,12 +62,22 @@ func (p *Peers) Loaded(_ knowledge.ReloadReport, v library.StoreVersion) {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), PublishTimeout)
 		defer cancel()
 		if err := p.c.PublishReload(ctx, p.id); err != nil {
 			p.log.Debug("could not tell the other replicas of the reload", "error", err)
 		}
 	}()
+}
+
+// AnnounceStore tells the replicas listening ([Peers.Listen]) that a
+// writer serving nothing, such as the ingest command, has rewritten the
+// store file, as a replica announces its reloads, so that they load it at
+// once. writer names it in the announcement, before an id of its own.
+func (c *Client) AnnounceStore(ctx context.Context, writer string) error {
+	ctx, cancel := context.WithTimeout(ctx, PublishTimeout)
+	defer cancel()
+	return c.PublishReload(ctx, writer+"-"+replicaID())
 }
 
 // announces reports whether a load of version v of the store is this
@@ -81,10 +91,11 @@ func (p *Peers) announces(v library.StoreVersion) bool {
 
 // Listen loads the store whenever another replica announces a reload,
 // until ctx ends; report is told of each load, or failed load. A load
-// caused this way is not announced again (see Loaded).
+// caused this way is not announced again (see Loaded). It also keeps
+// watch on Redis (see [Client.Watch]).
 func (p *Peers) Listen(ctx context.Context, lib Store, report func(knowledge.ReloadReport, error)) {
-	p.c.Reloads(ctx, p.id, func(from string) {
-		p.log.Debug("another replica reloaded", "replica", from)
+	p.c.Watch(ctx, p.id, func(from string) {
+		p.log.Debug("reload announced", "by", from)
 		p.mu.Lock()
 		p.heard = lib.StoreVersion()
 		p.mu.Unlock()

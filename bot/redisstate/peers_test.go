@@ -9,34 +9,35 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/internal/redistest"
+	"github.com/agreementbot/agreementbot/internal/syncbuf"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 )
 
 // replica is one library over the shared store, announcing its loads
 // through its Peers; each load's verdict (announced or not) is sent on
-// announced.
+// announced. Its client logs to logs.
 type replica struct {
 	lib       *library.Library
 	peers     *Peers
 	announced chan bool
+	logs      *syncbuf.Buffer
 }
 
 func newReplica(t *testing.T, url, src, db string) *replica {
 	t.Helper()
-	c, err := Open(Options{URL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	r := &replica{peers: c.Peers(slog.New(slog.DiscardHandler)), announced: make(chan bool, 10)}
+	logs := &syncbuf.Buffer{}
+	c := openLogged(t, url, logs)
+	r := &replica{peers: c.Peers(slog.New(slog.DiscardHandler)), announced: make(chan bool, 10), logs: logs}
 	hook := func(rep knowledge.ReloadReport, v library.StoreVersion) {
 		r.announced <- r.peers.announces(v)
 		r.peers.Loaded(rep, v)
 	}
-	if r.lib, err = library.New(t.Context(), src, db, library.WithOnLoad(hook)); err != nil {
+	lib, err := library.New(t.Context(), src, db, library.WithOnLoad(hook))
+	if err != nil {
 		t.Fatal(err)
 	}
+	r.lib = lib
 	return r
 }
 
@@ -52,16 +53,27 @@ func recv[T any](t *testing.T, ch <-chan T, what string) T {
 	}
 }
 
-// waitSubscribers waits until n clients listen for announcements.
-func waitSubscribers(t *testing.T, c *Client, n int64) {
+// openLogged opens a client of the Redis at url logging to logs at
+// debug level, closed when the test ends.
+func openLogged(t *testing.T, url string, logs *syncbuf.Buffer) *Client {
 	t.Helper()
-	ch := c.key(reloadChannel)
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if counts, err := c.rdb.PubSubNumSub(t.Context(), ch).Result(); err == nil && counts[ch] >= n {
-			return
-		}
+	c, err := Open(Options{URL: url, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("fewer than %d subscribers to %s", n, ch)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// awaitSubscribed waits until the client logging to logs listens for
+// announcements.
+func awaitSubscribed(t *testing.T, logs *syncbuf.Buffer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if written, err := logs.AwaitText(ctx, "subscribed to reload announcements", 1); err != nil {
+		t.Fatalf("not listening for announcements: %v\n%s", err, written)
+	}
 }
 
 // Two replicas over one store and one Redis: a reload on a is announced,
@@ -79,15 +91,12 @@ func TestPeersAnnounceAndListen(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "facts.db")
 	a, b := newReplica(t, rs.URL, src, db), newReplica(t, rs.URL, src, db)
 
-	watcher, err := Open(Options{URL: rs.URL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watcher.Close()
+	watcherLogs := &syncbuf.Buffer{}
+	watcher := openLogged(t, rs.URL, watcherLogs)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	heard := make(chan string, 10)
-	go watcher.Reloads(ctx, "watcher", func(from string) { heard <- from })
+	go watcher.Watch(ctx, "watcher", func(from string) { heard <- from })
 	reports := make(chan knowledge.ReloadReport, 10)
 	go b.peers.Listen(ctx, b.lib, func(rep knowledge.ReloadReport, err error) {
 		if err != nil {
@@ -95,7 +104,8 @@ func TestPeersAnnounceAndListen(t *testing.T) {
 		}
 		reports <- rep
 	})
-	waitSubscribers(t, watcher, 2)
+	awaitSubscribed(t, watcherLogs)
+	awaitSubscribed(t, b.logs)
 
 	writeFact("notes.txt", "The group met again in Mexico City on 5 March 2024.")
 	if _, err := a.lib.Reload(t.Context()); err != nil {

@@ -3,6 +3,7 @@ package redisstate
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -30,13 +31,19 @@ type Options struct {
 	// Timeout bounds connecting and each command; 0 means
 	// [DefaultTimeout].
 	Timeout time.Duration
+	// Logger is told when Redis stops answering and when it answers
+	// again; nil: nobody is.
+	Logger *slog.Logger
 }
 
 // Client is a connection pool to the shared Redis. It is safe for
-// concurrent use.
+// concurrent use. It keeps track of whether Redis answers (see
+// [Client.Watch]): while it does not, its commands fail at once with
+// [ErrUnavailable], for [RetryDelay] after each failure.
 type Client struct {
 	rdb    *redis.Client
 	prefix string
+	health *health
 }
 
 // Open returns a client for the Redis at opts.URL. It does not connect:
@@ -61,12 +68,30 @@ func Open(opts Options) (*Client, error) {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	return &Client{rdb: redis.NewClient(ro), prefix: prefix}, nil
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{rdb: redis.NewClient(ro), prefix: prefix, health: newHealth(log, time.Now)}, nil
+}
+
+// do runs a command unless Redis did not answer a moment ago, and
+// records how it went (unless it failed because ctx ended, which says
+// nothing of Redis).
+func (c *Client) do(ctx context.Context, run func() error) error {
+	if !c.health.usable() {
+		return ErrUnavailable
+	}
+	err := run()
+	if err == nil || ctx.Err() == nil {
+		c.health.result(err)
+	}
+	return err
 }
 
 // quietOnce silences the Redis client's own log, which would write a line
-// for every failed dial (every request while Redis is down); the bot logs
-// each transition between Redis working and not once instead.
+// for every failed dial (every request while Redis is down); the Client
+// logs each transition between Redis working and not once instead.
 var quietOnce sync.Once
 
 // quiet is a Redis client logger that drops everything.
@@ -77,7 +102,7 @@ func (quiet) Printf(context.Context, string, ...any) {}
 
 // Ping checks that Redis answers.
 func (c *Client) Ping(ctx context.Context) error {
-	if err := c.rdb.Ping(ctx).Err(); err != nil {
+	if err := c.do(ctx, func() error { return c.rdb.Ping(ctx).Err() }); err != nil {
 		return fmt.Errorf("redis: ping: %w", err)
 	}
 	return nil

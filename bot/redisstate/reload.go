@@ -13,48 +13,51 @@ import (
 // announces a reload: the message is its replica id.
 const reloadChannel = "reload"
 
-// receiveWait is how long Reloads waits for a message before checking
-// with a PING that the subscription is still alive.
-const receiveWait = 5 * time.Second
+// errNoPong is a subscription's PING left unanswered for a CheckInterval.
+var errNoPong = errors.New("no answer to a ping")
 
-// Backoff bounds between attempts to resubscribe while Redis is down.
-const (
-	minBackoff = 100 * time.Millisecond
-	maxBackoff = 5 * time.Second
-)
-
-// PublishReload tells every replica subscribed with [Client.Reloads]
+// PublishReload tells every replica subscribed with [Client.Watch]
 // that replica has reloaded.
 func (c *Client) PublishReload(ctx context.Context, replica string) error {
-	if err := c.rdb.Publish(ctx, c.key(reloadChannel), replica).Err(); err != nil {
+	if err := c.do(ctx, func() error { return c.rdb.Publish(ctx, c.key(reloadChannel), replica).Err() }); err != nil {
 		return fmt.Errorf("redis: publish reload: %w", err)
 	}
 	return nil
 }
 
-// Reloads calls onReload with the announcing replica's id for each reload
+// Watch calls onReload with the announcing replica's id for each reload
 // another replica announces, until ctx ends; messages from self (this
-// replica's own id) are ignored. It subscribes again, quietly and with a
-// growing pause, whenever Redis goes away, so it can be run for the
-// process's life whether or not Redis is up. onReload runs on Reloads'
-// goroutine and should return promptly.
-func (c *Client) Reloads(ctx context.Context, self string, onReload func(from string)) {
-	wait := minBackoff
-	for ctx.Err() == nil {
-		if c.receiveReloads(ctx, self, onReload) {
-			wait = minBackoff // it was working: try again soon
+// replica's own id) are ignored. Its subscription is also how the client
+// watches Redis while nothing else uses it: it pings Redis every
+// CheckInterval while all is quiet. When the subscription fails it
+// subscribes again at once; when that fails too it counts Redis down
+// (warning once) and tries again every CheckInterval, or at once when a
+// command finds Redis answering; once subscribed again it says, once,
+// that Redis is back. Run it for the process's life. onReload runs on
+// Watch's goroutine and should return promptly.
+func (c *Client) Watch(ctx context.Context, self string, onReload func(from string)) {
+	for {
+		subscribed, err := c.receiveReloads(ctx, self, onReload)
+		if ctx.Err() != nil {
+			return
 		}
+		if subscribed {
+			continue // it worked until now: try again at once
+		}
+		c.health.failed(err)
 		select {
 		case <-ctx.Done():
-		case <-time.After(wait):
+			return
+		case <-c.health.kick:
+		case <-time.After(CheckInterval):
 		}
-		wait = min(2*wait, maxBackoff)
 	}
 }
 
 // receiveReloads subscribes and delivers messages until the subscription
-// fails or ctx ends, and reports whether it got subscribed.
-func (c *Client) receiveReloads(ctx context.Context, self string, onReload func(string)) (subscribed bool) {
+// fails or ctx ends, and returns whether it got subscribed and why it
+// stopped.
+func (c *Client) receiveReloads(ctx context.Context, self string, onReload func(string)) (subscribed bool, err error) {
 	ps := c.rdb.Subscribe(ctx)
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() }) // unblocks a read in progress
 	defer func() {
@@ -62,24 +65,31 @@ func (c *Client) receiveReloads(ctx context.Context, self string, onReload func(
 		_ = ps.Close()
 	}()
 	if err := ps.Subscribe(ctx, c.key(reloadChannel)); err != nil {
-		return false
+		return false, err
 	}
+	pinged := false // a PING is waiting for its PONG
 	for {
-		msg, err := ps.ReceiveTimeout(ctx, receiveWait)
+		msg, err := ps.ReceiveTimeout(ctx, CheckInterval)
 		var nerr interface{ Timeout() bool }
 		switch {
 		case err == nil:
-		case errors.As(err, &nerr) && nerr.Timeout():
-			if ps.Ping(ctx) != nil {
-				return subscribed
+			pinged = false
+		case errors.As(err, &nerr) && nerr.Timeout() && !pinged:
+			if err := ps.Ping(ctx); err != nil {
+				return subscribed, err
 			}
+			pinged = true
 			continue
+		case errors.As(err, &nerr) && nerr.Timeout():
+			return subscribed, errNoPong
 		default:
-			return subscribed
+			return subscribed, err
 		}
 		switch m := msg.(type) {
 		case *redis.Subscription:
 			subscribed = true
+			c.health.log.Debug("subscribed to reload announcements", "channel", m.Channel)
+			c.health.recovered()
 		case *redis.Message:
 			if m.Payload != self {
 				onReload(m.Payload)

@@ -35,16 +35,16 @@ func (c *Client) Stats() *Stats { return &Stats{c: c} }
 // also counted under key, its folded form, shown as question.
 func (s *Stats) Record(ctx context.Context, answered bool, key, question string) error {
 	c := s.c
-	if err := c.rdb.SetNX(ctx, c.key("stats:since"), time.Now().UnixMilli(), 0).Err(); err != nil {
-		return fmt.Errorf("redis: stats: %w", err)
-	}
-	var err error
-	if answered {
-		err = c.rdb.Incr(ctx, c.key("stats:answered")).Err()
-	} else {
+	err := c.do(ctx, func() error {
+		if err := c.rdb.SetNX(ctx, c.key("stats:since"), time.Now().UnixMilli(), 0).Err(); err != nil {
+			return err
+		}
+		if answered {
+			return c.rdb.Incr(ctx, c.key("stats:answered")).Err()
+		}
 		keys := []string{c.key("stats:abstained"), c.key("stats:unanswered"), c.key("stats:questions")}
-		err = abstainScript.Run(ctx, c.rdb, keys, key, question, maxTrackedUnanswered).Err()
-	}
+		return abstainScript.Run(ctx, c.rdb, keys, key, question, maxTrackedUnanswered).Err()
+	})
 	if err != nil {
 		return fmt.Errorf("redis: stats: %w", err)
 	}
@@ -60,7 +60,13 @@ func (s *Stats) Snapshot(ctx context.Context, n int) (bot.StatsSnapshot, error) 
 	answered := pipe.Get(ctx, c.key("stats:answered"))
 	abstained := pipe.Get(ctx, c.key("stats:abstained"))
 	top := pipe.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{Key: c.key("stats:unanswered"), Start: 0, Stop: int64(n) - 1, Rev: true})
-	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+	err := c.do(ctx, func() error {
+		if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return bot.StatsSnapshot{}, fmt.Errorf("redis: stats: %w", err)
 	}
 	out := bot.StatsSnapshot{Since: time.Now(), Answered: intOf(answered), Abstained: intOf(abstained)}
@@ -80,7 +86,11 @@ func (s *Stats) withQuestions(ctx context.Context, out bot.StatsSnapshot, top []
 	for i, z := range top {
 		fields[i], _ = z.Member.(string)
 	}
-	wordings, err := s.c.rdb.HMGet(ctx, s.c.key("stats:questions"), fields...).Result()
+	var wordings []any
+	err := s.c.do(ctx, func() (err error) {
+		wordings, err = s.c.rdb.HMGet(ctx, s.c.key("stats:questions"), fields...).Result()
+		return err
+	})
 	if err != nil {
 		return bot.StatsSnapshot{}, fmt.Errorf("redis: stats: %w", err)
 	}

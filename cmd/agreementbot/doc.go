@@ -7,7 +7,7 @@
 //
 //	agreementbot ask [--json] [--explain] [--top N] [--threshold X] [--sources DIR | --db FILE] [--translate URL] [QUESTION...]
 //	agreementbot facts [--json] [--sources DIR | --db FILE]
-//	agreementbot ingest --sources DIR --db FILE [--translate URL]
+//	agreementbot ingest --sources DIR --db FILE [--config FILE] [--translate URL]
 //	agreementbot eval [--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE] [--translate URL]
 //	agreementbot calibrate [--squad DIR] [--out FILE] [--features LIST] [--examples FILE] [--translate URL]
 //	agreementbot run [--config FILE]

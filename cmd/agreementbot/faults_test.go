@@ -83,6 +83,7 @@ func newStack(t *testing.T, files map[string]string) *stack {
 		"AGREEMENTBOT_HTTP_ADDR": "127.0.0.1:0", "AGREEMENTBOT_DB": st.db, "AGREEMENTBOT_SOURCES": st.sources,
 		"AGREEMENTBOT_ADMIN_USER_IDS": stackAdmin, "AGREEMENTBOT_API_URL": st.hooks.srv.URL + "/api/v9/",
 		"AGREEMENTBOT_LOG_LEVEL": "debug", "AGREEMENTBOT_REDIS_URL": "", "DISCORD_TOKEN": "",
+		"AGREEMENTBOT_HTTP_SHUTDOWN_DELAY": "0s",
 	} {
 		t.Setenv(k, v)
 	}
@@ -302,6 +303,7 @@ func TestServeAnswersFromOneStoreDuringRebuilds(t *testing.T) {
 
 	ctx, stop := context.WithCancel(t.Context())
 	var asked atomic.Int64
+	progress := make(chan struct{}) // a question answered, told to whoever waits for one
 	var mu sync.Mutex
 	var problems []string
 	var wg sync.WaitGroup
@@ -313,6 +315,10 @@ func TestServeAnswersFromOneStoreDuringRebuilds(t *testing.T) {
 					_, err = generationOf(m)
 				}
 				asked.Add(1)
+				select {
+				case progress <- struct{}{}:
+				default:
+				}
 				if err != nil {
 					mu.Lock()
 					problems = append(problems, err.Error())
@@ -321,18 +327,13 @@ func TestServeAnswersFromOneStoreDuringRebuilds(t *testing.T) {
 			}
 		})
 	}
-	served := func(want int) bool {
-		m, err := s.interact(askOf(newUser(), generationQuestion), st.hooks)
-		if err != nil {
-			return false
-		}
-		g, err := generationOf(m)
-		return err == nil && g == want
-	}
 	for g := 2; g <= 7; g++ {
-		before := asked.Load()
-		for asked.Load() < before+5 && ctx.Err() == nil { // questions in flight while it rebuilds
-			time.Sleep(5 * time.Millisecond)
+		for range 5 { // questions answered while it rebuilds
+			select {
+			case <-progress:
+			case <-time.After(logWait):
+				t.Fatal("no question answered")
+			}
 		}
 		if g%2 == 0 {
 			writeFile(t, filepath.Join(ingestDir, "generation.yaml"), generationSource(g))
@@ -345,10 +346,13 @@ func TestServeAnswersFromOneStoreDuringRebuilds(t *testing.T) {
 				t.Fatalf("/reload to generation %d: %q", g, r.Content)
 			}
 		}
-		if !poll(5*time.Second, func() bool { return served(g) }) {
+		// Loaded by the store watcher (ingest) or by /reload itself.
+		awaitLogText(t, s, "msg=reloaded", g-1)
+		m := s.mustInteract(t, askOf(newUser(), generationQuestion), st.hooks)
+		if got, err := generationOf(m); err != nil || got != g {
 			stop()
 			wg.Wait()
-			t.Fatalf("generation %d never served; problems meanwhile: %q", g, problems)
+			t.Fatalf("generation %d not served after its reload: %d, %v; problems meanwhile: %q", g, got, err, problems)
 		}
 	}
 	stop()
@@ -384,8 +388,9 @@ func TestServeKeepsServingDamagedStore(t *testing.T) {
 		if err := os.Rename(tmp, st.db); err != nil {
 			t.Fatal(err)
 		}
-		if !poll(5*time.Second, func() bool { return failures() == float64(k+1) }) {
-			t.Fatalf("damaged store %d: reload failures %v, want %d:\n%s", k+1, failures(), k+1, s.logs.String())
+		awaitLogText(t, s, "reload failed; the previous facts keep serving", k+1)
+		if v := failures(); v != float64(k+1) {
+			t.Errorf("damaged store %d: reload failures %v, want %d", k+1, v, k+1)
 		}
 		if got := firstFact(s.mustInteract(t, askOf(newUser(), "Where did the foreign ministers meet?"), st.hooks)); !strings.Contains(got, "Washington") {
 			t.Errorf("damaged store %d: first fact %q, want the last good store's", k+1, got)
@@ -409,8 +414,9 @@ func TestServeKeepsServingDamagedStore(t *testing.T) {
 	if err := os.Rename(st.db+".new", st.db); err != nil {
 		t.Fatal(err)
 	}
-	if !poll(5*time.Second, func() bool { return loads() == 5 }) {
-		t.Fatalf("the good store was not loaded: %v store reloads, want 5:\n%s", loads(), s.logs.String())
+	awaitLogText(t, s, "msg=reloaded", 1)
+	if v := loads(); v != 5 {
+		t.Errorf("%v store reloads, want 5 (4 failed, 1 good)", v)
 	}
 	if v := failures(); v != 4 {
 		t.Errorf("reload failures after the good store %v, want still 4", v)

@@ -97,7 +97,8 @@ func readLoadQuestions(path string) ([]loadtest.Question, error) {
 }
 
 // serveUnderLoad serves serve's own stack (newServeStack: the same
-// handlers, metrics and endpoint) with the default settings, the embedded
+// handlers, metrics and endpoint) with the default settings (but no
+// shutdown delay), the embedded
 // article in memory (no store file), in-memory rate limits and /stats (no
 // Redis) and no token, its deferred replies going to the load test's fake
 // webhooks.
@@ -108,6 +109,7 @@ func serveUnderLoad(log *slog.Logger) loadtest.ServeFunc {
 		cfg.Discord.ApplicationID, cfg.Discord.APIURL = env.AppID, env.APIURL
 		cfg.Discord.PublicKey = hex.EncodeToString(env.PublicKey)
 		cfg.HTTP.Addr = ln.Addr().String()
+		cfg.HTTP.ShutdownDelay = 0 // no load balancer to wait for: the run ends at once
 		st, err := newServeStack(ctx, cfg, log, env.PublicKey)
 		if err != nil {
 			ln.Close()

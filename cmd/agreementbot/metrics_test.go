@@ -6,14 +6,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/agreementbot/agreementbot/internal/syncbuf"
 
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 )
@@ -98,16 +95,6 @@ func metric(t *testing.T, base, name string, labels ...string) float64 {
 	return v
 }
 
-// poll reports whether cond became true within d, trying every 20 ms.
-func poll(d time.Duration, cond func() bool) bool {
-	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return true
-		}
-	}
-	return cond()
-}
-
 // answeredSlash are the labels of the /ask questions answered.
 func answeredSlash(transport string) []string {
 	return []string{"entry", "slash", "outcome", "answered", "transport", transport}
@@ -122,27 +109,11 @@ func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 	f := fakeDiscordEnv(t, token)
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var logs syncbuf.Buffer
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"run"}, strings.NewReader(""), &logs, &logs) }()
-	wait, stop := context.WithTimeout(t.Context(), 20*time.Second)
-	defer stop()
-	addr := regexp.MustCompile(`msg="serving metrics and health checks" addr=(\S+)`)
-	var base string
-	ready := func() bool {
-		if m := addr.FindStringSubmatch(logs.String()); m != nil && base == "" {
-			base = "http://" + m[1]
-		}
-		if base == "" || len(f.Commands("")) == 0 {
-			return false
-		}
-		status, _ := get(t, base+"/readyz")
-		return status == http.StatusOK
-	}
-	if !poll(20*time.Second, ready) {
-		t.Fatalf("run never served a ready /readyz (base %q):\n%s", base, logs.String())
+	r := startRun(t)
+	base := r.statusBase(t)
+	r.await(t, "that it registered the commands", func(logs string) bool { return strings.Contains(logs, "registered commands") })
+	if status, _ := get(t, base+"/readyz"); status != http.StatusOK {
+		t.Errorf("GET /readyz once connected: %d", status)
 	}
 	if status, _ := get(t, base+"/healthz"); status != http.StatusOK {
 		t.Errorf("GET /healthz: %d", status)
@@ -162,8 +133,10 @@ func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 	if err := f.DispatchInteraction(i); err != nil {
 		t.Fatal(err)
 	}
+	wait, stop := context.WithTimeout(t.Context(), 20*time.Second)
+	defer stop()
 	if _, err := f.WaitInteractionResponse(wait, i.ID); err != nil {
-		t.Fatalf("no answer: %v\n%s", err, logs.String())
+		t.Fatalf("no answer: %v\n%s", err, r.logs.String())
 	}
 	if v := metric(t, base, "agreementbot_questions_total", answeredSlash("gateway")...); v != 1 {
 		t.Errorf("questions answered after one /ask = %v, want 1", v)
@@ -172,23 +145,16 @@ func TestRunServesMetricsWhenHTTPAddrSet(t *testing.T) {
 		t.Errorf("answers timed after one /ask = %v, want 1", v)
 	}
 	// SIGHUP reloads (run has been watching for it since before it said
-	// where it serves), counted by its trigger.
+	// where it serves), counted by its trigger before it is logged.
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	if !poll(10*time.Second, func() bool { return metric(t, base, "agreementbot_reloads_total", "trigger", "signal") == 1 }) {
-		t.Errorf("no reload by signal counted after SIGHUP:\n%s", logs.String())
+	r.await(t, "the reload on SIGHUP", func(logs string) bool { return strings.Contains(logs, "trigger=SIGHUP") })
+	if v := metric(t, base, "agreementbot_reloads_total", "trigger", "signal"); v != 1 {
+		t.Errorf("reloads by signal after SIGHUP: %v, want 1", v)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("run exited %d:\n%s", code, logs.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("run did not shut down")
-	}
+	r.stop(t)
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("the status server still answers after run returned")
 	}

@@ -1,12 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/agreementbot/agreementbot/internal/discordfake"
 	"github.com/agreementbot/agreementbot/internal/redistest"
@@ -17,18 +16,20 @@ import (
 // redis-server, as behind a load balancer: a user's rate limit holds
 // across both; /stats on either counts the questions of both; the More,
 // Source and "did you mean" buttons of one replica's reply work when
-// pressed on the other; a /reload on one is served by the other within a
-// second (its store watcher would take five); and when Redis stops, both
-// keep answering, each with its own rate limits, saying so in its log, and
-// both shut down cleanly.
+// pressed on the other; a /reload on one is served by the other through
+// Redis (its store watcher, set to an hour, would not see it); when Redis
+// stops, each notices while idle and says so once, and both keep
+// answering, each with its own rate limits; when Redis is back each says
+// so once and reloads are shared again; both shut down cleanly.
 func TestReplicasShareRedis(t *testing.T) {
 	rs := redistest.Start(t)
 	st := newStack(t, nil)
 	t.Setenv("AGREEMENTBOT_REDIS_URL", rs.URL)
 	t.Setenv("AGREEMENTBOT_RATE_QUESTIONS", "3")
 	t.Setenv("AGREEMENTBOT_RATE_PER", "1m")
+	t.Setenv("AGREEMENTBOT_DB_POLL", "1h") // only an announcement reloads the other
 	a, b := st.launch(t), st.launch(t)
-	waitSubscribed(t, rs.URL, 2)
+	awaitSubscribed(t, a, b)
 
 	const question = "Where did the foreign ministers meet?"
 	ask := func(s *serving, user, q string) *discordgo.Message {
@@ -61,10 +62,14 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 
 	checkButtonsAcrossReplicas(t, st, a, b)
-	checkReloadAcrossReplicas(t, st, a, b)
+	checkReloadAcrossReplicas(t, st, a, b, 1)
 
-	// Redis stops: both answer on, each counting a user's questions itself.
+	// Redis stops: both notice, while idle, and answer on, each counting a
+	// user's questions itself.
 	rs.Stop()
+	for _, s := range []*serving{a, b} {
+		awaitLogText(t, s, "redis unavailable", 1)
+	}
 	user = newUser()
 	for k := range 3 {
 		if m := ask(a, user, question); !strings.Contains(firstFact(m), "Washington") {
@@ -80,29 +85,40 @@ func TestReplicasShareRedis(t *testing.T) {
 	if m := a.mustInteract(t, adminCommand("stats"), st.hooks); len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "Answered:") {
 		t.Errorf("/stats on a, redis stopped: %+v", m)
 	}
+
+	// Redis is back: each says so once, subscribed again, and reloads are
+	// shared again.
+	rs.Restart(t)
+	for _, s := range []*serving{a, b} {
+		awaitLogText(t, s, "redis available again", 1)
+	}
+	checkReloadAcrossReplicas(t, st, a, b, 2)
 	for name, s := range map[string]*serving{"a": a, "b": b} {
-		if !strings.Contains(s.logs.String(), "shared state unavailable") {
-			t.Errorf("replica %s did not warn that redis is gone:\n%s", name, s.logs.String())
+		logs := s.logs.String()
+		if n := strings.Count(logs, "redis unavailable"); n != 1 || strings.Count(logs, "level=WARN") != 1 {
+			t.Errorf("replica %s: %d warnings that redis is unavailable, want one and no other warning:\n%s", name, n, logs)
+		}
+		if n := strings.Count(logs, `level=INFO msg="redis available again`); n != 1 {
+			t.Errorf("replica %s: %d messages that redis is back at info level, want 1:\n%s", name, n, logs)
 		}
 	}
 }
 
-// waitSubscribed waits until n replicas listen for reload announcements
-// on the Redis at url.
-func waitSubscribed(t *testing.T, url string, n int64) {
+// awaitLogText waits until s has logged text n times.
+func awaitLogText(t *testing.T, s *serving, text string, n int) {
 	t.Helper()
-	opts, err := redis.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
+	logs, ok := awaitLog(s.logs, s.exited, func(logs string) bool { return strings.Count(logs, text) >= n })
+	if !ok {
+		t.Fatalf("serve did not log %q %d times:\n%s", text, n, logs)
 	}
-	c := redis.NewClient(opts)
-	defer c.Close()
-	subscribed := func() bool {
-		counts, err := c.PubSubNumSub(t.Context(), "agreementbot:reload").Result()
-		return err == nil && counts["agreementbot:reload"] >= n
-	}
-	if !poll(10*time.Second, subscribed) {
-		t.Fatalf("fewer than %d replicas subscribed to the reload announcements", n)
+}
+
+// awaitSubscribed waits until each replica listens for reload
+// announcements.
+func awaitSubscribed(t *testing.T, replicas ...*serving) {
+	t.Helper()
+	for _, s := range replicas {
+		awaitLogText(t, s, "subscribed to reload announcements", 1)
 	}
 }
 
@@ -156,27 +172,62 @@ func buttonIDs(m *discordgo.Message) map[string]string {
 	return out
 }
 
-// checkReloadAcrossReplicas adds a source and has an admin /reload on a:
-// b must serve the new fact within a second of a's reply.
-func checkReloadAcrossReplicas(t *testing.T, st *stack, a, b *serving) {
+// checkReloadAcrossReplicas adds a source (the k-th) and has an admin
+// /reload on a: b must load it, told by a (its own store watcher is too
+// slow to), and serve the new fact.
+func checkReloadAcrossReplicas(t *testing.T, st *stack, a, b *serving, k int) {
 	t.Helper()
-	const q = "Where did the working group first meet?"
-	writeFile(t, st.sources+"/notes.yaml",
-		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n")
+	place := []string{"Mexico City", "Guatemala City"}[k-1]
+	q := fmt.Sprintf("Where did working group %d first meet?", k)
+	writeFile(t, fmt.Sprintf("%s/notes-%d.yaml", st.sources, k), fmt.Sprintf(
+		"source: {title: Admin notes %d}\nfacts:\n  - text: Working group %d first met in %s on 5 March 2024.\n", k, k, place))
 	if r := a.mustInteract(t, adminCommand("reload"), st.hooks); !strings.Contains(r.Content, "Reloaded") {
 		t.Fatalf("/reload on a: %q", r.Content)
 	}
-	reloaded := time.Now()
-	seen := false
-	for !seen && time.Since(reloaded) < time.Second { // asked within the second
-		m, err := b.interact(askOf(newUser(), q), st.hooks)
-		seen = err == nil && strings.Contains(firstFact(m), "Mexico City")
-		if !seen {
-			time.Sleep(20 * time.Millisecond)
-		}
+	awaitLogText(t, b, "trigger=\"announced through redis\"", k)
+	if m := b.mustInteract(t, askOf(newUser(), q), st.hooks); !strings.Contains(firstFact(m), place) {
+		t.Errorf("b, told of a's reload, answers %q with %q", q, firstFact(m))
 	}
-	if !seen {
-		t.Fatalf("b did not serve a's reload within a second:\n%s", b.logs.String())
+}
+
+// TestIngestAnnouncesToReplicas rebuilds the store of a running replica
+// with `agreementbot ingest`, given the replicas' Redis (here in the
+// environment, as a Kubernetes Job would have it): ingest announces the
+// new store as a replica announces a reload, and the replica loads it
+// then, with its store watcher set to look only once an hour; a password
+// in the Redis URL is not printed.
+func TestIngestAnnouncesToReplicas(t *testing.T) {
+	rs := redistest.Start(t)
+	st := newStack(t, nil)
+	t.Setenv("AGREEMENTBOT_DB_POLL", "1h")
+	t.Setenv("AGREEMENTBOT_REDIS_URL", rs.URL)
+	s := st.launch(t)
+	awaitSubscribed(t, s)
+
+	dir := t.TempDir()
+	writeFile(t, dir+"/notes.yaml",
+		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n")
+	t.Setenv("AGREEMENTBOT_REDIS_URL", strings.Replace(rs.URL, "redis://", "redis://:pa55word-xyz@", 1))
+	code, out, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", st.db)
+	if code != 0 || !strings.Contains(out, "announced the new store to the replicas") || strings.Contains(out+errOut, "pa55word-xyz") {
+		t.Fatalf("ingest: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
-	t.Logf("b served a's reload %s after a's reply", time.Since(reloaded).Round(time.Millisecond))
+	awaitLogText(t, s, `trigger="announced through redis"`, 1)
+	if m := s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks); !strings.Contains(firstFact(m), "Mexico City") {
+		t.Errorf("after ingest announced the new store: first fact %q", firstFact(m))
+	}
+
+	// The same with redis.url in a config file.
+	t.Setenv("AGREEMENTBOT_REDIS_URL", "")
+	cfg := t.TempDir() + "/config.yaml"
+	writeFile(t, cfg, "redis:\n  url: "+rs.URL+"\n")
+	writeFile(t, dir+"/notes.yaml",
+		"source: {title: Admin notes}\nfacts:\n  - text: The working group first met in Guatemala City on 5 March 2024.\n")
+	if code, out, errOut := runCLI(t, "", "ingest", "--sources", dir, "--db", st.db, "--config", cfg); code != 0 || !strings.Contains(out, "announced") {
+		t.Fatalf("ingest --config: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	awaitLogText(t, s, `trigger="announced through redis"`, 2)
+	if m := s.mustInteract(t, askOf(newUser(), "Where did the working group first meet?"), st.hooks); !strings.Contains(firstFact(m), "Guatemala City") {
+		t.Errorf("after ingest --config announced the new store: first fact %q", firstFact(m))
+	}
 }

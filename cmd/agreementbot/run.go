@@ -44,7 +44,8 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	defer svc.close()
+	ran := false
+	defer func() { svc.stop(ran) }()
 	lib, h, p := svc.lib, svc.h, svc.peers
 	b, err := discord.NewGateway(opts, h)
 	if err != nil {
@@ -57,6 +58,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	watchReloads(ctx, lib, cfg.DatabasePoll, log, m, p)
 
 	log.Info("starting the Discord bot")
+	ran = true
 	if ln == nil {
 		return b.Run(ctx)
 	}
@@ -125,7 +127,17 @@ type service struct {
 	lib   *library.Library
 	h     *bot.Handlers
 	peers *redisstate.Peers // nil without redis.url
-	close func()            // releases the shared state
+	log   *slog.Logger
+	close func() // releases the shared state
+}
+
+// stop releases the service once run or serve returns; after serving
+// (ran), it logs a last line saying the process has stopped.
+func (s *service) stop(ran bool) {
+	s.close()
+	if ran {
+		s.log.Info("stopped")
+	}
 }
 
 // newService opens the facts and builds the handlers over them, reporting
@@ -152,7 +164,7 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 		closeShared()
 		return nil, err
 	}
-	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, close: closeShared}, nil
+	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, log: log, close: closeShared}, nil
 }
 
 // openLibrary opens the facts the settings name with opts, logs what it
@@ -180,8 +192,9 @@ func handlerSettings(cfg config.Config, obs bot.Observer) bot.HandlerOptions {
 
 // watchReloads reloads the library on SIGHUP, when `agreementbot ingest`
 // rebuilds its store (looked for every poll) and, with p, when another
-// replica announces a reload, until ctx ends, logging each reload and
-// telling obs. (The library tells p of every reload, to announce.)
+// replica or ingest announces a reload, until ctx ends, logging each
+// reload and telling obs. (The library tells p of every reload, to
+// announce.)
 func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration, log *slog.Logger, obs bot.Observer, p *redisstate.Peers) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -198,7 +211,7 @@ func watchReloads(ctx context.Context, lib *library.Library, poll time.Duration,
 	}()
 	go lib.WatchStore(ctx, poll, reloadLog{log, obs, "store changed", bot.ReloadStore}.report)
 	if p != nil {
-		go p.Listen(ctx, lib, reloadLog{log, obs, "another replica reloaded", bot.ReloadStore}.report)
+		go p.Listen(ctx, lib, reloadLog{log, obs, "announced through redis", bot.ReloadStore}.report)
 	}
 }
 
@@ -210,16 +223,17 @@ type reloadLog struct {
 	how, trigger string
 }
 
-// report logs a reload and tells obs of it.
+// report logs a reload and tells obs of it, first, so that once the log
+// line is written the metrics show it.
 func (r reloadLog) report(rep knowledge.ReloadReport, err error) {
 	r.obs.Reload(r.trigger, err == nil)
 	if err != nil {
 		r.log.Error("reload failed; the previous facts keep serving", "trigger", r.how, "error", err)
 		return
 	}
+	r.obs.Loaded(rep.Sources, rep.Facts)
 	r.log.Info("reloaded", "trigger", r.how, "sources", rep.Sources, "facts", rep.Facts,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "duration", rep.Duration)
-	r.obs.Loaded(rep.Sources, rep.Facts)
 }
 
 // newLogger builds the slog logger the settings ask for.

@@ -68,6 +68,7 @@ func TestRunAgainstFakeDiscord(t *testing.T) {
 			t.Errorf("logs lack %q:\n%s", want, out)
 		}
 	}
+	checkStoppedLast(t, "run", out)
 }
 
 func TestRunWithoutTokenFails(t *testing.T) {

@@ -36,7 +36,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	defer st.svc.close()
+	served := false
+	defer func() { st.svc.stop(served) }()
 	if err := registerForServe(ctx, cfg, log); err != nil {
 		return err
 	}
@@ -47,6 +48,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	watchReloads(ctx, st.svc.lib, cfg.DatabasePoll, log, st.m, st.svc.peers)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", discord.InteractionsPath,
 		"health", discord.HealthPath, "ready", discord.ReadyPath, "metrics", discord.MetricsPath)
+	served = true
 	return st.e.Serve(ctx, ln)
 }
 
@@ -69,6 +71,7 @@ func newServeStack(ctx context.Context, cfg config.Config, log *slog.Logger, key
 	}
 	e, err := discord.NewEndpoint(discord.EndpointOptions{
 		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
+		ShutdownDelay: cfg.HTTP.ShutdownDelay,
 	}, svc.h)
 	if err != nil {
 		svc.close()

@@ -24,17 +24,26 @@ import (
 
 // serving is one `agreementbot serve` started by a test.
 type serving struct {
-	base string // http://host:port
-	priv ed25519.PrivateKey
-	logs *syncbuf.Buffer
-	stop context.CancelFunc
-	code chan int
+	base   string // http://host:port
+	priv   ed25519.PrivateKey
+	logs   *syncbuf.Buffer
+	stop   context.CancelFunc
+	code   chan int      // the exit code, once serve returns
+	exited chan struct{} // closed once serve returns
 }
 
 // startServe runs `agreementbot serve` on a free port with the settings
 // in the environment (the test sets the rest), its key pair made here,
 // and waits until it says where it serves.
 func startServe(t *testing.T) *serving {
+	t.Helper()
+	return launchServe(t, serveEnv(t))
+}
+
+// serveEnv sets the environment of a serve on a free port, with a new
+// key pair, whose private half it returns, a store of its own and no
+// shutdown delay.
+func serveEnv(t *testing.T) ed25519.PrivateKey {
 	t.Helper()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -44,7 +53,8 @@ func startServe(t *testing.T) *serving {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
-	return launchServe(t, priv)
+	t.Setenv("AGREEMENTBOT_HTTP_SHUTDOWN_DELAY", "0s") // no load balancer to wait for
+	return priv
 }
 
 // launchServe runs `agreementbot serve` with the settings in the
@@ -61,24 +71,42 @@ func launchServe(t *testing.T, priv ed25519.PrivateKey) *serving {
 func launchServeIn(t *testing.T, parent context.Context, priv ed25519.PrivateKey) *serving {
 	t.Helper()
 	ctx, cancel := context.WithCancel(parent)
-	s := &serving{priv: priv, logs: &syncbuf.Buffer{}, stop: cancel, code: make(chan int, 1)}
-	go func() { s.code <- run(ctx, []string{"serve"}, strings.NewReader(""), s.logs, s.logs) }()
+	s := &serving{priv: priv, logs: &syncbuf.Buffer{}, stop: cancel, code: make(chan int, 1), exited: make(chan struct{})}
+	go func() {
+		s.code <- run(ctx, []string{"serve"}, strings.NewReader(""), s.logs, s.logs)
+		close(s.exited)
+	}()
 	addr := regexp.MustCompile(`msg="serving Discord interactions" addr=(\S+)`)
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := addr.FindStringSubmatch(s.logs.String()); m != nil {
-			s.base = "http://" + m[1]
-			return s
-		}
-		select {
-		case code := <-s.code:
-			t.Fatalf("serve exited %d:\n%s", code, s.logs.String())
-		case <-time.After(20 * time.Millisecond):
-		}
+	logs, ok := awaitLog(s.logs, s.exited, func(logs string) bool { return addr.MatchString(logs) })
+	if !ok {
+		cancel()
+		t.Fatalf("serve never said where it serves:\n%s", logs)
 	}
-	cancel()
-	t.Fatalf("serve never said where it serves:\n%s", s.logs.String())
-	return nil
+	s.base = "http://" + addr.FindStringSubmatch(logs)[1]
+	return s
+}
+
+// logWait bounds a test's wait for a log line.
+const logWait = 20 * time.Second
+
+// awaitLog waits, at most logWait, until cond holds of the log, and
+// returns the log and whether it does; it gives up early when exited
+// (the command has returned) is closed.
+func awaitLog(logs *syncbuf.Buffer, exited <-chan struct{}, cond func(logs string) bool) (string, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), logWait)
+	defer cancel()
+	go func() {
+		select {
+		case <-exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if text, err := logs.Await(ctx, cond); err == nil {
+		return text, true
+	}
+	text := logs.String() // all of it, the last lines before exiting included
+	return text, cond(text)
 }
 
 // post signs body as Discord does (unless unsigned) and posts it to
@@ -106,7 +134,8 @@ func (s *serving) post(t *testing.T, body []byte, signed bool) (int, []byte) {
 	return resp.StatusCode, out
 }
 
-// shutdown cancels serve's context and waits for it to exit cleanly.
+// shutdown cancels serve's context and waits for it to exit cleanly,
+// saying last that it stopped.
 func (s *serving) shutdown(t *testing.T) {
 	t.Helper()
 	s.stop()
@@ -117,6 +146,35 @@ func (s *serving) shutdown(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+	checkStoppedLast(t, "serve", s.logs.String())
+}
+
+// checkStoppedLast checks that a command's last log line says it stopped.
+func checkStoppedLast(t *testing.T, command, logs string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(logs), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "msg=stopped") {
+		t.Errorf("%s's last log line is %q, want that it stopped", command, last)
+	}
+}
+
+// TestServeShutdownDelay stops serve with http.shutdown_delay set: it
+// says it is not ready but still answering, for that long, then closes
+// its listener and stops, saying so last. (The bot package's
+// TestHTTPShutdown checks /readyz and the requests during the delay.)
+func TestServeShutdownDelay(t *testing.T) {
+	t.Setenv("DISCORD_TOKEN", "")
+	t.Setenv("AGREEMENTBOT_APPLICATION_ID", "1000000000000000001")
+	priv := serveEnv(t)
+	t.Setenv("AGREEMENTBOT_HTTP_SHUTDOWN_DELAY", "300ms")
+	s := launchServe(t, priv)
+	s.shutdown(t)
+	logs := s.logs.String()
+	delayed := strings.Index(logs, `still answering while load balancers take this replica out" delay=300ms`)
+	closed := strings.Index(logs, "closed to new connections")
+	if delayed < 0 || closed < delayed {
+		t.Errorf("serve did not say it delays its shutdown by 300ms, then closes its listener:\n%s", logs)
 	}
 }
 

@@ -25,7 +25,8 @@ const (
 type runningBot struct {
 	logs    syncbuf.Buffer
 	cancel  context.CancelFunc
-	done    chan int
+	done    chan int      // the exit code, once run returns
+	exited  chan struct{} // closed once run returns
 	stopped sync.Once
 }
 
@@ -33,10 +34,32 @@ type runningBot struct {
 func startRun(t *testing.T) *runningBot {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	r := &runningBot{cancel: cancel, done: make(chan int, 1)}
-	go func() { r.done <- run(ctx, []string{"run"}, strings.NewReader(""), &r.logs, &r.logs) }()
+	r := &runningBot{cancel: cancel, done: make(chan int, 1), exited: make(chan struct{})}
+	go func() {
+		r.done <- run(ctx, []string{"run"}, strings.NewReader(""), &r.logs, &r.logs)
+		close(r.exited)
+	}()
 	t.Cleanup(func() { r.stop(t) })
 	return r
+}
+
+// await waits until run's log satisfies cond, and returns it.
+func (r *runningBot) await(t *testing.T, what string, cond func(logs string) bool) string {
+	t.Helper()
+	logs, ok := awaitLog(&r.logs, r.exited, cond)
+	if !ok {
+		t.Fatalf("run never logged %s:\n%s", what, logs)
+	}
+	return logs
+}
+
+// statusBase waits until run says where it serves its status, and
+// returns the base URL.
+func (r *runningBot) statusBase(t *testing.T) string {
+	t.Helper()
+	addr := regexp.MustCompile(`msg="serving metrics and health checks" addr=(\S+)`)
+	logs := r.await(t, "where it serves its status", addr.MatchString)
+	return "http://" + addr.FindStringSubmatch(logs)[1]
 }
 
 // stop cancels run and checks, once, that it exits cleanly.
@@ -49,6 +72,7 @@ func (r *runningBot) stop(t *testing.T) {
 			if code != 0 {
 				t.Errorf("run exited %d:\n%s", code, r.logs.String())
 			}
+			checkStoppedLast(t, "run", r.logs.String())
 		case <-time.After(20 * time.Second):
 			t.Error("run did not shut down")
 		}
@@ -96,20 +120,12 @@ func TestRunShardsAuto(t *testing.T) {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 	r := startRun(t)
 
-	addr := regexp.MustCompile(`msg="serving metrics and health checks" addr=(\S+)`)
-	var base string
-	ready := func() bool {
-		if m := addr.FindStringSubmatch(r.logs.String()); m != nil && base == "" {
-			base = "http://" + m[1]
-		}
-		if base == "" {
-			return false
-		}
-		status, _ := get(t, base+"/readyz")
-		return status == http.StatusOK
-	}
-	if !poll(20*time.Second, ready) {
-		t.Fatalf("run never served a ready /readyz (base %q):\n%s", base, r.logs.String())
+	base := r.statusBase(t)
+	r.await(t, "both shards connected and the commands registered", func(logs string) bool {
+		return strings.Count(logs, "connected to Discord") >= 2 && strings.Contains(logs, "registered commands")
+	})
+	if status, _ := get(t, base+"/readyz"); status != http.StatusOK {
+		t.Errorf("GET /readyz with both shards connected: %d", status)
 	}
 	if got := f.ConnectedShards(); got[0] != 1 || got[1] != 1 {
 		t.Errorf("ready with connected shards %v, want 0 and 1", got)
@@ -119,8 +135,8 @@ func TestRunShardsAuto(t *testing.T) {
 			t.Errorf(`agreementbot_gateway_connected{shard=%q} = %v, want 1`, shard, v)
 		}
 	}
-	if !poll(10*time.Second, func() bool { return commandRegistrations(f) > 0 }) || commandRegistrations(f) != 1 {
-		t.Errorf("commands registered %d times, want once", commandRegistrations(f))
+	if n := commandRegistrations(f); n != 1 {
+		t.Errorf("commands registered %d times, want once", n)
 	}
 	for shard, guild := range []string{guildOnShard0, guildOnShard1} {
 		id := askIn(t, f, r, guild)
@@ -144,10 +160,9 @@ func TestRunOneShardOfTwo(t *testing.T) {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "") // unset: the default
 	r := startRun(t)
 
-	started := func() bool { return strings.Contains(r.logs.String(), "not registering commands") }
-	if !poll(20*time.Second, started) {
-		t.Fatalf("run never said it leaves the commands to shard 0:\n%s", r.logs.String())
-	}
+	r.await(t, "that it leaves the commands to shard 0", func(logs string) bool {
+		return strings.Contains(logs, "not registering commands")
+	})
 	ids := f.Identified()
 	if len(ids) != 1 || ids[0].Shard != 1 || ids[0].ShardCount != 2 {
 		t.Errorf("identified %+v, want shard 1 of 2", ids)

@@ -41,7 +41,7 @@ func TestSharedStateUnreachable(t *testing.T) {
 	if set.SharedLimiter == nil || set.SharedStats == nil {
 		t.Error("no shared state in the settings")
 	}
-	if !strings.Contains(logs.String(), "redis unreachable at start") || strings.Contains(logs.String(), "pa55word-xyz") {
+	if !strings.Contains(logs.String(), "redis unavailable") || strings.Contains(logs.String(), "pa55word-xyz") {
 		t.Errorf("log: %s", logs.String())
 	}
 }

@@ -179,3 +179,37 @@ func TestIngestRefusedAsksNoTranslation(t *testing.T) {
 	unchangedFile(t, notes, "my own notes\n")
 	unchangedFile(t, club, clubRules)
 }
+
+// TestIngestTranslatesThroughConfig checks that ingest given the bot's
+// configuration translates through its translate.url, as the bot reading
+// it would, unless --translate says otherwise.
+func TestIngestTranslatesThroughConfig(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		http.Error(w, "not a translation server", http.StatusTeapot)
+	}))
+	defer srv.Close()
+	t.Setenv(translateEnv, "")
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, cfg, "translate:\n  url: "+srv.URL+"\n")
+	src := farmsSources(t)
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		asked bool
+	}{
+		{"--translate empty", []string{"--translate", ""}, false},
+		{"translate.url", nil, true},
+	} {
+		asked.Store(0)
+		db := filepath.Join(t.TempDir(), "facts.db")
+		args := append([]string{"ingest", "--sources", src, "--db", db, "--config", cfg}, tt.args...)
+		if code, _, errOut := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tt.name, code, errOut)
+		}
+		if got := asked.Load() > 0; got != tt.asked {
+			t.Errorf("%s: the translation server was asked: %v, want %v", tt.name, got, tt.asked)
+		}
+	}
+}

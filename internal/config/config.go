@@ -99,6 +99,11 @@ type HTTP struct {
 	// any free port). It speaks plain HTTP: put a reverse proxy that
 	// terminates TLS in front of it.
 	Addr string `yaml:"addr" json:"addr" env:"AGREEMENTBOT_HTTP_ADDR"`
+	// ShutdownDelay is how long "agreementbot serve", told to stop, keeps
+	// answering while /readyz says 503, so that a load balancer stops
+	// sending it requests before it closes its listener; 0: it closes
+	// at once.
+	ShutdownDelay time.Duration `yaml:"shutdown_delay" json:"shutdown_delay" env:"AGREEMENTBOT_HTTP_SHUTDOWN_DELAY"`
 }
 
 // Admins are the users and roles allowed to run admin commands.
@@ -171,6 +176,11 @@ const DefaultAPIURL = "https://discord.com/api/v9/"
 // reverse proxy on the same host to forward to.
 const DefaultHTTPAddr = "127.0.0.1:8080"
 
+// DefaultShutdownDelay is the default http.shutdown_delay: a few of a
+// load balancer's health checks, or the time Kubernetes takes to take a
+// terminating pod out of its Service's endpoints.
+const DefaultShutdownDelay = 5 * time.Second
+
 // PublicKeySize is the length in bytes of discord.public_key (an Ed25519
 // public key), which is given as twice as many hexadecimal digits.
 const PublicKeySize = 32
@@ -180,7 +190,7 @@ const PublicKeySize = 32
 func Default() Config {
 	return Config{
 		Discord:      Discord{APIURL: DefaultAPIURL, ShardCount: 1},
-		HTTP:         HTTP{Addr: DefaultHTTPAddr},
+		HTTP:         HTTP{Addr: DefaultHTTPAddr, ShutdownDelay: DefaultShutdownDelay},
 		Database:     "agreementbot.db",
 		DatabasePoll: 5 * time.Second,
 		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
@@ -289,6 +299,8 @@ func want(key string, p any) string {
 		return fmt.Sprintf("%d hexadecimal digits (the application's public key, from the developer portal)", 2*PublicKeySize)
 	case "http.addr":
 		return "a host:port to listen on, such as 127.0.0.1:8080"
+	case "http.shutdown_delay":
+		return "a duration of 0 or more, such as 5s (0: close at once)"
 	case "redis.url":
 		return "a redis:// or rediss:// URL, such as redis://127.0.0.1:6379/0"
 	case "translate.url":
@@ -341,6 +353,9 @@ func (c *Config) problems() []*Error {
 	check("discord.shard_id", c.checkShardID())
 	check("discord.shard_count", checkShardCount(c.Discord.ShardCount))
 	check("http.addr", checkAddr(c.HTTP.Addr))
+	if v := c.HTTP.ShutdownDelay; v < 0 {
+		check("http.shutdown_delay", fmt.Errorf("must be %s, got %s", want("http.shutdown_delay", nil), v))
+	}
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)
 	check("sources", checkPath(c.Sources))

@@ -74,6 +74,7 @@ func ExampleConfig_Write() {
 	//   shard_count: 1 # default
 	// http:
 	//   addr: 127.0.0.1:8080 # default
+	//   shutdown_delay: 5s # default
 	// admins:
 	//   user_ids: [] # default
 	//   role_ids: [] # default

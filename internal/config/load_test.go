@@ -111,6 +111,7 @@ discord:
   shard_count: 3
 http:
   addr: "[::1]:0"
+  shutdown_delay: 0s
 admins:
   user_ids:
     - "333333333333333333"
@@ -158,7 +159,7 @@ translate:
 		Log:          Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
-	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "discord.shard_count": 10, "http.addr": 12, "admins.role_ids": 16, "database_poll": 19, "answer.top": 21, "log.format": 29} {
+	for key, line := range map[string]int{"discord.token": 3, "discord.public_key": 5, "discord.shard_count": 10, "http.addr": 12, "http.shutdown_delay": 13, "admins.role_ids": 17, "database_poll": 20, "answer.top": 22, "log.format": 30} {
 		if o := got.Origin(key); o.File != path || o.Line != line || o.Env != "" {
 			t.Errorf("Origin(%q) = %+v, want %s:%d", key, o, path, line)
 		}
@@ -225,6 +226,8 @@ func TestLoadFileErrors(t *testing.T) {
 		{"ephemeral yes", "answer:\n  ephemeral: yes\n", `config.yaml:2: answer.ephemeral: must be true or false, got "yes"`},
 		{"questions zero", "rate_limit:\n  questions: 0\n", `config.yaml:2: rate_limit.questions: must be a whole number of at least 1, got 0`},
 		{"per without unit", "rate_limit:\n  per: 10\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got "10"`},
+		{"shutdown_delay negative", "http:\n  shutdown_delay: -1s\n", `config.yaml:2: http.shutdown_delay: must be a duration of 0 or more, such as 5s (0: close at once), got -1s`},
+		{"shutdown_delay without unit", "http:\n  shutdown_delay: 5\n", `config.yaml:2: http.shutdown_delay: must be a duration of 0 or more, such as 5s (0: close at once), got "5"`},
 		{"database_poll zero", "database_poll: 0s\n", `config.yaml:1: database_poll: must be a duration greater than 0, such as 10s, 1m or 1m30s, got 0s`},
 		{"per zero", "rate_limit:\n  per: 0s\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got 0s`},
 		{"per negative", "rate_limit:\n  per: -5s\n", `config.yaml:2: rate_limit.per: must be a duration greater than 0, such as 10s, 1m or 1m30s, got -5s`},
@@ -254,7 +257,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"http addr named port", "http:\n  addr: 127.0.0.1:http\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "127.0.0.1:http"`},
 		{"http addr URL", "http:\n  addr: http://127.0.0.1:8080/\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "http://127.0.0.1:8080/"`},
 		{"http addr empty", "http:\n  addr: \"\"\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got ""`},
-		{"http not a mapping", "http: 127.0.0.1:8080\n", `config.yaml:1: http: must be a mapping of settings (addr), got "127.0.0.1:8080"`},
+		{"http not a mapping", "http: 127.0.0.1:8080\n", `config.yaml:1: http: must be a mapping of settings (addr, shutdown_delay), got "127.0.0.1:8080"`},
 		{"database empty", "database: \"\"\n", `config.yaml:1: database: must not be empty (it is the path of the SQLite fact store)`},
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
@@ -367,6 +370,7 @@ func TestEnvOverrides(t *testing.T) {
 		"AGREEMENTBOT_APPLICATION_ID", "1234567890123456789",
 		"AGREEMENTBOT_PUBLIC_KEY", testPublicKey,
 		"AGREEMENTBOT_HTTP_ADDR", " 0.0.0.0:8443 ",
+		"AGREEMENTBOT_HTTP_SHUTDOWN_DELAY", "1m",
 		"AGREEMENTBOT_GUILD_IDS", "111111111111111111, 222222222222222222,,",
 		"AGREEMENTBOT_API_URL", "http://localhost:9999",
 		"AGREEMENTBOT_GATEWAY_URL", "ws://localhost:9999/gw",
@@ -400,7 +404,7 @@ func TestEnvOverrides(t *testing.T) {
 			PublicKey:     testPublicKey,
 			ShardCount:    ShardCountAuto,
 		},
-		HTTP:         HTTP{Addr: "0.0.0.0:8443"},
+		HTTP:         HTTP{Addr: "0.0.0.0:8443", ShutdownDelay: time.Minute},
 		Admins:       Admins{UserIDs: []string{"333333333333333333"}, RoleIDs: []string{"444444444444444444"}},
 		Sources:      "/srv/sources",
 		Database:     "/srv/facts.db",
@@ -559,6 +563,7 @@ const defaultOutput = `discord:
   shard_count: 1 # default
 http:
   addr: 127.0.0.1:8080 # default
+  shutdown_delay: 5s # default
 admins:
   user_ids: [] # default
   role_ids: [] # default
@@ -630,7 +635,7 @@ func TestWriteRoundTrip(t *testing.T) {
 			ShardID:       3,
 			ShardCount:    4,
 		},
-		HTTP:         HTTP{Addr: ":65535"},
+		HTTP:         HTTP{Addr: ":65535", ShutdownDelay: 90 * time.Second},
 		Admins:       Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
 		Sources:      "dir with spaces/and: colon # and hash\n\tand a tab",
 		Database:     "'quoted'.db",

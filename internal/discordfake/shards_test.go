@@ -19,11 +19,15 @@ const (
 )
 
 // shardSeen records, per shard, the guild ids of the events a session
-// received ("dm" for none).
+// received ("dm" for none), up to the message "end".
 type shardSeen struct {
 	mu   sync.Mutex
 	seen map[int][]string
+	ends chan int // the shards that received "end"
 }
+
+// endOfEvents is the message that ends the events a test sends a shard.
+const endOfEvents = "end"
 
 // record returns the handlers that record what the session of shard sees.
 func (r *shardSeen) record(shard int) (func(*discordgo.Session, *discordgo.InteractionCreate), func(*discordgo.Session, *discordgo.MessageCreate)) {
@@ -36,7 +40,13 @@ func (r *shardSeen) record(shard int) (func(*discordgo.Session, *discordgo.Inter
 		r.seen[shard] = append(r.seen[shard], guild)
 	}
 	return func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { add(ic.GuildID) },
-		func(_ *discordgo.Session, mc *discordgo.MessageCreate) { add(mc.GuildID) }
+		func(_ *discordgo.Session, mc *discordgo.MessageCreate) {
+			if mc.Content == endOfEvents {
+				r.ends <- shard
+				return
+			}
+			add(mc.GuildID)
+		}
 }
 
 // get returns a sorted copy of what shard saw.
@@ -72,11 +82,12 @@ func TestShardsReceiveOnlyTheirGuilds(t *testing.T) {
 	f := discordfake.New(discordfake.Options{HeartbeatInterval: 500 * time.Millisecond, Shards: 2, MaxConcurrency: 16,
 		Guilds: []*discordgo.Guild{{ID: guildOnShard0, Name: "zero"}, {ID: guildOnShard1, Name: "one"}}})
 	t.Cleanup(f.Close)
-	seen := &shardSeen{seen: map[int][]string{}}
+	seen := &shardSeen{seen: map[int][]string{}, ends: make(chan int, 2)}
 	sessions := make([]*discordgo.Session, 2)
 	for shard := range sessions {
 		onInteraction, onMessage := seen.record(shard)
 		sessions[shard] = openSession(t, f, func(s *discordgo.Session) {
+			s.SyncEvents = true // handled in order: once "end" is, all before it were
 			s.ShardID, s.ShardCount = shard, 2
 			s.AddHandler(onInteraction)
 			s.AddHandler(onMessage)
@@ -111,11 +122,19 @@ func TestShardsReceiveOnlyTheirGuilds(t *testing.T) {
 		0: {guildOnShard0, guildOnShard0, "dm"},
 		1: {guildOnShard1, guildOnShard1, guildOnShard1, guildOnShard1},
 	}
-	all := func() bool { return len(seen.get(0)) == len(want[0]) && len(seen.get(1)) == len(want[1]) }
-	if err := f.WaitFor(ctxT(t), all); err != nil {
-		t.Logf("not all seen: %v", err)
+	for _, guild := range []string{guildOnShard0, guildOnShard1} {
+		origin := discordfake.InGuild(guild, channelID, discordfake.Member(userID, 0))
+		if err := f.DispatchMessage(discordfake.NewUserMessage(origin, endOfEvents)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	time.Sleep(100 * time.Millisecond) // nothing more may arrive
+	for range 2 {
+		select {
+		case <-seen.ends:
+		case <-ctxT(t).Done():
+			t.Fatal("a shard never received the end of its events")
+		}
+	}
 	for shard, w := range want {
 		if got := seen.get(shard); !slices.Equal(got, w) {
 			t.Errorf("shard %d received events of %v, want %v", shard, got, w)
