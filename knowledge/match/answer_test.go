@@ -28,6 +28,8 @@ func TestAnswerMechanisms(t *testing.T) {
 		{"typo transposition", "Gautemala foreign minister", "Carlos Ramiro Martínez"},
 		{"typo omission", "what did Blinkn say about displacements", "more displacements of people"},
 		{"typo substitution", "deportaton operation", "largest deportation operation"},
+		{"typo that is a word", "where was the meting held", "Washington"},
+		{"typo that is a word, of a name", "Stephan Miler deportation", "Stephen Miller"},
 		{"alias", "Secretary of State counterparts", "received his counterparts"},
 		{"title coreference", "who said migration must be orderly", "safe, orderly and humane"},
 		{"pronoun coreference", "Did Trump practice family separation in the White House?", "He already practiced the measure"},

@@ -75,6 +75,7 @@ type language struct {
 	reasons, pronouns, anaphors               wordSet
 	questions                                 map[string]string // question phrase → answer type
 	words, names                              dictionary        // when the language has one
+	levels                                    wordLevels        // how common each word of the dictionary is
 	reasonPhrases                             [][]string
 	// lexicon maps the stem of a word of this language to the stems of the
 	// English words it translates to (nil for English itself); fromEnglish
@@ -128,6 +129,11 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		}
 		*dst = newDictionary(set)
 	}
+	levels, err := readWordLevels(fsys, path.Join(dir, "levels.txt"), l.words, l.names)
+	if err != nil {
+		return nil, err
+	}
+	l.levels = levels
 	if err := l.readLexicon(fsys, path.Join(dir, "lexicon.txt")); err != nil {
 		return nil, err
 	}

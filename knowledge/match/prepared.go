@@ -93,14 +93,18 @@ func Fingerprint(v *knowledge.Vocabulary) string {
 // analysisDigest is the part of every fingerprint that is the same for
 // any vocabulary: the versions and the embedded word lists. It is computed
 // once, like the languages: hashing the word lists takes milliseconds.
-var analysisDigest = sync.OnceValue(func() string {
+var analysisDigest = sync.OnceValue(func() string { return analysisDigestOf(langFS) })
+
+// analysisDigestOf is analysisDigest with the word lists under lang/ in
+// fsys: every file there, read or not.
+func analysisDigestOf(fsys fs.FS) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "agreementbot analysis %d, format %d, stemmer %s\n", analysisVersion, preparedFormat, moduleVersion(stemmerModule))
-	err := fs.WalkDir(langFS, "lang", func(name string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, "lang", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		raw, err := fs.ReadFile(langFS, name)
+		raw, err := fs.ReadFile(fsys, name)
 		fmt.Fprintf(h, "%s %d\n", name, len(raw))
 		h.Write(raw)
 		return err
@@ -109,7 +113,7 @@ var analysisDigest = sync.OnceValue(func() string {
 		panic(fmt.Sprintf("fingerprint the word lists: %v", err)) // embedded files: a build defect
 	}
 	return hex.EncodeToString(h.Sum(nil))
-})
+}
 
 // moduleVersion returns the version of module path this binary was built
 // with, "" when the binary does not record it.

@@ -7,11 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/source"
@@ -321,5 +325,37 @@ func TestAnalysisGolden(t *testing.T) {
 	}
 	if got := hex.EncodeToString(h.Sum(nil))[:16]; got != goldenPrepared {
 		t.Errorf("the analysis of the golden corpus changed (digest %s, was %s): if the code of the analysis changed, bump analysisVersion; then set goldenPrepared to %s", got, goldenPrepared, got)
+	}
+}
+
+// TestFingerprintCoversWordLists checks that the fingerprint changes with
+// every embedded word list, the speller's frequency table too: an index
+// prepared under other lists is analysed again, not trusted.
+func TestFingerprintCoversWordLists(t *testing.T) {
+	lists := fstest.MapFS{}
+	err := fs.WalkDir(langFS, "lang", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := fs.ReadFile(langFS, name)
+		lists[name] = &fstest.MapFile{Data: raw}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := analysisDigestOf(lists)
+	if base != analysisDigest() {
+		t.Fatal("a copy of the word lists digests unlike the lists")
+	}
+	for _, name := range []string{"lang/en/levels.txt", "lang/en/words.txt", "lang/es/lexicon.txt"} {
+		if lists[name] == nil {
+			t.Fatalf("%s is not embedded", name)
+		}
+		changed := maps.Clone(lists)
+		changed[name] = &fstest.MapFile{Data: append(slices.Clone(lists[name].Data), "zzz 50\n"...)}
+		if analysisDigestOf(changed) == base {
+			t.Errorf("a change to %s leaves the fingerprint as it was", name)
+		}
 	}
 }

@@ -129,12 +129,14 @@ func (p *queryParser) correctWord(i int) {
 	if p.spanish && (len(ix.an.spanish()[p.esKeys[i]]) > 0 || len(languages()[langES].lexicon[p.esKeys[i]]) > 0) {
 		return // a Spanish word, of the vocabulary or the lexicon: not a typo
 	}
+	var fixes []string
+	var dist int
 	if isRealWord(t.lower) || (p.spanish && p.accented[t.lower]) {
-		p.unknown[i] = true // a word, just not one the sources use: never "corrected" into another
-		return
-	}
-	fixes, dist := ix.correct(t.lower)
-	if len(fixes) == 0 && i < questionWordTypoWindow {
+		if fixes, dist = p.realWordFix(i); len(fixes) == 0 {
+			p.unknown[i] = true // a word, just not one the sources use, nor a likely typo of one
+			return
+		}
+	} else if fixes, dist = ix.correct(t.lower); len(fixes) == 0 && i < questionWordTypoWindow {
 		fixes, dist = ix.correctQuestionWord(t.lower)
 	}
 	switch {
@@ -329,7 +331,8 @@ func (p *queryParser) span(i, j int) string {
 }
 
 // isRealWord reports whether w is a word of some language's dictionary.
-// Only a word no dictionary knows is taken for a typo: "posed" must not
+// A word no dictionary knows is taken for a typo of the nearest word of the
+// sources; a real word only on evidence (see realWordFix): "posed" must not
 // become "posted", nor "evaluated" "evacuated".
 func isRealWord(w string) bool {
 	if len(w) < 2 {
