@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"math"
+	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -46,9 +47,21 @@ type Question struct {
 	Category string   `json:"cat"`
 	Text     string   `json:"q"`
 	Keys     []string `json:"keys"`
-	// Source is the id of the source the question was written on, when
-	// known (SQuAD); leave-one-out leaves that source out.
+	// Source is the id of the source the question was written on, or its
+	// file name, when known (SQuAD, devadmin); leave-one-out leaves that
+	// source out.
 	Source string `json:"source,omitempty"`
+}
+
+// SourceID is the id of the source the question was written on: its
+// Source, without the extension when Source names a file
+// ("en-school-newsletter.md").
+func (q Question) SourceID() string {
+	switch ext := path.Ext(q.Source); ext {
+	case ".md", ".markdown", ".txt", ".yaml", ".yml":
+		return strings.TrimSuffix(q.Source, ext)
+	}
+	return q.Source
 }
 
 // ReadQuestions parses a JSON Lines question file. Blank lines are skipped;
@@ -346,7 +359,7 @@ func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, erro
 	bySource := map[string][]Question{}
 	for _, q := range qs {
 		if q.Source != "" && !ShouldDecline(q.Category) && q.Category != "spanish" {
-			bySource[q.Source] = append(bySource[q.Source], q)
+			bySource[q.SourceID()] = append(bySource[q.SourceID()], q)
 		}
 	}
 	var c Counts

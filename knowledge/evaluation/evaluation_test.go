@@ -178,7 +178,7 @@ func TestFitChoosesThreshold(t *testing.T) {
 		examples = append(examples, Example{Question: Question{ID: strconv.Itoa(i), Category: cat}, Names: []string{"x"}, Values: []float64{x}, Right: right})
 	}
 	examples = append(examples, Example{Question: Question{Category: "answerable"}}) // nothing matched
-	c, err := Fit(examples, 0.1, 0.1, nil)
+	c, err := Fit(examples, 0.1, Targets{MaxFalseAbstain: 0.1, ConfidentRight: 0.95}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +188,14 @@ func TestFitChoosesThreshold(t *testing.T) {
 	}
 	if f.Declined == 0 || f.AUC < 0.9 {
 		t.Errorf("declined %d of %d with AUC %.2f: the feature separates them, want most declined", f.Declined, f.ToDecline, f.AUC)
+	}
+	if f.Confident == 0 || ratio(f.ConfidentRight, f.Confident) < 0.95 || c.ConfidentThreshold < c.Threshold {
+		t.Errorf("%d confident answers, %d right, thresholds %.3f and %.3f: want at least 95%% right, above the decline threshold",
+			f.Confident, f.ConfidentRight, c.Threshold, c.ConfidentThreshold)
+	}
+	if f.Tentative == 0 || f.Confident+f.Tentative+f.FalseAbstain+f.Declined != len(examples) {
+		t.Errorf("confident %d, tentative %d, declined %d+%d of %d: want some tentative, every example counted once",
+			f.Confident, f.Tentative, f.FalseAbstain, f.Declined, len(examples))
 	}
 	if c.Probability(examples[len(examples)-1]) != 0 {
 		t.Error("an example with nothing matched should have confidence 0")
