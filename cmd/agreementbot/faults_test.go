@@ -83,6 +83,7 @@ func newStack(t *testing.T, files map[string]string) *stack {
 		"AGREEMENTBOT_HTTP_ADDR": "127.0.0.1:0", "AGREEMENTBOT_DB": st.db, "AGREEMENTBOT_SOURCES": st.sources,
 		"AGREEMENTBOT_ADMIN_USER_IDS": stackAdmin, "AGREEMENTBOT_API_URL": st.hooks.srv.URL + "/api/v9/",
 		"AGREEMENTBOT_LOG_LEVEL": "debug", "AGREEMENTBOT_REDIS_URL": "", "DISCORD_TOKEN": "",
+		"AGREEMENTBOT_CONFIDENT_THRESHOLD": everyAnswerConfident,
 	} {
 		t.Setenv(k, v)
 	}

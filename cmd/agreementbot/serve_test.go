@@ -44,6 +44,7 @@ func startServe(t *testing.T) *serving {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
+	t.Setenv("AGREEMENTBOT_CONFIDENT_THRESHOLD", everyAnswerConfident)
 	return launchServe(t, priv)
 }
 
