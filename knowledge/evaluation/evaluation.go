@@ -420,6 +420,8 @@ func (r *Report) writeHeadline(w io.Writer) {
 		fmt.Fprintf(w, "spanish questions: %d\n", s.Answerable)
 		fmt.Fprintf(w, "  top-1 %5.1f%%  top-3 %5.1f%%  false abstentions %5.1f%%\n",
 			100*s.Top1Rate(), 100*s.Top3Rate(), 100*s.FalseAbstainRate())
+		fmt.Fprint(w, "  ")
+		s.WriteSplit(w)
 	}
 }
 
