@@ -222,25 +222,39 @@ func (ix *Index) groupMatch(g group, d int32) float32 {
 func (ix *Index) evidenceFeatures(pq query, h hit, f *features) {
 	fact := ix.corpus.Facts[h.doc]
 	lang := ix.sourceLang[fact.Citation.SourceID]
-	toks := ix.an.tokens(fact.Clean)
-	ix.an.setLanguage(toks, lang)
+	var toks []token // the fact's words, read only when a feature needs them
+	words := func() []token {
+		if toks == nil {
+			toks = ix.an.tokens(fact.Clean)
+			ix.an.setLanguage(toks, lang)
+		}
+		return toks
+	}
 	terms := pq.termGroups()
-	f[featTypeNear] = ix.typeNearness(h.doc, wantFeature(pq.wants), terms, ix.matchedTokens(toks, lang, terms))
+	if want := wantFeature(pq.wants); want != 0 && h.typed { // else it has no span to be near
+		f[featTypeNear] = ix.typeNearness(h.doc, want, terms, ix.matchedTokens(words(), lang, terms))
+	}
 	for _, g := range pq.groups {
+		uncovered, missed := len(g.terms) == 0, ix.groupMatch(g, h.doc) < weightSynonym
+		if !uncovered && !missed {
+			continue
+		}
 		r := generalRarity(g.label, pq.lang)
-		if len(g.terms) == 0 {
+		if uncovered {
 			f[featUncoveredRare] = max(f[featUncoveredRare], r)
 		}
-		if ix.groupMatch(g, h.doc) < weightSynonym {
+		if missed {
 			f[featMissedGeneral] = max(f[featMissedGeneral], r)
 		}
 	}
-	for _, differ := range disagreements(pq.values, readValues(toks, lang)) {
-		if differ {
-			f[featContradiction]++
+	if pq.values.any() {
+		for _, differ := range disagreements(pq.values, readValues(words(), lang)) {
+			if differ {
+				f[featContradiction]++
+			}
 		}
 	}
-	if ix.otherPlace(h.doc, ix.questionPlaces(terms), ix.termsSaid(toks, lang), terms) {
+	if asked := ix.questionPlaces(terms); len(asked) > 0 && ix.otherPlace(h.doc, asked, ix.termsSaid(words(), lang), terms) {
 		f[featContraPlace] = 1
 	}
 }

@@ -107,6 +107,11 @@ func readValueTable(fsys fs.FS, name string) (valueTable, error) {
 // namedValues are the values a text names, by kind.
 type namedValues [numValueKinds][]string
 
+// any reports whether the text names a value of any kind.
+func (nv *namedValues) any() bool {
+	return slices.ContainsFunc(nv[:], func(vs []string) bool { return len(vs) > 0 })
+}
+
 // add records value v of kind k once.
 func (nv *namedValues) add(k valueKind, v string) {
 	if !slices.Contains(nv[k], v) {
