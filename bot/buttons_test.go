@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"errors"
 	"regexp"
 	"slices"
@@ -250,6 +251,7 @@ func FuzzParseButtonID(f *testing.F) {
 // have: nothing but the library is shared.
 func twoProcesses(t *testing.T, set HandlerOptions) (answering, pressed *Handlers) {
 	t.Helper()
+	set.ConfidentThreshold = cmp.Or(set.ConfidentThreshold, alwaysConfident)
 	h, lib := newTestHandlers(t, set)
 	return h, NewHandlers(lib, set, nil, h.log)
 }

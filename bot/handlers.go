@@ -47,6 +47,10 @@ type HandlerOptions struct {
 	// gateway transport over these handlers, of its connection); nil: nothing
 	// is told.
 	Observer Observer
+
+	// ConfidentThreshold is the confidence needed to answer confidently;
+	// below it an answer is tentative. 0 means the engine's default.
+	ConfidentThreshold float64
 }
 
 // Downloader fetches an attachment; the adapter provides one.
@@ -231,7 +235,7 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	}
 	h.recorder.Record(ctx, ans)
 	h.log.Info("question", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind),
-		"answered", ans.Answered, "confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language,
+		"answered", ans.Answered, "tentative", ans.Tentative, "confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language,
 		"latency", latency)...)
 	return answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
 }
@@ -239,7 +243,12 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 // answer asks ix for the page of facts after the first offset; more says
 // whether a "More" button has anything to show.
 func (h *Handlers) answer(ctx context.Context, ix knowledge.Index, question string, offset int) (ans knowledge.Answer, more bool, err error) {
-	ans, err = ix.Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold, Offset: offset})
+	ans, err = ix.Answer(ctx, question, knowledge.Options{Top: h.set.Top, Threshold: h.set.Threshold,
+		ConfidentThreshold: h.set.ConfidentThreshold, Offset: offset})
+	if ans.Tentative && len(ans.Facts) > 1 {
+		// Unsure, the bot shows only the closest fact; More shows the next.
+		ans.Facts, ans.More = ans.Facts[:1], true
+	}
 	return ans, ans.More && offset+len(ans.Facts) <= knowledge.MaxOffset, err
 }
 
@@ -251,7 +260,7 @@ func answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, eph
 		facts = append(facts, f.Fact)
 	}
 	return Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral,
-		abstained: !ans.Answered, Buttons: rows(answerButtons(ans, offset, more, l))}
+		abstained: !ans.Answered, tentative: ans.Tentative, Buttons: rows(answerButtons(ans, offset, more, l))}
 }
 
 // answerButtons are the buttons under an answer, labelled in l, each
@@ -535,7 +544,7 @@ func skippedText(files []knowledge.SkippedFile, l *language) string {
 func (h *Handlers) statsReply(ctx context.Context, l *language) Reply {
 	s := h.recorder.Snapshot(ctx, 10)
 	e := Embed{Title: l.format("stats.title", vars{"since": s.Since.UTC().Format("2006-01-02 15:04 UTC")}), Color: colorAnswer}
-	e.Description = l.format("stats.summary", vars{"answered": s.Answered, "abstained": s.Abstained})
+	e.Description = l.format("stats.summary", vars{"answered": s.Answered, "tentative": s.Tentative, "abstained": s.Abstained})
 	if len(s.TopUnanswered) > 0 {
 		var b strings.Builder
 		for _, u := range s.TopUnanswered {

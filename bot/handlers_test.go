@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -49,8 +50,16 @@ var articleLibrary = sync.OnceValues(func() (*testLibrary, error) {
 	return &testLibrary{ix: match.NewIndex(c)}, nil
 })
 
+// alwaysConfident is a confident threshold every answer reaches: the
+// tests of what an answer shows are not at the mercy of the fitted model's
+// thresholds; those of tentative answers set their own.
+const alwaysConfident = 1e-9
+
+// newTestHandlers returns handlers over the article, every answer
+// confident unless set says otherwise, and their library.
 func newTestHandlers(t *testing.T, set HandlerOptions) (*Handlers, *testLibrary) {
 	t.Helper()
+	set.ConfidentThreshold = cmp.Or(set.ConfidentThreshold, alwaysConfident)
 	c, err := source.LoadCorpus(context.Background(), source.DefaultSources())
 	if err != nil {
 		t.Fatal(err)

@@ -50,6 +50,9 @@ const (
 	// OutcomeAnswered: the reply quotes facts (for autocomplete: it
 	// offers completions).
 	OutcomeAnswered = "answered"
+	// OutcomeTentative: the reply quotes the closest fact, saying the
+	// bot is not sure it answers the question.
+	OutcomeTentative = "tentative"
 	// OutcomeAbstained: the sources do not answer it, and the reply says
 	// so (for autocomplete: no completion).
 	OutcomeAbstained = "abstained"
@@ -79,7 +82,7 @@ func Entries() []string {
 // Outcomes lists every Outcome... constant, for an Observer that reports
 // every combination from the start.
 func Outcomes() []string {
-	return []string{OutcomeAnswered, OutcomeAbstained, OutcomeRateLimited, OutcomeRefused, OutcomeError}
+	return []string{OutcomeAnswered, OutcomeTentative, OutcomeAbstained, OutcomeRateLimited, OutcomeRefused, OutcomeError}
 }
 
 // ReloadTriggers lists every Reload... constant, for an Observer that
@@ -137,6 +140,8 @@ func questionOutcome(r Reply, err error) string {
 	switch {
 	case err == nil && r.abstained:
 		return OutcomeAbstained
+	case err == nil && r.tentative:
+		return OutcomeTentative
 	case err == nil:
 		return OutcomeAnswered
 	case errors.As(err, &limit):

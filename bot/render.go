@@ -29,10 +29,11 @@ const (
 	maxButtonRows       = 5
 )
 
-// Embed colours: answered, abstained.
+// Embed colours: answered, answered tentatively, abstained.
 const (
-	colorAnswer  = 0x2E86C1
-	colorAbstain = 0xB7950B
+	colorAnswer    = 0x2E86C1
+	colorTentative = 0xCA6F1E
+	colorAbstain   = 0xB7950B
 )
 
 // trim shortens s to at most n characters (runes), cutting at a word
@@ -266,7 +267,9 @@ func kindKey(k knowledge.Kind) string {
 
 // answerEmbed renders an answer with its frame in l: the facts with
 // citations, and note (see quoteNote) when they are in another language;
-// or a plain "I don't know" with the topics it could talk about.
+// for a tentative answer, in a colour of its own, a heading saying the bot
+// is not sure and the closest fact; or a plain "I don't know" with the
+// topics it could talk about.
 func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embed {
 	e := Embed{Title: answerTitle(ans.Question, l)}
 	confidence := vars{"confidence": l.decimal(ans.Confidence)}
@@ -285,6 +288,11 @@ func answerEmbed(ans knowledge.Answer, first int, l *language, note string) Embe
 	}
 	e.Description = note
 	e.Footer = l.format("answer.footer", confidence)
+	if ans.Tentative {
+		e.Color = colorTentative
+		e.Description = strings.TrimSpace(l.text("answer.tentative") + "\n" + note)
+		e.Footer = l.format("answer.footer_tentative", confidence)
+	}
 	return fitEmbed(e)
 }
 

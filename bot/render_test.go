@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"io/fs"
@@ -42,6 +43,7 @@ const clubNotice = "source: {title: Notice board, date: 2023-10-02}\nfacts:\n  -
 // notice only, and its library.
 func newClubHandlers(t *testing.T, set HandlerOptions) (*Handlers, *testLibrary) {
 	t.Helper()
+	set.ConfidentThreshold = cmp.Or(set.ConfidentThreshold, alwaysConfident)
 	c, err := source.LoadCorpus(t.Context(), fstest.MapFS{
 		"club-rules.md": {Data: []byte(clubRules)}, "notice.yaml": {Data: []byte(clubNotice)}})
 	if err != nil {
@@ -206,9 +208,11 @@ func TestCountsTakeTheirNumber(t *testing.T) {
 
 // A question the club's rules do not answer is declined with "did you
 // mean" buttons drawn from the rules (their headings), never the embedded
-// article's topics.
+// article's topics. The threshold is the test's own: "Who is the club
+// treasurer?" is near the rules' topic, and whether the fitted model
+// declines it or answers it tentatively is not what this test is about.
 func TestClubSuggestionsComeFromTheClub(t *testing.T) {
-	h, _ := newClubHandlers(t, HandlerOptions{})
+	h, _ := newClubHandlers(t, HandlerOptions{Threshold: 0.2})
 	article := source.DefaultVocabulary().Topics
 	for _, q := range []string{"Who is the club treasurer?", "What is the tallest mountain in the world?"} {
 		r := h.Handle(t.Context(), askRequest(q))

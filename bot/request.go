@@ -75,8 +75,9 @@ type Reply struct {
 	Choices []Choice
 
 	// abstained says the reply tells a member the sources do not answer
-	// their question (or offers no completion), for the Observer.
-	abstained bool
+	// their question (or offers no completion), for the Observer;
+	// tentative that it gives only the closest fact, unsure it answers.
+	abstained, tentative bool
 }
 
 // Embed is a card in a reply: a title, a description, titled fields and

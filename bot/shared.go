@@ -37,10 +37,10 @@ type SharedLimiter interface {
 // may fail, and the handlers then fall back to their own counting. As
 // with a [SharedLimiter], the handlers do not log their failures.
 type SharedStats interface {
-	// Record counts one answered, or one abstained question; an
-	// abstained question also counts under key (its folded form), shown
-	// as question.
-	Record(ctx context.Context, answered bool, key, question string) error
+	// Record counts one question by how it ended (OutcomeAnswered,
+	// OutcomeTentative or OutcomeAbstained); an abstained question also
+	// counts under key (its folded form), shown as question.
+	Record(ctx context.Context, outcome, key, question string) error
 	// Snapshot returns the counters and the n most frequent unanswered
 	// questions.
 	Snapshot(ctx context.Context, n int) (StatsSnapshot, error)
@@ -78,7 +78,18 @@ type fallbackStats struct {
 // Record implements [StatsRecorder].
 func (f *fallbackStats) Record(ctx context.Context, ans knowledge.Answer) {
 	f.local.record(ans)
-	_ = f.shared.Record(ctx, ans.Answered, unansweredKey(ans.Question), ans.Question) // counted here anyway
+	_ = f.shared.Record(ctx, answerOutcome(ans), unansweredKey(ans.Question), ans.Question) // counted here anyway
+}
+
+// answerOutcome is how an answer ended, as SharedStats.Record counts it.
+func answerOutcome(ans knowledge.Answer) string {
+	switch {
+	case ans.Tentative:
+		return OutcomeTentative
+	case ans.Answered:
+		return OutcomeAnswered
+	}
+	return OutcomeAbstained
 }
 
 // Snapshot implements [StatsRecorder].

@@ -35,7 +35,7 @@ func (f *flakyShared) Allow(_ context.Context, user string) (bool, time.Duration
 	return f.asked[user] <= 1, time.Minute, nil // one question a minute
 }
 
-func (f *flakyShared) Record(context.Context, bool, string, string) error {
+func (f *flakyShared) Record(context.Context, string, string, string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.down {
@@ -61,7 +61,7 @@ func (f *flakyShared) Snapshot(context.Context, int) (StatsSnapshot, error) {
 func TestSharedStateFallsBack(t *testing.T) {
 	var logs bytes.Buffer
 	shared := &flakyShared{asked: map[string]int{}}
-	set := HandlerOptions{RateCount: 3, RatePer: time.Minute, SharedLimiter: shared, SharedStats: shared}
+	set := HandlerOptions{RateCount: 3, RatePer: time.Minute, SharedLimiter: shared, SharedStats: shared, ConfidentThreshold: alwaysConfident}
 	h := NewHandlers(&testLibrary{ix: newTestHandlersIndex(t)}, set, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	ctx := t.Context()
 	q := askRequest("Where did the foreign ministers meet?")

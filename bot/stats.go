@@ -15,13 +15,14 @@ import (
 // /stats, so a flood of random questions cannot grow memory without limit.
 const maxTrackedUnanswered = 10_000
 
-// Stats counts the questions answered and not answered since start, and
-// which unanswered questions come up most, so admins know what facts to
-// add.
+// Stats counts the questions answered (confidently or tentatively) and
+// not answered since start, and which unanswered questions come up most,
+// so admins know what facts to add.
 type Stats struct {
 	mu         sync.Mutex
 	since      time.Time
 	answered   int
+	tentative  int
 	abstained  int
 	unanswered map[string]*unanswered // by folded question
 }
@@ -39,7 +40,11 @@ func NewStats() *Stats {
 func (s *Stats) record(ans knowledge.Answer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ans.Answered {
+	switch {
+	case ans.Tentative:
+		s.tentative++
+		return
+	case ans.Answered:
 		s.answered++
 		return
 	}
@@ -61,8 +66,11 @@ func unansweredKey(question string) string {
 
 // StatsSnapshot is a copy of the counters at one moment.
 type StatsSnapshot struct {
-	Since         time.Time
+	Since time.Time
+	// Answered counts the questions answered confidently, Tentative those
+	// answered with the closest fact only, Abstained those declined.
 	Answered      int
+	Tentative     int
 	Abstained     int
 	TopUnanswered []UnansweredCount
 }
@@ -78,7 +86,7 @@ type UnansweredCount struct {
 func (s *Stats) Snapshot(n int) StatsSnapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := StatsSnapshot{Since: s.since, Answered: s.answered, Abstained: s.abstained}
+	out := StatsSnapshot{Since: s.since, Answered: s.answered, Tentative: s.tentative, Abstained: s.abstained}
 	for _, u := range s.unanswered {
 		out.TopUnanswered = append(out.TopUnanswered, UnansweredCount{u.question, u.count})
 	}

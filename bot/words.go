@@ -36,6 +36,15 @@ func (w Words) Confidence(confidence float64, answered bool) string {
 	return w.l.format("answer.footer_unknown", v)
 }
 
+// Tentative heads an answer the engine is unsure of: the closest fact
+// follows.
+func (w Words) Tentative() string { return w.l.text("answer.tentative") }
+
+// TentativeConfidence ends a tentative answer with its confidence.
+func (w Words) TentativeConfidence(confidence float64) string {
+	return w.l.format("answer.footer_tentative", vars{"confidence": w.l.decimal(confidence)})
+}
+
 // FactReference names a fact by its id, with its score.
 func (w Words) FactReference(id string, score float64) string {
 	return w.l.format("answer.fact_reference", vars{"id": id, "score": w.l.decimal(score)})

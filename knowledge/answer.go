@@ -13,12 +13,20 @@ import (
 // about one news story needs more, and a bound keeps every answer fast.
 const MaxQuestionLength = 1000
 
-// DefaultThreshold is the confidence below which the engine abstains. The
+// DefaultThreshold is the confidence below which the engine declines. The
 // confidence is the probability that the first fact answers the question,
 // fitted on development data by `agreementbot calibrate`, which chooses this
-// threshold with it (so that about one answerable question in forty is
-// declined); it must equal the threshold in knowledge/match/calibration.json.
-const DefaultThreshold = 0.055
+// threshold with it (so that at most about one answerable question in
+// forty is declined); it must equal the threshold in
+// knowledge/match/calibration.json.
+const DefaultThreshold = 0.034
+
+// DefaultConfidentThreshold is the confidence from which an answer is
+// confident; between DefaultThreshold and it the answer is tentative (see
+// Answer.Tentative). `agreementbot calibrate` chooses it so that about
+// nineteen confident answers in twenty are right on development data; it
+// must equal the confident threshold in knowledge/match/calibration.json.
+const DefaultConfidentThreshold = 0.865
 
 // DefaultTop is how many facts an answer gives when Options.Top is 0.
 const DefaultTop = 3
@@ -44,6 +52,9 @@ type Options struct {
 	Top int
 	// Threshold is the confidence needed to answer; 0 means DefaultThreshold.
 	Threshold float64
+	// ConfidentThreshold is the confidence needed to answer confidently
+	// rather than tentatively; 0 means DefaultConfidentThreshold.
+	ConfidentThreshold float64
 	// Offset skips the first facts, to page through a long answer ("More");
 	// it is bounded by MaxOffset.
 	Offset int
@@ -58,6 +69,11 @@ type Answer struct {
 	// Answered is false when no fact answers the question well enough; Facts
 	// is then empty and Suggestions offers topics instead.
 	Answered bool
+	// Tentative is true for an answer the engine is unsure of (Answered is
+	// true too): its confidence lies between the options' Threshold and
+	// ConfidentThreshold, and the first fact is only the closest the
+	// sources hold, to be shown as such.
+	Tentative bool
 	// Confidence in [0, 1]: the probability that the first fact answers the
 	// question, from the calibrated model of the match (see
 	// knowledge/match/calibration.json), rounded to three decimals.
@@ -152,6 +168,9 @@ func (o Options) Normalize() Options {
 	o.Offset = max(0, min(o.Offset, MaxOffset))
 	if o.Threshold <= 0 {
 		o.Threshold = DefaultThreshold
+	}
+	if o.ConfidentThreshold <= 0 {
+		o.ConfidentThreshold = DefaultConfidentThreshold
 	}
 	return o
 }

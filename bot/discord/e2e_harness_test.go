@@ -6,6 +6,7 @@ package discord_test
 // test, and the ways tests talk to it and read its replies.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -84,6 +85,10 @@ type e2eConfig struct {
 	shards   discord.Sharding
 	// made, when set, is given the bot and its fake before the bot runs.
 	made func(*discord.Gateway, *discordfake.Server)
+	// confident is bot.HandlerOptions.ConfidentThreshold; 0 makes every
+	// answer confident, so that what an answer shows is not at the mercy
+	// of the fitted model's thresholds.
+	confident float64
 }
 
 type option func(*e2eConfig)
@@ -93,6 +98,9 @@ func withGuilds(ids ...string) option { return func(c *e2eConfig) { c.guilds = i
 
 // withDeferAfter sets discord.GatewayOptions.DeferAfter.
 func withDeferAfter(d time.Duration) option { return func(c *e2eConfig) { c.deferAfter = d } }
+
+// withConfidentThreshold sets bot.HandlerOptions.ConfidentThreshold.
+func withConfidentThreshold(x float64) option { return func(c *e2eConfig) { c.confident = x } }
 
 // withObserver sets bot.HandlerOptions.Observer.
 func withObserver(o bot.Observer) option { return func(c *e2eConfig) { c.observer = o } }
@@ -166,7 +174,7 @@ func startBot(tb testing.TB, opts ...option) *e2e {
 	logger := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var b *discord.Gateway
 	h := bot.NewHandlers(served, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold, AdminUsers: []string{"9999999999999999999"},
-		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer},
+		RateCount: 1000, RatePer: time.Second, Observer: cfg.observer, ConfidentThreshold: cmp.Or(cfg.confident, 1e-9)},
 		func(ctx context.Context, url string, limit int64) ([]byte, error) { return b.Download(ctx, url, limit) }, logger)
 	b, err = discord.NewGateway(discord.GatewayOptions{Token: "test-token", GuildIDs: cfg.guilds, APIURL: f.APIURL(), GatewayURL: f.GatewayURL(),
 		HTTPClient: f.HTTPClient(), Logger: logger, DeferAfter: cfg.deferAfter, Shards: cfg.shards}, h)

@@ -178,7 +178,7 @@ func newHTTPEnv(tb testing.TB, mod func(*EndpointOptions, *gatedLibrary)) *httpE
 	env := &httpEnv{lib: &gatedLibrary{Library: base}, hook: newFakeWebhooks(tb), sig: newSigner(tb),
 		now: time.Unix(1_750_000_000, 0), log: &syncbuf.Buffer{}}
 	logger := slog.New(slog.NewTextHandler(env.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := bot.NewHandlers(env.lib, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold}, Download, logger)
+	h := bot.NewHandlers(env.lib, bot.HandlerOptions{Top: 3, Threshold: knowledge.DefaultThreshold, ConfidentThreshold: 1e-9}, Download, logger)
 	opts := EndpointOptions{PublicKey: env.sig.pub, AppID: httpAppID, APIURL: env.hook.apiURL(), Logger: logger,
 		Now: func() time.Time { return env.now }}
 	if mod != nil {

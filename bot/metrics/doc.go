@@ -6,7 +6,7 @@
 //
 // Each question the handlers answer is counted once, when it has ended,
 // by where it came from (a slash command, a button, a message ...) and
-// how it ended (answered, abstained, refused ...), with the time the
+// how it ended (answered, tentative, abstained, refused ...), with the time the
 // handlers took; each reload by its trigger and result, the facts served
 // after it, and in gateway mode each shard's connection. A process that
 // machine-translates questions exports its translator's counts too

@@ -77,7 +77,7 @@ func New(opts Options) *Metrics {
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: NameQuestions,
 			Help: "Questions asked, by entry point (slash, autocomplete, button, dm, mention, menu), outcome " +
-				"(answered, abstained, rate_limited, refused, error) and transport (gateway, http). " +
+				"(answered, tentative, abstained, rate_limited, refused, error) and transport (gateway, http). " +
 				"entry=\"autocomplete\" counts completion requests while /ask is typed, not questions asked.",
 			ConstLabels: prometheus.Labels{"transport": opts.Transport},
 		}, []string{"entry", "outcome"}),
@@ -133,10 +133,11 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // Question counts a question by entry and outcome and, when the bot
-// answered or abstained, observes its latency.
+// answered (confidently or tentatively) or abstained, observes its
+// latency.
 func (m *Metrics) Question(entry, outcome string, latency time.Duration) {
 	m.questions.WithLabelValues(entry, outcome).Inc()
-	if outcome == bot.OutcomeAnswered || outcome == bot.OutcomeAbstained {
+	if outcome == bot.OutcomeAnswered || outcome == bot.OutcomeTentative || outcome == bot.OutcomeAbstained {
 		m.latency.WithLabelValues(entry).Observe(latency.Seconds())
 	}
 }

@@ -35,15 +35,21 @@ func (l *library) AddSource(context.Context, string, []byte) (knowledge.ReloadRe
 }
 
 // handlers returns the bot's handlers over the embedded article, telling
-// m, with a rate limit of two questions per user.
+// m, with a rate limit of two questions per user, every answer confident.
 func handlers(t *testing.T, m *Metrics) (*bot.Handlers, *library) {
+	t.Helper()
+	return handlersSure(t, m, 1e-9)
+}
+
+// handlersSure is handlers with answers confident from confidence sure.
+func handlersSure(t *testing.T, m *Metrics, sure float64) (*bot.Handlers, *library) {
 	t.Helper()
 	c, err := source.LoadCorpus(t.Context(), source.DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}
 	lib := &library{ix: match.NewIndex(c)}
-	set := bot.HandlerOptions{RateCount: 2, RatePer: time.Hour, Observer: m}
+	set := bot.HandlerOptions{RateCount: 2, RatePer: time.Hour, Observer: m, ConfidentThreshold: sure}
 	return bot.NewHandlers(lib, set, nil, slog.New(slog.NewTextHandler(io.Discard, nil))), lib
 }
 
@@ -100,6 +106,24 @@ func TestHandlersMoveQuestionCounters(t *testing.T) {
 		// Only the answer and the abstention are timed.
 		`agreementbot_answer_duration_seconds_count{entry="slash"} 2`,
 		`agreementbot_answer_duration_seconds_count{entry="dm"} 0`,
+	} {
+		if !hasLine(text, line) {
+			t.Errorf("the exposition lacks %s", line)
+		}
+	}
+}
+
+// A tentative answer is counted under outcome "tentative", not
+// "answered", and timed like any answer.
+func TestTentativeAnswersCountedApart(t *testing.T) {
+	m := New(Options{Transport: TransportHTTP})
+	h, _ := handlersSure(t, m, 1) // every answer tentative
+	h.Handle(t.Context(), ask("asker", "Where did the foreign ministers meet?"))
+	text := scrape(t, m)
+	for _, line := range []string{
+		`agreementbot_questions_total{entry="slash",outcome="tentative",transport="http"} 1`,
+		`agreementbot_questions_total{entry="slash",outcome="answered",transport="http"} 0`,
+		`agreementbot_answer_duration_seconds_count{entry="slash"} 1`,
 	} {
 		if !hasLine(text, line) {
 			t.Errorf("the exposition lacks %s", line)

@@ -56,7 +56,7 @@ func replica(t *testing.T, url string, count int, log io.Writer) *bot.Handlers {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set := bot.HandlerOptions{RateCount: count, RatePer: time.Minute, AdminUsers: []string{admin}}
+	set := bot.HandlerOptions{RateCount: count, RatePer: time.Minute, AdminUsers: []string{admin}, ConfidentThreshold: 1e-9} // every answer confident
 	if url != "" {
 		rc := open(t, url, log)
 		set.SharedLimiter, set.SharedStats = rc.Limiter(count, time.Minute), rc.Stats()
@@ -115,9 +115,41 @@ func TestStatsSharedByReplicas(t *testing.T) {
 			t.Errorf("replica %s: snapshot %+v", name, s)
 		}
 		r := h.Handle(ctx, bot.Request{ID: "2", Kind: bot.KindCommand, Command: "stats", UserID: admin})
-		if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Description, "Answered: **2** · Not answered: **3**") ||
+		if len(r.Embeds) != 1 || !strings.Contains(r.Embeds[0].Description, "Answered: **2** · Tentative: **0** · Not answered: **3**") ||
 			!strings.Contains(r.Embeds[0].Fields[0].Value, "2× Who wrote Hamlet?") {
 			t.Errorf("replica %s: /stats = %+v", name, r)
+		}
+	}
+}
+
+// TestStatsCountTentative checks that the shared counters tell a
+// tentative answer from a confident one and from a declined one, which
+// alone counts among the unanswered questions.
+func TestStatsCountTentative(t *testing.T) {
+	s := redistest.Start(t)
+	a, b := open(t, s.URL, nil).Stats(), open(t, s.URL, nil).Stats()
+	ctx := t.Context()
+	for _, r := range []struct {
+		stats   *redisstate.Stats
+		outcome string
+		q       string
+	}{
+		{a, bot.OutcomeAnswered, "Where did they meet?"},
+		{b, bot.OutcomeTentative, "Who won the 2022 bake-off?"},
+		{a, bot.OutcomeTentative, "Who is the treasurer?"},
+		{b, bot.OutcomeAbstained, "Who wrote Hamlet?"},
+	} {
+		if err := r.stats.Record(ctx, r.outcome, strings.ToLower(r.q), r.q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, st := range map[string]*redisstate.Stats{"a": a, "b": b} {
+		snap, err := st.Snapshot(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Answered != 1 || snap.Tentative != 2 || snap.Abstained != 1 || len(snap.TopUnanswered) != 1 {
+			t.Errorf("%s: snapshot %+v, want 1 answered, 2 tentative, 1 declined (the only one unanswered)", name, snap)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package redisstate_test
 
 import (
 	"context"
+	"github.com/agreementbot/agreementbot/bot"
 	"strings"
 	"testing"
 	"time"
@@ -96,7 +97,7 @@ func TestRedisOutageWatched(t *testing.T) {
 		if _, _, err := w.c.Limiter(1, time.Minute).Allow(t.Context(), "u1"); err == nil {
 			t.Error("rate limit with redis down: no error")
 		}
-		if err := w.c.Stats().Record(t.Context(), true, "", ""); err == nil {
+		if err := w.c.Stats().Record(t.Context(), bot.OutcomeAnswered, "", ""); err == nil {
 			t.Error("stats with redis down: no error")
 		}
 	}

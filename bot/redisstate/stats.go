@@ -31,16 +31,20 @@ type Stats struct{ c *Client }
 // Stats returns the shared /stats counters.
 func (c *Client) Stats() *Stats { return &Stats{c: c} }
 
-// Record counts one answered or abstained question; an abstained one is
-// also counted under key, its folded form, shown as question.
-func (s *Stats) Record(ctx context.Context, answered bool, key, question string) error {
+// Record counts one question by how it ended (bot.OutcomeAnswered,
+// bot.OutcomeTentative or bot.OutcomeAbstained); an abstained one is also
+// counted under key, its folded form, shown as question.
+func (s *Stats) Record(ctx context.Context, outcome, key, question string) error {
 	c := s.c
 	err := c.do(ctx, func() error {
 		if err := c.rdb.SetNX(ctx, c.key("stats:since"), time.Now().UnixMilli(), 0).Err(); err != nil {
 			return err
 		}
-		if answered {
+		switch outcome {
+		case bot.OutcomeAnswered:
 			return c.rdb.Incr(ctx, c.key("stats:answered")).Err()
+		case bot.OutcomeTentative:
+			return c.rdb.Incr(ctx, c.key("stats:tentative")).Err()
 		}
 		keys := []string{c.key("stats:abstained"), c.key("stats:unanswered"), c.key("stats:questions")}
 		return abstainScript.Run(ctx, c.rdb, keys, key, question, maxTrackedUnanswered).Err()
@@ -58,6 +62,7 @@ func (s *Stats) Snapshot(ctx context.Context, n int) (bot.StatsSnapshot, error) 
 	pipe := c.rdb.Pipeline()
 	since := pipe.Get(ctx, c.key("stats:since"))
 	answered := pipe.Get(ctx, c.key("stats:answered"))
+	tentative := pipe.Get(ctx, c.key("stats:tentative"))
 	abstained := pipe.Get(ctx, c.key("stats:abstained"))
 	top := pipe.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{Key: c.key("stats:unanswered"), Start: 0, Stop: int64(n) - 1, Rev: true})
 	err := c.do(ctx, func() error {
@@ -69,7 +74,7 @@ func (s *Stats) Snapshot(ctx context.Context, n int) (bot.StatsSnapshot, error) 
 	if err != nil {
 		return bot.StatsSnapshot{}, fmt.Errorf("redis: stats: %w", err)
 	}
-	out := bot.StatsSnapshot{Since: time.Now(), Answered: intOf(answered), Abstained: intOf(abstained)}
+	out := bot.StatsSnapshot{Since: time.Now(), Answered: intOf(answered), Tentative: intOf(tentative), Abstained: intOf(abstained)}
 	if ms, err := since.Int64(); err == nil {
 		out.Since = time.UnixMilli(ms)
 	}

@@ -30,7 +30,7 @@ read); 2 for a mistake on the command line.
 `
 
 func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("ask", "[--json] [--explain] [--top N] [--threshold X] [--sources DIR | --db FILE] [--translate URL] [QUESTION...]", stderr)
+	fs := newFlags("ask", "[--json] [--explain] [--top N] [--threshold X] [--confident X] [--sources DIR | --db FILE] [--translate URL] [QUESTION...]", stderr)
 	usage := fs.Usage
 	fs.Usage = func() { usage(); fmt.Fprintf(stderr, askNotes, knowledge.MaxQuestionLength) }
 	var src sourceFlags
@@ -40,6 +40,7 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	explain := fs.Bool("explain", false, "show how each fact matched and what its confidence rests on (and, when declining, the best candidate)")
 	top := fs.Int("top", knowledge.DefaultTop, fmt.Sprintf("show at most `N` facts (1-%d)", knowledge.MaxTop))
 	threshold := fs.Float64("threshold", knowledge.DefaultThreshold, "abstain below this `confidence` (0-1)")
+	confident := fs.Float64("confident", knowledge.DefaultConfidentThreshold, "answer confidently from this `confidence` (0-1), below it tentatively: the closest fact only")
 	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
@@ -49,11 +50,14 @@ func runAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("--threshold must be in (0, 1], not %g", *threshold)
 	}
+	if *confident <= 0 || *confident > 1 {
+		return fmt.Errorf("--confident must be in (0, 1], not %g", *confident)
+	}
 	ix, err := src.open(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	a := &asker{ix: ix, opt: knowledge.Options{Top: *top, Threshold: *threshold, Explain: *explain},
+	a := &asker{ix: ix, opt: knowledge.Options{Top: *top, Threshold: *threshold, ConfidentThreshold: *confident, Explain: *explain},
 		json: *asJSON, out: bufio.NewWriter(stdout)}
 	if fs.NArg() > 0 {
 		err = a.ask(ctx, question{text: strings.Join(fs.Args(), " ")})
@@ -249,6 +253,7 @@ func readLine(r *bufio.Reader) (text string, tooLong bool, err error) {
 type jsonAnswer struct {
 	Question    string     `json:"question"`
 	Answered    bool       `json:"answered"`
+	Tentative   bool       `json:"tentative"`
 	Confidence  float64    `json:"confidence"`
 	Facts       []jsonFact `json:"facts"`
 	Suggestions []string   `json:"suggestions"`
@@ -274,7 +279,7 @@ func bestCandidate(ctx context.Context, ix knowledge.Index, q string) []knowledg
 }
 
 func writeJSONAnswer(w io.Writer, q string, ans knowledge.Answer, err error) error {
-	ja := jsonAnswer{Question: q, Answered: ans.Answered, Confidence: ans.Confidence,
+	ja := jsonAnswer{Question: q, Answered: ans.Answered, Tentative: ans.Tentative, Confidence: ans.Confidence,
 		Facts: []jsonFact{}, Suggestions: ans.Suggestions}
 	if ja.Suggestions == nil {
 		ja.Suggestions = []string{}
@@ -315,14 +320,22 @@ func writeTextAnswer(w io.Writer, ans knowledge.Answer, err error, words bot.Wor
 			fmt.Fprintln(w, "Best candidate, declined:")
 		}
 	}
-	for i, f := range ans.Facts {
+	facts := ans.Facts
+	if ans.Tentative {
+		fmt.Fprintln(w, words.Tentative())
+		facts = facts[:min(len(facts), 1)] // the closest fact, as the bot shows it
+	}
+	for i, f := range facts {
 		fmt.Fprintf(w, "%d. %s\n", i+1, oneLine(f.Text))
 		fmt.Fprintf(w, "   — %s  [%s]\n", citationLine(f.Fact, words), words.FactReference(f.ID, f.Score))
 		if f.Explanation != nil {
 			writeExplanation(w, f.Explanation)
 		}
 	}
-	if ans.Answered {
+	switch {
+	case ans.Tentative:
+		fmt.Fprintln(w, words.TentativeConfidence(ans.Confidence))
+	case ans.Answered:
 		fmt.Fprintln(w, words.Confidence(ans.Confidence, true))
 	}
 }

@@ -146,3 +146,38 @@ func TestAskSpeaksTheQuestionsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// A tentative answer is marked in --json ("tentative": true, still
+// "answered": true), and said so in the question's language for people,
+// with the closest fact only; a confident one is neither.
+func TestAskMarksTentativeAnswers(t *testing.T) {
+	const q = "Where did the ministers meet?"
+	for _, tt := range []struct {
+		confident string
+		tentative bool
+	}{{"1", true}, {"1e-9", false}} {
+		code, out, errOut := runCLI(t, "", "ask", "--json", "--confident", tt.confident, q)
+		var a jsonAnswer
+		if err := json.Unmarshal([]byte(out), &a); code != 0 || err != nil {
+			t.Fatalf("--confident %s: exit %d, %v: %s%s", tt.confident, code, err, out, errOut)
+		}
+		if !a.Answered || a.Tentative != tt.tentative || !strings.Contains(out, fmt.Sprintf(`"tentative":%v`, tt.tentative)) {
+			t.Errorf("--confident %s: %s; want answered, tentative %v", tt.confident, out, tt.tentative)
+		}
+	}
+	for _, tt := range []struct {
+		question, note, avoid string
+	}{
+		{q, "I'm not sure this answers it; the closest fact I found:", "No estoy seguro"},
+		{"¿Dónde se reunieron los cancilleres?", "No estoy seguro de que esto lo responda; el dato más cercano que encontré:", "I'm not sure"},
+	} {
+		_, out, _ := runCLI(t, "", "ask", "--confident", "1", tt.question)
+		if !strings.Contains(out, tt.note) || strings.Contains(out, tt.avoid) || strings.Contains(out, "\n2. ") {
+			t.Errorf("%q, tentative: output lacks %q, or has more than the closest fact:\n%s", tt.question, tt.note, out)
+		}
+		_, out, _ = runCLI(t, "", "ask", "--confident", "1e-9", tt.question)
+		if strings.Contains(out, tt.note) {
+			t.Errorf("%q, confident: output says %q:\n%s", tt.question, tt.note, out)
+		}
+	}
+}

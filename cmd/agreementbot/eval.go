@@ -7,18 +7,20 @@ import (
 	"os"
 	"strings"
 
+	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/agreementbot/agreementbot/knowledge/evaluation"
 	"github.com/agreementbot/agreementbot/knowledge/match"
 )
 
 func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--sources DIR | --db FILE] [--translate URL]", stderr)
+	flags := newFlags("eval", "[--file FILE] [--verbose] [--leave-one-out] [--threshold X] [--confident X] [--sources DIR | --db FILE] [--translate URL]", stderr)
 	var src sourceFlags
 	src.register(flags)
 	src.registerTranslate(flags)
 	file := flags.String("file", "", "question file in JSON Lines (default: the project's English and Spanish dev sets, each reported apart)")
 	verbose := flags.Bool("verbose", false, "list every question, not only the misses")
-	threshold := flags.Float64("threshold", 0, "abstain below this `confidence` (default: the engine's)")
+	threshold := flags.Float64("threshold", 0, "decline below this `confidence` (default: the engine's)")
+	confident := flags.Float64("confident", 0, "answer confidently from this `confidence`, tentatively below it (default: the engine's)")
 	loo := flags.Bool("leave-one-out", false, "also ask each source's answerable questions without that source (they must be declined)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -31,12 +33,13 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	th := knowledge.Options{Threshold: *threshold, ConfidentThreshold: *confident}
 	var qs []evaluation.Question
 	for i, set := range sets {
 		if len(sets) > 1 {
 			fmt.Fprintf(stdout, "%s%s:\n", strings.Repeat("\n", min(i, 1)), set.name)
 		}
-		rep, err := evaluation.Run(ctx, ix, set.questions, *threshold)
+		rep, err := evaluation.Run(ctx, ix, set.questions, th)
 		if err != nil {
 			return err
 		}
@@ -49,12 +52,13 @@ func runEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	corpus := ix.Corpus()
 	c, err := evaluation.LeaveOneOut(ctx, func(exclude string) (evaluation.Answerer, error) {
 		return match.NewIndex(corpus.Without(exclude), src.opts...), nil
-	}, qs, *threshold)
+	}, qs, th)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "leave-one-out: answerable questions asked without their source: %d\n", c.ToDecline)
 	fmt.Fprintf(stdout, "  declined:           %5.1f%%  (%d/%d)\n", 100*c.AbstainRate(), c.Abstained, c.ToDecline)
+	fmt.Fprintf(stdout, "  answered confidently: %5.1f%%  (%d/%d)\n", 100*c.ToDeclineConfidentRate(), c.ToDeclineConfident, c.ToDecline)
 	return nil
 }
 

@@ -84,6 +84,7 @@ func newStack(t *testing.T, files map[string]string) *stack {
 		"AGREEMENTBOT_ADMIN_USER_IDS": stackAdmin, "AGREEMENTBOT_API_URL": st.hooks.srv.URL + "/api/v9/",
 		"AGREEMENTBOT_LOG_LEVEL": "debug", "AGREEMENTBOT_REDIS_URL": "", "DISCORD_TOKEN": "",
 		"AGREEMENTBOT_HTTP_SHUTDOWN_DELAY": "0s",
+		"AGREEMENTBOT_CONFIDENT_THRESHOLD": everyAnswerConfident,
 	} {
 		t.Setenv(k, v)
 	}

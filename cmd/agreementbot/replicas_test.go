@@ -56,7 +56,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 	for name, s := range map[string]*serving{"a": a, "b": b} {
 		m := s.mustInteract(t, adminCommand("stats"), st.hooks)
-		if len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "Answered: **3** · Not answered: **1**") {
+		if len(m.Embeds) == 0 || !strings.Contains(m.Embeds[0].Description, "Answered: **3** · Tentative: **0** · Not answered: **1**") {
 			t.Errorf("/stats on replica %s: %+v", name, m.Embeds)
 		}
 	}

@@ -184,7 +184,7 @@ func openLibrary(ctx context.Context, cfg config.Config, log *slog.Logger, obs b
 // obs to tell of questions and reloads.
 func handlerSettings(cfg config.Config, obs bot.Observer) bot.HandlerOptions {
 	return bot.HandlerOptions{
-		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, Ephemeral: cfg.Answer.Ephemeral,
+		Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, ConfidentThreshold: cfg.Answer.ConfidentThreshold, Ephemeral: cfg.Answer.Ephemeral,
 		AdminUsers: cfg.Admins.UserIDs, AdminRoles: cfg.Admins.RoleIDs, AdminGuilds: cfg.Discord.GuildIDs,
 		RateCount: cfg.RateLimit.Questions, RatePer: cfg.RateLimit.Per, Observer: obs,
 	}

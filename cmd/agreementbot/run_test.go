@@ -131,5 +131,11 @@ func fakeDiscordEnvWith(t *testing.T, opts discordfake.Options) *discordfake.Ser
 	t.Setenv("AGREEMENTBOT_API_URL", f.APIURL())
 	t.Setenv("AGREEMENTBOT_GATEWAY_URL", f.GatewayURL())
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
+	t.Setenv("AGREEMENTBOT_CONFIDENT_THRESHOLD", everyAnswerConfident)
 	return f
 }
+
+// everyAnswerConfident is an answer.confident_threshold every answer
+// reaches, so that the tests of what a process serves are not at the
+// mercy of the fitted model's thresholds.
+const everyAnswerConfident = "1e-9"

@@ -53,6 +53,7 @@ func serveEnv(t *testing.T) ed25519.PrivateKey {
 	t.Setenv("AGREEMENTBOT_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("AGREEMENTBOT_DB", t.TempDir()+"/facts.db")
 	t.Setenv("AGREEMENTBOT_LOG_LEVEL", "debug")
+	t.Setenv("AGREEMENTBOT_CONFIDENT_THRESHOLD", everyAnswerConfident)
 	t.Setenv("AGREEMENTBOT_HTTP_SHUTDOWN_DELAY", "0s") // no load balancer to wait for
 	return priv
 }

@@ -121,6 +121,10 @@ type Answer struct {
 	// Threshold is the confidence, in (0, 1], below which the bot says it
 	// does not know.
 	Threshold float64 `yaml:"threshold" json:"threshold" env:"AGREEMENTBOT_THRESHOLD"`
+	// ConfidentThreshold is the confidence, in (0, 1], from which an
+	// answer is confident; below it (and from Threshold) the bot shows the
+	// closest fact, saying it is not sure.
+	ConfidentThreshold float64 `yaml:"confident_threshold" json:"confident_threshold" env:"AGREEMENTBOT_CONFIDENT_THRESHOLD"`
 	// Ephemeral makes replies visible only to the asker by default.
 	Ephemeral bool `yaml:"ephemeral" json:"ephemeral" env:"AGREEMENTBOT_EPHEMERAL"`
 }
@@ -193,7 +197,7 @@ func Default() Config {
 		HTTP:         HTTP{Addr: DefaultHTTPAddr, ShutdownDelay: DefaultShutdownDelay},
 		Database:     "agreementbot.db",
 		DatabasePoll: 5 * time.Second,
-		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold},
+		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold, ConfidentThreshold: knowledge.DefaultConfidentThreshold},
 		RateLimit:    RateLimit{Questions: 5, Per: 10 * time.Second},
 		Translate:    Translate{Timeout: DefaultTranslateTimeout},
 		Log:          Log{Level: "info", Format: "text"},
@@ -291,7 +295,7 @@ func want(key string, p any) string {
 	switch key {
 	case "answer.top":
 		return fmt.Sprintf("a whole number from 1 to %d", knowledge.MaxTop)
-	case "answer.threshold":
+	case "answer.threshold", "answer.confident_threshold":
 		return "a number in (0, 1]"
 	case "rate_limit.questions":
 		return "a whole number of at least 1"
@@ -372,6 +376,9 @@ func (c *Config) problems() []*Error {
 	}
 	if v := c.Answer.Threshold; !(v > 0 && v <= 1) { // also rejects NaN
 		check("answer.threshold", fmt.Errorf("must be in (0, 1], got %g", v))
+	}
+	if v := c.Answer.ConfidentThreshold; !(v > 0 && v <= 1) {
+		check("answer.confident_threshold", fmt.Errorf("must be in (0, 1], got %g", v))
 	}
 	if v := c.RateLimit.Questions; v < 1 {
 		check("rate_limit.questions", fmt.Errorf("must be %s, got %d", want("rate_limit.questions", nil), v))

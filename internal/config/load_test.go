@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // testPublicKey is an Ed25519 public key in hexadecimal, as the
@@ -153,7 +155,7 @@ translate:
 		Sources:      "./sources",
 		Database:     "/var/lib/agreementbot/facts.db",
 		DatabasePoll: 2 * time.Second,
-		Answer:       Answer{Top: 5, Threshold: 0.5, Ephemeral: true},
+		Answer:       Answer{Top: 5, Threshold: 0.5, ConfidentThreshold: knowledge.DefaultConfidentThreshold, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 2, Per: 90 * time.Second},
 		Translate:    Translate{URL: "http://apertium:2737", Timeout: 2 * time.Second},
 		Log:          Log{Level: "debug", Format: "json"},
@@ -263,7 +265,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 		{"token with Bot prefix", "discord:\n  token: Bot abc\n", `config.yaml:2: discord.token: must not contain spaces or control characters (give the bare token, without "Bot ")`},
 		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, public_key, guild_ids, api_url, gateway_url, shard_id, shard_count), got "5"`},
-		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, ephemeral), got a list`},
+		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, confident_threshold, ephemeral), got a list`},
 		{"leaf is a mapping", "sources: {dir: x}\n", `config.yaml:1: sources: must be a single value, got a mapping`},
 		{"duplicate key", "answer:\n  top: 3\n  top: 4\n", `config.yaml:3: answer.top: set twice (first on line 2)`},
 		{"duplicate section", "log: {level: info}\nlog: {format: json}\n", `config.yaml:2: log: set twice (first on line 1)`},
@@ -409,7 +411,7 @@ func TestEnvOverrides(t *testing.T) {
 		Sources:      "/srv/sources",
 		Database:     "/srv/facts.db",
 		DatabasePoll: 250 * time.Millisecond,
-		Answer:       Answer{Top: 7, Threshold: 0.5, Ephemeral: true},
+		Answer:       Answer{Top: 7, Threshold: 0.5, ConfidentThreshold: knowledge.DefaultConfidentThreshold, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 1, Per: time.Hour},
 		Translate:    Translate{URL: "http://127.0.0.1:2737", Timeout: time.Second},
 		Log:          Log{Level: "warn", Format: "json"},
@@ -572,7 +574,8 @@ database: agreementbot.db # default
 database_poll: 5s # default
 answer:
   top: 3 # default
-  threshold: 0.055 # default
+  threshold: 0.034 # default
+  confident_threshold: 0.865 # default
   ephemeral: false # default
 rate_limit:
   questions: 5 # default
@@ -613,7 +616,7 @@ func TestWriteOrigins(t *testing.T) {
 		"sources: /srv/src # from AGREEMENTBOT_SOURCES\n",
 		"  top: 4 # from " + path + ":2\n",
 		"database: changed.db\n",
-		"  threshold: 0.055 # default\n",
+		"  threshold: 0.034 # default\n",
 	} {
 		if !strings.Contains(b.String(), line) {
 			t.Errorf("Write() output lacks %q:\n%s", line, b.String())
@@ -640,7 +643,7 @@ func TestWriteRoundTrip(t *testing.T) {
 		Sources:      "dir with spaces/and: colon # and hash\n\tand a tab",
 		Database:     "'quoted'.db",
 		DatabasePoll: time.Millisecond,
-		Answer:       Answer{Top: 10, Threshold: 1, Ephemeral: true},
+		Answer:       Answer{Top: 10, Threshold: 1, ConfidentThreshold: 1, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
 		Redis:        Redis{URL: "rediss://redis.example:6380/2"},
 		Translate:    Translate{URL: "https://apertium.example/apy/", Timeout: 90 * time.Millisecond},

@@ -24,6 +24,9 @@ type Example struct {
 	Fold int
 	// Weight is how much the example counts in the fit (0 counts as 1).
 	Weight float64
+	// Set names the development set the example comes from, for figures
+	// per set.
+	Set string
 }
 
 // Examples asks every question and records the features of the fact ranked
@@ -51,21 +54,36 @@ func Examples(ctx context.Context, a Answerer, qs []Question, fold func(Question
 	return out, nil
 }
 
-// Calibration is a fitted confidence model with the threshold chosen for
+// Calibration is a fitted confidence model with the thresholds chosen for
 // it.
 type Calibration struct {
 	Model     logistic.Model
 	Names     []string
 	Threshold float64
+	// ConfidentThreshold is the confidence from which an answer is
+	// confident; between Threshold and it, tentative.
+	ConfidentThreshold float64
 	// Penalties multiply the probability once for each unit of the named
 	// features (see knowledge/match/calibration.json).
 	Penalties map[string]float64
 }
 
-// Fit fits the confidence on examples and chooses the highest threshold
-// that declines at most maxFalseAbstain of the answerable questions among
-// them. l2 is the weights' penalty.
-func Fit(examples []Example, l2, maxFalseAbstain float64, penalties map[string]float64) (Calibration, error) {
+// Targets are what the thresholds are chosen for.
+type Targets struct {
+	// MaxFalseAbstain is the largest share of the answerable questions
+	// the decline threshold may decline.
+	MaxFalseAbstain float64
+	// ConfidentRight is the smallest share of the confident answers that
+	// must be right.
+	ConfidentRight float64
+}
+
+// Fit fits the confidence on examples and chooses its thresholds: the
+// highest decline threshold that declines at most t.MaxFalseAbstain of the
+// answerable questions among them, and the lowest confident threshold
+// above it whose confident answers are right at least t.ConfidentRight of
+// the time. l2 is the weights' penalty.
+func Fit(examples []Example, l2 float64, t Targets, penalties map[string]float64) (Calibration, error) {
 	if len(examples) == 0 {
 		return Calibration{}, fmt.Errorf("calibrate: no examples")
 	}
@@ -84,26 +102,91 @@ func Fit(examples []Example, l2, maxFalseAbstain float64, penalties map[string]f
 		return Calibration{}, fmt.Errorf("calibrate: %w", err)
 	}
 	c := Calibration{Model: m, Names: names, Penalties: penalties}
-	var answerable []float64
+	var answerable []weighed
 	for _, e := range examples {
 		if !ShouldDecline(e.Question.Category) {
-			answerable = append(answerable, c.Probability(e))
+			answerable = append(answerable, weighed{c.Probability(e), 1})
 		}
 	}
-	c.Threshold = quantileThreshold(answerable, maxFalseAbstain)
+	c.Threshold = quantileThreshold(answerable, t.MaxFalseAbstain)
+	c.ConfidentThreshold = max(c.Threshold, c.precisionThreshold(examples, t.ConfidentRight))
 	return c, nil
 }
 
-// quantileThreshold is the highest threshold that declines at most share
-// of the answerable questions whose confidences are given; 0 when there
-// are none.
-func quantileThreshold(answerable []float64, share float64) float64 {
-	slices.Sort(answerable)
-	// Declining below the k-th lowest confidence declines k questions.
-	if k := int(share * float64(len(answerable))); k < len(answerable) {
-		return answerable[k]
+// precisionThreshold is the lowest threshold whose answers among examples
+// are right at least share of the time, counting every question whose
+// confidence reaches it; 1 when none is.
+func (c Calibration) precisionThreshold(examples []Example, share float64) float64 {
+	var all []Scored
+	for _, e := range examples {
+		if e.Values != nil {
+			all = append(all, Scored{e, c.Probability(e)})
+		}
 	}
-	return 0
+	return ConfidentFrom(all, share).Threshold
+}
+
+// Scored is an example with a confidence in it, from a model fitted or
+// not on it.
+type Scored struct {
+	Example
+	P float64
+}
+
+// TradeOff is what a confident threshold gives on scored examples: how
+// many of them it answers confidently, and how many of those rightly.
+type TradeOff struct {
+	Threshold                float64
+	Confident, Right, Scored int
+}
+
+// ConfidentFrom returns the lowest threshold from which the answers among
+// scored are right at least share of the time, with what it gives; its
+// threshold is 1 when none is.
+func ConfidentFrom(scored []Scored, share float64) TradeOff {
+	all := slices.Clone(scored)
+	slices.SortFunc(all, func(a, b Scored) int { return cmp.Compare(b.P, a.P) })
+	best := TradeOff{Threshold: 1, Scored: len(all)}
+	right := 0
+	for i, s := range all {
+		if s.Right {
+			right++
+		}
+		// Only where the next confidence is lower can a threshold fall.
+		if (i+1 == len(all) || all[i+1].P < s.P) && float64(right) >= share*float64(i+1) {
+			best.Threshold, best.Confident, best.Right = s.P, i+1, right
+		}
+	}
+	return best
+}
+
+// weighed is a confidence with the weight of its example.
+type weighed struct{ p, w float64 }
+
+// quantileThreshold is the highest threshold that declines at most share
+// of the answerable questions whose confidences are given, each counting
+// by its weight; 0 when there are none.
+func quantileThreshold(answerable []weighed, share float64) float64 {
+	slices.SortFunc(answerable, func(a, b weighed) int { return cmp.Compare(a.p, b.p) })
+	total := 0.0
+	for _, a := range answerable {
+		total += a.w
+	}
+	if len(answerable) == 0 {
+		return 0
+	}
+	// A threshold at a confidence declines every question below it.
+	best, below := answerable[0].p, 0.0
+	for i, a := range answerable {
+		if i > 0 && answerable[i-1].p < a.p {
+			if below > share*total {
+				break
+			}
+			best = a.p
+		}
+		below += a.w
+	}
+	return best
 }
 
 // Feature returns the value of the named feature of e, 0 when e lacks it.
@@ -135,6 +218,14 @@ type Figures struct {
 	Answerable, FalseAbstain int
 	ToDecline, Declined      int
 	LeftOut, LeftOutDeclined int // leave-one-out questions, and how many declined
+	// Confident counts the confident answers of every question, and
+	// ConfidentRight those right; ToDeclineConfident the questions to
+	// decline (leave-one-out ones too) answered confidently, Tentative the
+	// questions answered tentatively.
+	Confident, ConfidentRight, ToDeclineConfident, Tentative int
+	// OffTopic counts the off-topic questions, OffTopicDeclined those
+	// declined outright.
+	OffTopic, OffTopicDeclined int
 }
 
 // Measure computes the figures of c on examples; leftOut are examples of
@@ -145,6 +236,13 @@ func (c Calibration) Measure(examples, leftOut []Example) Figures {
 	for _, e := range examples {
 		p := c.Probability(e)
 		declined := p < c.Threshold
+		f.tier(e, p, c.ConfidentThreshold, declined)
+		if e.Question.Category == OffTopic {
+			f.OffTopic++
+			if declined {
+				f.OffTopicDeclined++
+			}
+		}
 		switch {
 		case ShouldDecline(e.Question.Category):
 			f.ToDecline++
@@ -165,18 +263,64 @@ func (c Calibration) Measure(examples, leftOut []Example) Figures {
 	f.AUC = auc(pos, neg)
 	for _, e := range leftOut {
 		f.LeftOut++
-		if c.Probability(e) < c.Threshold {
+		p := c.Probability(e)
+		f.tier(e, p, c.ConfidentThreshold, p < c.Threshold)
+		if p < c.Threshold {
 			f.LeftOutDeclined++
 		}
 	}
 	return f
 }
 
-// Write prints the figures on one line.
+// tier counts how example e, of confidence p, was answered: confidently
+// (and rightly or not), tentatively, or not at all.
+func (f *Figures) tier(e Example, p, confident float64, declined bool) {
+	switch {
+	case declined:
+	case p < confident:
+		f.Tentative++
+	default:
+		f.Confident++
+		if e.Right {
+			f.ConfidentRight++
+		}
+		if ShouldDecline(e.Question.Category) {
+			f.ToDeclineConfident++
+		}
+	}
+}
+
+// Add returns the figures of f and g together; the AUC is their mean, as
+// AUCs do not add.
+func (f Figures) Add(g Figures) Figures {
+	out := Figures{
+		Answerable: f.Answerable + g.Answerable, FalseAbstain: f.FalseAbstain + g.FalseAbstain,
+		ToDecline: f.ToDecline + g.ToDecline, Declined: f.Declined + g.Declined,
+		LeftOut: f.LeftOut + g.LeftOut, LeftOutDeclined: f.LeftOutDeclined + g.LeftOutDeclined,
+		Confident: f.Confident + g.Confident, ConfidentRight: f.ConfidentRight + g.ConfidentRight,
+		ToDeclineConfident: f.ToDeclineConfident + g.ToDeclineConfident, Tentative: f.Tentative + g.Tentative,
+		OffTopic: f.OffTopic + g.OffTopic, OffTopicDeclined: f.OffTopicDeclined + g.OffTopicDeclined,
+	}
+	switch {
+	case f.Answerable+f.ToDecline+f.LeftOut == 0:
+		out.AUC = g.AUC
+	case g.Answerable+g.ToDecline+g.LeftOut == 0:
+		out.AUC = f.AUC
+	default:
+		out.AUC = (f.AUC + g.AUC) / 2
+	}
+	return out
+}
+
+// Write prints the figures on two lines: what the decline threshold does,
+// then the confident answers.
 func (f Figures) Write(w io.Writer, label string) {
-	fmt.Fprintf(w, "%-34s AUC %.3f  false abstention %5.1f%% of %d  declined %5.1f%% of %d  leave-one-out declined %5.1f%% of %d\n",
+	fmt.Fprintf(w, "%-34s AUC %.3f  false abstention %5.1f%% of %d  declined %5.1f%% of %d  leave-one-out declined %5.1f%% of %d  off-topic declined %5.1f%% of %d\n",
 		label, f.AUC, 100*ratio(f.FalseAbstain, f.Answerable), f.Answerable, 100*ratio(f.Declined, f.ToDecline), f.ToDecline,
-		100*ratio(f.LeftOutDeclined, f.LeftOut), f.LeftOut)
+		100*ratio(f.LeftOutDeclined, f.LeftOut), f.LeftOut, 100*ratio(f.OffTopicDeclined, f.OffTopic), f.OffTopic)
+	fmt.Fprintf(w, "%-34s confident %d, right %5.1f%%  tentative %d  to decline answered confidently %5.1f%% of %d\n",
+		"", f.Confident, 100*ratio(f.ConfidentRight, f.Confident), f.Tentative,
+		100*ratio(f.ToDeclineConfident, f.ToDecline+f.LeftOut), f.ToDecline+f.LeftOut)
 }
 
 // SelectFeatures returns the examples with only the named features kept, to

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"math"
+	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -46,9 +47,21 @@ type Question struct {
 	Category string   `json:"cat"`
 	Text     string   `json:"q"`
 	Keys     []string `json:"keys"`
-	// Source is the id of the source the question was written on, when
-	// known (SQuAD); leave-one-out leaves that source out.
+	// Source is the id of the source the question was written on, or its
+	// file name, when known (SQuAD, devadmin); leave-one-out leaves that
+	// source out.
 	Source string `json:"source,omitempty"`
+}
+
+// SourceID is the id of the source the question was written on: its
+// Source, without the extension when Source names a file
+// ("en-school-newsletter.md").
+func (q Question) SourceID() string {
+	switch ext := path.Ext(q.Source); ext {
+	case ".md", ".markdown", ".txt", ".yaml", ".yml":
+		return strings.TrimSuffix(q.Source, ext)
+	}
+	return q.Source
 }
 
 // ReadQuestions parses a JSON Lines question file. Blank lines are skipped;
@@ -83,10 +96,13 @@ type Answerer interface {
 type Outcome struct {
 	Question Question
 	Answered bool
-	Top1     bool
-	Top3     bool
-	Conf     float64
-	First    string // the first fact's text, for reports
+	// Tentative is set for an answer the bot gave as only the closest fact
+	// (Answered is set too).
+	Tentative bool
+	Top1      bool
+	Top3      bool
+	Conf      float64
+	First     string // the first fact's text, for reports
 	// Ranked is whether the fact ranked first is right, whether or not the
 	// bot answered with it: what the confidence must tell apart.
 	Ranked bool
@@ -98,18 +114,36 @@ type Counts struct {
 	// ToDecline counts the off-topic and unanswerable questions, Abstained
 	// those of them the bot declined.
 	ToDecline, Abstained int
+	// Confident and Tentative count the questions of either kind answered
+	// confidently and tentatively; ConfidentRight the confident answers
+	// whose first fact is right, ToDeclineConfident the questions to
+	// decline answered confidently.
+	Confident, Tentative, ConfidentRight, ToDeclineConfident int
 }
 
 // Add tallies one outcome.
 func (c *Counts) Add(o Outcome) {
+	confident := o.Answered && !o.Tentative
+	switch {
+	case confident:
+		c.Confident++
+	case o.Answered:
+		c.Tentative++
+	}
 	if ShouldDecline(o.Question.Category) {
 		c.ToDecline++
 		if !o.Answered {
 			c.Abstained++
 		}
+		if confident {
+			c.ToDeclineConfident++
+		}
 		return
 	}
 	c.Answerable++
+	if confident && o.Top1 {
+		c.ConfidentRight++
+	}
 	if o.Top1 {
 		c.Top1++
 	}
@@ -135,6 +169,17 @@ func (c Counts) FalseAbstainRate() float64 { return ratio(c.FalseAbstain, c.Answ
 // declined.
 func (c Counts) AbstainRate() float64 { return ratio(c.Abstained, c.ToDecline) }
 
+// Declined is how many questions of either kind the bot declined.
+func (c Counts) Declined() int { return c.Answerable + c.ToDecline - c.Confident - c.Tentative }
+
+// ConfidentRightRate is the share of confident answers whose first fact is
+// right: a confident answer to a question to decline is wrong.
+func (c Counts) ConfidentRightRate() float64 { return ratio(c.ConfidentRight, c.Confident) }
+
+// ToDeclineConfidentRate is the share of off-topic or unanswerable
+// questions the bot answered confidently.
+func (c Counts) ToDeclineConfidentRate() float64 { return ratio(c.ToDeclineConfident, c.ToDecline) }
+
 func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
@@ -153,12 +198,13 @@ type Report struct {
 	ByType map[string]*Counts
 }
 
-// Run answers every question with the given threshold (0 for the
-// engine's default) and scores the answers.
-func Run(ctx context.Context, a Answerer, qs []Question, threshold float64) (*Report, error) {
+// Run answers every question with the thresholds of th (its Threshold
+// and ConfidentThreshold; 0 for the engine's defaults) and scores the
+// answers.
+func Run(ctx context.Context, a Answerer, qs []Question, th knowledge.Options) (*Report, error) {
 	r := &Report{ByCategory: map[string]*Counts{}, ByType: map[string]*Counts{}}
 	for _, q := range qs {
-		ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 3, Threshold: threshold})
+		ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 3, Threshold: th.Threshold, ConfidentThreshold: th.ConfidentThreshold})
 		if err != nil {
 			return nil, fmt.Errorf("question %s: %w", q.ID, err)
 		}
@@ -213,7 +259,7 @@ func tally(m map[string]*Counts, key string) *Counts {
 
 // Score judges one answer against its question's keys.
 func Score(q Question, ans knowledge.Answer) Outcome {
-	o := Outcome{Question: q, Answered: ans.Answered, Conf: ans.Confidence}
+	o := Outcome{Question: q, Answered: ans.Answered, Tentative: ans.Tentative, Conf: ans.Confidence}
 	for i, f := range ans.Facts {
 		if i == 0 {
 			o.First = f.Text
@@ -307,12 +353,13 @@ func QuestionType(q string) string {
 // LeaveOneOut asks each source's answerable questions against an index
 // built without that source, and counts how many are declined: a document
 // the sources do not hold must not be answered from the others. build
-// returns the answerer over every source but the one named.
-func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, error), qs []Question, threshold float64) (Counts, error) {
+// returns the answerer over every source but the one named; th holds the
+// thresholds, as for Run.
+func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, error), qs []Question, th knowledge.Options) (Counts, error) {
 	bySource := map[string][]Question{}
 	for _, q := range qs {
 		if q.Source != "" && !ShouldDecline(q.Category) && q.Category != "spanish" {
-			bySource[q.Source] = append(bySource[q.Source], q)
+			bySource[q.SourceID()] = append(bySource[q.SourceID()], q)
 		}
 	}
 	var c Counts
@@ -322,12 +369,12 @@ func LeaveOneOut(ctx context.Context, build func(exclude string) (Answerer, erro
 			return c, fmt.Errorf("leave out %s: %w", src, err)
 		}
 		for _, q := range bySource[src] {
-			ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1, Threshold: threshold})
+			ans, err := a.Answer(ctx, q.Text, knowledge.Options{Top: 1, Threshold: th.Threshold, ConfidentThreshold: th.ConfidentThreshold})
 			if err != nil {
 				return c, fmt.Errorf("question %s: %w", q.ID, err)
 			}
 			q.Category = OffTopic // the source is gone: it must be declined
-			c.Add(Outcome{Question: q, Answered: ans.Answered, Conf: ans.Confidence})
+			c.Add(Outcome{Question: q, Answered: ans.Answered, Tentative: ans.Tentative, Conf: ans.Confidence})
 		}
 	}
 	return c, nil
@@ -358,7 +405,14 @@ func (r *Report) writeHeadline(w io.Writer) {
 		fmt.Fprintf(w, "  false abstentions:  %5.1f%%  (%d/%d)\n", 100*m.FalseAbstainRate(), m.FalseAbstain, m.Answerable)
 	}
 	fmt.Fprintf(w, "off-topic or unanswerable questions: %d\n", m.ToDecline)
-	fmt.Fprintf(w, "  declined:           %5.1f%%  (%d/%d)\n", 100*m.AbstainRate(), m.Abstained, m.ToDecline)
+	if m.ToDecline > 0 {
+		fmt.Fprintf(w, "  declined:           %5.1f%%  (%d/%d)\n", 100*m.AbstainRate(), m.Abstained, m.ToDecline)
+		fmt.Fprintf(w, "  answered confidently: %5.1f%%  (%d/%d)\n", 100*m.ToDeclineConfidentRate(), m.ToDeclineConfident, m.ToDecline)
+	}
+	if c := r.ByCategory[OffTopic]; c != nil && c.ToDecline < m.ToDecline {
+		fmt.Fprintf(w, "  off-topic declined: %5.1f%%  (%d/%d)\n", 100*c.AbstainRate(), c.Abstained, c.ToDecline)
+	}
+	m.WriteSplit(w)
 	if auc := r.AUC(); !math.IsNaN(auc) {
 		fmt.Fprintf(w, "confidence ROC AUC (right first facts against questions to decline): %.3f\n", auc)
 	}
@@ -366,7 +420,18 @@ func (r *Report) writeHeadline(w io.Writer) {
 		fmt.Fprintf(w, "spanish questions: %d\n", s.Answerable)
 		fmt.Fprintf(w, "  top-1 %5.1f%%  top-3 %5.1f%%  false abstentions %5.1f%%\n",
 			100*s.Top1Rate(), 100*s.Top3Rate(), 100*s.FalseAbstainRate())
+		fmt.Fprint(w, "  ")
+		s.WriteSplit(w)
 	}
+}
+
+// WriteSplit prints how the answers split into confident, tentative and
+// declined ones, and the share of confident answers that are right.
+func (c Counts) WriteSplit(w io.Writer) {
+	n := c.Answerable + c.ToDecline
+	fmt.Fprintf(w, "answers: confident %d (%.1f%%), tentative %d (%.1f%%), declined %d (%.1f%%) of %d\n",
+		c.Confident, 100*ratio(c.Confident, n), c.Tentative, 100*ratio(c.Tentative, n), c.Declined(), 100*ratio(c.Declined(), n), n)
+	fmt.Fprintf(w, "  confident answers right: %5.1f%%  (%d/%d)\n", 100*c.ConfidentRightRate(), c.ConfidentRight, c.Confident)
 }
 
 // writeGroups prints a line per group, in name order.
@@ -379,7 +444,10 @@ func writeGroups(w io.Writer, groups map[string]*Counts) {
 			fmt.Fprintf(w, "  %-12s", name)
 		}
 		if n.ToDecline > 0 {
-			fmt.Fprintf(w, "  declined %d/%d", n.Abstained, n.ToDecline)
+			fmt.Fprintf(w, "  declined %d/%d (confidently answered %d)", n.Abstained, n.ToDecline, n.ToDeclineConfident)
+		}
+		if n.Tentative > 0 {
+			fmt.Fprintf(w, "  tentative %d", n.Tentative)
 		}
 		fmt.Fprintln(w)
 	}
@@ -388,12 +456,16 @@ func writeGroups(w io.Writer, groups map[string]*Counts) {
 // status says how a question fared, for the list of misses.
 func (o Outcome) status() string {
 	switch decline := ShouldDecline(o.Question.Category); {
+	case decline && o.Tentative:
+		return "TENTATIVE OFF-TOPIC"
 	case decline && o.Answered:
 		return "ANSWERED OFF-TOPIC"
 	case decline:
 		return "ok"
 	case !o.Answered:
 		return "ABSTAINED"
+	case !o.Top1 && o.Tentative:
+		return "MISS top-1, tentative"
 	case !o.Top1:
 		return "MISS top-1"
 	}

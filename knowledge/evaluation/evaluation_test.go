@@ -122,7 +122,7 @@ func TestRunCountsUnanswerableAndAUC(t *testing.T) {
 		{ID: "4", Category: Unanswerable, Text: "Why?"},
 	}
 	a := fixedAnswerer{"Who?": "Rollo founded it.", "When?": "In 1066.", "Why?": "Because."}
-	rep, err := Run(t.Context(), a, qs, 0)
+	rep, err := Run(t.Context(), a, qs, knowledge.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestLeaveOneOut(t *testing.T) {
 			return fixedAnswerer{"Who?": "Someone."}, nil // answers without its source: wrong
 		}
 		return fixedAnswerer{}, nil
-	}, qs, 0)
+	}, qs, knowledge.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestFitChoosesThreshold(t *testing.T) {
 		examples = append(examples, Example{Question: Question{ID: strconv.Itoa(i), Category: cat}, Names: []string{"x"}, Values: []float64{x}, Right: right})
 	}
 	examples = append(examples, Example{Question: Question{Category: "answerable"}}) // nothing matched
-	c, err := Fit(examples, 0.1, 0.1, nil)
+	c, err := Fit(examples, 0.1, Targets{MaxFalseAbstain: 0.1, ConfidentRight: 0.95}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +188,14 @@ func TestFitChoosesThreshold(t *testing.T) {
 	}
 	if f.Declined == 0 || f.AUC < 0.9 {
 		t.Errorf("declined %d of %d with AUC %.2f: the feature separates them, want most declined", f.Declined, f.ToDecline, f.AUC)
+	}
+	if f.Confident == 0 || ratio(f.ConfidentRight, f.Confident) < 0.95 || c.ConfidentThreshold < c.Threshold {
+		t.Errorf("%d confident answers, %d right, thresholds %.3f and %.3f: want at least 95%% right, above the decline threshold",
+			f.Confident, f.ConfidentRight, c.Threshold, c.ConfidentThreshold)
+	}
+	if f.Tentative == 0 || f.Confident+f.Tentative+f.FalseAbstain+f.Declined != len(examples) {
+		t.Errorf("confident %d, tentative %d, declined %d+%d of %d: want some tentative, every example counted once",
+			f.Confident, f.Tentative, f.FalseAbstain, f.Declined, len(examples))
 	}
 	if c.Probability(examples[len(examples)-1]) != 0 {
 		t.Error("an example with nothing matched should have confidence 0")
@@ -237,9 +245,73 @@ func runQuestions(t *testing.T, sources, questions fs.FS, file string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(t.Context(), match.NewIndex(c), qs, 0)
+	rep, err := Run(t.Context(), match.NewIndex(c), qs, knowledge.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// tieredAnswerer answers confidently the questions of confident,
+// tentatively those of tentative, each with its fact, and declines the
+// rest.
+type tieredAnswerer struct{ confident, tentative map[string]string }
+
+func (a tieredAnswerer) Answer(_ context.Context, q string, _ knowledge.Options) (knowledge.Answer, error) {
+	if text, ok := a.confident[q]; ok {
+		return knowledge.Answer{Question: q, Answered: true, Confidence: 0.9, Facts: []knowledge.ScoredFact{{Fact: knowledge.Fact{Text: text}}}}, nil
+	}
+	if text, ok := a.tentative[q]; ok {
+		return knowledge.Answer{Question: q, Answered: true, Tentative: true, Confidence: 0.3, Facts: []knowledge.ScoredFact{{Fact: knowledge.Fact{Text: text}}}}, nil
+	}
+	return knowledge.Answer{Question: q, Confidence: 0.01}, nil
+}
+
+// TestRunSplitsConfidentTentativeDeclined checks that eval tells the
+// three kinds of answer apart: a tentative answer is no abstention, a
+// confident answer to a question to decline counts against the confident
+// answers' accuracy, and the report prints the split.
+func TestRunSplitsConfidentTentativeDeclined(t *testing.T) {
+	qs := []Question{
+		{ID: "1", Category: "answerable", Text: "Who?", Keys: []string{"Rollo"}},
+		{ID: "2", Category: "answerable", Text: "When?", Keys: []string{"911"}},
+		{ID: "3", Category: "answerable", Text: "Where?", Keys: []string{"Rouen"}},
+		{ID: "4", Category: Unanswerable, Text: "Why?"},
+		{ID: "5", Category: OffTopic, Text: "Capital of France?"},
+		{ID: "6", Category: OffTopic, Text: "Hamlet?"},
+	}
+	a := tieredAnswerer{
+		confident: map[string]string{"Who?": "Rollo founded it.", "Why?": "Because."},
+		tentative: map[string]string{"When?": "In 911.", "Hamlet?": "A play."},
+	}
+	rep, err := Run(t.Context(), a, qs, knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := rep.Main
+	want := Counts{Answerable: 3, Top1: 2, Top3: 2, FalseAbstain: 1, ToDecline: 3, Abstained: 1,
+		Confident: 2, Tentative: 2, ConfidentRight: 1, ToDeclineConfident: 1}
+	if m != want {
+		t.Errorf("counts = %+v\nwant     %+v", m, want)
+	}
+	if m.Declined() != 2 || m.ConfidentRightRate() != 0.5 || math.Abs(m.ToDeclineConfidentRate()-1.0/3) > 1e-9 {
+		t.Errorf("declined %d, confident right %g, to decline answered confidently %g; want 2, 0.5, 1/3",
+			m.Declined(), m.ConfidentRightRate(), m.ToDeclineConfidentRate())
+	}
+	if off := rep.ByCategory[OffTopic]; off.Abstained != 1 || off.ToDecline != 2 {
+		t.Errorf("off-topic = %+v, want 1 of 2 declined outright", off)
+	}
+	var b strings.Builder
+	rep.Write(&b, false)
+	for _, line := range []string{
+		"answers: confident 2 (33.3%), tentative 2 (33.3%), declined 2 (33.3%) of 6",
+		"confident answers right:  50.0%  (1/2)",
+		"answered confidently:  33.3%  (1/3)",
+		"off-topic declined:  50.0%  (1/2)",
+		"TENTATIVE OFF-TOPIC",
+	} {
+		if !strings.Contains(b.String(), line) {
+			t.Errorf("report lacks %q:\n%s", line, b.String())
+		}
+	}
 }

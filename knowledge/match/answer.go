@@ -43,6 +43,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 		return ans, nil
 	}
 	ans.Answered = true
+	ans.Tentative = confidence < opt.ConfidentThreshold
 	for i, h := range hits {
 		if i > 0 && h.coverage < minFollowerCoverage {
 			break

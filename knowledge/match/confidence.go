@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
+	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
@@ -33,6 +35,11 @@ const (
 	featNamesUnknown          // 1 when the question names something no source mentions
 	featCrossLingual          // 1 when the question and the fact are in different languages
 	featCrossCoverage         // coverage, for a question matched across languages
+	featTypeNear              // how near the words matched the span of the type asked for stands, 0 to 1
+	featUncoveredRare         // rarity in general use of the rarest question word no fact has, 0 to 1
+	featMissedGeneral         // rarity in general use of the rarest question word the fact lacks, 0 to 1
+	featContradiction         // kinds of value (year, weekday, month, ordinal, role) the fact names otherwise
+	featContraPlace           // 1 when the fact names another place than the question's
 	numFeatures
 )
 
@@ -42,6 +49,7 @@ var featureNames = [numFeatures]string{
 	"type_hit", "type_miss", "margin", "focus_miss", "words",
 	"unknown_share", "unknown_plain", "matched_rare", "coverage2", "names_unknown",
 	"cross_lingual", "cross_coverage",
+	"type_near", "uncovered_general", "missed_general", "contradiction", "contradiction_place",
 }
 
 // features are the values of the features of one match.
@@ -56,6 +64,10 @@ type model struct {
 	// Threshold is the confidence below which the engine abstains, chosen
 	// with the weights; knowledge.DefaultThreshold must equal it.
 	Threshold float64 `json:"threshold"`
+	// ConfidentThreshold is the confidence from which an answer is
+	// confident rather than tentative, chosen with the weights;
+	// knowledge.DefaultConfidentThreshold must equal it.
+	ConfidentThreshold float64 `json:"confident_threshold"`
 	// Penalties multiply the fitted probability once for each unit of a
 	// feature: names and numbers a question asks about that no source
 	// mentions are strong evidence that the sources do not answer it, too
@@ -183,6 +195,7 @@ func (ix *Index) features(pq query, h hit, next *hit) features {
 		f[featCrossLingual] = 1
 		f[featCrossCoverage] = h.coverage
 	}
+	ix.evidenceFeatures(pq, h, &f)
 	return f
 }
 
@@ -201,4 +214,184 @@ func (ix *Index) groupMatch(g group, d int32) float32 {
 		}
 	}
 	return best
+}
+
+// evidenceFeatures sets the features read from the words of hit h's fact:
+// whether the span of the type asked for stands near the words matched,
+// how rare in general use the question's words are that no fact (or not
+// this one) says, and whether the fact names another year, weekday, role
+// or place than the question's. They tell "the sources say" from "the
+// sources are silent" on questions near a source's topic.
+func (ix *Index) evidenceFeatures(pq query, h hit, f *features) {
+	fact := ix.corpus.Facts[h.doc]
+	lang := ix.sourceLang[fact.Citation.SourceID]
+	var toks []token // the fact's words, read only when a feature needs them
+	words := func() []token {
+		if toks == nil {
+			toks = ix.an.tokens(fact.Clean)
+			ix.an.setLanguage(toks, lang)
+		}
+		return toks
+	}
+	terms := pq.termGroups()
+	if want := wantFeature(pq.wants); want != 0 && h.typed { // else it has no span to be near
+		f[featTypeNear] = ix.typeNearness(h.doc, want, terms, ix.matchedTokens(words(), lang, terms))
+	}
+	for _, g := range pq.groups {
+		uncovered, missed := len(g.terms) == 0, ix.groupMatch(g, h.doc) < weightSynonym
+		if !uncovered && !missed {
+			continue
+		}
+		r := generalRarity(g.label, pq.lang)
+		if uncovered {
+			f[featUncoveredRare] = max(f[featUncoveredRare], r)
+		}
+		if missed {
+			f[featMissedGeneral] = max(f[featMissedGeneral], r)
+		}
+	}
+	if pq.values.any() {
+		for _, differ := range disagreements(pq.values, readValues(words(), lang)) {
+			if differ {
+				f[featContradiction]++
+			}
+		}
+	}
+	if asked := ix.questionPlaces(terms); len(asked) > 0 && ix.otherPlace(h.doc, asked, ix.termsSaid(words(), lang), terms) {
+		f[featContraPlace] = 1
+	}
+}
+
+// termsSaid returns the term ids of the words of a fact, text of language
+// lang: each word's and, in a Spanish fact, its Spanish stem's.
+func (ix *Index) termsSaid(toks []token, lang int) map[int32]bool {
+	out := make(map[int32]bool, 2*len(toks))
+	for _, t := range toks {
+		if id, ok := ix.termIDs[t.key]; ok && !t.stop {
+			out[id] = true
+		}
+		if lang == langES && !t.stop && !t.num {
+			if id, ok := ix.termIDs[ix.an.spanishKey(t)]; ok {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// matchedTokens marks the tokens of a fact, text of language lang, that
+// say a term of the question (terms, by id): the word, its family or, in a
+// Spanish fact, its Spanish stem.
+func (ix *Index) matchedTokens(toks []token, lang int, terms map[int32]int) []bool {
+	asked := func(term string) bool {
+		id, ok := ix.termIDs[term]
+		if ok {
+			_, ok = terms[id]
+		}
+		return ok
+	}
+	out := make([]bool, len(toks))
+	for i, t := range toks {
+		if !t.stop {
+			out[i] = asked(t.key) || t.fam != "" && asked(t.fam) || lang == langES && !t.num && asked(ix.an.spanishKey(t))
+		}
+	}
+	return out
+}
+
+// nearScale is the gap, in words, at which a span of the type asked for
+// counts half as near the words matched as one beside them.
+const nearScale = 4.0
+
+// typeNearness is how near the words of fact d that the question says
+// (matched) its nearest span of type want stands, that says something the
+// question does not: 1 beside or among them, falling with the words
+// between; 0 when the fact has none or the question asks for no type. A
+// fact that says "Sam won the 2024 bake-off" holds the person asked for
+// where the question's words are; one that only mentions somebody three
+// clauses away may be about something else.
+func (ix *Index) typeNearness(d int32, want featureSet, terms map[int32]int, matched []bool) float64 {
+	if want == 0 {
+		return 0
+	}
+	best := 0.0
+	for _, sp := range ix.forward.spansOf(d) {
+		start, end := int(sp.start), int(sp.end)
+		if sp.want&want == 0 || end > len(matched) || !novel(ix.forward.spanTerms(sp), terms) {
+			continue
+		}
+		for i, m := range matched {
+			if !m {
+				continue
+			}
+			gap := 0
+			switch {
+			case i < start:
+				gap = start - i - 1
+			case i >= end:
+				gap = i - end
+			}
+			best = max(best, 1/(1+float64(gap)/nearScale))
+		}
+	}
+	return best
+}
+
+// generalRarity is how rare the words of label (one word or a phrase),
+// in language lang, are in general use, from 0 for the commonest words to
+// 1 for a word no word list has (a name, a term of art): a question word
+// the sources lack that is rare in general use names a topic they do not
+// cover; a common one is often just the asker's phrasing. English words
+// are ranked by their SCOWL size (lang/en/levels.txt); a Spanish word by
+// its commonest English translation (lang/es/lexicon.txt), a stop word being
+// common and a word of neither list rare. A phrase is as rare as its
+// rarest word.
+func generalRarity(label string, lang int) float64 {
+	r := 0.0
+	for _, w := range strings.Fields(label) {
+		r = max(r, wordRarity(w, lang))
+	}
+	return r
+}
+
+// wordRarity is generalRarity for one folded word.
+func wordRarity(w string, lang int) float64 {
+	langs := languages()
+	if langs[min(lang, numLanguages-1)].stop[w] {
+		return 0
+	}
+	if lang != langES {
+		return englishRarity(w)
+	}
+	es := langs[langES]
+	key := spanishStem(w)
+	if inf, ok := es.irregular[w]; ok {
+		key = inf
+	}
+	r, found := 1.0, false
+	for _, en := range es.english[key] {
+		if !strings.Contains(en, " ") {
+			r, found = min(r, englishRarity(fold.String(en))), true
+		}
+	}
+	if !found && isNumber(w) {
+		return englishRarity(w)
+	}
+	return r
+}
+
+// englishRarity places an English word's frequency rank between the
+// commonest words' (0) and that of a word without a size (1).
+func englishRarity(w string) float64 {
+	en := languages()[langEN]
+	lo, hi := en.levels.lnRank[10], en.levels.lnUnlisted
+	if hi <= lo {
+		return 1
+	}
+	return max(0, min(1, (en.rank(w)-lo)/(hi-lo)))
+}
+
+// isNumber reports whether w is written in digits.
+func isNumber(w string) bool {
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0
 }

@@ -61,7 +61,10 @@ type Index struct {
 	// factLabels are "id words" of each fact, folded, for MatchFacts;
 	// made on first use, as most callers never need them.
 	factLabels func() []string
-	scratch    sync.Pool
+	// places are the places the facts name, for telling a fact about
+	// another place (see contradiction.go); gathered on first use.
+	places  func() placeIndex
+	scratch sync.Pool
 
 	// Across languages (see translate.go): docLang is each fact's
 	// language and langs the languages of the facts; mirror indexes the
@@ -267,6 +270,7 @@ func (ix *Index) finishTables() {
 		}
 		return labels
 	})
+	ix.places = sync.OnceValue(ix.buildPlaces)
 	ix.completions = slices.Clone(ix.topics)
 	for _, f := range c.Facts {
 		ix.completions = append(ix.completions, f.Phrasings...)

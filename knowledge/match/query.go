@@ -20,6 +20,9 @@ type query struct {
 	// ("how many kilometers") in the question that no source has;
 	// unknownNumbers the numbers (years, counts).
 	unknownSpecifics, unknownNumbers int
+	// values are the years, weekdays, roles ... the question names, that
+	// a fact may contradict (see contradiction.go).
+	values namedValues
 }
 
 // group is one thing the question asks about (a word, a name, a phrase),
@@ -100,6 +103,7 @@ func (ix *Index) parseQueryIn(q string, lang int) query {
 	p.questionPhrase()
 	p.topicAndFocus()
 	p.groups()
+	p.out.values = readValues(p.toks, p.lang)
 	return p.out
 }
 
