@@ -222,8 +222,8 @@ func TestSQuADFigures(t *testing.T) {
 	}
 	rep := runQuestions(t, sources, squad, "questions.jsonl")
 	m := rep.Main
-	if m.Top1Rate() < 0.75 || m.Top3Rate() < 0.86 || m.FalseAbstainRate() > 0.032 || rep.AUC() < 0.60 {
-		t.Errorf("SQuAD below today's figures (top-1 ≥ 75%%, top-3 ≥ 86%%, false abstention ≤ 3.2%%, AUC ≥ 0.60): top-1 %.1f%%, top-3 %.1f%%, false abstention %.1f%%, AUC %.3f",
+	if m.Top1Rate() < 0.75 || m.Top3Rate() < 0.86 || m.FalseAbstainRate() > 0.03 || rep.AUC() < 0.60 {
+		t.Errorf("SQuAD below today's figures (top-1 ≥ 75%%, top-3 ≥ 86%%, false abstention ≤ 3%%, AUC ≥ 0.60): top-1 %.1f%%, top-3 %.1f%%, false abstention %.1f%%, AUC %.3f",
 			100*m.Top1Rate(), 100*m.Top3Rate(), 100*m.FalseAbstainRate(), rep.AUC())
 	}
 }

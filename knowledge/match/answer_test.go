@@ -70,7 +70,6 @@ func TestAnswerAbstains(t *testing.T) {
 		"How do I bake sourdough bread?",
 		"When did Biden meet Putin?",
 		"How many migrants were apprehended in 2019?",
-		"Who is the president of Guatemala?",
 		"What did Canada and Mexico agree about trade?",
 		"!!! ??? ...",
 		"🙂🙂🙂",
@@ -87,6 +86,33 @@ func TestAnswerAbstains(t *testing.T) {
 			}
 			if len(ans.Suggestions) == 0 || len(ans.Suggestions) > 3 {
 				t.Errorf("got %d suggestions, want 1 to 3", len(ans.Suggestions))
+			}
+		})
+	}
+}
+
+// TestAnswerNearTopicNeverConfident checks the questions that reuse the
+// article's people and places but that it does not answer: each may be
+// declined or answered tentatively (the closest fact, flagged as unsure),
+// never confidently. "Who is the president of Guatemala?" was declined
+// outright by the model fitted before the admin documents joined the
+// development data; with them the decline threshold fell (0.055 to
+// 0.025) and it is now tentative (0.04).
+func TestAnswerNearTopicNeverConfident(t *testing.T) {
+	ix := articleIndex(t)
+	for _, q := range []string{
+		"Who is the president of Guatemala?",
+		"When did Biden meet Putin?",
+		"What did Canada and Mexico agree about trade?",
+		"Who won the 2023 election in Guatemala?",
+	} {
+		t.Run(q, func(t *testing.T) {
+			ans, err := ix.Answer(t.Context(), q, knowledge.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered && !ans.Tentative {
+				t.Errorf("answered %q confidently with %q (confidence %.2f)", q, ans.Facts[0].Text, ans.Confidence)
 			}
 		})
 	}
