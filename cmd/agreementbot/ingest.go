@@ -11,6 +11,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot/redisstate"
 	"github.com/agreementbot/agreementbot/internal/config"
+	"github.com/agreementbot/agreementbot/internal/plural"
 	"github.com/agreementbot/agreementbot/knowledge/library"
 	"github.com/agreementbot/agreementbot/knowledge/source"
 	"github.com/agreementbot/agreementbot/knowledge/sqlite"
@@ -59,7 +60,7 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	}
 	counts := corpus.FactCount()
 	for _, s := range corpus.Sources {
-		fmt.Fprintf(stdout, "source %-40s %-10s %10s\n", s.Path, s.Date, count(counts[s.ID], "fact", "facts"))
+		fmt.Fprintf(stdout, "source %-40s %-10s %10s\n", s.Path, s.Date, plural.Count(counts[s.ID], "fact", "facts"))
 	}
 	skipped, err := source.Skipped(os.DirFS(*sources))
 	if err != nil {
@@ -69,8 +70,8 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		fmt.Fprintf(stdout, "skipped %s\n", f)
 	}
 	fmt.Fprintf(stdout, "wrote %s: %s, %s, %s (%d added, %d removed), prepared index %s, in %s\n",
-		rep.Path, count(rep.Sources, "source", "sources"), count(rep.Facts, "fact", "facts"),
-		count(rep.Paragraphs, "paragraph", "paragraphs"), len(rep.Diff.Added), len(rep.Diff.Removed),
+		rep.Path, plural.Count(rep.Sources, "source", "sources"), plural.Count(rep.Facts, "fact", "facts"),
+		plural.Count(rep.Paragraphs, "paragraph", "paragraphs"), len(rep.Diff.Added), len(rep.Diff.Removed),
 		byteSize(rep.PreparedBytes), time.Since(start).Round(100_000))
 	if n := len(corpus.Translations); n > 0 {
 		fmt.Fprintf(stdout, "kept %d machine translations of facts and topics\n", n)
@@ -120,12 +121,4 @@ func byteSize[T int | int64](n T) string {
 		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-}
-
-// count writes n with its noun, singular for one: "1 fact", "2 facts".
-func count(n int, singular, plural string) string {
-	if n == 1 {
-		return "1 " + singular
-	}
-	return fmt.Sprintf("%d %s", n, plural)
 }

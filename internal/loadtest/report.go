@@ -6,6 +6,8 @@ import (
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/plural"
 )
 
 // The targets serve must meet, as the project's issue sets them.
@@ -211,8 +213,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // totals, and the targets.
 func (r *Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "%d clients, %d requests per endpoint in %d rounds each, alternating (after %d warm-up requests each), %d questions, %d CPUs\n\n",
-		r.Clients, r.Requests, r.Rounds, r.Warmup, r.Questions, r.CPUs)
+	fmt.Fprintf(w, "%s, %s per endpoint in %s each, alternating (after %s each), %s, %s\n\n",
+		plural.Count(r.Clients, "client", "clients"), plural.Count(r.Requests, "request", "requests"),
+		plural.Count(r.Rounds, "round", "rounds"), plural.Count(r.Warmup, "warm-up request", "warm-up requests"),
+		plural.Count(r.Questions, "question", "questions"), plural.Count(r.CPUs, "CPU", "CPUs"))
 	fmt.Fprintln(tw, "round\tendpoint\trequests\terrors\tdeferred\treq/s\tmedian\tp99\tmax\tCPU/req\t")
 	for i := range r.Bare.Rounds {
 		writeRow(tw, fmt.Sprint(i+1), r.Bare.Rounds[i].row())
