@@ -228,8 +228,7 @@ func (ix *Index) evidenceFeatures(pq query, h hit, f *features) {
 	var toks []token // the fact's words, read only when a feature needs them
 	words := func() []token {
 		if toks == nil {
-			toks = ix.an.tokens(fact.Clean)
-			ix.an.setLanguage(toks, lang)
+			toks = ix.factTokens(h.doc, fact.Clean, lang)
 		}
 		return toks
 	}
@@ -394,4 +393,39 @@ func englishRarity(w string) float64 {
 // isNumber reports whether w is written in digits.
 func isNumber(w string) bool {
 	return w != "" && strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) < 0
+}
+
+// maxCachedFacts bounds the facts whose words an index keeps for the
+// confidence: all of a small corpus's, one a slot of a large one's.
+const maxCachedFacts = 4096
+
+// factWords are one fact's words, as the confidence reads them.
+type factWords struct {
+	doc  int32
+	toks []token
+}
+
+// factTokens returns the words of fact d (text, in language lang), read
+// once and kept in d's slot of a bounded cache: the confidence reads the
+// first facts' words for every question, and reading them was most of its
+// cost. The words are never changed once made, so questions answered at
+// once share them.
+func (ix *Index) factTokens(d int32, text string, lang int) []token {
+	if len(ix.factWords) == 0 {
+		return ix.readFactTokens(text, lang)
+	}
+	slot := &ix.factWords[int(d)%len(ix.factWords)]
+	if w := slot.Load(); w != nil && w.doc == d {
+		return w.toks
+	}
+	toks := ix.readFactTokens(text, lang)
+	slot.Store(&factWords{doc: d, toks: toks})
+	return toks
+}
+
+// readFactTokens reads a fact's words in its language.
+func (ix *Index) readFactTokens(text string, lang int) []token {
+	toks := ix.an.tokens(text)
+	ix.an.setLanguage(toks, lang)
+	return toks
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agreementbot/agreementbot/internal/editdist"
@@ -63,8 +64,11 @@ type Index struct {
 	factLabels func() []string
 	// places are the places the facts name, for telling a fact about
 	// another place (see contradiction.go); gathered on first use.
-	places  func() placeIndex
-	scratch sync.Pool
+	places func() placeIndex
+	// factWords caches the words of the facts the confidence reads
+	// (see factTokens), a slot a fact, bounded.
+	factWords []atomic.Pointer[factWords]
+	scratch   sync.Pool
 
 	// Across languages (see translate.go): docLang is each fact's
 	// language and langs the languages of the facts; mirror indexes the
@@ -271,6 +275,7 @@ func (ix *Index) finishTables() {
 		return labels
 	})
 	ix.places = sync.OnceValue(ix.buildPlaces)
+	ix.factWords = make([]atomic.Pointer[factWords], min(len(c.Facts), maxCachedFacts))
 	ix.completions = slices.Clone(ix.topics)
 	for _, f := range c.Facts {
 		ix.completions = append(ix.completions, f.Phrasings...)
