@@ -264,8 +264,8 @@ const maxReply = 1 << 20
 
 // request sends one text to APy and returns its translation, noting
 // whether the server answered.
-func (c *Client) request(ctx context.Context, pair, text string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+func (c *Client) request(caller context.Context, pair, text string) (string, error) {
+	ctx, cancel := context.WithTimeout(caller, c.timeout)
 	defer cancel()
 	form := url.Values{"langpair": {pair}, "q": {text}, "format": {"txt"}, "markUnknown": {"no"}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, strings.NewReader(form.Encode()))
@@ -274,8 +274,11 @@ func (c *Client) request(ctx context.Context, pair, text string) (string, error)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	s, err := c.do(req)
-	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
-		return "", err // the caller gave up: that says nothing of the server
+	if err != nil && caller.Err() != nil {
+		// The caller gave up, cancelled or out of its own time (a
+		// question waits less than a batch of facts takes): that says
+		// nothing of the server. Only the client's own timeout does.
+		return "", err
 	}
 	c.note(err)
 	return s, err

@@ -220,6 +220,22 @@ func TestTranslateCallerGivesUp(t *testing.T) {
 	}
 }
 
+// TestTranslateCallerOutOfTime checks that a call whose caller's own
+// deadline passes (a question waits less than a batch of facts takes)
+// fails without counting the server as down, so the next call, a
+// reload's say, still goes to the server.
+func TestTranslateCallerOutOfTime(t *testing.T) {
+	c, _ := newClient(t, Options{})
+	ctx, cancel := context.WithDeadline(t.Context(), time.Now().Add(-time.Second))
+	defer cancel()
+	if _, err := c.Translate(ctx, []string{"hola"}, "es", "en"); err == nil {
+		t.Fatal("a call out of time gave a translation")
+	}
+	if _, err := c.Translate(t.Context(), []string{"hola"}, "es", "en"); err != nil {
+		t.Errorf("the next call: %v, want a translation: the server never failed", err)
+	}
+}
+
 // TestTranslateRefuses checks the languages and URLs refused.
 func TestTranslateRefuses(t *testing.T) {
 	c, f := newClient(t, Options{})
