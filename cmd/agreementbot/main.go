@@ -14,6 +14,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal the process stops gracefully (serve keeps
+	// answering for http.shutdown_delay, then drains); a second one gets
+	// Go's default handling and ends it at once.
+	context.AfterFunc(ctx, stop)
 	var stdin io.Reader = os.Stdin
 	if isTerminal(os.Stdin) {
 		stdin = terminal{os.Stdin}
