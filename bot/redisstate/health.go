@@ -3,8 +3,9 @@ package redisstate
 import (
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/outage"
 )
 
 // RetryDelay is how long a Redis found not answering is left alone by
@@ -27,28 +28,20 @@ var ErrUnavailable = errors.New("redis: unavailable (not answering a moment ago)
 // one message when it answers again: once per outage, whoever notices.
 type health struct {
 	log *slog.Logger
-	now func() time.Time
+	*outage.Tracker
 	// kick, full when a command found Redis answering while it was
 	// counted down, tells the watcher to check at once.
 	kick chan struct{}
-
-	mu      sync.Mutex
-	down    bool
-	retryAt time.Time // while down: when commands may try again
 }
 
 // newHealth returns the health of a Redis that is presumed up.
 func newHealth(log *slog.Logger, now func() time.Time) *health {
-	return &health{log: log, now: now, kick: make(chan struct{}, 1)}
+	return &health{log: log, Tracker: outage.New(RetryDelay, now), kick: make(chan struct{}, 1)}
 }
 
 // usable reports whether a command should be sent now: Redis is up, or
 // has been down for RetryDelay.
-func (h *health) usable() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return !h.down || !h.now().Before(h.retryAt)
-}
+func (h *health) usable() bool { return h.Usable() }
 
 // result records how a command went: a failure counts Redis down (and
 // is logged if it was up); a success while down has the watcher check
@@ -63,23 +56,15 @@ func (h *health) result(err error) {
 
 // failed counts Redis down after err, warning if it was up.
 func (h *health) failed(err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.retryAt = h.now().Add(RetryDelay)
-	if h.down {
-		return
+	if h.Failed() {
+		h.log.Warn("redis unavailable: rate limits, /stats and reload announcements use this process's own until it is back",
+			"error", err)
 	}
-	h.down = true
-	h.log.Warn("redis unavailable: rate limits, /stats and reload announcements use this process's own until it is back",
-		"error", err)
 }
 
 // answered notes that a command got an answer.
 func (h *health) answered() {
-	h.mu.Lock()
-	down := h.down
-	h.mu.Unlock()
-	if down {
+	if h.Down() {
 		select {
 		case h.kick <- struct{}{}:
 		default:
@@ -90,11 +75,7 @@ func (h *health) answered() {
 // recovered counts Redis up again, saying so if it was down: the watcher
 // calls it once subscribed, so by then everything is shared again.
 func (h *health) recovered() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !h.down {
-		return
+	if h.Recovered() {
+		h.log.Info("redis available again: rate limits, /stats and reload announcements are shared again")
 	}
-	h.down = false
-	h.log.Info("redis available again: rate limits, /stats and reload announcements are shared again")
 }

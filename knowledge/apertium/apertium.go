@@ -10,9 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/agreementbot/agreementbot/internal/outage"
 )
 
 // Defaults of Options.
@@ -69,10 +70,7 @@ type Client struct {
 	log      *slog.Logger
 	cache    *lru // nil: no cache
 
-	mu     sync.Mutex
-	down   bool      // the last request failed
-	failed time.Time // when it did
-	now    func() time.Time
+	outage *outage.Tracker // whether the server answers
 	stats  counters
 }
 
@@ -105,7 +103,7 @@ func New(o Options) (*Client, error) {
 		timeout:  o.Timeout,
 		http:     o.HTTPClient,
 		log:      o.Log,
-		now:      time.Now,
+		outage:   outage.New(retryAfter, time.Now),
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -308,9 +306,7 @@ func (c *Client) do(req *http.Request) (string, error) {
 // available returns ErrUnavailable while the last request failed less
 // than retryAfter ago.
 func (c *Client) available() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.down && c.now().Sub(c.failed) < retryAfter {
+	if !c.outage.Usable() {
 		return fmt.Errorf("%w (%s)", ErrUnavailable, c.server)
 	}
 	return nil
@@ -319,17 +315,13 @@ func (c *Client) available() error {
 // note records whether a request succeeded, logging when the server
 // stops answering and when it is back.
 func (c *Client) note(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	switch {
-	case err != nil && !c.down:
-		c.down, c.failed = true, c.now()
-		c.log.Warn("translation server not answering: questions are matched through the lexicon alone until it answers",
-			"server", c.server, "error", err)
 	case err != nil:
-		c.failed = c.now()
-	case c.down:
-		c.down = false
+		if c.outage.Failed() {
+			c.log.Warn("translation server not answering: questions are matched through the lexicon alone until it answers",
+				"server", c.server, "error", err)
+		}
+	case c.outage.Recovered():
 		c.log.Info("translation server answering again", "server", c.server)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agreementbot/agreementbot/internal/outage"
 	"github.com/agreementbot/agreementbot/internal/syncbuf"
 )
 
@@ -177,7 +178,7 @@ func TestTranslateDown(t *testing.T) {
 	log := &syncbuf.Buffer{}
 	c, f := newClient(t, Options{CacheSize: -1, Log: slog.New(slog.NewTextHandler(log, nil))})
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
-	c.now = func() time.Time { return now }
+	c.outage = outage.New(retryAfter, func() time.Time { return now })
 	f.set(http.StatusServiceUnavailable)
 	for range 3 {
 		if _, err := c.Translate(t.Context(), []string{"hola"}, "es", "en"); err == nil {
