@@ -1,9 +1,6 @@
 package match
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -70,20 +67,13 @@ var valueTables = sync.OnceValue(func() *[numLanguages]valueTable {
 // readValueTable reads "kind value: form, form" lines. A missing file is
 // an empty table.
 func readValueTable(fsys fs.FS, name string) (valueTable, error) {
-	raw, err := fs.ReadFile(fsys, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return valueTable{}, nil
-	}
+	lines, err := listLines(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	t := valueTable{}
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for n := 1; sc.Scan(); n++ {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
+	for _, l := range lines {
+		n, line := l.n, l.text
 		head, forms, ok := strings.Cut(line, ":")
 		kindName, value, ok2 := strings.Cut(strings.TrimSpace(head), " ")
 		kind, known := valueKindNames[kindName]
@@ -101,7 +91,7 @@ func readValueTable(fsys fs.FS, name string) (valueTable, error) {
 	for _, forms := range t {
 		slices.SortStableFunc(forms, func(a, b valueForm) int { return len(b.words) - len(a.words) })
 	}
-	return t, sc.Err()
+	return t, nil
 }
 
 // namedValues are the values a text names, by kind.

@@ -1,8 +1,6 @@
 package match
 
 import (
-	"bufio"
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -155,18 +153,13 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 // may be phrases), else any white-space separated words. A missing file is
 // an empty list: not every language has a dictionary.
 func readWordList(fsys fs.FS, name string, byLine bool) (wordSet, error) {
-	raw, err := fs.ReadFile(fsys, name)
+	lines, err := listLines(fsys, name)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return wordSet{}, nil
-		}
 		return nil, err
 	}
 	set := wordSet{}
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for sc.Scan() {
-		line, _, _ := strings.Cut(sc.Text(), "#")
-		line = fold.String(strings.TrimSpace(line))
+	for _, l := range lines {
+		line := fold.String(l.text)
 		if line == "" {
 			continue
 		}
@@ -178,7 +171,38 @@ func readWordList(fsys fs.FS, name string, byLine bool) (wordSet, error) {
 			set[w] = true
 		}
 	}
-	return set, sc.Err()
+	return set, nil
+}
+
+// listLine is one line of a list under lang/, with its number.
+type listLine struct {
+	n    int
+	text string
+}
+
+// listLines returns the lines of a list under lang/, each with its
+// number, with comments ("# …") and the space around them removed and
+// blank lines left out: the one reader of their shared form. A missing
+// file has no lines, and is told by a nil slice from an existing file
+// with none: not every language has every list.
+func listLines(fsys fs.FS, name string) ([]listLine, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := []listLine{}
+	for n, rest := 1, string(raw); rest != ""; n++ {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		line, _, _ = strings.Cut(line, "#")
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, listLine{n, line})
+		}
+	}
+	return out, nil
 }
 
 // readQuestionList reads "phrase: type" lines.

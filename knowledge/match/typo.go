@@ -1,7 +1,6 @@
 package match
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -106,24 +105,16 @@ type wordLevels struct {
 // table, sorted, for the words of its dictionary. A missing file is an
 // empty table: not every language has one.
 func readWordLevels(fsys fs.FS, name string, words, names dictionary) (wordLevels, error) {
-	raw, err := fs.ReadFile(fsys, name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return wordLevels{}, nil
-	}
-	if err != nil {
+	lines, err := listLines(fsys, name)
+	if err != nil || lines == nil { // a missing file: an empty table
 		return wordLevels{}, err
 	}
 	t := wordLevels{words: make([]uint8, len(words)), names: make([]uint8, len(names))}
 	var counts [math.MaxUint8 + 1]int
 	prev, i, j := "", 0, 0 // the lines and both dictionaries are sorted: walk them together
-	for n, rest := 1, string(raw); rest != ""; n++ {
-		var line string
-		line, rest, _ = strings.Cut(rest, "\n")
-		line, _, _ = strings.Cut(line, "#")
-		w, size, ok := strings.Cut(strings.TrimSpace(line), " ")
-		if w == "" {
-			continue
-		}
+	for _, ln := range lines {
+		n, line := ln.n, ln.text
+		w, size, ok := strings.Cut(line, " ")
 		l, err := strconv.ParseUint(size, 10, 8)
 		if !ok || err != nil || l == 0 {
 			return wordLevels{}, fmt.Errorf("%s:%d: %q is not a word and its size", name, n, line)
