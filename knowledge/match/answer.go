@@ -110,10 +110,14 @@ const (
 	// the question's word.
 	weightTranslation = 0.8
 	weightFamily      = 0.45
-	weightPrefix      = 0.6
-	weightPart        = 0.5 // one word of a multi-word name
-	weightTypo1       = 0.85
-	weightTypo2       = 0.7
+	// weightThesaurus is a synonym of the question's word from the
+	// general thesaurus (lang/en/thesaurus.txt), weaker than one the
+	// vocabulary gives for its sources.
+	weightThesaurus = 0.35
+	weightPrefix    = 0.6
+	weightPart      = 0.5 // one word of a multi-word name
+	weightTypo1     = 0.85
+	weightTypo2     = 0.7
 	// wantBoost multiplies the score of a fact that has what the question
 	// word asks for (a date for "when", a person for "who").
 	wantBoost = 0.35

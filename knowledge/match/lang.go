@@ -87,6 +87,9 @@ type language struct {
 	// irregular maps an irregular verb form ("dijo") to the lexicon key of
 	// its infinitive (the stem of "decir").
 	irregular map[string]string
+	// thesaurus maps the stem of a word to the stems of its synonyms
+	// (English only: lang/en/thesaurus.txt, from WordNet).
+	thesaurus map[string][]string
 }
 
 // languages returns the embedded languages, parsed once. An unreadable
@@ -139,6 +142,9 @@ func loadLanguage(fsys fs.FS, dir string) (*language, error) {
 		return nil, err
 	}
 	if err := l.readIrregular(fsys, path.Join(dir, "irregular-verbs.txt")); err != nil {
+		return nil, err
+	}
+	if err := l.readThesaurus(fsys, path.Join(dir, "thesaurus.txt"), stemWord); err != nil {
 		return nil, err
 	}
 	q, err := readQuestionList(fsys, path.Join(dir, "questions.txt"))
@@ -295,6 +301,30 @@ func (l *language) readIrregular(fsys fs.FS, name string) error {
 		}
 		for _, f := range strings.Fields(forms) {
 			l.irregular[f] = spanishStem(strings.TrimSpace(inf))
+		}
+	}
+	return nil
+}
+
+// readThesaurus reads "word: synonym, synonym" lines into l.thesaurus,
+// keying each word and synonym by its stem. A missing file is no
+// synonyms.
+func (l *language) readThesaurus(fsys fs.FS, name string, stem func(string) string) error {
+	lines, err := listLines(fsys, name)
+	if err != nil {
+		return err
+	}
+	l.thesaurus = map[string][]string{}
+	for _, line := range lines {
+		word, syns, ok := strings.Cut(line.text, ":")
+		if !ok {
+			return fmt.Errorf("%s:%d: %q has no synonyms", name, line.n, line.text)
+		}
+		key := stem(strings.TrimSpace(word))
+		for _, s := range strings.Split(syns, ",") {
+			if sk := stem(strings.TrimSpace(s)); sk != key && !slices.Contains(l.thesaurus[key], sk) {
+				l.thesaurus[key] = append(l.thesaurus[key], sk)
+			}
 		}
 	}
 	return nil

@@ -311,6 +311,7 @@ func (p *queryParser) wordGroup(i int, titleCase bool) {
 	if t.fam != "" {
 		g.add(ix, t.fam, weightFamily*w)
 	}
+	p.synonyms(&g, i, w)
 	p.each(i, func(ph *phrase) {
 		if !ph.title || !ix.an.titleOfAnother(p.toks, i, *ph) {
 			g.add(ix, ph.concept, conceptWeight(*ph)*w)
@@ -385,6 +386,18 @@ func (p *queryParser) translations(g *group, i int, w float32) {
 	}
 	for _, esKey := range es.fromEnglish[t.key] {
 		g.add(ix, esKey, weightTranslation*w)
+	}
+}
+
+// synonyms adds to g the synonyms of the i'th token of an English
+// question (see lang/en/thesaurus.txt), weakly: a question's "price" finds
+// the fact that gives a "cost", its "invoice" the one about "bills".
+func (p *queryParser) synonyms(g *group, i int, w float32) {
+	if p.spanish || p.toks[i].num {
+		return
+	}
+	for _, s := range languages()[langEN].thesaurus[p.toks[i].key] {
+		g.add(p.ix, s, weightThesaurus*w)
 	}
 }
 
