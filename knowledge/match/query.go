@@ -378,6 +378,9 @@ func (p *queryParser) translations(g *group, i int, w float32) {
 		for _, en := range es.lexicon[key] {
 			g.add(ix, en, weightTranslation*w)
 			p.translationConcepts(g, en, w)
+			for _, s := range languages()[langEN].thesaurus[en] {
+				g.add(ix, s, weightTranslation*weightThesaurus*w)
+			}
 		}
 		return
 	}
