@@ -74,3 +74,28 @@ func TestMixedLanguageRanking(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignStopWordIsNoUnknownName checks that a stop word of the other
+// language in a question ("La", "El" of a Spanish name asked about in
+// English), which the Spanish source's analysis dropped, neither counts as
+// a name the sources lack nor lowers the confidence: the question is
+// answered as it is without it.
+func TestForeignStopWordIsNoUnknownName(t *testing.T) {
+	ix := mixedIndex(t)
+	for _, tc := range []struct{ with, without string }{
+		{"dogs at the huerto of La Calle Almendro?", "dogs at the huerto of Calle Almendro?"},
+		{"how much is El Huerto fee?", "how much is Huerto fee?"},
+	} {
+		with, err := ix.Answer(t.Context(), tc.with, knowledge.Options{Threshold: 1e-9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		without, err := ix.Answer(t.Context(), tc.without, knowledge.Options{Threshold: 1e-9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(with.Facts) == 0 || len(without.Facts) == 0 || with.Facts[0].ID != without.Facts[0].ID || with.Confidence != without.Confidence {
+			t.Errorf("%q: confidence %v, first %v; without the stop word %v, first %v", tc.with, with.Confidence, with.Facts, without.Confidence, without.Facts)
+		}
+	}
+}

@@ -245,13 +245,23 @@ func (p *queryParser) groups() {
 			i += len(ph.keys) - 1
 			continue
 		}
-		if !p.toks[i].stop {
+		if !p.toks[i].stop && !p.foreignStop(i) {
 			p.wordGroup(i, titleCase)
 		}
 	}
 	for _, g := range p.out.groups {
 		p.out.total += g.weight
 	}
+}
+
+// foreignStop reports whether the i'th word, which no fact has, is a stop
+// word of the other language when some sources are written in it: "La"
+// of "La Acequia" in an English question about a Spanish document, which
+// the document's own analysis dropped. It is neither a name the sources
+// lack nor a word that weighs against the question.
+func (p *queryParser) foreignStop(i int) bool {
+	other := otherLanguage(p.lang)
+	return p.ix.langs[other] && p.ix.an.isStop(p.toks[i].lower, other) && !p.ix.known(p.toks[i])
 }
 
 // longest returns the longest vocabulary phrase starting at token i, in
