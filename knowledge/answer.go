@@ -19,14 +19,14 @@ const MaxQuestionLength = 1000
 // threshold with it (so that at most about one answerable question in
 // forty is declined); it must equal the threshold in
 // knowledge/match/calibration.json.
-const DefaultThreshold = 0.025
+const DefaultThreshold = 0.027
 
 // DefaultConfidentThreshold is the confidence from which an answer is
 // confident; between DefaultThreshold and it the answer is tentative (see
 // Answer.Tentative). `agreementbot calibrate` chooses it so that about
 // nineteen confident answers in twenty are right on development data; it
 // must equal the confident threshold in knowledge/match/calibration.json.
-const DefaultConfidentThreshold = 0.866
+const DefaultConfidentThreshold = 0.867
 
 // DefaultTop is how many facts an answer gives when Options.Top is 0.
 const DefaultTop = 3

@@ -45,7 +45,8 @@ const articleWeight = 3.0
 
 // runCalibrate fits the confidence model on the development data: the
 // article's dev questions, the SQuAD set and the admin documents'
-// (devadmin), each answerable question also asked without its document.
+// (devadmin), each answerable question also asked without its document;
+// with a translator, every question both through it and without it.
 // Each half (SQuAD articles 1–4, two of the four admin documents and half
 // the article's questions; the rest) is measured with a model fitted on
 // the other half; the model written is fitted on both.
@@ -68,6 +69,15 @@ func runCalibrate(ctx context.Context, args []string, _ io.Reader, stdout, stder
 	all, leftOut, err := calibrationExamples(ctx, *squad, *devadmin, tr, log)
 	if err != nil {
 		return err
+	}
+	if tr != nil {
+		// The bot runs with a translator or without one (the default):
+		// one model serves both, so it is fitted on both.
+		alone, aloneLeftOut, err := calibrationExamples(ctx, *squad, *devadmin, nil, log)
+		if err != nil {
+			return err
+		}
+		all, leftOut = append(all, alone...), append(leftOut, aloneLeftOut...)
 	}
 	if *only != "" {
 		keep := strings.Split(*only, ",")

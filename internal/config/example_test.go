@@ -51,7 +51,7 @@ rate_limit:
 
 	// Output:
 	// top: 4 from AGREEMENTBOT_TOP
-	// per: 1m0s threshold: 0.025
+	// per: 1m0s threshold: 0.027
 	// token: (set)
 	// config.yaml:2: answer.threshold: must be in (0, 1], got 1.5
 }
@@ -83,8 +83,8 @@ func ExampleConfig_Write() {
 	// database_poll: 5s # default
 	// answer:
 	//   top: 3 # default
-	//   threshold: 0.025 # default
-	//   confident_threshold: 0.866 # default
+	//   threshold: 0.027 # default
+	//   confident_threshold: 0.867 # default
 	//   ephemeral: true
 	// rate_limit:
 	//   questions: 5 # default

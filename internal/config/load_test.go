@@ -574,8 +574,8 @@ database: agreementbot.db # default
 database_poll: 5s # default
 answer:
   top: 3 # default
-  threshold: 0.025 # default
-  confident_threshold: 0.866 # default
+  threshold: 0.027 # default
+  confident_threshold: 0.867 # default
   ephemeral: false # default
 rate_limit:
   questions: 5 # default
@@ -616,7 +616,7 @@ func TestWriteOrigins(t *testing.T) {
 		"sources: /srv/src # from AGREEMENTBOT_SOURCES\n",
 		"  top: 4 # from " + path + ":2\n",
 		"database: changed.db\n",
-		"  threshold: 0.025 # default\n",
+		"  threshold: 0.027 # default\n",
 	} {
 		if !strings.Contains(b.String(), line) {
 			t.Errorf("Write() output lacks %q:\n%s", line, b.String())

@@ -270,7 +270,21 @@ func spanishKey(t token) string {
 	if t.num || len(t.lower) < 3 || !isAlpha(t.lower) {
 		return t.key
 	}
-	return spanish.Stem(t.lower, true)
+	return spanish.Stem(spanishSingular(t.lower), true)
+}
+
+// spanishSingular returns the singular of a Spanish plural in -es after
+// r, l, n, d or j ("cancilleres", "lugares", "ciudades"), and any other
+// word as it is. The Snowball stemmer cuts -er, -ar and -ir from the
+// singular as a verb ending but keeps them in the plural ("canciller" →
+// cancill, "cancilleres" → canciller), so the two would never match;
+// stemming the singular gives both one stem.
+func spanishSingular(w string) string {
+	n := len(w)
+	if n < 6 || !strings.HasSuffix(w, "es") || !strings.ContainsRune("rlndj", rune(w[n-3])) {
+		return w
+	}
+	return w[:n-2]
 }
 
 // wordForms are the matching terms derived from one word.

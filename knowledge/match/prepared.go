@@ -29,7 +29,7 @@ import (
 // reader, kindWords, or internal/fold. Stores made before are then
 // analysed again on load instead of being trusted. TestAnalysisGolden
 // fails when the analysis of the article changes, as a reminder.
-const analysisVersion = 2
+const analysisVersion = 3
 
 // preparedFormat is the version of the encoding of the prepared sections.
 const preparedFormat = 1

@@ -60,3 +60,22 @@ func TestSpanishTranslationReachesConcepts(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanishPluralsShareTheSingularsStem checks that a Spanish noun and
+// its plural in -es have one key, though the stemmer takes the singular's
+// -er, -ar or -ir for a verb ending: a question about "el canciller"
+// finds "los cancilleres".
+func TestSpanishPluralsShareTheSingularsStem(t *testing.T) {
+	for _, tc := range []struct{ singular, plural string }{
+		{"canciller", "cancilleres"},
+		{"lugar", "lugares"},
+		{"ciudad", "ciudades"},
+		{"militar", "militares"},
+		{"alquiler", "alquileres"},
+	} {
+		s, p := spanishKey(token{lower: tc.singular, key: tc.singular}), spanishKey(token{lower: tc.plural, key: tc.plural})
+		if s != p {
+			t.Errorf("%s → %q, %s → %q: want one key", tc.singular, s, tc.plural, p)
+		}
+	}
+}
