@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"strings"
@@ -105,6 +108,16 @@ func ActivityText(question string) string {
 // ActivityCheck is the check of a question's normalized text, which its
 // answer's vote buttons carry (8 lower-case hex digits).
 func ActivityCheck(question string) string { return questionCheck(ActivityText(question)) }
+
+// VoterKey is what a store keeps a vote under, to keep one vote per member
+// per answer without keeping the member's id: the HMAC-SHA256, under the
+// store's own secret key, of the member's id and the answer (v.Check and
+// v.FactID), in hex. Without the key, the member cannot be told from it.
+func VoterKey(key []byte, v ActivityVote) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(v.UserID + "\x00" + v.Check + "\x00" + v.FactID))
+	return hex.EncodeToString(m.Sum(nil))
+}
 
 // activityQueueSize bounds the questions waiting to be recorded: past it,
 // a store too slow to keep up loses questions rather than memory.
