@@ -185,9 +185,10 @@ const DefaultActivityRetention = 720 * time.Hour
 
 // ActivityDatabase is the SQLite file of the activity history:
 // activity.database, or beside the fact store, its name with
-// "-activity" before the extension.
+// "-activity" before the extension; "" when neither is set (a Config
+// not made by Load, the facts in memory).
 func (c Config) ActivityDatabase() string {
-	if c.Activity.Database != "" {
+	if c.Activity.Database != "" || c.Database == "" {
 		return c.Activity.Database
 	}
 	ext := filepath.Ext(c.Database)
