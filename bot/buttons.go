@@ -19,6 +19,13 @@ package bot
 //	                        as fit, in the answer's order
 //	sug:<suggestion>        a "did you mean" suggestion, as the engine
 //	                        offered it
+//	vote:<up|down>:<check>:<id>
+//	                        a member's 👍 or 👎 on an answer: the
+//	                        check of the question's normalized text
+//	                        (ActivityCheck, 8 lower-case hex digits)
+//	                        and the id of the answer's first fact; the
+//	                        question's text is read back from the title
+//	                        of the answer, when it can be
 
 import (
 	"fmt"
@@ -36,6 +43,13 @@ const (
 	buttonMore       = "more"
 	buttonSource     = "src"
 	buttonSuggestion = "sug"
+	buttonVote       = "vote"
+)
+
+// The two votes a vote button casts, its second field.
+const (
+	voteUp   = "up"
+	voteDown = "down"
 )
 
 // factIDSeparator separates the fact ids of a Source button.
@@ -48,9 +62,11 @@ const checkLength = 8
 type buttonData struct {
 	kind       string
 	offset     int      // more: the first fact of the page
-	check      string   // more: questionCheck of the question
+	check      string   // more: questionCheck of the question; vote: its ActivityCheck
 	factIDs    []string // src
 	suggestion string   // sug
+	up         bool     // vote: 👍 (else 👎)
+	factID     string   // vote: the answer's first fact
 }
 
 // moreButtonID is the custom id of a More button showing the facts of
@@ -91,6 +107,17 @@ func suggestionButtonID(suggestion string) (string, bool) {
 	return id, err == nil && b.suggestion == suggestion
 }
 
+// voteButtonID is the custom id of a vote (up, else down) on the answer
+// to question whose first fact is factID (of a fact's shape): at most 31
+// bytes.
+func voteButtonID(up bool, question, factID string) string {
+	vote := voteDown
+	if up {
+		vote = voteUp
+	}
+	return buttonVote + ":" + vote + ":" + ActivityCheck(question) + ":" + factID
+}
+
 // questionCheck is a short digest of a question (its 32-bit FNV-1a hash,
 // in hex), carried by a More button so that the question read back from
 // its answer's title can be told whole from one cut short to fit
@@ -120,6 +147,8 @@ func parseButtonID(id string) (buttonData, error) {
 		b, ok = parseSource(rest)
 	case buttonSuggestion:
 		b, ok = buttonData{suggestion: rest}, strings.TrimSpace(rest) != ""
+	case buttonVote:
+		b, ok = parseVote(rest)
 	}
 	if !ok {
 		return buttonData{}, errUnknownButton
@@ -137,6 +166,15 @@ func parseMore(fields string) (buttonData, bool) {
 		return buttonData{}, false
 	}
 	return buttonData{offset: n, check: check}, true
+}
+
+// parseVote reads a vote button's fields: "<up|down>:<check>:<fact id>".
+func parseVote(fields string) (buttonData, bool) {
+	parts := strings.Split(fields, ":")
+	if len(parts) != 3 || (parts[0] != voteUp && parts[0] != voteDown) || !isLowerHex(parts[1], checkLength) || !validFactID(parts[2]) {
+		return buttonData{}, false
+	}
+	return buttonData{up: parts[0] == voteUp, check: parts[1], factID: parts[2]}, true
 }
 
 // parseSource reads a Source button's fields: fact ids, each of a fact's

@@ -83,6 +83,25 @@ func TestSourceButtonID(t *testing.T) {
 	}
 }
 
+// A vote button's id holds the vote, the check of the question's
+// normalized text and the first fact's id, well within Discord's limit,
+// and parses back to them.
+func TestVoteButtonID(t *testing.T) {
+	f := articleFactIDs(t, 1)[0]
+	for _, q := range []string{"Where did the foreign ministers meet?", "¿Dónde se reunieron?", strings.Repeat("why ", 250)} {
+		for _, up := range []bool{true, false} {
+			id := voteButtonID(up, q, f)
+			b, err := parseButtonID(id)
+			if err != nil || b.kind != buttonVote || b.up != up || b.check != ActivityCheck(q) || b.factID != f || len(id) > 31 {
+				t.Errorf("voteButtonID(%v, %q) = %q, parsed %+v, %v", up, q, id, b, err)
+			}
+		}
+	}
+	if got := voteButtonID(false, "Where did they MEET?", f); got != "vote:down:"+questionCheck("where did they meet?")+":"+f {
+		t.Errorf("voteButtonID = %q", got)
+	}
+}
+
 // A suggestion is carried whole when it fits with its prefix in 100
 // bytes (so in 100 characters), and gets no button otherwise.
 func TestSuggestionButtonID(t *testing.T) {
@@ -128,6 +147,10 @@ func TestParseButtonIDRejects(t *testing.T) {
 		"src:" + ten[0] + ":", "src: " + ten[0],
 		"sug", "sug:", "sug: \t ", "sug:" + strings.Repeat("a", 97), "sug:\xff\xfe", "sug:ok\xff",
 		"zap:1", "zzz", ":", "MORE:3:" + check, " more:3:" + check, "Src:" + ten[0],
+		"vote", "vote:", "vote:up", "vote:up:" + check, "vote:up:" + check + ":", "vote:up::" + ten[0], "vote:sideways:" + check + ":" + ten[0],
+		"vote:UP:" + check + ":" + ten[0], "vote:up:" + strings.ToUpper(check) + ":" + ten[0], "vote:up:" + check[:7] + ":" + ten[0],
+		"vote:up:" + check + ":" + ten[0] + ":", "vote:up:" + check + ":" + ten[0] + "," + ten[1], "vote:down:" + check + ":" + strings.ToUpper(ten[0]),
+		"vote:up:" + check + ":" + ten[0][:11], "vote: up:" + check + ":" + ten[0], "Vote:up:" + check + ":" + ten[0],
 	} {
 		b, err := parseButtonID(id)
 		if !errors.Is(err, errUnknownButton) {
@@ -206,7 +229,7 @@ func FuzzParseButtonID(f *testing.F) {
 	for _, s := range []string{
 		"more:3:" + check, "more:0:" + check, "more:30:" + check, "more:31:" + check, "more:03:" + check, "more:x:1",
 		"src:fd2ac79a804e", "src:fd2ac79a804e,f0123456789a", "src:abc", "src:,", "sug:the meeting in Washington", "sug:", "sug:a:b:c",
-		"zap:1", "", ":", "more", "sug:\xff",
+		"zap:1", "", ":", "more", "sug:\xff", "vote:up:" + check + ":fd2ac79a804e", "vote:down:" + check + ":fd2ac79a804e", "vote:up:x:y",
 	} {
 		f.Add(s)
 	}
@@ -237,6 +260,15 @@ func FuzzParseButtonID(f *testing.F) {
 			again, _ = sourceButtonID(b.factIDs)
 		case buttonSuggestion:
 			again, _ = suggestionButtonID(b.suggestion)
+		case buttonVote:
+			if !validFactID(b.factID) || !isLowerHex(b.check, checkLength) {
+				t.Fatalf("accepted %q: %+v", id, b)
+			}
+			vote := voteDown
+			if b.up {
+				vote = voteUp
+			}
+			again = buttonVote + ":" + vote + ":" + b.check + ":" + b.factID
 		default:
 			t.Fatalf("accepted %q: kind %q", id, b.kind)
 		}

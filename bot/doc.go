@@ -28,5 +28,9 @@
 // transports the commands' names and descriptions in each, and [Words]
 // another front end (the command line) the bot's words. The handlers
 // tell an [Observer] of every question and reload, and count them for
-// /stats in [Stats], or in [SharedStats] across replicas.
+// /stats in [Stats], or in [SharedStats] across replicas. With an
+// [ActivityLog] (bot/redisstate's, or bot/activitydb's SQLite file) they
+// keep the history of questions and of the members' votes on answers (👍
+// and 👎), off the answering path, which an [ActivityReport] sums up for
+// the admins.
 package bot

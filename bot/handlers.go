@@ -51,6 +51,12 @@ type HandlerOptions struct {
 	// ConfidentThreshold is the confidence needed to answer confidently;
 	// below it an answer is tentative. 0 means the engine's default.
 	ConfidentThreshold float64
+
+	// Activity, when set, keeps the history of questions and votes: every
+	// question is recorded in it off the answering path (see
+	// [Handlers.Close]), and answers get 👍 and 👎 buttons whose votes
+	// it keeps. Nil: nothing is kept, and answers have no vote buttons.
+	Activity ActivityLog
 }
 
 // Downloader fetches an attachment; the adapter provides one.
@@ -65,6 +71,7 @@ type Handlers struct {
 	limiter  Limiter
 	download Downloader
 	obs      Observer
+	activity *activityRecorder // nil without HandlerOptions.Activity
 	log      *slog.Logger
 }
 
@@ -80,7 +87,12 @@ func NewHandlers(lib Library, set HandlerOptions, download Downloader, log *slog
 	}
 	stats := NewStats()
 	lim, rec := newStateFor(set, stats)
+	var activity *activityRecorder
+	if set.Activity != nil {
+		activity = newActivityRecorder(set.Activity, log)
+	}
 	return &Handlers{
+		activity: activity,
 		lib:      lib,
 		set:      set,
 		stats:    stats,
@@ -231,13 +243,17 @@ func (h *Handlers) ask(ctx context.Context, req Request, question string, epheme
 	ans, more, err := h.answer(ctx, ix, question, 0)
 	latency := time.Since(start)
 	if err != nil {
+		if outcome := questionOutcome(Reply{}, err); outcome == OutcomeRefused {
+			h.recordQuestion(req, question, ans, outcome, latency)
+		}
 		return Reply{}, err
 	}
+	h.recordQuestion(req, question, ans, answerOutcome(ans), latency)
 	h.recorder.Record(ctx, ans)
 	h.log.Info("question", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "kind", kindName(req.Kind),
 		"answered", ans.Answered, "tentative", ans.Tentative, "confidence", ans.Confidence, "facts", len(ans.Facts), "language", ans.Language,
 		"latency", latency)...)
-	return answerReply(ix, ans, 0, more, ephemeral, replyLanguage(req, ans)), nil
+	return answerReply(ix, ans, 0, more, h.activity != nil, ephemeral, replyLanguage(req, ans)), nil
 }
 
 // answer asks ix for the page of facts after the first offset; more says
@@ -253,22 +269,23 @@ func (h *Handlers) answer(ctx context.Context, ix knowledge.Index, question stri
 }
 
 // answerReply renders an answer from ix in l, with its buttons (see
-// answerButtons).
-func answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, ephemeral bool, l *language) Reply {
+// answerButtons), votes among them when votes is set.
+func answerReply(ix knowledge.Index, ans knowledge.Answer, offset int, more, votes, ephemeral bool, l *language) Reply {
 	facts := make([]knowledge.Fact, 0, len(ans.Facts))
 	for _, f := range ans.Facts {
 		facts = append(facts, f.Fact)
 	}
 	return Reply{Embeds: []Embed{answerEmbed(ans, offset, l, quoteNote(ix, facts, l))}, Ephemeral: ephemeral,
-		abstained: !ans.Answered, tentative: ans.Tentative, Buttons: rows(answerButtons(ans, offset, more, l))}
+		abstained: !ans.Answered, tentative: ans.Tentative, Buttons: rows(answerButtons(ans, offset, more, votes, l))}
 }
 
 // answerButtons are the buttons under an answer, labelled in l, each
 // carrying in its custom id what pressing it needs (see buttons.go): under
-// facts, "Source" (for the facts whose ids fit) and, when there are more,
-// "More"; under an abstention, one per suggestion that fits in a custom
-// id (the others are only listed in the text).
-func answerButtons(ans knowledge.Answer, offset int, more bool, l *language) []Button {
+// facts, "Source" (for the facts whose ids fit), when there are more,
+// "More", and with votes, 👍 and 👎 on the answer (its first fact, when
+// of a fact's shape); under an abstention, one per suggestion that fits
+// in a custom id (the others are only listed in the text).
+func answerButtons(ans knowledge.Answer, offset int, more, votes bool, l *language) []Button {
 	var out []Button
 	if !ans.Answered {
 		for _, s := range ans.Suggestions {
@@ -288,6 +305,10 @@ func answerButtons(ans knowledge.Answer, offset int, more bool, l *language) []B
 	if more {
 		out = append(out, button(l.text("button.more"), moreButtonID(offset+len(ans.Facts), ans.Question), ButtonSecondary))
 	}
+	if votes && len(ans.Facts) > 0 && validFactID(ans.Facts[0].ID) {
+		out = append(out, button(l.text("button.vote_up"), voteButtonID(true, ans.Question, ans.Facts[0].ID), ButtonSecondary),
+			button(l.text("button.vote_down"), voteButtonID(false, ans.Question, ans.Facts[0].ID), ButtonSecondary))
+	}
 	return out
 }
 
@@ -303,6 +324,8 @@ func (h *Handlers) button(ctx context.Context, req Request) (Reply, error) {
 		return h.ask(ctx, req, b.suggestion, h.set.Ephemeral)
 	case buttonSource:
 		return h.sourceParagraphs(b.factIDs, requestLanguage(req))
+	case buttonVote:
+		return h.vote(ctx, req, b)
 	}
 	question, err := moreQuestion(req.MessageTitle, b.check)
 	if err != nil {
@@ -338,7 +361,40 @@ func (h *Handlers) more(ctx context.Context, req Request, question string, offse
 	if err != nil || !ans.Answered || len(ans.Facts) == 0 {
 		return Reply{}, &notice{msg: msg("error.no_more_facts", nil), cause: err}
 	}
-	return answerReply(ix, ans, offset, more, true, replyLanguage(req, ans)), nil
+	return answerReply(ix, ans, offset, more, false, true, replyLanguage(req, ans)), nil
+}
+
+// vote keeps a member's 👍 or 👎 on an answer and tells them, privately
+// and in their language, that it is taken; the question's text is read
+// back from the answer's title when it can be. When the vote cannot be
+// kept, the member is told so.
+func (h *Handlers) vote(ctx context.Context, req Request, b buttonData) (Reply, error) {
+	if h.activity == nil {
+		return Reply{}, refuse("vote.failed", nil)
+	}
+	v := ActivityVote{At: time.Now(), Check: b.check, FactID: b.factID, Up: b.up, UserID: req.UserID}
+	if questions, ok := titleQuestions(req.MessageTitle); ok {
+		for _, q := range questions {
+			if ActivityCheck(q) == b.check {
+				v.Question = ActivityText(q)
+				break
+			}
+		}
+	}
+	res, err := h.activity.vote(ctx, v)
+	if err != nil {
+		return Reply{}, &notice{msg: msg("vote.failed", nil), cause: err}
+	}
+	l := requestLanguage(req)
+	key := map[VoteResult]string{VoteCounted: "vote.counted", VoteChanged: "vote.changed", VoteKept: "vote.kept"}[res]
+	if key == "" {
+		return Reply{}, fmt.Errorf("vote: the activity history answered %d", res)
+	}
+	label := l.text("button.vote_down")
+	if b.up {
+		label = l.text("button.vote_up")
+	}
+	return Reply{Content: l.format(key, vars{"vote": label}), Ephemeral: true}, nil
 }
 
 // sourceParagraphs shows, in l, the whole paragraph each fact came from,

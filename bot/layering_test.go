@@ -146,3 +146,34 @@ func TestEveryPackageDocumented(t *testing.T) {
 		}
 	}
 }
+
+// The stores stay behind the bot's interfaces: bot depends, even
+// indirectly, on neither the SQLite driver nor the Redis client, and the
+// SQLite driver is imported by the two SQLite stores alone (the fact
+// store and the activity history).
+func TestBotImportsNoStore(t *testing.T) {
+	const sqlite3, redis = "github.com/mattn/go-sqlite3", "github.com/redis/go-redis/v9"
+	pkgs := modulePackages(t)
+	for _, p := range pkgs {
+		if slices.Contains(p.imports, sqlite3) && p.rel != "knowledge/sqlite" && p.rel != "bot/activitydb" {
+			t.Errorf("%s imports the SQLite driver; only knowledge/sqlite and bot/activitydb may", p.rel)
+		}
+	}
+	seen := map[string]bool{}
+	var walk func(rel string)
+	walk = func(rel string) {
+		if seen[rel] {
+			return
+		}
+		seen[rel] = true
+		for _, imp := range pkgs[rel].imports {
+			if imp == sqlite3 || imp == redis {
+				t.Errorf("bot depends on %s through %s", imp, rel)
+			}
+		}
+		for _, dep := range local(pkgs[rel].imports) {
+			walk(dep)
+		}
+	}
+	walk("bot")
+}

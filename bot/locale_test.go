@@ -20,8 +20,9 @@ import (
 
 // sameInEveryLanguage are the keys whose text may be the same in another
 // language as in English: the bot's name, an abbreviation, a number's
-// decimal mark, layouts without words.
-var sameInEveryLanguage = []string{"help.title", "command.fact.option.id.name", "number.decimal_mark", "fact.heading"}
+// decimal mark, layouts without words, the vote buttons' emoji.
+var sameInEveryLanguage = []string{"help.title", "command.fact.option.id.name", "number.decimal_mark", "fact.heading",
+	"button.vote_up", "button.vote_down"}
 
 // Every language has every key English has, and no other, with the same
 // placeholders; every file parses, names its language once and has no key

@@ -1,9 +1,11 @@
 // Package redisstate keeps what replicas of agreementbot share in Redis:
-// per-user rate limits and the /stats counters, and the announcements of
-// their reloads. It is the only package that imports the Redis client.
-// The bot sees the shared state through its own small interfaces
-// ([bot.SharedLimiter], [bot.SharedStats]) and falls back to in-process
-// state when Redis fails; the library tells [Peers] of its reloads
+// per-user rate limits and the /stats counters, the announcements of
+// their reloads, and the activity history (questions and votes, for the
+// admins' dashboard). It is the only package that imports the Redis
+// client. The bot sees the shared state through its own small interfaces
+// ([bot.SharedLimiter], [bot.SharedStats], [bot.ActivityLog]) and falls
+// back to in-process state when Redis fails (the activity history is
+// then not kept); the library tells [Peers] of its reloads
 // through its load hook ([library.WithOnLoad]).
 //
 // On its way, a question is counted against its asker's limit
@@ -31,4 +33,14 @@
 //	stats:questions       hash: folded unanswered question → its first wording
 //	stats:since           when counting began (Unix milliseconds)
 //	reload                the channel of reload announcements (the announcer's id)
+//	activity:questions    sorted set: question (JSON: normalized text, check,
+//	                      language, outcome, first fact, latency) → when asked
+//	                      (Unix milliseconds)
+//	activity:votes        hash: voter (bot.VoterKey) → vote (JSON: check, fact,
+//	                      question, up)
+//	activity:voted        sorted set: voter → when the vote was cast or changed
+//	activity:key          the secret key of the voters' hashes (hex)
+//
+// Questions and votes older than the retention are deleted as new ones
+// come in ([Activity]); user ids are kept in them only when asked to.
 package redisstate

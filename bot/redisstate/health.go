@@ -57,7 +57,8 @@ func (h *health) result(err error) {
 // failed counts Redis down after err, warning if it was up.
 func (h *health) failed(err error) {
 	if h.Failed() {
-		h.log.Warn("redis unavailable: rate limits, /stats and reload announcements use this process's own until it is back",
+		h.log.Warn("redis unavailable: rate limits, /stats and reload announcements use this process's own, "+
+			"and questions and votes are not kept, until it is back",
 			"error", err)
 	}
 }
@@ -76,6 +77,6 @@ func (h *health) answered() {
 // calls it once subscribed, so by then everything is shared again.
 func (h *health) recovered() {
 	if h.Recovered() {
-		h.log.Info("redis available again: rate limits, /stats and reload announcements are shared again")
+		h.log.Info("redis available again: rate limits, /stats, reload announcements and questions and votes are shared again")
 	}
 }

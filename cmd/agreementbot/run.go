@@ -122,13 +122,14 @@ func loadConfig(path string, stderr io.Writer) (config.Config, *slog.Logger, err
 }
 
 // service is what run and serve share: the facts, the handlers over them,
-// and what replicas share with each other.
+// the activity history, and what replicas share with each other.
 type service struct {
-	lib   *library.Library
-	h     *bot.Handlers
-	peers *redisstate.Peers // nil without redis.url
-	log   *slog.Logger
-	close func() // releases the shared state
+	lib      *library.Library
+	h        *bot.Handlers
+	peers    *redisstate.Peers // nil without redis.url
+	activity activityStore     // nil without one (see openActivity)
+	log      *slog.Logger
+	close    func() // records what is in flight, and releases the history and the shared state
 }
 
 // stop releases the service once run or serve returns; after serving
@@ -141,8 +142,9 @@ func (s *service) stop(ran bool) {
 }
 
 // newService opens the facts and builds the handlers over them, reporting
-// to m, with the shared state of redis.url when it is set: the replicas'
-// rate limits and /stats, and the announcements of their reloads.
+// to m and recording in the activity history, with the shared state of
+// redis.url when it is set: the replicas' rate limits, /stats and activity
+// history, and the announcements of their reloads.
 func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *metrics.Metrics) (*service, error) {
 	translating, err := translation(ctx, cfg.Translate, log, m)
 	if err != nil {
@@ -164,7 +166,17 @@ func newService(ctx context.Context, cfg config.Config, log *slog.Logger, m *met
 		closeShared()
 		return nil, err
 	}
-	return &service{lib: lib, h: bot.NewHandlers(lib, set, discord.Download, log), peers: p, log: log, close: closeShared}, nil
+	act, closeActivity, err := openActivity(ctx, cfg, log, rc)
+	if err != nil {
+		closeShared()
+		return nil, err
+	}
+	if act != nil {
+		set.Activity = act
+	}
+	h := bot.NewHandlers(lib, set, discord.Download, log)
+	return &service{lib: lib, h: h, peers: p, activity: act, log: log,
+		close: func() { h.Close(); closeActivity(); closeShared() }}, nil
 }
 
 // openLibrary opens the facts the settings name with opts, logs what it

@@ -1,12 +1,14 @@
 package config
 
 import (
+	"cmp"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +53,8 @@ type Config struct {
 	// Translate is the machine translator questions and sources are
 	// translated through.
 	Translate Translate `yaml:"translate" json:"translate"`
+	// Activity is the history of questions and votes kept for the admins.
+	Activity Activity `yaml:"activity" json:"activity"`
 	// Log configures logging.
 	Log Log `yaml:"log" json:"log"`
 
@@ -160,6 +164,37 @@ type Translate struct {
 	Timeout time.Duration `yaml:"timeout" json:"timeout" env:"AGREEMENTBOT_TRANSLATE_TIMEOUT"`
 }
 
+// Activity is the history of the questions asked and the votes on their
+// answers, which the admins' dashboard reads: kept in Redis when
+// redis.url is set (shared by the replicas), else in a SQLite file.
+type Activity struct {
+	// Database is the SQLite file the history is kept in without Redis;
+	// empty means beside the fact store, named after it
+	// (agreementbot.db: agreementbot-activity.db). Never the fact store
+	// itself, which is rebuilt.
+	Database string `yaml:"database" json:"database" env:"AGREEMENTBOT_ACTIVITY_DB"`
+	// Retention is how long questions and votes are kept, greater than 0.
+	Retention time.Duration `yaml:"retention" json:"retention" env:"AGREEMENTBOT_ACTIVITY_RETENTION"`
+	// KeepUserIDs keeps the Discord ids of askers and voters with their
+	// questions and votes; without it none is kept.
+	KeepUserIDs bool `yaml:"keep_user_ids" json:"keep_user_ids" env:"AGREEMENTBOT_ACTIVITY_KEEP_USER_IDS"`
+}
+
+// DefaultActivityRetention is the default activity.retention: 30 days.
+const DefaultActivityRetention = 720 * time.Hour
+
+// ActivityDatabase is the SQLite file of the activity history:
+// activity.database, or beside the fact store, its name with
+// "-activity" before the extension; "" when neither is set (a Config
+// not made by Load, the facts in memory).
+func (c Config) ActivityDatabase() string {
+	if c.Activity.Database != "" || c.Database == "" {
+		return c.Activity.Database
+	}
+	ext := filepath.Ext(c.Database)
+	return strings.TrimSuffix(c.Database, ext) + "-activity" + cmp.Or(ext, ".db")
+}
+
 // DefaultTranslateTimeout is the default translate.timeout: APy
 // translates a question in some tens of milliseconds.
 const DefaultTranslateTimeout = 500 * time.Millisecond
@@ -200,6 +235,7 @@ func Default() Config {
 		Answer:       Answer{Top: knowledge.DefaultTop, Threshold: knowledge.DefaultThreshold, ConfidentThreshold: knowledge.DefaultConfidentThreshold},
 		RateLimit:    RateLimit{Questions: 5, Per: 10 * time.Second},
 		Translate:    Translate{Timeout: DefaultTranslateTimeout},
+		Activity:     Activity{Retention: DefaultActivityRetention},
 		Log:          Log{Level: "info", Format: "text"},
 	}
 }
@@ -394,6 +430,13 @@ func (c *Config) problems() []*Error {
 	}
 	if v := c.Translate.Timeout; v <= 0 {
 		check("translate.timeout", fmt.Errorf("must be %s, got %s", want("", &v), v))
+	}
+	check("activity.database", checkPath(c.Activity.Database))
+	if c.Activity.Database != "" && filepath.Clean(c.Activity.Database) == filepath.Clean(c.Database) {
+		check("activity.database", errors.New("must not be the fact store (database), which is rebuilt: give the history a file of its own"))
+	}
+	if v := c.Activity.Retention; v <= 0 {
+		check("activity.retention", fmt.Errorf("must be %s, got %s", want("", &v), v))
 	}
 	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
 	check("log.format", checkOneOf(c.Log.Format, "text", "json"))

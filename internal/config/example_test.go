@@ -94,6 +94,10 @@ func ExampleConfig_Write() {
 	// translate:
 	//   url: "" # default
 	//   timeout: 500ms # default
+	// activity:
+	//   database: "" # default
+	//   retention: 720h0m0s # default
+	//   keep_user_ids: false # default
 	// log:
 	//   level: info # default
 	//   format: text # default

@@ -134,6 +134,9 @@ log:
 translate:
   url: http://apertium:2737
   timeout: 2s
+activity:
+  retention: 48h
+  keep_user_ids: true
 `)
 	got, err := Load(path, nil)
 	if err != nil {
@@ -158,6 +161,7 @@ translate:
 		Answer:       Answer{Top: 5, Threshold: 0.5, ConfidentThreshold: knowledge.DefaultConfidentThreshold, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 2, Per: 90 * time.Second},
 		Translate:    Translate{URL: "http://apertium:2737", Timeout: 2 * time.Second},
+		Activity:     Activity{Retention: 48 * time.Hour, KeepUserIDs: true},
 		Log:          Log{Level: "debug", Format: "json"},
 	}
 	assertSettings(t, got, want)
@@ -389,6 +393,9 @@ func TestEnvOverrides(t *testing.T) {
 		"AGREEMENTBOT_RATE_PER", "1h",
 		"AGREEMENTBOT_TRANSLATE_URL", "http://127.0.0.1:2737",
 		"AGREEMENTBOT_TRANSLATE_TIMEOUT", "1s",
+		"AGREEMENTBOT_ACTIVITY_DB", "/srv/history.db",
+		"AGREEMENTBOT_ACTIVITY_RETENTION", "168h",
+		"AGREEMENTBOT_ACTIVITY_KEEP_USER_IDS", "true",
 		"AGREEMENTBOT_LOG_LEVEL", "Warn",
 		"AGREEMENTBOT_LOG_FORMAT", "JSON",
 	)
@@ -414,6 +421,7 @@ func TestEnvOverrides(t *testing.T) {
 		Answer:       Answer{Top: 7, Threshold: 0.5, ConfidentThreshold: knowledge.DefaultConfidentThreshold, Ephemeral: true},
 		RateLimit:    RateLimit{Questions: 1, Per: time.Hour},
 		Translate:    Translate{URL: "http://127.0.0.1:2737", Timeout: time.Second},
+		Activity:     Activity{Database: "/srv/history.db", Retention: 168 * time.Hour, KeepUserIDs: true},
 		Log:          Log{Level: "warn", Format: "json"},
 	}
 	assertSettings(t, got, want)
@@ -585,6 +593,10 @@ redis:
 translate:
   url: "" # default
   timeout: 500ms # default
+activity:
+  database: "" # default
+  retention: 720h0m0s # default
+  keep_user_ids: false # default
 log:
   level: info # default
   format: text # default
@@ -647,6 +659,7 @@ func TestWriteRoundTrip(t *testing.T) {
 		RateLimit:    RateLimit{Questions: 1000000, Per: 90*time.Minute + 1},
 		Redis:        Redis{URL: "rediss://redis.example:6380/2"},
 		Translate:    Translate{URL: "https://apertium.example/apy/", Timeout: 90 * time.Millisecond},
+		Activity:     Activity{Database: "/var/lib/bot/history.db", Retention: 48 * time.Hour, KeepUserIDs: true},
 		Log:          Log{Level: "error", Format: "json"},
 	}
 	odd := Default()
@@ -716,6 +729,32 @@ func TestTokenSafetyChecks(t *testing.T) {
 		case tt.want == "":
 		case err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), token):
 			t.Errorf("%s=%s: error %v, want one saying %q without the token", tt.name, tt.value, err, tt.want)
+		}
+	}
+}
+
+// The activity history's file is beside the fact store unless given, and
+// never the fact store itself; its retention must be positive.
+func TestActivitySettings(t *testing.T) {
+	for db, want := range map[string]string{"agreementbot.db": "agreementbot-activity.db", "/srv/facts.sqlite": "/srv/facts-activity.sqlite",
+		"data/facts": "data/facts-activity.db"} {
+		c := Default()
+		c.Database = db
+		if got := c.ActivityDatabase(); got != want {
+			t.Errorf("database %s: activity history in %s, want %s", db, got, want)
+		}
+	}
+	if c, err := Load("", env("AGREEMENTBOT_ACTIVITY_DB", "/srv/h.db")); err != nil || c.ActivityDatabase() != "/srv/h.db" {
+		t.Errorf("activity.database given: %q, %v", c.ActivityDatabase(), err)
+	}
+	for _, tt := range []struct{ name, value, want string }{
+		{"AGREEMENTBOT_ACTIVITY_DB", "./agreementbot.db", "AGREEMENTBOT_ACTIVITY_DB: must not be the fact store"},
+		{"AGREEMENTBOT_ACTIVITY_RETENTION", "0s", "AGREEMENTBOT_ACTIVITY_RETENTION: must be a duration greater than 0"},
+		{"AGREEMENTBOT_ACTIVITY_RETENTION", "30d", "AGREEMENTBOT_ACTIVITY_RETENTION: must be a duration greater than 0"},
+		{"AGREEMENTBOT_ACTIVITY_KEEP_USER_IDS", "maybe", "must be true or false"},
+	} {
+		if _, err := Load("", env(tt.name, tt.value)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s=%s: %v, want %q", tt.name, tt.value, err, tt.want)
 		}
 	}
 }
