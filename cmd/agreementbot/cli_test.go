@@ -25,6 +25,7 @@ func TestFlagsAnywhere(t *testing.T) {
 		{"-- ends the flags", []string{"ask", "--json", "--", "--top", "1"}, 0, `"question":"--top 1"`},
 		{"a flag without its value", []string{"ask", q, "--top"}, 2, "flag needs an argument: -top"},
 		{"an unknown flag after the question", []string{"ask", q, "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"a question's word read as a flag says how to give it", []string{"ask", "is", "-5", "below", "zero?"}, 2, `put the question after "--": agreementbot ask [flags] -- QUESTION`},
 		{"config's flag before check", []string{"config", "--config", "../../config.example.yaml", "check"}, 0, "# from ../../config.example.yaml"},
 		{"config's flag after check", []string{"config", "check", "--config", "../../config.example.yaml"}, 0, "# from ../../config.example.yaml"},
 		{"config without check", []string{"config", "--config", "../../config.example.yaml"}, 2, "the one config command is check"},

@@ -148,6 +148,10 @@ func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
+		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+			// Most likely a word of a question: say how to give it.
+			return usageError(fmt.Sprintf("a word that starts with \"-\" is read as a flag; put the question after \"--\": agreementbot %s [flags] -- QUESTION", fs.Name()))
+		}
 		return usageError("")
 	}
 	// Only flags were given, so Parse consumed them all; parse the other
