@@ -32,9 +32,12 @@ type Library struct {
 	reload     sync.Mutex // one rebuild at a time; guards ownWrite and seen
 	// ownWrite is the store file as this library last wrote it, so that
 	// WatchStore does not reload our own rebuilds; seen is the version it
-	// last looked at (loaded, or failed to).
-	ownWrite, seen StoreVersion
-	log            *slog.Logger
+	// last looked at (loaded, or failed to load maxStoreLoadAttempts
+	// times); failed is a version that failed to load, failures how many
+	// times in a row.
+	ownWrite, seen, failed StoreVersion
+	failures               int
+	log                    *slog.Logger
 	// translator translates the sources' facts on rebuild (nil: only
 	// the translations kept already are kept); match are the options
 	// every index is built with.
@@ -525,12 +528,31 @@ func (l *Library) Refresh(ctx context.Context) (rep knowledge.ReloadReport, load
 		l.seen = now
 		return rep, false, nil
 	}
-	l.seen = now // a broken version is not retried until it changes
 	if rep, err = l.loadStore(ctx); err != nil {
+		l.loadFailed(now, errors.Is(err, sqlite.ErrStore) && ctx.Err() == nil)
 		return rep, false, err
 	}
+	l.seen, l.failures = now, 0
 	l.loaded(rep, now)
 	return rep, true, nil
+}
+
+// maxStoreLoadAttempts is how many times in a row Refresh tries to load
+// one version of the store file that fails for a reason other than the
+// file itself (a load cut short, an index that failed to build): it is
+// retried on the next ticks, then given up until the file changes again.
+// A file that is no usable store (sqlite.ErrStore) is given up at once.
+const maxStoreLoadAttempts = 3
+
+// loadFailed counts a failed load of version v, and gives v up at once
+// when it is no usable store (broken), else after maxStoreLoadAttempts.
+func (l *Library) loadFailed(v StoreVersion, broken bool) {
+	if !v.Same(l.failed) {
+		l.failed, l.failures = v, 0
+	}
+	if l.failures++; broken || l.failures >= maxStoreLoadAttempts {
+		l.seen = v
+	}
 }
 
 // loadStore swaps in the facts of the store file as it is now.

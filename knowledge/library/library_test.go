@@ -747,3 +747,33 @@ func TestSuggestionsComeFromTheSourcesServed(t *testing.T) {
 		}
 	})
 }
+
+// TestLibraryRefreshRetriesAFailedLoad checks that a store version whose
+// load failed for a passing reason (here, a load cut short) is loaded on
+// a later Refresh, and that a version that keeps failing is given up
+// after maxStoreLoadAttempts until the file changes.
+func TestLibraryRefreshRetriesAFailedLoad(t *testing.T) {
+	l, src := newTestLibrary(t)
+	notes := "facts:\n  - text: The working group first met in Mexico City on 5 March 2024.\n"
+	if err := os.WriteFile(filepath.Join(src, "notes.yaml"), []byte(notes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ingest(t, src, l.dbPath, src)
+	cut, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, loaded, err := l.Refresh(cut); loaded || err == nil {
+		t.Fatalf("a load cut short: loaded %v, %v; want an error", loaded, err)
+	}
+	if rep, loaded, err := l.Refresh(t.Context()); !loaded || err != nil || rep.Added != 1 {
+		t.Fatalf("the next Refresh = %+v, %v, %v; want the new fact loaded", rep, loaded, err)
+	}
+	ingest(t, src, l.dbPath, src)
+	for i := range maxStoreLoadAttempts {
+		if _, _, err := l.Refresh(cut); err == nil {
+			t.Fatalf("attempt %d of a load cut short: no error", i+1)
+		}
+	}
+	if _, loaded, err := l.Refresh(t.Context()); loaded || err != nil {
+		t.Errorf("after %d failures: Refresh loaded %v, %v; want the version given up", maxStoreLoadAttempts, loaded, err)
+	}
+}
