@@ -285,7 +285,9 @@ func TestSecretsNeverLogged(t *testing.T) {
 	b.get(Prefix + "test")
 	secrets := []string{e.fake.ClientSecret(), sessionKey}
 	for _, r := range e.fake.Requests() {
-		var tok struct{ AccessToken string `json:"access_token"` }
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
 		if json.Unmarshal(r.Response, &tok) == nil && tok.AccessToken != "" {
 			secrets = append(secrets, tok.AccessToken)
 		}
@@ -393,4 +395,3 @@ func TestAccessible(t *testing.T) {
 func discordfakeUser(id string, perms int64) discordfakeOAuthUser {
 	return discordfakeOAuthUser{ID: id, Username: "u" + id, Guilds: []discordfakeOAuthGuild{{ID: botGuild, Name: "g", Permissions: perms}}}
 }
-
