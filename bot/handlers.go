@@ -546,25 +546,63 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	if a := req.Attachment; a != nil {
 		name := path.Base(a.Name)
 		if a.Size > h.set.MaxAttachment {
-			return Reply{}, refuse("error.upload_too_large", vars{"name": escape(name), "size": a.Size, "limit": h.set.MaxAttachment})
+			return Reply{}, tooLarge(name, a.Size, h.set.MaxAttachment)
 		}
 		var data []byte
 		data, err = h.download(ctx, a.URL, h.set.MaxAttachment)
 		if err != nil {
 			return Reply{}, &notice{msg: msg("error.download_failed", vars{"name": escape(name)}), cause: err}
 		}
-		rep, err = h.lib.AddSource(ctx, name, data)
+		rep, err = h.AddSource(ctx, req, name, data)
 	} else {
-		rep, err = h.lib.Reload(ctx)
+		rep, err = h.ChangeSources(ctx, req, h.lib.Reload)
 	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Ephemeral: true, Content: reloadDone(rep, l)}, nil
+}
+
+// AddSource adds a source an admin uploaded (named name, holding data)
+// and reloads: the path of /reload with an attachment once downloaded,
+// which the dashboard's upload takes too. A file over the attachment
+// limit is refused; the library checks the rest (see ChangeSources).
+// req says who asked, for the log.
+func (h *Handlers) AddSource(ctx context.Context, req Request, name string, data []byte) (knowledge.ReloadReport, error) {
+	if n := int64(len(data)); n > h.set.MaxAttachment {
+		return knowledge.ReloadReport{}, tooLarge(name, n, h.set.MaxAttachment)
+	}
+	return h.ChangeSources(ctx, req, func(ctx context.Context) (knowledge.ReloadReport, error) {
+		return h.lib.AddSource(ctx, name, data)
+	})
+}
+
+// ChangeSources runs change, a reload of the library's (Reload,
+// AddSource, or a source removed), for an admin's request req, and
+// reports it as /reload does: the Observer told, the reload logged. A
+// failure comes back as an error ErrorText words with every problem the
+// library found; the previous facts keep serving.
+func (h *Handlers) ChangeSources(ctx context.Context, req Request, change func(context.Context) (knowledge.ReloadReport, error)) (knowledge.ReloadReport, error) {
+	rep, err := change(ctx)
 	h.obs.Reload(ReloadCommand, err == nil)
 	if err != nil {
-		return Reply{}, &reloadFailed{err: err}
+		return rep, &reloadFailed{err: err}
 	}
 	h.obs.Loaded(rep.Sources, rep.Facts)
 	h.log.Info("reloaded", append(logAttrs(ctx), "id", req.ID, "user", req.UserID, "sources", rep.Sources,
 		"facts", rep.Facts, "added", rep.Added, "removed", rep.Removed, "changed", rep.Changed,
 		"duration", rep.Duration)...)
+	return rep, nil
+}
+
+// tooLarge refuses an upload of size bytes over limit.
+func tooLarge(name string, size, limit int64) error {
+	return refuse("error.upload_too_large", vars{"name": escape(name), "size": size, "limit": limit})
+}
+
+// reloadDone says, in l, what a reload changed, and which files it did
+// not read.
+func reloadDone(rep knowledge.ReloadReport, l *language) string {
 	text := l.format("reload.done", vars{"sources": l.plural("count.sources", rep.Sources),
 		"facts": l.plural("count.facts", rep.Facts), "added": l.plural("count.added", rep.Added),
 		"removed": l.plural("count.removed", rep.Removed), "changed": l.plural("count.changed", rep.Changed),
@@ -572,7 +610,15 @@ func (h *Handlers) reload(ctx context.Context, req Request, l *language) (Reply,
 	if len(rep.Skipped) > 0 {
 		text += "\n" + skippedText(rep.Skipped, l)
 	}
-	return Reply{Ephemeral: true, Content: text}, nil
+	return text
+}
+
+// ErrorText is what the user who made req reads about err, in the
+// language of req's locale: errorReply's words (the one place errors
+// become them), logged as it logs them, for a front end other than
+// Discord's (the dashboard).
+func (h *Handlers) ErrorText(req Request, err error) string {
+	return errorReply(h.log, req, err, requestLanguage(req)).Content
 }
 
 // maxSkippedShown bounds the skipped files a reload's reply names, so that

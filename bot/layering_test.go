@@ -177,3 +177,36 @@ func TestBotImportsNoStore(t *testing.T) {
 	}
 	walk("bot")
 }
+
+// The dashboard (bot/dashboard) depends on the knowledge root and the
+// bot's types: neither on discordgo, SQLite nor the engine and library
+// behind the root's interfaces, even indirectly (its tests may wire
+// them).
+func TestDashboardLayering(t *testing.T) {
+	pkgs := modulePackages(t)
+	if _, ok := pkgs["bot/dashboard"]; !ok {
+		t.Fatal("no bot/dashboard package")
+	}
+	forbidden := []string{discordgoPath, "github.com/mattn/go-sqlite3", modulePath + "/knowledge/sqlite",
+		modulePath + "/knowledge/library", modulePath + "/knowledge/match", modulePath + "/bot/discord"}
+	seen := map[string]bool{}
+	var walk func(rel string)
+	walk = func(rel string) {
+		if seen[rel] {
+			return
+		}
+		seen[rel] = true
+		for _, imp := range pkgs[rel].imports {
+			if slices.Contains(forbidden, imp) {
+				t.Errorf("bot/dashboard depends on %s through %s", imp, rel)
+			}
+		}
+		for _, dep := range local(pkgs[rel].imports) {
+			walk(dep)
+		}
+	}
+	walk("bot/dashboard")
+	if !seen["bot"] || !seen["knowledge"] {
+		t.Errorf("bot/dashboard's dependencies in the module: %v", seen)
+	}
+}

@@ -57,3 +57,9 @@ func (w Words) Place(c knowledge.Citation) string { return sourceName(c) + " · 
 // Refusal says why the engine refused a question (knowledge's
 // ErrEmptyQuestion, ErrQuestionTooLong), as a reply on Discord does.
 func (w Words) Refusal(err error) string { return refusal(err, w.l) }
+
+// Reloaded says what a reload changed, as /reload's reply does.
+func (w Words) Reloaded(rep knowledge.ReloadReport) string { return reloadDone(rep, w.l) }
+
+// Facts counts facts: "1 fact", "12 facts".
+func (w Words) Facts(n int) string { return w.l.plural("count.facts", n) }

@@ -45,4 +45,11 @@ type ReloadReport struct {
 	// Skipped are the files of the sources directory not read as
 	// sources (none when the facts came from a store).
 	Skipped []SkippedFile
+	// Diff names the facts added, removed and changed (see
+	// Corpus.DiffFrom); Gone are the facts the reload took out of
+	// service, removed or reworded, as they were.
+	Diff Diff
+	Gone []Fact
+	// At is when the new facts went into service.
+	At time.Time
 }

@@ -36,6 +36,9 @@ type GatewayOptions struct {
 	Logger     *slog.Logger
 	// Shards says which gateway shards Run connects; the zero value: one.
 	Shards Sharding
+	// Pages are served beside the status routes (ServeStatus), by
+	// http.ServeMux pattern: the dashboard under /admin/.
+	Pages map[string]http.Handler
 }
 
 // Gateway connects the handlers to Discord through discordgo sessions, one

@@ -109,6 +109,9 @@ type EndpointOptions struct {
 	Logger     *slog.Logger
 	// Metrics, when set, is served at GET /metrics (MetricsPath).
 	Metrics http.Handler
+	// Pages are served beside the interactions, by http.ServeMux
+	// pattern: the dashboard under /admin/.
+	Pages map[string]http.Handler
 	// Now is the clock timestamps are checked against; nil: time.Now.
 	Now func() time.Time
 }
@@ -160,7 +163,7 @@ func NewEndpoint(opts EndpointOptions, h *bot.Handlers) (*Endpoint, error) {
 	e := &Endpoint{opts: opts, h: h, serve: bot.Recover(h, opts.Logger), s: s, log: opts.Logger, mux: http.NewServeMux(),
 		after: time.After}
 	e.mux.HandleFunc("POST "+InteractionsPath, e.interactions)
-	addStatus(e.mux, e.Ready, opts.Metrics)
+	addStatus(e.mux, e.Ready, opts.Metrics, opts.Pages)
 	return e, nil
 }
 

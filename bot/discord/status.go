@@ -20,8 +20,11 @@ const statusShutdownTimeout = 5 * time.Second
 
 // addStatus adds the status routes to mux: GET /healthz (200 while the
 // process is up), GET /readyz (200 while ready says so, else 503) and,
-// when metrics is not nil, GET /metrics.
-func addStatus(mux *http.ServeMux, ready func() bool, metrics http.Handler) {
+// when metrics is not nil, GET /metrics; and pages, by pattern.
+func addStatus(mux *http.ServeMux, ready func() bool, metrics http.Handler, pages map[string]http.Handler) {
+	for pattern, h := range pages {
+		mux.Handle(pattern, h)
+	}
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) { plain(w, http.StatusOK, "ok") })
 	mux.HandleFunc("GET "+ReadyPath, func(w http.ResponseWriter, _ *http.Request) {
 		if !ready() {
@@ -54,10 +57,11 @@ func (b *Gateway) Ready() bool {
 }
 
 // StatusHandler serves the gateway bot's status: GET /healthz, GET
-// /readyz (see Ready) and, when metrics is not nil, GET /metrics.
+// /readyz (see Ready) and, when metrics is not nil, GET /metrics; and
+// GatewayOptions.Pages.
 func (b *Gateway) StatusHandler(metrics http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	addStatus(mux, b.Ready, metrics)
+	addStatus(mux, b.Ready, metrics, b.opts.Pages)
 	return mux
 }
 

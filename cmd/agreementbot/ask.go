@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strings"
 
@@ -114,7 +112,7 @@ func (a *asker) ask(ctx context.Context, q question) error {
 		a.refused++
 	}
 	if err == nil && a.opt.Explain && !ans.Answered {
-		ans.Facts = bestCandidate(ctx, a.ix, q.text)
+		ans.Facts = knowledge.BestCandidate(ctx, a.ix, q.text)
 	}
 	if a.json {
 		return writeJSONAnswer(a.out, q.text, ans, err)
@@ -268,16 +266,6 @@ type jsonFact struct {
 	Explanation *knowledge.Explanation `json:"explanation,omitempty"`
 }
 
-// bestCandidate returns the fact the engine would have given for a
-// question it declined, explained, for --explain.
-func bestCandidate(ctx context.Context, ix knowledge.Index, q string) []knowledge.ScoredFact {
-	ans, err := ix.Answer(ctx, q, knowledge.Options{Top: 1, Threshold: math.SmallestNonzeroFloat64, Explain: true})
-	if err != nil {
-		return nil
-	}
-	return ans.Facts
-}
-
 func writeJSONAnswer(w io.Writer, q string, ans knowledge.Answer, err error) error {
 	ja := jsonAnswer{Question: q, Answered: ans.Answered, Tentative: ans.Tentative, Confidence: ans.Confidence,
 		Facts: []jsonFact{}, Suggestions: ans.Suggestions}
@@ -340,19 +328,11 @@ func writeTextAnswer(w io.Writer, ans knowledge.Answer, err error, words bot.Wor
 	}
 }
 
-// writeExplanation prints how a fact matched: each question term with its
-// weight and match, the answer-type evidence, and the confidence's
-// features with their weights in the model.
+// writeExplanation prints how a fact matched (see
+// knowledge.Explanation.Lines), indented under the fact.
 func writeExplanation(w io.Writer, e *knowledge.Explanation) {
-	fmt.Fprintf(w, "   ranking score %.3f\n", e.Score)
-	for _, t := range e.Terms {
-		fmt.Fprintf(w, "   term %-24q weight %5.2f  match %4.2f\n", t.Term, t.Weight, t.Match)
-	}
-	if e.Wants != "" {
-		fmt.Fprintf(w, "   asks for a %s; evidence: %s\n", e.Wants, cmp.Or(strings.Join(e.Evidence, "; "), "none"))
-	}
-	for _, f := range e.Features {
-		fmt.Fprintf(w, "   feature %-16s %7.3f × %7.3f = %7.3f\n", f.Name, f.Value, f.Weight, f.Value*f.Weight)
+	for _, line := range e.Lines() {
+		fmt.Fprintln(w, "   "+line)
 	}
 }
 

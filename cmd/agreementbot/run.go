@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/dashboard"
 	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/bot/metrics"
 	"github.com/agreementbot/agreementbot/bot/redisstate"
@@ -47,6 +48,9 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 	ran := false
 	defer func() { svc.stop(ran) }()
 	lib, h, p := svc.lib, svc.h, svc.peers
+	if opts.Pages, err = dashboardPages(cfg, svc, log); err != nil {
+		return err
+	}
 	b, err := discord.NewGateway(opts, h)
 	if err != nil {
 		return err
@@ -63,7 +67,7 @@ func runBot(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer
 		return b.Run(ctx)
 	}
 	log.Info("serving metrics and health checks", "addr", ln.Addr().String(), "metrics", discord.MetricsPath,
-		"health", discord.HealthPath, "ready", discord.ReadyPath)
+		"health", discord.HealthPath, "ready", discord.ReadyPath, "dashboard", dashboard.Prefix)
 	return runWithStatus(ctx, b, ln, m.Handler())
 }
 
@@ -77,12 +81,13 @@ func sharding(d config.Discord) discord.Sharding {
 	return discord.Sharding{ID: d.ShardID, Count: int(d.ShardCount)}
 }
 
-// statusListener listens on http.addr, where run serves its metrics and
-// health checks, when the setting is given in the configuration file or
-// the environment; left at its default, run listens nowhere (nil).
+// statusListener listens on http.addr, where run serves its metrics,
+// health checks and dashboard, when the setting is given in the
+// configuration file or the environment, or the dashboard is on; else
+// run listens nowhere (nil).
 func statusListener(cfg config.Config) (net.Listener, error) {
 	origin := cfg.Origin("http.addr")
-	if origin.IsDefault() {
+	if origin.IsDefault() && !cfg.Discord.ClientSecret.IsSet() {
 		return nil, nil
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/agreementbot/agreementbot/bot/dashboard"
 	"github.com/agreementbot/agreementbot/bot/discord"
 	"github.com/agreementbot/agreementbot/bot/metrics"
 	"github.com/agreementbot/agreementbot/internal/config"
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	}
 	watchReloads(ctx, st.svc.lib, cfg.DatabasePoll, log, st.m, st.svc.peers)
 	log.Info("serving Discord interactions", "addr", ln.Addr().String(), "path", discord.InteractionsPath,
-		"health", discord.HealthPath, "ready", discord.ReadyPath, "metrics", discord.MetricsPath)
+		"health", discord.HealthPath, "ready", discord.ReadyPath, "metrics", discord.MetricsPath, "dashboard", dashboard.Prefix)
 	served = true
 	return st.e.Serve(ctx, ln)
 }
@@ -69,9 +70,14 @@ func newServeStack(ctx context.Context, cfg config.Config, log *slog.Logger, key
 	if err != nil {
 		return nil, err
 	}
+	pages, err := dashboardPages(cfg, svc, log)
+	if err != nil {
+		svc.close()
+		return nil, err
+	}
 	e, err := discord.NewEndpoint(discord.EndpointOptions{
 		PublicKey: key, AppID: cfg.Discord.ApplicationID, APIURL: cfg.Discord.APIURL, Logger: log, Metrics: m.Handler(),
-		ShutdownDelay: cfg.HTTP.ShutdownDelay,
+		ShutdownDelay: cfg.HTTP.ShutdownDelay, Pages: pages,
 	}, svc.h)
 	if err != nil {
 		svc.close()

@@ -65,6 +65,10 @@ type Config struct {
 type Discord struct {
 	// Token is the bot token. It is never printed or logged.
 	Token Secret `yaml:"token" json:"token" env:"DISCORD_TOKEN"`
+	// ClientSecret is the application's OAuth2 client secret (developer
+	// portal, OAuth2), which admins log in to the dashboard with; empty
+	// means no dashboard. It is never printed or logged.
+	ClientSecret Secret `yaml:"client_secret" json:"client_secret" env:"AGREEMENTBOT_CLIENT_SECRET"`
 	// ApplicationID is the application's ID; empty means take it from
 	// the gateway's READY event ("agreementbot serve", which has no
 	// gateway, requires it).
@@ -108,7 +112,19 @@ type HTTP struct {
 	// sending it requests before it closes its listener; 0: it closes
 	// at once.
 	ShutdownDelay time.Duration `yaml:"shutdown_delay" json:"shutdown_delay" env:"AGREEMENTBOT_HTTP_SHUTDOWN_DELAY"`
+	// PublicURL is the address the dashboard is reached at from a
+	// browser, such as https://bot.example.org (behind the reverse
+	// proxy): Discord sends admins back to PublicURL/admin/callback after
+	// they log in. Required with discord.client_secret.
+	PublicURL string `yaml:"public_url" json:"public_url" env:"AGREEMENTBOT_PUBLIC_URL"`
+	// SessionKey signs the dashboard's session cookies: at least
+	// [MinSessionKeyLength] characters, the same for every replica.
+	// Required with discord.client_secret. It is never printed or logged.
+	SessionKey Secret `yaml:"session_key" json:"session_key" env:"AGREEMENTBOT_SESSION_KEY"`
 }
+
+// MinSessionKeyLength is the shortest http.session_key accepted.
+const MinSessionKeyLength = 32
 
 // Admins are the users and roles allowed to run admin commands.
 type Admins struct {
@@ -339,6 +355,8 @@ func want(key string, p any) string {
 		return fmt.Sprintf("%d hexadecimal digits (the application's public key, from the developer portal)", 2*PublicKeySize)
 	case "http.addr":
 		return "a host:port to listen on, such as 127.0.0.1:8080"
+	case "http.public_url":
+		return "an https:// URL without a path, such as https://bot.example.org (plain http only to this machine)"
 	case "http.shutdown_delay":
 		return "a duration of 0 or more, such as 5s (0: close at once)"
 	case "redis.url":
@@ -396,6 +414,9 @@ func (c *Config) problems() []*Error {
 	if v := c.HTTP.ShutdownDelay; v < 0 {
 		check("http.shutdown_delay", fmt.Errorf("must be %s, got %s", want("http.shutdown_delay", nil), v))
 	}
+	for _, e := range c.dashboardProblems() {
+		check(e.Key, e.Err)
+	}
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)
 	check("sources", checkPath(c.Sources))
@@ -441,6 +462,60 @@ func (c *Config) problems() []*Error {
 	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
 	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
 	return errs
+}
+
+// dashboardProblems checks the dashboard's settings: the client secret
+// and the session key are secrets, never quoted; with a client secret the
+// dashboard needs the application id, the public URL and a session key.
+func (c *Config) dashboardProblems() []*Error {
+	var errs []*Error
+	check := func(key string, err error) {
+		if err != nil {
+			errs = append(errs, &Error{Key: key, Err: err})
+		}
+	}
+	check("discord.client_secret", checkSecret(c.Discord.ClientSecret.Reveal(), "AGREEMENTBOT_CLIENT_SECRET"))
+	check("http.session_key", checkSecret(c.HTTP.SessionKey.Reveal(), "AGREEMENTBOT_SESSION_KEY"))
+	if c.HTTP.PublicURL != "" {
+		check("http.public_url", checkPublicURL(c.HTTP.PublicURL))
+	}
+	if !c.Discord.ClientSecret.IsSet() {
+		return errs
+	}
+	if c.Discord.ApplicationID == "" {
+		check("discord.application_id", errors.New("must be set with discord.client_secret: it is the dashboard's OAuth2 client id"))
+	}
+	if c.HTTP.PublicURL == "" {
+		check("http.public_url", errors.New("must be set with discord.client_secret: Discord sends admins back to it after they log in"))
+	}
+	if n := len(c.HTTP.SessionKey.Reveal()); n < MinSessionKeyLength {
+		check("http.session_key", fmt.Errorf("must be at least %d characters with discord.client_secret (it signs the dashboard's sessions), got %d", MinSessionKeyLength, n))
+	}
+	return errs
+}
+
+// checkSecret checks a secret other than the token without quoting it.
+func checkSecret(v, env string) error {
+	switch {
+	case v == maskSet:
+		return fmt.Errorf("%q is the mask printed by \"agreementbot config check\", not the value: give the real one here or in %s", maskSet, env)
+	case strings.IndexFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return errors.New("must not contain spaces or control characters")
+	}
+	return nil
+}
+
+// checkPublicURL checks the dashboard's public address: https (plain
+// http only to this machine), a host, no path but "/", no user name,
+// query or fragment.
+func checkPublicURL(s string) error {
+	if err := checkURL(s, "https", "https://bot.example.org"); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(s); strings.Trim(u.Path, "/") != "" {
+		return fmt.Errorf("must be %s, got %q", want("http.public_url", nil), s)
+	}
+	return nil
 }
 
 // checkPath checks a file or directory path: no white space (a space, tab

@@ -65,6 +65,7 @@ func ExampleConfig_Write() {
 	// Output:
 	// discord:
 	//   token: (not set) # default
+	//   client_secret: (not set) # default
 	//   application_id: "" # default
 	//   public_key: "" # default
 	//   guild_ids: [] # default
@@ -75,6 +76,8 @@ func ExampleConfig_Write() {
 	// http:
 	//   addr: 127.0.0.1:8080 # default
 	//   shutdown_delay: 5s # default
+	//   public_url: "" # default
+	//   session_key: (not set) # default
 	// admins:
 	//   user_ids: [] # default
 	//   role_ids: [] # default

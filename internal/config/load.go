@@ -93,6 +93,7 @@ func (c *Config) normalize() {
 	c.Discord.ApplicationID = strings.TrimSpace(c.Discord.ApplicationID)
 	c.Discord.PublicKey = strings.ToLower(strings.TrimSpace(c.Discord.PublicKey))
 	c.HTTP.Addr = strings.TrimSpace(c.HTTP.Addr)
+	c.HTTP.PublicURL = strings.TrimSuffix(strings.TrimSpace(c.HTTP.PublicURL), "/")
 	c.Discord.GatewayURL = strings.TrimSpace(c.Discord.GatewayURL)
 	c.Discord.APIURL = strings.TrimSpace(c.Discord.APIURL)
 	c.Redis.URL = RedisURL(strings.TrimSpace(string(c.Redis.URL)))

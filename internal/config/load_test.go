@@ -263,12 +263,12 @@ func TestLoadFileErrors(t *testing.T) {
 		{"http addr named port", "http:\n  addr: 127.0.0.1:http\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "127.0.0.1:http"`},
 		{"http addr URL", "http:\n  addr: http://127.0.0.1:8080/\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got "http://127.0.0.1:8080/"`},
 		{"http addr empty", "http:\n  addr: \"\"\n", `config.yaml:2: http.addr: must be a host:port to listen on, such as 127.0.0.1:8080, got ""`},
-		{"http not a mapping", "http: 127.0.0.1:8080\n", `config.yaml:1: http: must be a mapping of settings (addr, shutdown_delay), got "127.0.0.1:8080"`},
+		{"http not a mapping", "http: 127.0.0.1:8080\n", `config.yaml:1: http: must be a mapping of settings (addr, shutdown_delay, public_url, session_key), got "127.0.0.1:8080"`},
 		{"database empty", "database: \"\"\n", `config.yaml:1: database: must not be empty (it is the path of the SQLite fact store)`},
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 		{"token with Bot prefix", "discord:\n  token: Bot abc\n", `config.yaml:2: discord.token: must not contain spaces or control characters (give the bare token, without "Bot ")`},
-		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, application_id, public_key, guild_ids, api_url, gateway_url, shard_id, shard_count), got "5"`},
+		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, client_secret, application_id, public_key, guild_ids, api_url, gateway_url, shard_id, shard_count), got "5"`},
 		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, confident_threshold, ephemeral), got a list`},
 		{"leaf is a mapping", "sources: {dir: x}\n", `config.yaml:1: sources: must be a single value, got a mapping`},
 		{"duplicate key", "answer:\n  top: 3\n  top: 4\n", `config.yaml:3: answer.top: set twice (first on line 2)`},
@@ -564,6 +564,7 @@ func TestSlogLevel(t *testing.T) {
 
 const defaultOutput = `discord:
   token: (not set) # default
+  client_secret: (not set) # default
   application_id: "" # default
   public_key: "" # default
   guild_ids: [] # default
@@ -574,6 +575,8 @@ const defaultOutput = `discord:
 http:
   addr: 127.0.0.1:8080 # default
   shutdown_delay: 5s # default
+  public_url: "" # default
+  session_key: (not set) # default
 admins:
   user_ids: [] # default
   role_ids: [] # default
@@ -642,6 +645,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	full := Config{
 		Discord: Discord{
 			Token:         "tok.en",
+			ClientSecret:  "cl.ient-secret",
 			ApplicationID: "1234567890123456789",
 			GuildIDs:      []string{"111111111111111111", "18446744073709551615"},
 			APIURL:        "http://127.0.0.1:1/api/v10/",
@@ -650,7 +654,8 @@ func TestWriteRoundTrip(t *testing.T) {
 			ShardID:       3,
 			ShardCount:    4,
 		},
-		HTTP:         HTTP{Addr: ":65535", ShutdownDelay: 90 * time.Second},
+		HTTP: HTTP{Addr: ":65535", ShutdownDelay: 90 * time.Second, PublicURL: "https://bot.example.org",
+			SessionKey: "0123456789abcdef0123456789abcdef"},
 		Admins:       Admins{UserIDs: []string{"2"}, RoleIDs: []string{"3", "4"}},
 		Sources:      "dir with spaces/and: colon # and hash\n\tand a tab",
 		Database:     "'quoted'.db",
@@ -684,7 +689,8 @@ func TestWriteRoundTrip(t *testing.T) {
 		path := writeFile(t, b.String())
 		var getenv func(string) (string, bool)
 		if c.Discord.Token.IsSet() {
-			getenv = env("DISCORD_TOKEN", c.Discord.Token.Reveal())
+			getenv = env("DISCORD_TOKEN", c.Discord.Token.Reveal(), "AGREEMENTBOT_CLIENT_SECRET", c.Discord.ClientSecret.Reveal(),
+				"AGREEMENTBOT_SESSION_KEY", c.HTTP.SessionKey.Reveal())
 		}
 		got, err := Load(path, getenv)
 		if err != nil {
@@ -779,5 +785,58 @@ func TestExampleFile(t *testing.T) {
 		if f.env == "" || !regexp.MustCompile(`#.*\b`+f.env+`\b`).Match(data) {
 			t.Errorf("%s does not name %s's environment variable %q in a comment", path, f.key, f.env)
 		}
+	}
+}
+
+// TestDashboardSettings checks the dashboard's settings: required
+// together, the secrets never echoed.
+func TestDashboardSettings(t *testing.T) {
+	const key = "0123456789abcdef0123456789abcdef"
+	base := []string{"AGREEMENTBOT_CLIENT_SECRET", "s3cr3t-value", "AGREEMENTBOT_APPLICATION_ID", "1234567890123456789",
+		"AGREEMENTBOT_PUBLIC_URL", "https://bot.example.org/", "AGREEMENTBOT_SESSION_KEY", key}
+	with := func(pairs ...string) func(string) (string, bool) {
+		m := append(append([]string{}, base...), pairs...)
+		return env(m...)
+	}
+	c, err := Load("", with())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP.PublicURL != "https://bot.example.org" {
+		t.Errorf("public_url = %q, want it without the last /", c.HTTP.PublicURL)
+	}
+	for _, tt := range []struct {
+		name  string
+		env   []string
+		want  string
+		never string
+	}{
+		{"no public url", []string{"AGREEMENTBOT_PUBLIC_URL", " "}, "http.public_url: must be set with discord.client_secret", ""},
+		{"no application id", []string{"AGREEMENTBOT_APPLICATION_ID", " "}, "discord.application_id: must be set", ""},
+		{"short key", []string{"AGREEMENTBOT_SESSION_KEY", "short-key-here"}, "AGREEMENTBOT_SESSION_KEY: must be at least 32 characters", "short-key-here"},
+		{"no key", []string{"AGREEMENTBOT_SESSION_KEY", " "}, "http.session_key: must be at least 32", ""},
+		{"masked secret", []string{"AGREEMENTBOT_CLIENT_SECRET", "(set)"}, `AGREEMENTBOT_CLIENT_SECRET: "(set)" is the mask`, ""},
+		{"spaced key", []string{"AGREEMENTBOT_SESSION_KEY", "a b" + key}, "AGREEMENTBOT_SESSION_KEY: must not contain spaces", key},
+		{"plain http elsewhere", []string{"AGREEMENTBOT_PUBLIC_URL", "http://bot.example.org"}, "AGREEMENTBOT_PUBLIC_URL: must use https", ""},
+		{"a path", []string{"AGREEMENTBOT_PUBLIC_URL", "https://bot.example.org/admin"}, "AGREEMENTBOT_PUBLIC_URL: must be an https:// URL without a path", ""},
+	} {
+		_, err := Load("", with(tt.env...))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "s3cr3t-value") || tt.never != "" && strings.Contains(err.Error(), tt.never)) {
+			t.Errorf("%s: the error quotes a secret: %v", tt.name, err)
+		}
+	}
+	// Without a client secret, the dashboard's other settings are optional.
+	if _, err := Load("", env("AGREEMENTBOT_PUBLIC_URL", "https://bot.example.org")); err != nil {
+		t.Errorf("public_url alone: %v", err)
+	}
+	var b bytes.Buffer
+	if err := c.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "s3cr3t-value") || strings.Contains(b.String(), key) {
+		t.Errorf("config check shows a secret:\n%s", b.String())
 	}
 }

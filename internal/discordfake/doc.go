@@ -14,7 +14,13 @@
 // interaction webhook routes (GET/PATCH/DELETE .../messages/@original,
 // POST webhooks/{app}/{token} follow-ups, GET/PATCH/DELETE follow-ups),
 // channel messages (POST/GET/PATCH/DELETE), reactions, typing, GET
-// channels/{id} and GET guilds/{g}/members/{u}. JSON and
+// channels/{id} and GET guilds/{g}/members/{u}; and OAuth2's
+// authorization-code flow: GET oauth2/authorize (approves at once for the
+// user logged in by [LoginCookie], redirecting with a code and the state),
+// POST oauth2/token (codes, once, and refresh tokens; the client by
+// [Options.ClientSecret]), and GET users/@me and users/@me/guilds (with
+// permissions) for a Bearer token ([Server.SetOAuthUser],
+// [Server.RevokeOAuth]). JSON and
 // multipart/form-data bodies (payload_json plus files[n]) are understood.
 // Files uploaded by the bot and files registered with
 // [Server.AddAttachment] are served at /attachments/... over plain HTTP.

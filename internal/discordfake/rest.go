@@ -41,14 +41,18 @@ type route struct {
 	segs   []string
 	api    bool // under /api[/vN]
 	noAuth bool
+	// bearer: an OAuth2 access token the fake issued authorizes it too
+	// (call.token is then set).
+	bearer bool
 	h      func(*call) response
 }
 
 // call is one request being handled.
 type call struct {
-	r   *http.Request
-	req *Request
-	p   map[string]string
+	r     *http.Request
+	req   *Request
+	p     map[string]string
+	token *oauthToken // the access token that authorized it, if any
 }
 
 // response is a handler's result.
@@ -57,6 +61,8 @@ type response struct {
 	body   any    // JSON-encoded unless nil
 	raw    []byte // sent as-is with rawType when body is nil
 	rawTyp string
+	// location is the Location header of a redirect.
+	location string
 }
 
 // apiErr builds a Discord-style JSON error response.
@@ -84,7 +90,10 @@ func (f *Server) buildRoutes() []*route {
 	}
 	add("GET", "/gateway", f.getGateway).noAuth = true
 	add("GET", "/gateway/bot", f.getGatewayBot)
-	add("GET", "/users/@me", func(*call) response { return ok(f.botUser) })
+	add("GET", "/users/@me", f.getMe).bearer = true
+	add("GET", "/users/@me/guilds", f.getMyGuilds).bearer = true
+	add("GET", "/oauth2/authorize", f.authorize).noAuth = true
+	add("POST", "/oauth2/token", f.token).noAuth = true
 	add("POST", "/users/@me/channels", f.createDM)
 	add("GET", "/users/{user}", f.getUser)
 	for _, prefix := range []string{"/applications/{app}/commands", "/applications/{app}/guilds/{guild}/commands"} {
@@ -168,6 +177,9 @@ func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if res.rawTyp != "" {
 		w.Header().Set("Content-Type", res.rawTyp)
 	}
+	if res.location != "" {
+		w.Header().Set("Location", res.location)
+	}
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(res.raw)
@@ -207,6 +219,13 @@ func (f *Server) readBody(r *http.Request, req *Request) (response, error) {
 		if err != nil {
 			return bad(err)
 		}
+		if ct == "application/x-www-form-urlencoded" {
+			req.Form, err = url.ParseQuery(string(data))
+			if err != nil {
+				return bad(err)
+			}
+			return response{}, nil
+		}
 		if len(bytes.TrimSpace(data)) > 0 {
 			req.Body = data
 		}
@@ -239,6 +258,13 @@ func (f *Server) handle(r *http.Request, req *Request) response {
 	switch {
 	case rt == nil:
 		res = apiErr(http.StatusNotFound, 0, "404: Not Found")
+	case rt.bearer && strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "):
+		req.Route = rt.name
+		if t, found := f.bearer(r); found {
+			res = rt.h(&call{r: r, req: req, p: params, token: &t})
+		} else {
+			res = apiErr(http.StatusUnauthorized, 0, "401: Unauthorized")
+		}
 	case !rt.noAuth && r.Header.Get("Authorization") != "Bot "+f.opts.Token:
 		req.Route = rt.name
 		res = apiErr(http.StatusUnauthorized, 0, "401: Unauthorized")

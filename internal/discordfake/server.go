@@ -61,6 +61,11 @@ type Options struct {
 	// fake records when each shard identified ([Server.Identified]) but
 	// does not enforce it.
 	MaxConcurrency int
+	// ClientSecret is the application's OAuth2 client secret, which POST
+	// oauth2/token requires with ApplicationID as the client id. Default
+	// [DefaultClientSecret]. Users log in with [Server.SetOAuthUser] and
+	// [Server.LoginCookie].
+	ClientSecret string
 	// Logger receives debug logs. Nil means silent.
 	Logger *slog.Logger
 }
@@ -95,6 +100,9 @@ type Request struct {
 	// Body is the JSON body, or the payload_json part of a multipart
 	// body; nil if there was none.
 	Body json.RawMessage
+	// Form is an application/x-www-form-urlencoded body (OAuth2's token
+	// requests), parsed.
+	Form url.Values
 	// Files are the files of a multipart body.
 	Files []File
 	// Status is the HTTP status the fake answered with.
@@ -225,6 +233,10 @@ type Server struct {
 	identified   []Identify
 	deliveries   []Delivery
 	resumes      int
+	oauthUsers   map[string]*OAuthUser // by user ID
+	grants       map[string]grant      // authorization codes not yet exchanged
+	tokens       map[string]oauthToken // by access token
+	refresh      map[string]oauthToken // by refresh token
 	heartbeats   int
 	payloads     []GatewayPayload
 }
@@ -243,6 +255,9 @@ func New(opts Options) *Server {
 	}
 	if opts.ApplicationID == "" {
 		opts.ApplicationID = opts.BotUserID
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = DefaultClientSecret
 	}
 	if opts.HeartbeatInterval <= 0 {
 		opts.HeartbeatInterval = DefaultHeartbeatInterval
@@ -280,6 +295,10 @@ func New(opts Options) *Server {
 		files:        make(map[string]hostedFile),
 		sessions:     make(map[string]*gwSession),
 		conns:        make(map[*gwConn]struct{}),
+		oauthUsers:   make(map[string]*OAuthUser),
+		grants:       make(map[string]grant),
+		tokens:       make(map[string]oauthToken),
+		refresh:      make(map[string]oauthToken),
 	}
 	f.users[f.botUser.ID] = f.botUser
 	f.routes = f.buildRoutes()

@@ -46,6 +46,10 @@ type Library struct {
 	// onLoad is told of each reload that puts new facts in service (see
 	// WithOnLoad); nil: nobody is.
 	onLoad func(knowledge.ReloadReport, StoreVersion)
+	// opened is set once New has loaded the first facts; last is the
+	// report of the last reload since (see LastReload).
+	opened bool
+	last   atomic.Pointer[knowledge.ReloadReport]
 }
 
 // Option changes how a library works.
@@ -107,7 +111,7 @@ func New(ctx context.Context, sourcesDir, dbPath string, opts ...Option) (*Libra
 	if err := l.open(ctx); err != nil {
 		return nil, err
 	}
-	l.onLoad = onLoad
+	l.onLoad, l.opened = onLoad, true
 	return l, nil
 }
 
@@ -392,7 +396,26 @@ func (l *Library) swap(ix *match.Index, start time.Time) knowledge.ReloadReport 
 	return knowledge.ReloadReport{
 		Sources: len(c.Sources), Facts: len(c.Facts),
 		Added: len(diff.Added), Removed: len(diff.Removed), Changed: len(diff.Changed), Duration: time.Since(start),
+		Diff: diff, Gone: gone(old, c), At: time.Now(),
 	}
+}
+
+// gone returns the facts of old that c no longer has.
+func gone(old, c *knowledge.Corpus) []knowledge.Fact {
+	if old == nil {
+		return nil
+	}
+	ids := make(map[string]bool, len(c.Facts))
+	for _, f := range c.Facts {
+		ids[f.ID] = true
+	}
+	var out []knowledge.Fact
+	for _, f := range old.Facts {
+		if !ids[f.ID] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // ErrNoSourcesDir is returned when a source is added to a library that has
@@ -435,11 +458,68 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 	return rep, nil
 }
 
+// LastReload returns the report of the last reload that put new facts in
+// service since New (by Reload, AddSource, RemoveSource or Refresh), what
+// it changed included; ok is false when there was none.
+func (l *Library) LastReload() (rep knowledge.ReloadReport, ok bool) {
+	if p := l.last.Load(); p != nil {
+		return *p, true
+	}
+	return rep, false
+}
+
+// ErrNoSuchSource is returned when the source to remove is not a file of
+// the sources directory.
+var ErrNoSuchSource = errors.New("no such source file in the sources directory")
+
+// RemoveSource deletes one source file (a name AddSource accepts) from
+// the sources directory and reloads. If the reload fails, the file is put
+// back and the old facts keep serving.
+func (l *Library) RemoveSource(ctx context.Context, name string) (knowledge.ReloadReport, error) {
+	if l.sourcesDir == "" {
+		return knowledge.ReloadReport{}, ErrNoSourcesDir
+	}
+	if err := checkSourceName(name); err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("remove source: %w", err)
+	}
+	l.reload.Lock()
+	defer l.reload.Unlock()
+	path := filepath.Join(l.sourcesDir, name)
+	previous, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return knowledge.ReloadReport{}, fmt.Errorf("remove source %s: %w", name, ErrNoSuchSource)
+	}
+	if err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("remove source: %w", err)
+	}
+	if err := os.Remove(path); err != nil {
+		return knowledge.ReloadReport{}, fmt.Errorf("remove source: %w", err)
+	}
+	rep, err := l.rebuild(ctx)
+	if err != nil {
+		if undo := atomicfile.WriteFile(ctx, path, previous); undo != nil {
+			err = errors.Join(err, fmt.Errorf("put back %s: %w", name, undo))
+		}
+		return knowledge.ReloadReport{}, err
+	}
+	l.loaded(rep, l.ownWrite)
+	return rep, nil
+}
+
+// checkSourceName checks that name is a plain source file name: no
+// directory, not hidden, of a type sources are read from.
+func checkSourceName(name string) error {
+	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
+	}
+	return nil
+}
+
 // validateUpload checks that name is a plain source file name and that data
 // parses as what its name says.
 func validateUpload(name string, data []byte) error {
-	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
-		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
+	if err := checkSourceName(name); err != nil {
+		return err
 	}
 	var err error
 	if name == source.VocabularyFile {
@@ -485,6 +565,9 @@ func (l *Library) StoreVersion() StoreVersion {
 // loaded tells the WithOnLoad hook of a reload that put new facts in
 // service, from version v of the store file.
 func (l *Library) loaded(rep knowledge.ReloadReport, v StoreVersion) {
+	if l.opened {
+		l.last.Store(&rep)
+	}
 	if l.onLoad != nil {
 		l.onLoad(rep, v)
 	}

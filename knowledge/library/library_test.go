@@ -777,3 +777,49 @@ func TestLibraryRefreshRetriesAFailedLoad(t *testing.T) {
 		t.Errorf("after %d failures: Refresh loaded %v, %v; want the version given up", maxStoreLoadAttempts, loaded, err)
 	}
 }
+
+// TestLibraryRemoveSource removes a source and reloads, reports what went
+// in LastReload, refuses names outside the sources directory and files
+// that are not there, and puts a file back when the reload without it
+// fails (here: the last source, leaving none).
+func TestLibraryRemoveSource(t *testing.T) {
+	l, src := newTestLibrary(t)
+	if _, ok := l.LastReload(); ok {
+		t.Error("LastReload reports the facts New loaded as a reload")
+	}
+	doc := "---\ntitle: Follow-up\ndate: 2024-03-10\n---\nThe ministers will meet again in Guatemala City in April.\n"
+	added, err := l.AddSource(t.Context(), "follow-up.md", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last, ok := l.LastReload(); !ok || len(last.Diff.Added) != 1 || last.Diff.Added[0] != added.Diff.Added[0] || last.At.IsZero() {
+		t.Errorf("LastReload after AddSource = %+v, %v", last, ok)
+	}
+	for _, name := range []string{"../escape.txt", "facts.db", ".hidden.md", "missing.md"} {
+		if _, err := l.RemoveSource(t.Context(), name); err == nil {
+			t.Errorf("RemoveSource(%q) succeeded", name)
+		}
+	}
+	rep, err := l.RemoveSource(t.Context(), "follow-up.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Removed != 1 || len(rep.Gone) != 1 || !strings.Contains(rep.Gone[0].Text, "Guatemala City in April") {
+		t.Errorf("report = %+v", rep)
+	}
+	if _, err := os.Stat(filepath.Join(src, "follow-up.md")); !os.IsNotExist(err) {
+		t.Errorf("the file is still there: %v", err)
+	}
+	if last, _ := l.LastReload(); last.Removed != 1 {
+		t.Errorf("LastReload after RemoveSource = %+v", last)
+	}
+	if _, err := l.RemoveSource(t.Context(), "article.txt"); err == nil {
+		t.Fatal("removing the last source succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(src, "article.txt")); err != nil {
+		t.Errorf("the last source was not put back: %v", err)
+	}
+	if got := firstFact(t, l, "Where did the ministers meet?"); !fold.Contains(got, "Washington") {
+		t.Errorf("old facts no longer answer: %q", got)
+	}
+}
