@@ -45,4 +45,7 @@ type ReloadReport struct {
 	// Skipped are the files of the sources directory not read as
 	// sources (none when the facts came from a store).
 	Skipped []SkippedFile
+	// Warnings are problems in the sources that did not stop the reload
+	// (Corpus.Warnings): a taught question whose fact is gone, say.
+	Warnings SourceErrors
 }
