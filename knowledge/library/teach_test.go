@@ -260,3 +260,26 @@ func TestTeachConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// A taught file may be uploaded like a source: checked before it is
+// written, served once it is; and the store is never written as one.
+func TestTaughtFileUploaded(t *testing.T) {
+	l, src := newTestLibrary(t)
+	f := factWith(t, l, taught)
+	if err := CheckStorePath(t.Context(), filepath.Join(src, source.TaughtFile), src); !errors.Is(err, ErrStoreInSources) {
+		t.Errorf("a store written as the taught file: error = %v, want ErrStoreInSources", err)
+	}
+	if _, err := l.AddSource(t.Context(), source.TaughtFile, []byte("taught:\n  - fact: nope\n")); err == nil || !strings.Contains(err.Error(), "taught.yaml:2") {
+		t.Errorf("a broken taught file: error = %v, want one at taught.yaml:2", err)
+	}
+	if readTaught(t, src) != nil {
+		t.Error("a broken taught file was written")
+	}
+	upload := "taught:\n  - fact: " + f.ID + "\n    source: article.txt\n    text: x\n    questions: [\"" + missed + "\"]\n"
+	if _, err := l.AddSource(t.Context(), source.TaughtFile, []byte(upload)); err != nil {
+		t.Fatal(err)
+	}
+	if got := firstFact(t, l, missed); got != f.Text {
+		t.Errorf("after the upload, first fact = %q, want the taught one", got)
+	}
+}
