@@ -610,6 +610,9 @@ func reloadDone(rep knowledge.ReloadReport, l *language) string {
 	if len(rep.Skipped) > 0 {
 		text += "\n" + skippedText(rep.Skipped, l)
 	}
+	if len(rep.Warnings) > 0 {
+		text += "\n" + warningsText(rep.Warnings, l)
+	}
 	return text
 }
 
@@ -619,6 +622,18 @@ func reloadDone(rep knowledge.ReloadReport, l *language) string {
 // Discord's (the dashboard).
 func (h *Handlers) ErrorText(req Request, err error) string {
 	return errorReply(h.log, req, err, requestLanguage(req)).Content
+}
+
+// maxWarningsShown bounds, in bytes, the problems a reload's reply shows
+// that did not stop it; the log names them all.
+const maxWarningsShown = 800
+
+// warningsText tells an admin, in l, the problems in the sources that a
+// reload served despite (a taught question whose fact is gone), each with
+// its file and line, in the library's words as the files are.
+func warningsText(list knowledge.SourceErrors, l *language) string {
+	body := trim(strings.ReplaceAll(list.Error(), "```", "'''"), maxWarningsShown)
+	return l.format("reload.warnings", vars{"problems": l.plural("count.problems", len(list))}) + "\n```\n" + body + "\n```"
 }
 
 // maxSkippedShown bounds the skipped files a reload's reply names, so that

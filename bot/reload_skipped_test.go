@@ -60,3 +60,37 @@ func TestReloadNamesSkippedFiles(t *testing.T) {
 		t.Errorf("25 skipped files: want ten named and 15 more counted:\n%s", r.Content)
 	}
 }
+
+// warningLibrary is a test library whose reloads serve despite problems.
+type warningLibrary struct {
+	*testLibrary
+	warnings knowledge.SourceErrors
+}
+
+func (l warningLibrary) Reload(ctx context.Context) (knowledge.ReloadReport, error) {
+	rep, err := l.testLibrary.Reload(ctx)
+	rep.Warnings = l.warnings
+	return rep, err
+}
+
+// /reload shows, in the admin's language, the problems it served despite
+// (a taught question whose fact is gone), each with its file and line.
+func TestReloadShowsWarnings(t *testing.T) {
+	_, base := newTestHandlers(t, HandlerOptions{})
+	warnings := knowledge.SourceErrors{
+		{Path: "taught.yaml", Line: 7, Err: fmt.Errorf("the fact it was taught for is gone")},
+		{Path: "taught.yaml", Line: 12, Err: fmt.Errorf("the fact it was taught for is gone ```")},
+	}
+	for locale, want := range map[string]string{"en-US": "Served, with 2 problems to look at:", "es-ES": "Se usan, con 2 problemas que revisar:"} {
+		h := NewHandlers(warningLibrary{base, warnings}, HandlerOptions{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		r := h.Handle(t.Context(), Request{Kind: KindCommand, Command: cmdReload, UserID: "u", GuildID: "g", ManageServer: true, Locale: locale})
+		for _, want := range []string{want, "taught.yaml:7: the fact it was taught for is gone\n", "taught.yaml:12: "} {
+			if !strings.Contains(r.Content, want) {
+				t.Errorf("%s: reply lacks %q:\n%s", locale, want, r.Content)
+			}
+		}
+		if strings.Count(r.Content, "```") != 2 {
+			t.Errorf("%s: a warning's backticks break the reply's code block:\n%s", locale, r.Content)
+		}
+	}
+}

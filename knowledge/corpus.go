@@ -17,6 +17,10 @@ type Corpus struct {
 	// into the other language (nil: none), made once when the sources are
 	// ingested and kept in the store with them.
 	Translations Translations
+	// Warnings are problems found in the sources that did not stop them
+	// being served (a taught question whose fact is gone), each at its
+	// file and line, for the admin to be told; a store does not keep them.
+	Warnings SourceErrors
 }
 
 // OriginEmbedded is the Origin of a corpus read from the article embedded in

@@ -62,7 +62,8 @@ type Fact struct {
 	// Clean is Text with clearly broken spots repaired (words run together,
 	// markup removed); it is what matching reads, never what is shown.
 	Clean string `json:"-"`
-	// Phrasings are alternative wordings an admin gave for a curated fact;
+	// Phrasings are alternative wordings an admin gave for a curated
+	// fact, and the questions admins taught for any fact (taught.yaml);
 	// they help matching and are never shown as the fact.
 	Phrasings []string `json:"phrasings,omitempty"`
 	Citation  Citation `json:"citation"`

@@ -52,4 +52,7 @@ type ReloadReport struct {
 	Gone []Fact
 	// At is when the new facts went into service.
 	At time.Time
+	// Warnings are problems in the sources that did not stop the reload
+	// (Corpus.Warnings): a taught question whose fact is gone, say.
+	Warnings SourceErrors
 }

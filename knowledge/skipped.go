@@ -20,7 +20,7 @@ const (
 	SkipHidden SkipReason = "hidden"
 	// SkipType: not a type sources are read from: the names read end in
 	// .txt, .md, .markdown, .yaml or .yml (in any case), besides
-	// vocabulary.yaml.
+	// vocabulary.yaml and taught.yaml.
 	SkipType SkipReason = "type"
 	// SkipSpecial: not a regular file (a pipe, a socket, a device).
 	SkipSpecial SkipReason = "special"
@@ -38,7 +38,7 @@ func (r SkipReason) String() string {
 	case SkipHidden:
 		return "a hidden file (its name begins with a dot)"
 	case SkipType:
-		return "not a source type (sources are .txt, .md, .markdown, .yaml and .yml files, and vocabulary.yaml)"
+		return "not a source type (sources are .txt, .md, .markdown, .yaml and .yml files, vocabulary.yaml and taught.yaml)"
 	case SkipSpecial:
 		return "not a regular file"
 	}

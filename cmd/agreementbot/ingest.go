@@ -69,6 +69,9 @@ func runIngest(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	for _, f := range skipped {
 		fmt.Fprintf(stdout, "skipped %s\n", f)
 	}
+	for _, w := range corpus.Warnings {
+		fmt.Fprintf(stdout, "warning %s\n", w)
+	}
 	fmt.Fprintf(stdout, "wrote %s: %s, %s, %s (%d added, %d removed), prepared index %s, in %s\n",
 		rep.Path, plural.Count(rep.Sources, "source", "sources"), plural.Count(rep.Facts, "fact", "facts"),
 		plural.Count(rep.Paragraphs, "paragraph", "paragraphs"), len(rep.Diff.Added), len(rep.Diff.Removed),

@@ -39,6 +39,7 @@ func commands() []command {
 		{"ask", "answer questions with cited facts", runAsk},
 		{"facts", "list the facts with their ids and citations", runFacts},
 		{"ingest", "build the SQLite fact store from a sources directory", runIngest},
+		{"teach", "teach that a question is answered by a fact (a phrasing in the sources' taught.yaml)", runTeach},
 		{"eval", "measure answer quality on a question file", runEval},
 		{"calibrate", "fit the confidence model on the development data", runCalibrate},
 		{"run", "run the Discord bot (token from DISCORD_TOKEN or the config)", runBot},

@@ -9,7 +9,9 @@
 // is complete, and from them still when it fails. [New] opens the store
 // (or builds it from the sources); [Library.Reload] rebuilds it from the
 // sources it was built from, never from others; [Library.AddSource] adds
-// an uploaded source and reloads; [Library.Refresh] and
+// an uploaded source and reloads; [Library.Teach] adds a question to the
+// taught file, as a phrasing of the fact an admin says answers it, reloads
+// and says how the question is answered now; [Library.Refresh] and
 // [Library.WatchStore] load a store something else rebuilt, such as
 // `agreementbot ingest` ([BuildStore]) or another replica. A store loads
 // through the prepared index it keeps ([IndexStore]). Each reload is told

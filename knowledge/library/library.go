@@ -239,8 +239,11 @@ func (l *Library) rebuild(ctx context.Context) (knowledge.ReloadReport, error) {
 	for _, f := range skipped {
 		l.log.Warn("skipped a file of the sources directory", "dir", origin, "file", f.Name, "reason", f.Reason.String())
 	}
+	for _, w := range c.Warnings {
+		l.log.Warn("a problem in the sources directory", "dir", origin, "problem", w.Error())
+	}
 	rep := l.swap(ix, start)
-	rep.Skipped = skipped
+	rep.Skipped, rep.Warnings = skipped, c.Warnings
 	return rep, nil
 }
 
@@ -376,7 +379,7 @@ func CheckStorePath(ctx context.Context, path, origin string) error {
 	if err1 != nil || err2 != nil || !os.SameFile(dir, sources) {
 		return nil
 	}
-	if name := filepath.Base(abs); source.IsSourceFile(name) || name == source.VocabularyFile {
+	if name := filepath.Base(abs); source.IsSourceFile(name) || source.IsReserved(name) {
 		return fmt.Errorf("refusing to write the fact store as %s, in the sources directory it is built from, where it would be "+
 			"read as a source (%w): give it a path outside %s", path, ErrStoreInSources, origin)
 	}
@@ -418,9 +421,10 @@ func gone(old, c *knowledge.Corpus) []knowledge.Fact {
 	return out
 }
 
-// ErrNoSourcesDir is returned when a source is added to a library that has
-// no sources directory configured, so has nowhere to keep it.
-var ErrNoSourcesDir = errors.New("no sources directory is configured, so sources cannot be added")
+// ErrNoSourcesDir is returned when a source is added, or a question
+// taught, to a library that has no sources directory configured, so has
+// nowhere to keep it.
+var ErrNoSourcesDir = errors.New("no sources directory is configured, so the sources cannot be changed")
 
 // AddSource validates one source document, stores it in the sources
 // directory (replacing a file of the same name) and reloads. A document
@@ -435,13 +439,21 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 	}
 	l.reload.Lock()
 	defer l.reload.Unlock()
-	path := filepath.Join(l.sourcesDir, name)
+	return l.writeAndRebuild(ctx, "add source", filepath.Join(l.sourcesDir, name), data)
+}
+
+// writeAndRebuild replaces the file at path in the sources directory with
+// data, atomically, and rebuilds. If the rebuild fails, the file is put
+// back as it was (or removed, when there was none) and the old facts keep
+// serving. what names the operation in the errors of reading and writing
+// the file; the rebuild's are its own. The caller holds l.reload.
+func (l *Library) writeAndRebuild(ctx context.Context, what, path string, data []byte) (knowledge.ReloadReport, error) {
 	previous, readErr := os.ReadFile(path)
 	if readErr != nil && !errors.Is(readErr, fs.ErrNotExist) {
-		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", readErr)
+		return knowledge.ReloadReport{}, fmt.Errorf("%s: %w", what, readErr)
 	}
 	if err := atomicfile.WriteFile(ctx, path, data); err != nil {
-		return knowledge.ReloadReport{}, fmt.Errorf("add source: %w", err)
+		return knowledge.ReloadReport{}, fmt.Errorf("%s: %w", what, err)
 	}
 	rep, err := l.rebuild(ctx)
 	if err != nil {
@@ -450,7 +462,7 @@ func (l *Library) AddSource(ctx context.Context, name string, data []byte) (know
 			undo = atomicfile.WriteFile(ctx, path, previous)
 		}
 		if undo != nil {
-			err = errors.Join(err, fmt.Errorf("put back the previous %s: %w", name, undo))
+			err = errors.Join(err, fmt.Errorf("put back the previous %s: %w", filepath.Base(path), undo))
 		}
 		return knowledge.ReloadReport{}, err
 	}
@@ -509,8 +521,8 @@ func (l *Library) RemoveSource(ctx context.Context, name string) (knowledge.Relo
 // checkSourceName checks that name is a plain source file name: no
 // directory, not hidden, of a type sources are read from.
 func checkSourceName(name string) error {
-	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || name == source.VocabularyFile) {
-		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, or %s)", name, source.VocabularyFile)
+	if name != filepath.Base(name) || strings.HasPrefix(name, ".") || !(source.IsSourceFile(name) || source.IsReserved(name)) {
+		return fmt.Errorf("%q is not a source file name (.txt, .md, .markdown, .yaml, .yml, %s or %s)", name, source.VocabularyFile, source.TaughtFile)
 	}
 	return nil
 }
@@ -522,9 +534,12 @@ func validateUpload(name string, data []byte) error {
 		return err
 	}
 	var err error
-	if name == source.VocabularyFile {
+	switch name {
+	case source.VocabularyFile:
 		_, err = source.ParseVocabulary(name, data)
-	} else {
+	case source.TaughtFile:
+		_, err = source.ParseTaught(name, data)
+	default:
 		_, err = source.Parse(name, data)
 	}
 	return err

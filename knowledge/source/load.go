@@ -28,9 +28,9 @@ func DefaultSources() fs.FS {
 }
 
 // IsSourceFile reports whether a file name is one LoadCorpus reads as a
-// source (the vocabulary file is not a source).
+// source (the vocabulary file and the taught file are not sources).
 func IsSourceFile(name string) bool {
-	if strings.HasPrefix(name, ".") || name == VocabularyFile {
+	if strings.HasPrefix(name, ".") || IsReserved(name) {
 		return false
 	}
 	switch strings.ToLower(path.Ext(name)) {
@@ -38,6 +38,12 @@ func IsSourceFile(name string) bool {
 		return true
 	}
 	return false
+}
+
+// IsReserved reports whether a file name is one of those a sources
+// directory holds beside its sources: VocabularyFile and TaughtFile.
+func IsReserved(name string) bool {
+	return name == VocabularyFile || name == TaughtFile
 }
 
 // skipReason says why LoadCorpus does not read the entry of a sources
@@ -49,7 +55,7 @@ func skipReason(e fs.DirEntry) knowledge.SkipReason {
 		return knowledge.SkipDirectory
 	case strings.HasPrefix(name, "."):
 		return knowledge.SkipHidden
-	case name != VocabularyFile && !IsSourceFile(name):
+	case !IsReserved(name) && !IsSourceFile(name):
 		return knowledge.SkipType
 	case !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0:
 		return knowledge.SkipSpecial // reading a pipe would wait forever
@@ -75,7 +81,10 @@ func Skipped(fsys fs.FS) ([]knowledge.SkippedFile, error) {
 
 // LoadCorpus reads and parses every source file at the top of fsys (plain
 // text, Markdown and curated YAML facts), plus an optional vocabulary.yaml
-// that extends the vocabulary those sources get (see VocabularyFor).
+// that extends the vocabulary those sources get (see VocabularyFor) and an
+// optional taught.yaml whose questions become phrasings of the facts they
+// were taught for (see ParseTaught); an entry whose fact is gone is a
+// warning in the corpus's Warnings, not an error.
 // Other files are skipped (Skipped lists them, with why).
 // Every source that cannot be used is reported, each with its file and
 // line, as knowledge.SourceErrors (or the lone *knowledge.SourceError); it
@@ -90,6 +99,7 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	var problems knowledge.SourceErrors
 	var skipped []string
 	var extra *knowledge.Vocabulary
+	var taught []Taught
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case skipReason(e) != "":
@@ -97,6 +107,11 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 		case name == VocabularyFile:
 			var err error
 			if extra, err = readVocabulary(fsys, name); err != nil {
+				problems = appendProblem(problems, name, err)
+			}
+		case name == TaughtFile:
+			var err error
+			if taught, err = readTaught(fsys, name); err != nil {
 				problems = appendProblem(problems, name, err)
 			}
 		case IsSourceFile(name):
@@ -134,6 +149,7 @@ func LoadCorpus(ctx context.Context, fsys fs.FS) (*knowledge.Corpus, error) {
 	if extra != nil {
 		c.Vocabulary = c.Vocabulary.Merge(extra)
 	}
+	c.Warnings = applyTaught(c, TaughtFile, taught)
 	return c, nil
 }
 
@@ -158,6 +174,15 @@ func readVocabulary(fsys fs.FS, name string) (*knowledge.Vocabulary, error) {
 		return nil, err
 	}
 	return ParseVocabulary(name, raw)
+}
+
+// readTaught reads and parses the taught file.
+func readTaught(fsys fs.FS, name string) ([]Taught, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTaught(name, raw)
 }
 
 // parseAll reads and parses the named files on all CPUs, returning the

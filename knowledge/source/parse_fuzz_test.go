@@ -180,3 +180,74 @@ func isSubsequence(s, t string) bool {
 	}
 	return true
 }
+
+// FuzzParseTaught checks that a taught file, which an admin may upload,
+// is read or refused with errors at its lines, never a panic; and that
+// one read can have a question taught into it, losing none of its own.
+func FuzzParseTaught(f *testing.F) {
+	fuzzSeeds(f, "testdata/taught/*.yaml")
+	for _, s := range []string{
+		"taught:\n  - &e {fact: f0b762598b77, source: a.md, text: T, questions: [\"Q\"]}\n  - *e\n",
+		"taught: [{fact: f0b762598b77, source: a.md, text: &t T, questions: &q [\"Q\"]}, {fact: f0b762598b78, source: b.md, text: *t, questions: *q}]\n",
+		"\uFEFFtaught: ~\n# end\n",
+		"taught:\n- fact: f0b762598b77\n  source: A.TXT\n  text: \"T\\u0085\"\n  questions: [\"fuzz question?\"]\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		entries, err := ParseTaught(TaughtFile, raw)
+		if err != nil {
+			lines := bytes.Count(raw, []byte("\n")) + 1
+			list, ok := err.(knowledge.SourceErrors)
+			if !ok {
+				var se *knowledge.SourceError
+				if !errors.As(err, &se) {
+					t.Fatalf("error %v is a %T, want source errors", err, err)
+				}
+				list = knowledge.SourceErrors{se}
+			}
+			for _, se := range list {
+				if se.Path != TaughtFile || se.Line < 0 || se.Line > lines {
+					t.Fatalf("error %q: bad path or line", se)
+				}
+			}
+			return
+		}
+		asked := map[string]bool{}
+		for _, e := range entries {
+			if !factIDRe.MatchString(e.Fact) || !IsSourceFile(e.Source) || e.Text == "" || len(e.Questions) == 0 {
+				t.Fatalf("bad entry %+v", e)
+			}
+			for _, q := range e.Questions {
+				if clean, err := knowledge.CleanQuestion(q); err != nil || clean != q || asked[QuestionKey(q)] {
+					t.Fatalf("entry %+v: question %q unclean or taught twice", e, q)
+				}
+				asked[QuestionKey(q)] = true
+			}
+		}
+		add := Taught{Fact: "fabcdef01234", Source: "fuzz.md", Text: "Fuzz.", Questions: []string{"A question nobody fuzzed?"}}
+		if len(entries) > 0 {
+			add = entries[0]
+			add.Questions = []string{"A question nobody fuzzed?"}
+		}
+		if asked[QuestionKey(add.Questions[0])] {
+			return
+		}
+		out, err := AddTaught(TaughtFile, raw, add)
+		if err != nil {
+			t.Fatalf("AddTaught: %v", err)
+		}
+		after, err := ParseTaught(TaughtFile, out)
+		if err != nil {
+			t.Fatalf("AddTaught wrote what does not parse: %v\n%s", err, out)
+		}
+		for _, e := range after {
+			for _, q := range e.Questions {
+				delete(asked, QuestionKey(q))
+			}
+		}
+		if len(asked) > 0 {
+			t.Fatalf("AddTaught lost %v:\n%s", asked, out)
+		}
+	})
+}
