@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/sahilm/fuzzy"
 
@@ -37,6 +38,9 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	}
 	m := calibration()
 	confidence, _, _ := judge(vs, hits, 0, m)
+	if d, ok := ix.phrased[phrasingKey(q)]; ok {
+		hits, confidence = phrasedFirst(hits, d), phrasedConfidence
+	}
 	ans.Confidence = round3(confidence)
 	if confidence < opt.Threshold {
 		ans.Suggestions = ix.suggest(pq, hits, maxSuggestions)
@@ -71,6 +75,32 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 		ans.Facts = append(ans.Facts, sf)
 	}
 	return ans, nil
+}
+
+// phrasedConfidence is the confidence in a fact that an admin gave the
+// question itself as a phrasing of: they said it answers it.
+const phrasedConfidence = 1
+
+// phrasingKey is how a question is compared with the phrasings admins
+// gave facts: folded, its words alone.
+func phrasingKey(q string) string {
+	return strings.Join(strings.FieldsFunc(fold.String(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}), " ")
+}
+
+// phrasedFirst returns hits with fact d first: moved there when it is
+// among them, put there when it is not.
+func phrasedFirst(hits []hit, d int32) []hit {
+	i := slices.IndexFunc(hits, func(h hit) bool { return h.doc == d })
+	h := hit{doc: d, coverage: 1}
+	if i >= 0 {
+		h, hits = hits[i], slices.Delete(slices.Clone(hits), i, i+1)
+	}
+	if len(hits) > 0 {
+		h.score = max(h.score, hits[0].score)
+	}
+	return append([]hit{h}, hits...)
 }
 
 // nextHit returns the hit after hits[i], or nil.

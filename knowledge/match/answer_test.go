@@ -10,6 +10,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/internal/fold"
 	"github.com/agreementbot/agreementbot/knowledge"
+	"github.com/agreementbot/agreementbot/knowledge/source"
 )
 
 // TestAnswerMechanisms checks each matching mechanism on its own with
@@ -214,4 +215,50 @@ func FuzzAnswer(f *testing.F) {
 			t.Fatalf("%d facts, %d suggestions", len(ans.Facts), len(ans.Suggestions))
 		}
 	})
+}
+
+// TestPhrasingAnswersConfidently checks that a question an admin gave as
+// a phrasing of a fact (curated, or taught from the dashboard) is answered
+// with that fact, confidently, however its case and punctuation differ,
+// from a store's prepared index as from a fresh one; and that another
+// question is not.
+func TestPhrasingAnswersConfidently(t *testing.T) {
+	c, err := source.LoadCorpus(t.Context(), source.DefaultSources())
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := source.ParseFacts("notes.yaml", []byte("source: {title: Admin notes}\nfacts:\n"+
+		"  - text: The working group's first session is planned for April.\n"+
+		"    phrasings: [\"When does the group start work?\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Add(notes)
+	ix := NewIndex(c)
+	_, prepared, err := BuildPrepared(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(t.Context(), c, prepared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ix := range map[string]*Index{"fresh": ix, "loaded": loaded} {
+		for _, q := range []string{"When does the group start work?", "when does the group START work", "¿When does the group start work?!"} {
+			ans, err := ix.Answer(t.Context(), q, knowledge.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Answered || ans.Tentative || len(ans.Facts) == 0 || !strings.Contains(ans.Facts[0].Text, "planned for April") {
+				t.Errorf("%s, %q: answered %v, tentative %v, confidence %v, facts %v; want the phrased fact, confidently", name, q, ans.Answered, ans.Tentative, ans.Confidence, ans.Facts)
+			}
+		}
+		ans, err := ix.Answer(t.Context(), "When does the group start meeting in Mexico?", knowledge.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Confidence == phrasedConfidence {
+			t.Errorf("%s: another question got the phrasing's confidence", name)
+		}
+	}
 }

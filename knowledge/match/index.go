@@ -59,6 +59,9 @@ type Index struct {
 	// completions are what Complete offers: topics, then the phrasings of
 	// curated facts; foldedCompletions the same folded.
 	completions, foldedCompletions []string
+	// phrased maps each phrasing an admin gave a fact (curated, or taught
+	// from the dashboard), as phrasingKey reads it, to that fact.
+	phrased map[string]int32
 	// factLabels are "id words" of each fact, folded, for MatchFacts;
 	// made on first use, as most callers never need them.
 	factLabels func() []string
@@ -277,8 +280,12 @@ func (ix *Index) finishTables() {
 	ix.places = sync.OnceValue(ix.buildPlaces)
 	ix.factWords = make([]atomic.Pointer[factWords], min(len(c.Facts), maxCachedFacts))
 	ix.completions = slices.Clone(ix.topics)
-	for _, f := range c.Facts {
+	ix.phrased = map[string]int32{}
+	for i, f := range c.Facts {
 		ix.completions = append(ix.completions, f.Phrasings...)
+		for _, p := range f.Phrasings {
+			ix.phrased[phrasingKey(p)] = int32(i)
+		}
 	}
 	for _, t := range ix.completions {
 		ix.foldedCompletions = append(ix.foldedCompletions, fold.String(t))
