@@ -99,21 +99,11 @@ func TestOnlyTheTransportsImportDiscordgo(t *testing.T) {
 			t.Errorf("the tests of %s import discordgo; only those of %v and cmd/agreementbot may", p.rel, transports)
 		}
 	}
-	seen := map[string]bool{}
-	var walk func(rel string)
-	walk = func(rel string) {
-		if seen[rel] {
-			return
-		}
-		seen[rel] = true
-		if slices.Contains(pkgs[rel].imports, discordgoPath) {
+	seen := walkImports(pkgs, "bot", func(rel, imp string) {
+		if imp == discordgoPath {
 			t.Errorf("bot depends on discordgo through %s", rel)
 		}
-		for _, dep := range local(pkgs[rel].imports) {
-			walk(dep)
-		}
-	}
-	walk("bot")
+	})
 	if !seen["knowledge"] || seen["bot/discord"] {
 		t.Errorf("bot's dependencies in the module: %v", seen)
 	}
@@ -159,6 +149,17 @@ func TestBotImportsNoStore(t *testing.T) {
 			t.Errorf("%s imports the SQLite driver; only knowledge/sqlite and bot/activitydb may", p.rel)
 		}
 	}
+	walkImports(pkgs, "bot", func(rel, imp string) {
+		if imp == sqlite3 || imp == redis {
+			t.Errorf("bot depends on %s through %s", imp, rel)
+		}
+	})
+}
+
+// walkImports calls check with every package of the module that root
+// depends on, itself included, and each of its imports; it returns the
+// packages walked.
+func walkImports(pkgs map[string]pkg, root string, check func(rel, imp string)) map[string]bool {
 	seen := map[string]bool{}
 	var walk func(rel string)
 	walk = func(rel string) {
@@ -167,15 +168,14 @@ func TestBotImportsNoStore(t *testing.T) {
 		}
 		seen[rel] = true
 		for _, imp := range pkgs[rel].imports {
-			if imp == sqlite3 || imp == redis {
-				t.Errorf("bot depends on %s through %s", imp, rel)
-			}
+			check(rel, imp)
 		}
 		for _, dep := range local(pkgs[rel].imports) {
 			walk(dep)
 		}
 	}
-	walk("bot")
+	walk(root)
+	return seen
 }
 
 // The dashboard (bot/dashboard) depends on the knowledge root and the
@@ -189,23 +189,11 @@ func TestDashboardLayering(t *testing.T) {
 	}
 	forbidden := []string{discordgoPath, "github.com/mattn/go-sqlite3", modulePath + "/knowledge/sqlite",
 		modulePath + "/knowledge/library", modulePath + "/knowledge/match", modulePath + "/bot/discord"}
-	seen := map[string]bool{}
-	var walk func(rel string)
-	walk = func(rel string) {
-		if seen[rel] {
-			return
+	seen := walkImports(pkgs, "bot/dashboard", func(rel, imp string) {
+		if slices.Contains(forbidden, imp) {
+			t.Errorf("bot/dashboard depends on %s through %s", imp, rel)
 		}
-		seen[rel] = true
-		for _, imp := range pkgs[rel].imports {
-			if slices.Contains(forbidden, imp) {
-				t.Errorf("bot/dashboard depends on %s through %s", imp, rel)
-			}
-		}
-		for _, dep := range local(pkgs[rel].imports) {
-			walk(dep)
-		}
-	}
-	walk("bot/dashboard")
+	})
 	if !seen["bot"] || !seen["knowledge"] {
 		t.Errorf("bot/dashboard's dependencies in the module: %v", seen)
 	}
