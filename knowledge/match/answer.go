@@ -38,7 +38,7 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 	}
 	m := calibration()
 	confidence, _, _ := judge(vs, hits, 0, m)
-	if d, ok := ix.phrased[phrasingKey(q)]; ok {
+	if d, ok := ix.phrasedFact(q); ok {
 		hits, confidence = phrasedFirst(hits, d), phrasedConfidence
 	}
 	ans.Confidence = round3(confidence)
@@ -87,6 +87,16 @@ func phrasingKey(q string) string {
 	return strings.Join(strings.FieldsFunc(fold.String(q), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	}), " ")
+}
+
+// phrasedFact returns the fact an admin gave question q as a phrasing
+// of, if any.
+func (ix *Index) phrasedFact(q string) (int32, bool) {
+	if len(ix.phrased) == 0 {
+		return 0, false // most sources have no phrasings: spare the folding
+	}
+	d, ok := ix.phrased[phrasingKey(q)]
+	return d, ok
 }
 
 // phrasedFirst returns hits with fact d first: moved there when it is
