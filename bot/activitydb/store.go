@@ -63,6 +63,11 @@ type Options struct {
 	// KeepUserIDs keeps the askers' and voters' Discord ids; without it
 	// none is kept, a vote only under a keyed hash (see [bot.VoterKey]).
 	KeepUserIDs bool
+	// VoteKey is the key votes' members are hashed under; nil: a random
+	// key kept in the file (and then whoever reads the file and knows the
+	// members can tell who voted). A key given is never written to the
+	// file, and one the file kept is deleted.
+	VoteKey []byte
 	// Logger is told when the store starts failing and when it works
 	// again; nil: nobody is.
 	Logger *slog.Logger
@@ -176,6 +181,13 @@ func checkFile(path string) error {
 func (s *Store) init(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create the tables: %w", err)
+	}
+	if s.opts.VoteKey != nil {
+		s.key = s.opts.VoteKey
+		if _, err := s.db.ExecContext(ctx, "DELETE FROM meta WHERE key = 'vote_key'"); err != nil {
+			return fmt.Errorf("forget the voters' key kept: %w", err)
+		}
+		return s.prune(ctx)
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {

@@ -36,7 +36,7 @@ func TestContract(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "agreementbot-activity.db")
 		return activitytest.Harness{
 			Open: func(t *testing.T, o activitytest.Options) activitytest.Store {
-				return open(t, path, activitydb.Options{Retention: o.Retention, KeepUserIDs: o.KeepUserIDs, Now: o.Now})
+				return open(t, path, activitydb.Options{Retention: o.Retention, KeepUserIDs: o.KeepUserIDs, VoteKey: o.VoteKey, Now: o.Now})
 			},
 			Dump: func(t *testing.T) string { return dump(t, path) },
 		}

@@ -2,6 +2,7 @@ package activitytest
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"strings"
@@ -25,6 +26,9 @@ type Store interface {
 type Options struct {
 	Retention   time.Duration
 	KeepUserIDs bool
+	// VoteKey is the key votes' members are hashed under; nil: the
+	// store's own.
+	VoteKey []byte
 	// Now is the store's clock, which the retention is counted on.
 	Now func() time.Time
 }
@@ -78,6 +82,7 @@ var cases = []struct {
 	{"retention", retentionCase},
 	{"no user ids unless kept", userIDsCase},
 	{"reopened, history and votes kept", reopenCase},
+	{"a vote key given is never kept", voteKeyCase},
 }
 
 // Run runs the contract on the stores newHarness gives, one per case.
@@ -313,5 +318,31 @@ func reopenCase(t *testing.T, h Harness, c *clock) {
 	}
 	if !reflect.DeepEqual(report(t, s, at(0), at(200)).Summary(), before.Summary()) {
 		t.Error("a vote kept changed the counts")
+	}
+}
+
+// voteKey is the vote key voteKeyCase gives the store.
+var voteKey = []byte("a vote key of thirty-two letters")
+
+func voteKeyCase(t *testing.T, h Harness, c *clock) {
+	opts := Options{Retention: 720 * time.Hour, Now: c.Now, VoteKey: voteKey}
+	s := h.Open(t, opts)
+	fill(t, s, questions[:1], nil)
+	vote := v(1, member, questions[0], false, true)
+	if got, err := s.Vote(t.Context(), vote); err != nil || got != bot.VoteCounted {
+		t.Fatalf("a vote: %v, %v", got, err)
+	}
+	dump := h.Dump(t)
+	if !strings.Contains(dump, bot.VoterKey(voteKey, vote)) {
+		t.Errorf("the vote is not kept under the key given:\n%s", dump)
+	}
+	for _, form := range []string{string(voteKey), hex.EncodeToString(voteKey), fmt.Sprintf("%q", voteKey)} {
+		if strings.Contains(dump, form) {
+			t.Errorf("the vote key given is kept in the store:\n%s", dump)
+		}
+	}
+	s = h.Open(t, opts)
+	if got, err := s.Vote(t.Context(), v(2, member, questions[0], false, true)); err != nil || got != bot.VoteKept {
+		t.Errorf("the member's vote again, reopened with the same key: %v, %v; want VoteKept", got, err)
 	}
 }

@@ -74,6 +74,10 @@ type ActivityOptions struct {
 	// KeepUserIDs keeps the askers' and voters' Discord ids; without it
 	// none is kept, a vote only under a keyed hash (see [bot.VoterKey]).
 	KeepUserIDs bool
+	// VoteKey is the key votes' members are hashed under, the same for
+	// every replica; nil: a random key kept in Redis (and then whoever
+	// reads Redis and knows the members can tell who voted).
+	VoteKey []byte
 	// Now is the clock the retention counts on; nil: time.Now.
 	Now func() time.Time
 }
@@ -115,6 +119,10 @@ func (a *Activity) voterKey(ctx context.Context) ([]byte, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.key != nil {
+		return a.key, nil
+	}
+	if a.opts.VoteKey != nil {
+		a.key = a.opts.VoteKey
 		return a.key, nil
 	}
 	fresh := make([]byte, 32)

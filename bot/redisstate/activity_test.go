@@ -28,7 +28,7 @@ func TestActivityContract(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { c.Close() })
-				return c.Activity(redisstate.ActivityOptions{Retention: o.Retention, KeepUserIDs: o.KeepUserIDs, Now: o.Now})
+				return c.Activity(redisstate.ActivityOptions{Retention: o.Retention, KeepUserIDs: o.KeepUserIDs, VoteKey: o.VoteKey, Now: o.Now})
 			},
 			Dump: func(t *testing.T) string { return dumpRedis(t, s.URL, prefix) },
 		}

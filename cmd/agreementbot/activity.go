@@ -25,15 +25,19 @@ type activityStore interface {
 // is none (nil). It returns what closes it.
 func openActivity(ctx context.Context, cfg config.Config, log *slog.Logger, rc *redisstate.Client) (activityStore, func(), error) {
 	a := cfg.Activity
+	var voteKey []byte
+	if a.VoteKey.IsSet() {
+		voteKey = []byte(a.VoteKey.Reveal())
+	}
 	if rc != nil {
 		log.Info("activity history kept in redis", "retention", a.Retention, "keep_user_ids", a.KeepUserIDs)
-		return rc.Activity(redisstate.ActivityOptions{Retention: a.Retention, KeepUserIDs: a.KeepUserIDs}), func() {}, nil
+		return rc.Activity(redisstate.ActivityOptions{Retention: a.Retention, KeepUserIDs: a.KeepUserIDs, VoteKey: voteKey}), func() {}, nil
 	}
 	path := cfg.ActivityDatabase()
 	if path == "" {
 		return nil, func() {}, nil
 	}
-	s, err := activitydb.Open(ctx, path, activitydb.Options{Retention: a.Retention, KeepUserIDs: a.KeepUserIDs, Logger: log})
+	s, err := activitydb.Open(ctx, path, activitydb.Options{Retention: a.Retention, KeepUserIDs: a.KeepUserIDs, VoteKey: voteKey, Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -194,6 +194,11 @@ type Activity struct {
 	// KeepUserIDs keeps the Discord ids of askers and voters with their
 	// questions and votes; without it none is kept.
 	KeepUserIDs bool `yaml:"keep_user_ids" json:"keep_user_ids" env:"AGREEMENTBOT_ACTIVITY_KEEP_USER_IDS"`
+	// VoteKey is the secret a vote's member is hashed under (see
+	// bot.VoterKey), the same for every replica. Empty: a random key
+	// kept in the history itself, so that whoever reads the history and
+	// knows the members can tell who voted; set it to keep the key out.
+	VoteKey Secret `yaml:"vote_key" json:"vote_key" env:"AGREEMENTBOT_ACTIVITY_VOTE_KEY"`
 }
 
 // DefaultActivityRetention is the default activity.retention: 30 days.
@@ -476,6 +481,10 @@ func (c *Config) dashboardProblems() []*Error {
 	}
 	check("discord.client_secret", checkSecret(c.Discord.ClientSecret.Reveal(), "AGREEMENTBOT_CLIENT_SECRET"))
 	check("http.session_key", checkSecret(c.HTTP.SessionKey.Reveal(), "AGREEMENTBOT_SESSION_KEY"))
+	check("activity.vote_key", checkSecret(c.Activity.VoteKey.Reveal(), "AGREEMENTBOT_ACTIVITY_VOTE_KEY"))
+	if n := len(c.Activity.VoteKey.Reveal()); n > 0 && n < MinSessionKeyLength {
+		check("activity.vote_key", fmt.Errorf("must be at least %d characters, got %d", MinSessionKeyLength, n))
+	}
 	if c.HTTP.PublicURL != "" {
 		check("http.public_url", checkPublicURL(c.HTTP.PublicURL))
 	}

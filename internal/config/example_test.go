@@ -101,6 +101,7 @@ func ExampleConfig_Write() {
 	//   database: "" # default
 	//   retention: 720h0m0s # default
 	//   keep_user_ids: false # default
+	//   vote_key: (not set) # default
 	// log:
 	//   level: info # default
 	//   format: text # default
