@@ -15,7 +15,7 @@ import (
 func dashboardPages(cfg config.Config, svc *service, log *slog.Logger) (map[string]http.Handler, error) {
 	d, err := dashboard.New(dashboard.Options{
 		ClientID: cfg.Discord.ApplicationID, ClientSecret: cfg.Discord.ClientSecret.Reveal(), PublicURL: cfg.HTTP.PublicURL,
-		SessionKey: []byte(cfg.HTTP.SessionKey.Reveal()), APIURL: cfg.Discord.APIURL,
+		SessionKey: []byte(cfg.HTTP.SessionKey.Reveal()), APIURL: cfg.LoginURL(),
 		AdminUsers: cfg.Admins.UserIDs, Guilds: cfg.Discord.GuildIDs,
 		Answer: knowledge.Options{Top: cfg.Answer.Top, Threshold: cfg.Answer.Threshold, ConfidentThreshold: cfg.Answer.ConfidentThreshold},
 		Logger: log,

@@ -84,6 +84,12 @@ type Discord struct {
 	// APIURL is the base URL of the REST API, ending in "/" (Discord's, a
 	// proxy, or the test fake).
 	APIURL string `yaml:"api_url" json:"api_url" env:"AGREEMENTBOT_API_URL"`
+	// OAuthURL is the base URL, ending in "/", of the API the dashboard's
+	// log-in uses: admins' browsers are sent to its oauth2/authorize, and
+	// the token exchange and users/@me go to it. Empty means APIURL; set
+	// it when APIURL is a REST proxy that browsers cannot reach and that
+	// should not see the client secret and the admins' tokens.
+	OAuthURL string `yaml:"oauth_url" json:"oauth_url" env:"AGREEMENTBOT_OAUTH_URL"`
 	// GatewayURL is the gateway's websocket URL; empty means ask the API
 	// (GET /gateway/bot).
 	GatewayURL string `yaml:"gateway_url" json:"gateway_url" env:"AGREEMENTBOT_GATEWAY_URL"`
@@ -227,6 +233,10 @@ type Log struct {
 	// Format is the log format: text or json.
 	Format string `yaml:"format" json:"format" env:"AGREEMENTBOT_LOG_FORMAT"`
 }
+
+// LoginURL is the base URL of the API the dashboard's log-in uses:
+// discord.oauth_url, or else discord.api_url.
+func (c Config) LoginURL() string { return cmp.Or(c.Discord.OAuthURL, c.Discord.APIURL) }
 
 // DefaultAPIURL is the default discord.api_url: Discord's REST API, at the
 // version discordgo v0.29 speaks.
@@ -410,6 +420,13 @@ func (c *Config) problems() []*Error {
 		apiErr = fmt.Errorf("must end with /, got %q", c.Discord.APIURL)
 	}
 	check("discord.api_url", apiErr)
+	if u := c.Discord.OAuthURL; u != "" {
+		err := checkURL(u, "https", DefaultAPIURL)
+		if err == nil && !strings.HasSuffix(u, "/") {
+			err = fmt.Errorf("must end with /, got %q", u)
+		}
+		check("discord.oauth_url", err)
+	}
 	if c.Discord.GatewayURL != "" {
 		check("discord.gateway_url", checkURL(c.Discord.GatewayURL, "wss", "wss://gateway.discord.gg"))
 	}

@@ -70,6 +70,7 @@ func ExampleConfig_Write() {
 	//   public_key: "" # default
 	//   guild_ids: [] # default
 	//   api_url: https://discord.com/api/v9/ # default
+	//   oauth_url: "" # default
 	//   gateway_url: "" # default
 	//   shard_id: 0 # default
 	//   shard_count: 1 # default

@@ -268,7 +268,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"database list", "database: [a, b]\n", `config.yaml:1: database: must be a single value, got a list`},
 		{"token mask", "discord:\n  token: (set)\n", `config.yaml:2: discord.token: "(set)" is the mask printed by "agreementbot config check", not a token: give the real token here or in DISCORD_TOKEN`},
 		{"token with Bot prefix", "discord:\n  token: Bot abc\n", `config.yaml:2: discord.token: must not contain spaces or control characters (give the bare token, without "Bot ")`},
-		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, client_secret, application_id, public_key, guild_ids, api_url, gateway_url, shard_id, shard_count), got "5"`},
+		{"section not a mapping", "discord: 5\n", `config.yaml:1: discord: must be a mapping of settings (token, client_secret, application_id, public_key, guild_ids, api_url, oauth_url, gateway_url, shard_id, shard_count), got "5"`},
 		{"section a list", "answer:\n  - top: 3\n", `config.yaml:2: answer: must be a mapping of settings (top, threshold, confident_threshold, ephemeral), got a list`},
 		{"leaf is a mapping", "sources: {dir: x}\n", `config.yaml:1: sources: must be a single value, got a mapping`},
 		{"duplicate key", "answer:\n  top: 3\n  top: 4\n", `config.yaml:3: answer.top: set twice (first on line 2)`},
@@ -569,6 +569,7 @@ const defaultOutput = `discord:
   public_key: "" # default
   guild_ids: [] # default
   api_url: https://discord.com/api/v9/ # default
+  oauth_url: "" # default
   gateway_url: "" # default
   shard_id: 0 # default
   shard_count: 1 # default
@@ -839,5 +840,30 @@ func TestDashboardSettings(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "s3cr3t-value") || strings.Contains(b.String(), key) {
 		t.Errorf("config check shows a secret:\n%s", b.String())
+	}
+}
+
+// TestLoginURL checks that the dashboard's log-in goes to
+// discord.oauth_url when it is set, else to discord.api_url, and that an
+// oauth_url that would send the client secret in clear is refused.
+func TestLoginURL(t *testing.T) {
+	c, err := Load(writeFile(t, "discord: {api_url: \"http://127.0.0.1:8081/api/v9/\"}\n"), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.LoginURL(); got != "http://127.0.0.1:8081/api/v9/" {
+		t.Errorf("without oauth_url: LoginURL %q, want api_url", got)
+	}
+	c, err = Load(writeFile(t, "discord: {api_url: \"http://127.0.0.1:8081/api/v9/\", oauth_url: \"https://discord.com/api/v9/\"}\n"), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.LoginURL(); got != "https://discord.com/api/v9/" {
+		t.Errorf("with oauth_url: LoginURL %q, want it", got)
+	}
+	for _, bad := range []string{"http://proxy.example.org/api/v9/", "https://discord.com/api/v9"} {
+		if _, err := Load(writeFile(t, "discord: {oauth_url: \""+bad+"\"}\n"), env()); err == nil || !strings.Contains(err.Error(), "discord.oauth_url") {
+			t.Errorf("oauth_url %q: error %v, want one naming discord.oauth_url", bad, err)
+		}
 	}
 }
