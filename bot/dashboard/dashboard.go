@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -135,7 +136,7 @@ func New(opts Options, lib Library, admin Admin) (*Dashboard, error) {
 		return nil, err
 	}
 	d := &Dashboard{opts: opts, lib: lib, admin: admin, client: opts.Client, pages: p, log: opts.Logger,
-		secure: strings.HasPrefix(opts.PublicURL, "https://")}
+		secure: isHTTPS(opts.PublicURL)}
 	if !d.On() {
 		return d, nil
 	}
@@ -235,7 +236,9 @@ func (d *Dashboard) authenticated(h func(http.ResponseWriter, *http.Request, *se
 			d.noSession(w, r)
 			return
 		}
-		if d.opts.Now().Sub(time.Unix(sess.Checked, 0)) >= d.opts.Recheck {
+		// Logging out needs no word from Discord: it must work while
+		// Discord cannot be reached.
+		if r.URL.Path != Prefix+"logout" && d.opts.Now().Sub(time.Unix(sess.Checked, 0)) >= d.opts.Recheck {
 			if !d.recheck(w, r, &sess) {
 				return
 			}
@@ -404,6 +407,13 @@ func displayName(u discordUser) string {
 // comes.
 func (d *Dashboard) home(w http.ResponseWriter, r *http.Request, _ *session) {
 	http.Redirect(w, r, Prefix+"test", http.StatusSeeOther)
+}
+
+// isHTTPS reports whether u is an https address, its scheme in any case
+// ("HTTPS://" too: URLs' schemes are case-blind).
+func isHTTPS(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Scheme == "https"
 }
 
 // logout ends the session.

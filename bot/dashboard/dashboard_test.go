@@ -239,6 +239,13 @@ func TestUploadAndDelete(t *testing.T) {
 	if p := b.get(Prefix + "sources"); !strings.Contains(p.body, "No reload since") || !strings.Contains(p.body, "trilateral-migration-2024-02-28.txt") {
 		t.Errorf("sources page before:\n%s", p.body)
 	}
+	big := "---\ntitle: Big\n---\n" + strings.Repeat("The ministers met again. ", (1<<20+30<<10)/25)
+	if p := b.upload(csrf, "big.md", big); p.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an upload over the limit, within the form's slack: %d, want 413", p.status)
+	}
+	if _, err := os.Stat(filepath.Join(e.src, "big.md")); !os.IsNotExist(err) {
+		t.Errorf("an upload over the limit was stored: %v", err)
+	}
 	p := b.upload(csrf, "broken.md", "---\ntitle: [\n---\nx\n")
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Reload failed") || !strings.Contains(p.body, "broken.md") {
 		t.Errorf("broken upload: %d\n%s", p.status, p.body)
@@ -394,4 +401,31 @@ func TestAccessible(t *testing.T) {
 // discordfakeUser is a user with permissions perms on the bot's guild.
 func discordfakeUser(id string, perms int64) discordfakeOAuthUser {
 	return discordfakeOAuthUser{ID: id, Username: "u" + id, Guilds: []discordfakeOAuthGuild{{ID: botGuild, Name: "g", Permissions: perms}}}
+}
+
+// TestLogoutWithoutDiscord checks that logging out ends the session
+// even when the access re-check is due and Discord cannot be reached.
+func TestLogoutWithoutDiscord(t *testing.T) {
+	e := newEnv(t)
+	b := e.loggedIn(adminID)
+	csrf := b.csrf()
+	e.advance(DefaultRecheck)
+	e.fake.Close()
+	if p := b.post(Prefix+"logout", url.Values{"csrf": {csrf}}); p.status != http.StatusOK {
+		t.Errorf("log-out while Discord is away: %d\n%s", p.status, p.body)
+	}
+	b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	if p := b.get(Prefix + "test"); p.status != http.StatusSeeOther || p.header.Get("Location") != LoginPath {
+		t.Errorf("after logging out: %d to %q; want sent to log in", p.status, p.header.Get("Location"))
+	}
+}
+
+// TestSecureCookiesBehindHTTPS checks that an https public URL, its scheme
+// written in any case, makes the cookies Secure.
+func TestSecureCookiesBehindHTTPS(t *testing.T) {
+	for u, want := range map[string]bool{"https://bot.example.org": true, "HTTPS://bot.example.org": true, "http://127.0.0.1:8080": false} {
+		if got := isHTTPS(u); got != want {
+			t.Errorf("isHTTPS(%q) = %v, want %v", u, got, want)
+		}
+	}
 }

@@ -114,6 +114,10 @@ func (d *Dashboard) upload(w http.ResponseWriter, r *http.Request, sess *session
 		d.fail(w, r, err)
 		return
 	}
+	if int64(len(data)) > d.opts.MaxUpload { // refused whole, never stored cut short
+		d.render(w, r, http.StatusRequestEntityTooLarge, "message", pageData{Title: "large.title", Message: "large.text", Session: sess})
+		return
+	}
 	req := adminRequest(sess, lang)
 	rep, err := d.admin.AddSource(r.Context(), req, path.Base(hdr.Filename), data)
 	d.changed(w, r, sess, req, rep, err)
