@@ -64,6 +64,9 @@ type questionRow struct {
 	Asked, Up, Down            int
 }
 
+// minuteLayout shows a time to the minute.
+const minuteLayout = "2006-01-02 15:04"
+
 // window is the window of the activity pages at now: from the start of
 // the day overviewDays-1 days ago (UTC) until now.
 func window(now time.Time) (since, until time.Time) {
@@ -98,7 +101,7 @@ func (d *Dashboard) overview(w http.ResponseWriter, r *http.Request, sess *sessi
 	lang := d.pages.lang(w, r)
 	s := rep.Summary()
 	hourly := s.Hourly[max(0, len(s.Hourly)-overviewHours):]
-	v := &overviewView{Since: s.Since.UTC().Format(time.DateTime), Until: s.Until.UTC().Format(time.DateTime),
+	v := &overviewView{Since: s.Since.UTC().Format(minuteLayout), Until: s.Until.UTC().Format(minuteLayout),
 		Total: sum(counts(s.Total)), Up: s.Up, Down: s.Down,
 		Share: fmt.Sprintf("%d%%", int(math.Round(100*s.AnsweredShare))), P95: latency(s.P95Latency)}
 	for i, o := range outcomes {
@@ -156,7 +159,7 @@ func (d *Dashboard) unanswered(w http.ResponseWriter, r *http.Request, sess *ses
 	if rep == nil {
 		return
 	}
-	v := &questionsView{Since: rep.Since().UTC().Format(time.DateTime), Until: rep.Until().UTC().Format(time.DateTime)}
+	v := &questionsView{Since: rep.Since().UTC().Format(minuteLayout), Until: rep.Until().UTC().Format(minuteLayout)}
 	for _, q := range rep.Unanswered(questionsShown) {
 		v.Unanswered = append(v.Unanswered, questionRowOf(q))
 	}
@@ -169,5 +172,5 @@ func (d *Dashboard) unanswered(w http.ResponseWriter, r *http.Request, sess *ses
 // questionRowOf is a question's row, its teach link asking for it.
 func questionRowOf(q bot.QuestionActivity) questionRow {
 	return questionRow{Question: q.Question, Asked: q.Asked, Up: q.Up, Down: q.Down,
-		LastAsked: q.LastAsked.UTC().Format("2006-01-02 15:04"), Teach: Prefix + "teach?" + url.Values{"q": {q.Question}}.Encode()}
+		LastAsked: q.LastAsked.UTC().Format(minuteLayout), Teach: Prefix + "teach?" + url.Values{"q": {q.Question}}.Encode()}
 }

@@ -11,7 +11,7 @@ import (
 // width, and the margins left for the axis labels.
 const (
 	chartWidth  = 720.0
-	chartHeight = 180.0
+	chartHeight = 140.0
 	chartLeft   = 36.0
 	chartBottom = 22.0
 	chartTop    = 8.0

@@ -285,5 +285,5 @@ func (l libraryTeacher) Teach(ctx context.Context, question, factID string) (Tau
 	if errors.Is(err, library.ErrAlreadyTaught) || errors.Is(err, library.ErrUnknownFact) {
 		return Taught{}, &TeachRefused{Err: err}
 	}
-	return Taught{Question: r.Question, Fact: r.Fact, Report: r.Report, Answer: r.Answer, Ranked: r.Ranked}, err
+	return Taught{Question: r.Question, Fact: r.Fact, Report: r.Report}, err
 }

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strings"
@@ -17,14 +18,15 @@ import (
 // library's Teach to it.
 type Teacher interface {
 	// Teach teaches that question is answered by the fact factID, and
-	// says how the engine answers it now. A refusal the admin can act on
+	// reloads the facts. A refusal the admin can act on
 	// (no such fact, the question taught already, no sources directory)
 	// is a *TeachRefused; anything else is a failure.
 	Teach(ctx context.Context, question, factID string) (Taught, error)
 }
 
-// Taught is what teaching a question did, and how the engine answers it
-// now.
+// Taught is what teaching a question did. (The dashboard asks the
+// reloaded facts itself how they answer the question, with the bot's
+// answer settings.)
 type Taught struct {
 	// Question is the question taught, cleaned as the engine cleans it.
 	Question string
@@ -32,11 +34,6 @@ type Taught struct {
 	Fact knowledge.Fact
 	// Report is the reload's.
 	Report knowledge.ReloadReport
-	// Answer is the answer a member asking Question gets now.
-	Answer knowledge.Answer
-	// Ranked are the facts the engine ranks for Question, best first,
-	// each with its Explanation, whether or not it answers.
-	Ranked []knowledge.ScoredFact
 }
 
 // TeachRefused is a Teacher's refusal to teach a question, for a reason
@@ -178,39 +175,54 @@ func (d *Dashboard) teach(w http.ResponseWriter, r *http.Request, sess *session)
 		return
 	}
 	d.log.Info("dashboard: question taught", "user", sess.UserID, "fact", factID)
-	done := d.teachView(w, r, got.Question, "")
-	done.Done = d.taughtView(got, bot.WordsFor(lang))
-	show(http.StatusOK, done)
+	done, err := d.taughtView(r.Context(), got, bot.WordsFor(lang))
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	show(http.StatusOK, &teachView{Question: got.Question, Done: done})
 }
 
-// taughtView words what teaching did: whether the fact now answers the
-// question first (confidently or tentatively), comes after another, or
-// the engine still declines it; and the facts ranked first, explained.
-func (d *Dashboard) taughtView(t Taught, words bot.Words) *taughtView {
+// taughtView words what teaching did, asking the facts serving now as
+// the bot asks them: whether the fact answers the question first
+// (confidently or tentatively), comes after another, or the engine still
+// declines it; and the facts ranked first, explained.
+func (d *Dashboard) taughtView(ctx context.Context, t Taught, words bot.Words) (*taughtView, error) {
+	ix := d.lib.Index()
+	opt := d.opts.Answer
+	opt.Offset = 0
+	ans, err := ix.Answer(ctx, t.Question, opt)
+	if err != nil {
+		return nil, fmt.Errorf("ask the question just taught: %w", err)
+	}
+	ranked, err := ix.Answer(ctx, t.Question, knowledge.Options{Top: knowledge.MaxTop, Threshold: math.SmallestNonzeroFloat64, Explain: true})
+	if err != nil {
+		return nil, fmt.Errorf("rank the facts for the question just taught: %w", err)
+	}
 	v := &taughtView{Question: t.Question, Reloaded: words.Reloaded(t.Report), Fact: candidate{ID: t.Fact.ID}}
 	fact := knowledge.ScoredFact{Fact: t.Fact}
-	for _, f := range t.Ranked {
+	for _, f := range ranked.Facts {
 		if f.ID == t.Fact.ID {
 			fact = f
 		}
 	}
 	v.Fact.shownFact = d.shown(fact, words)
 	v.Fact.Explanation = nil // the ranked facts below show it
-	first := len(t.Answer.Facts) > 0 && t.Answer.Facts[0].ID == t.Fact.ID
+	first := len(ans.Facts) > 0 && ans.Facts[0].ID == t.Fact.ID
 	switch {
-	case !t.Answer.Answered:
-		v.Status, v.Confidence = "teach.declined", words.Confidence(t.Answer.Confidence, false)
+	case !ans.Answered:
+		v.Status, v.Confidence = "teach.declined", words.Confidence(ans.Confidence, false)
 	case !first:
 		v.Status = "teach.not_first"
-	case t.Answer.Tentative:
-		v.Status, v.Confidence = "teach.tentative", words.TentativeConfidence(t.Answer.Confidence)
+	case ans.Tentative:
+		v.Status, v.Confidence = "teach.tentative", words.TentativeConfidence(ans.Confidence)
 	default:
-		v.Status, v.Confidence = "teach.answered", words.Confidence(t.Answer.Confidence, true)
+		v.Status, v.Confidence = "teach.answered", words.Confidence(ans.Confidence, true)
 	}
-	for i, f := range t.Ranked {
+	for i, f := range ranked.Facts {
 		if i < rankedShown || f.ID == t.Fact.ID {
 			v.Ranked = append(v.Ranked, candidate{ID: f.ID, shownFact: d.shown(f, words)})
 		}
 	}
-	return v
+	return v, nil
 }
