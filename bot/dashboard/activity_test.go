@@ -164,7 +164,7 @@ func TestUnanswered(t *testing.T) {
 
 // TestNiceCeiling: the chart's axis reaches the largest bar, evenly.
 func TestNiceCeiling(t *testing.T) {
-	for _, tt := range []struct{ most, want int }{{0, 2}, {1, 2}, {2, 2}, {3, 4}, {7, 8}, {10, 10}, {11, 20}, {21, 50}, {51, 100}, {101, 200}} {
+	for _, tt := range []struct{ most, want int }{{0, 2}, {1, 2}, {2, 2}, {3, 4}, {7, 8}, {10, 10}, {11, 20}, {21, 30}, {55, 60}, {61, 80}, {81, 100}, {101, 200}, {701, 800}, {801, 1000}} {
 		if got := niceCeiling(tt.most); got != tt.want {
 			t.Errorf("niceCeiling(%d) = %d, want %d", tt.most, got, tt.want)
 		}

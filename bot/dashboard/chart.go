@@ -120,8 +120,8 @@ func newChart(id, title, desc string, periods []bot.OutcomeCounts, label, short 
 }
 
 // niceCeiling is the top of the vertical axis for a largest value of
-// most: at least 2, and even so that the middle tick is a whole number
-// when it can be (1, 2 or 5 times a power of ten above 10).
+// most: at least 2, even up to 10, then a round number (1, 2, 3, 4, 5,
+// 6 or 8 times a power of ten) so that the middle tick is one too.
 func niceCeiling(most int) int {
 	if most <= 2 {
 		return 2
@@ -130,7 +130,7 @@ func niceCeiling(most int) int {
 		return most + most%2
 	}
 	for p := 10; ; p *= 10 {
-		for _, m := range []int{1, 2, 5} {
+		for _, m := range []int{1, 2, 3, 4, 5, 6, 8} {
 			if m*p >= most {
 				return m * p
 			}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -75,6 +76,28 @@ func TestTeach(t *testing.T) {
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Not taught") || !strings.Contains(p.body, "taught already") {
 		t.Errorf("teaching it again: %d\n%s", p.status, p.body)
 	}
+}
+
+// TestTeachNotAnswered: when the facts, reloaded, still answer the
+// question with another fact (here a Teacher that changes nothing), the
+// page says so and opens the explanations of the ranking.
+func TestTeachNotAnswered(t *testing.T) {
+	var e *env
+	e = newEnv(t, func(o *Options) { o.Teacher = idleTeacher{func() *env { return e }} })
+	b := e.loggedIn(adminID)
+	p := b.post(Prefix+"teach", url.Values{"csrf": {b.csrf()}, "q": {"Where did the foreign ministers meet?"}, "fact": {"fa6411830ca7"}})
+	if !strings.Contains(p.body, `<h2 id="done">Taught, but another fact still comes first</h2>`) || !strings.Contains(p.body, "<details open>") ||
+		!strings.Contains(p.body, "[fact fa6411830ca7") || !strings.Contains(p.body, "Washington") {
+		t.Errorf("a fact taught that does not come first:\n%s", p.body)
+	}
+}
+
+// idleTeacher says it taught, and changes nothing.
+type idleTeacher struct{ env func() *env }
+
+func (i idleTeacher) Teach(_ context.Context, question, factID string) (Taught, error) {
+	f, _ := i.env().lib.Index().Fact(factID)
+	return Taught{Question: question, Fact: f}, nil
 }
 
 // TestTeachPage: without a question the page asks for one; a search with
