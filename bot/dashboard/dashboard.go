@@ -68,6 +68,12 @@ type Options struct {
 	// Discord (DefaultRecheck); Lifetime how long a session lasts
 	// (DefaultLifetime).
 	Recheck, Lifetime time.Duration
+	// Activity is the activity history the overview and the unanswered
+	// questions read; nil: those pages say none is kept.
+	Activity ActivityReader
+	// Teacher teaches a question as a phrasing of a fact; nil: the teach
+	// page searches the facts but cannot teach.
+	Teacher Teacher
 	// MaxUpload bounds an uploaded source's size in bytes; the bot's
 	// attachment limit applies too.
 	MaxUpload int64
@@ -180,6 +186,10 @@ func (d *Dashboard) Routes() []Route {
 		pub("GET "+CallbackPath, d.callback),
 		authed("GET "+Prefix+"{$}", d.home),
 		authed("POST "+Prefix+"logout", d.logout),
+		authed("GET "+Prefix+"overview", d.overview),
+		authed("GET "+Prefix+"unanswered", d.unanswered),
+		authed("GET "+Prefix+"teach", d.teachPage),
+		authed("POST "+Prefix+"teach", d.teach),
 		authed("GET "+Prefix+"test", d.testPage),
 		authed("POST "+Prefix+"test", d.ask),
 		authed("GET "+Prefix+"sources", d.sourcesPage),
@@ -403,10 +413,9 @@ func displayName(u discordUser) string {
 	return u.Username
 }
 
-// home is the dashboard's first page: the test pane, until the overview
-// comes.
+// home is the dashboard's first page: the overview.
 func (d *Dashboard) home(w http.ResponseWriter, r *http.Request, _ *session) {
-	http.Redirect(w, r, Prefix+"test", http.StatusSeeOther)
+	http.Redirect(w, r, Prefix+"overview", http.StatusSeeOther)
 }
 
 // isHTTPS reports whether u is an https address, its scheme in any case

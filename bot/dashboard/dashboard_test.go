@@ -23,7 +23,7 @@ func TestLogin(t *testing.T) {
 		b := e.browser(tt.user, true)
 		p := b.login()
 		if tt.in {
-			if p.status != http.StatusOK || p.url.Path != Prefix+"test" || !strings.Contains(p.body, "Signed in as") {
+			if p.status != http.StatusOK || p.url.Path != Prefix+"overview" || !strings.Contains(p.body, "Signed in as") {
 				t.Errorf("%s: ended at %s with %d", tt.user, p.url, p.status)
 			}
 			continue
@@ -381,7 +381,9 @@ func TestLanguage(t *testing.T) {
 func TestAccessible(t *testing.T) {
 	e := newEnv(t)
 	b := e.loggedIn(adminID)
-	for _, path := range []string{Prefix + "test", Prefix + "sources", Prefix + "sources/delete?name=trilateral-migration-2024-02-28.txt"} {
+	e.act.add(someActivity(e.clock()))
+	for _, path := range []string{Prefix + "test", Prefix + "sources", Prefix + "sources/delete?name=trilateral-migration-2024-02-28.txt",
+		Prefix + "overview", Prefix + "unanswered", Prefix + "teach?q=Who+hosted+the+meeting%3F"} {
 		p := b.get(path)
 		if !strings.Contains(p.body, `<a class="skip" href="#main">`) || !strings.Contains(p.body, `<main id="main"`) ||
 			!strings.Contains(p.body, ":focus-visible") {

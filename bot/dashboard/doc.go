@@ -1,9 +1,15 @@
 // Package dashboard is the admins' web dashboard, served under /admin/ on
 // http.addr by `agreementbot serve` and `agreementbot run`: a log-in with
-// Discord (OAuth2's authorization-code flow, golang.org/x/oauth2), a test
-// pane that asks the serving knowledge.Index and shows its explanation,
-// and the sources page (list, upload, delete, the last reload's changes),
-// which changes the sources through the bot's own /reload path.
+// Discord (OAuth2's authorization-code flow, golang.org/x/oauth2); the
+// overview (questions per hour and per day by outcome, drawn by the
+// server as SVG stacked bars with their numbers in tables) and the
+// unanswered and voted-down questions, both read from the activity
+// history through [ActivityReader]; the teach page, which searches the
+// serving knowledge.Index and teaches a question as a fact's phrasing
+// through a [Teacher]; a test pane that asks the index and shows its
+// explanation; and the sources page (list, upload, delete, the last
+// reload's changes). Sources and teaching change the facts through the
+// bot's own /reload path.
 //
 // Access is for the users in admins.user_ids and those with Manage Server
 // (or Administrator) on a guild of discord.guild_ids, checked at log-in

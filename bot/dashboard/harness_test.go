@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -44,16 +46,18 @@ type env struct {
 	ts   *httptest.Server
 	log  *syncbuf.Buffer
 	src  string
+	act  *fakeActivity
 
 	mu  sync.Mutex
 	now time.Time
 }
 
 // newEnv starts the fake Discord, the library (its sources directory
-// seeded with the article) and the dashboard.
-func newEnv(t *testing.T) *env {
+// seeded with the article) and the dashboard, with the activity history
+// e.act and the library's teaching; change alters its options.
+func newEnv(t *testing.T, change ...func(*Options)) *env {
 	t.Helper()
-	e := &env{t: t, log: &syncbuf.Buffer{}, now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := &env{t: t, log: &syncbuf.Buffer{}, now: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC), act: &fakeActivity{}}
 	e.fake = discordfake.New(discordfake.Options{})
 	t.Cleanup(e.fake.Close)
 	manage := func(guild string) []discordfake.OAuthGuild {
@@ -76,11 +80,15 @@ func newEnv(t *testing.T) *env {
 	var handler http.Handler
 	e.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
 	t.Cleanup(e.ts.Close)
-	e.d, err = New(Options{
+	opts := Options{
 		ClientID: e.fake.Options().ApplicationID, ClientSecret: e.fake.ClientSecret(), PublicURL: e.ts.URL,
 		SessionKey: []byte(sessionKey), APIURL: e.fake.APIURL(), AdminUsers: []string{adminID}, Guilds: []string{botGuild},
-		Now: e.clock, Logger: log,
-	}, e.lib, h)
+		Now: e.clock, Logger: log, Activity: e.act, Teacher: libraryTeacher{e.lib},
+	}
+	for _, c := range change {
+		c(&opts)
+	}
+	e.d, err = New(opts, e.lib, h)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,11 +207,11 @@ func (b *browser) login() page {
 }
 
 // loggedIn returns a browser logged in as userID, failing the test
-// unless it lands on the test pane.
+// unless it lands on the overview.
 func (e *env) loggedIn(userID string) *browser {
 	e.t.Helper()
 	b := e.browser(userID, true)
-	if p := b.login(); p.status != http.StatusOK || p.url.Path != Prefix+"test" {
+	if p := b.login(); p.status != http.StatusOK || p.url.Path != Prefix+"overview" {
 		e.t.Fatalf("log-in as %s ended at %s with %d:\n%s", userID, p.url, p.status, p.body)
 	}
 	return b
@@ -215,7 +223,7 @@ type (
 )
 
 // inputID matches the id of a form control other than a hidden field.
-var inputID = regexp.MustCompile(`<(?:input|textarea|select) type="(?:text|file)" id="([^"]+)"`)
+var inputID = regexp.MustCompile(`<(?:input|textarea|select) type="(?:text|file|radio)" id="([^"]+)"`)
 
 // httptestRecord serves one request with h.
 func httptestRecord(h http.Handler, method, path string) *httptest.ResponseRecorder {
@@ -226,3 +234,56 @@ func httptestRecord(h http.Handler, method, path string) *httptest.ResponseRecor
 
 // usedKey matches a catalogue key a template names.
 var usedKey = regexp.MustCompile(`\{\{tf? "([a-z_.]+)"`)
+
+// fakeActivity is an activity history of the questions and votes a test
+// gives it.
+type fakeActivity struct {
+	mu        sync.Mutex
+	questions []bot.ActivityQuestion
+	votes     []bot.ActivityVote
+	err       error
+}
+
+// add keeps questions and votes.
+func (a *fakeActivity) add(qs []bot.ActivityQuestion, vs []bot.ActivityVote) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.questions = append(a.questions, qs...)
+	a.votes = append(a.votes, vs...)
+}
+
+// fail makes Report fail with err.
+func (a *fakeActivity) fail(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.err = err
+}
+
+// Report sums up the window as a store does.
+func (a *fakeActivity) Report(_ context.Context, since, until time.Time) (*bot.ActivityReport, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.err != nil {
+		return nil, a.err
+	}
+	r := bot.NewActivityReport(since, until)
+	for _, q := range a.questions {
+		r.AddQuestion(q)
+	}
+	for _, v := range a.votes {
+		r.AddVote(v)
+	}
+	return r, nil
+}
+
+// libraryTeacher teaches through the library, as cmd/agreementbot wires
+// it.
+type libraryTeacher struct{ lib *library.Library }
+
+func (l libraryTeacher) Teach(ctx context.Context, question, factID string) (Taught, error) {
+	r, err := l.lib.Teach(ctx, question, factID)
+	if errors.Is(err, library.ErrAlreadyTaught) || errors.Is(err, library.ErrUnknownFact) {
+		return Taught{}, &TeachRefused{Err: err}
+	}
+	return Taught{Question: r.Question, Fact: r.Fact, Report: r.Report}, err
+}

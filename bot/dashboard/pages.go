@@ -155,6 +155,9 @@ type pageData struct {
 	Test           *testResult
 	Sources        *sourcesView
 	Delete         *deleteView
+	Overview       *overviewView
+	Questions      *questionsView
+	Teach          *teachView
 }
 
 // lang picks the request's language: ?lang=, else the language cookie

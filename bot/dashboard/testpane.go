@@ -80,14 +80,20 @@ func (d *Dashboard) explain(r *http.Request, ix knowledge.Index, ans knowledge.A
 		res.Status, res.Confidence = "test.confident", words.Confidence(ans.Confidence, true)
 	}
 	for _, f := range facts {
-		sf := shownFact{Text: strings.Join(strings.Fields(f.Text), " "), Place: words.Place(f.Citation), URL: f.Citation.URL,
-			Reference: words.FactReference(f.ID, f.Score)}
-		if credit := f.OwnCredit(); credit != "" {
-			sf.Place += " · " + credit
-		}
-		if f.Explanation != nil {
-			sf.Explanation = f.Explanation.Lines()
-		}
-		res.Facts = append(res.Facts, sf)
+		res.Facts = append(res.Facts, d.shown(f, words))
 	}
+}
+
+// shown is a fact as the pages show it: its words, citation, reference
+// and explanation.
+func (d *Dashboard) shown(f knowledge.ScoredFact, words bot.Words) shownFact {
+	sf := shownFact{Text: strings.Join(strings.Fields(f.Text), " "), Place: words.Place(f.Citation), URL: f.Citation.URL,
+		Reference: words.FactReference(f.ID, f.Score)}
+	if credit := f.OwnCredit(); credit != "" {
+		sf.Place += " · " + credit
+	}
+	if f.Explanation != nil {
+		sf.Explanation = f.Explanation.Lines()
+	}
+	return sf
 }
