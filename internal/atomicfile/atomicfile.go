@@ -10,7 +10,8 @@ import (
 // Replace writes a new version of the file at path. It creates an empty
 // temporary file beside path (same directory, so the rename cannot cross
 // file systems), lets write fill it by name, flushes it to disk and renames
-// it over path. If write or any later step fails, the temporary file is
+// it over path; when path is a symbolic link, the file it points to is
+// replaced and the link kept. If write or any later step fails, the temporary file is
 // removed and path is untouched. ctx carries a test's fault (WithFault);
 // it does not cut a replacement short, which is brief and must not be
 // left half done.
@@ -22,6 +23,9 @@ func Replace(ctx context.Context, path string, write func(tmpPath string) error)
 	}()
 	if err := injected(ctx, StepCreate, path); err != nil {
 		return err
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target // a link stays a link: its file is replaced
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")

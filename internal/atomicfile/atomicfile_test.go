@@ -99,3 +99,30 @@ func TestWithFault(t *testing.T) {
 		})
 	}
 }
+
+// TestReplaceKeepsASymlink checks that writing through a symbolic link
+// (a store path an admin linked elsewhere) replaces the file it points
+// to and leaves the link a link.
+func TestReplaceKeepsASymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "data", "facts.db")
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "facts.db")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := WriteFile(t.Context(), link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is no longer a link: %v, %v", fi, err)
+	}
+	if got, err := os.ReadFile(target); err != nil || string(got) != "new" {
+		t.Errorf("the linked file holds %q, %v; want the new content", got, err)
+	}
+}
