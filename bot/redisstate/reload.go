@@ -30,19 +30,33 @@ func (c *Client) PublishReload(ctx context.Context, replica string) error {
 // replica's own id) are ignored. Its subscription is also how the client
 // watches Redis while nothing else uses it: it pings Redis every
 // CheckInterval while all is quiet. When the subscription fails it
-// subscribes again at once; when that fails too it counts Redis down
+// subscribes again at once (after a CheckInterval when it had lasted
+// less than one, so that a Redis, or a proxy, that keeps dropping it is
+// not hammered); when that fails too it counts Redis down
 // (warning once) and tries again every CheckInterval, or at once when a
 // command finds Redis answering; once subscribed again it says, once,
 // that Redis is back. Run it for the process's life. onReload runs on
 // Watch's goroutine and should return promptly.
 func (c *Client) Watch(ctx context.Context, self string, onReload func(from string)) {
 	for {
+		start := time.Now()
 		subscribed, err := c.receiveReloads(ctx, self, onReload)
 		if ctx.Err() != nil {
 			return
 		}
+		if subscribed && time.Since(start) >= CheckInterval {
+			continue // it worked a while: try again at once
+		}
 		if subscribed {
-			continue // it worked until now: try again at once
+			// Dropped as soon as it was made (a proxy that closes
+			// subscriptions, say): wait, rather than hammer Redis.
+			c.health.log.Debug("reload subscription dropped at once; subscribing again in a moment", "error", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(CheckInterval):
+			}
+			continue
 		}
 		c.health.failed(err)
 		select {
