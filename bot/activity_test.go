@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -95,9 +96,16 @@ func (m *memoryActivity) await(t *testing.T) ActivityQuestion {
 // logging to logs, closed when the test ends.
 func withActivity(t *testing.T, set HandlerOptions, logs *syncbuf.Buffer) (*Handlers, *memoryActivity) {
 	t.Helper()
+	return withActivityObserved(t, set, logs, nil)
+}
+
+// withActivityObserved is withActivity telling obs what the bot does.
+func withActivityObserved(t *testing.T, set HandlerOptions, logs *syncbuf.Buffer, obs Observer) (*Handlers, *memoryActivity) {
+	t.Helper()
 	_, lib := newTestHandlers(t, HandlerOptions{})
 	m := newMemoryActivity()
 	set.Activity, set.ConfidentThreshold = m, cmp.Or(set.ConfidentThreshold, alwaysConfident)
+	set.Observer = obs
 	h := NewHandlers(lib, set, nil, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	t.Cleanup(h.Close)
 	return h, m
@@ -196,6 +204,25 @@ func TestVotesOnePerMemberPerAnswer(t *testing.T) {
 		if v.Question != "where did the foreign ministers meet?" || v.UserID == "" {
 			t.Errorf("vote %+v: want the question's normalized text, read back from the title, and the member", v)
 		}
+	}
+}
+
+// Every vote is reported to the Observer with what became of it, for
+// /metrics.
+func TestVotesObserved(t *testing.T) {
+	rec := &recorder{}
+	h, m := withActivityObserved(t, HandlerOptions{}, &syncbuf.Buffer{}, rec)
+	r := h.Handle(t.Context(), askRequest("Where did the foreign ministers meet?"))
+	ids := buttonIDs(r)
+	for _, label := range []string{"👎", "👎", "👍"} {
+		h.Handle(t.Context(), press(r, ids[label]))
+	}
+	m.fail.Store(true)
+	h.Handle(t.Context(), press(r, ids["👍"]))
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if want := []string{"down counted", "down kept", "up changed", "up failed"}; !slices.Equal(rec.votes, want) {
+		t.Errorf("votes observed: %q, want %q", rec.votes, want)
 	}
 }
 

@@ -383,13 +383,16 @@ func (h *Handlers) vote(ctx context.Context, req Request, b buttonData) (Reply, 
 	}
 	res, err := h.activity.vote(ctx, v)
 	if err != nil {
+		h.obs.Vote(b.up, VoteResultFailed)
 		return Reply{}, &notice{msg: msg("vote.failed", nil), cause: err}
 	}
 	l := requestLanguage(req)
 	key := map[VoteResult]string{VoteCounted: "vote.counted", VoteChanged: "vote.changed", VoteKept: "vote.kept"}[res]
 	if key == "" {
+		h.obs.Vote(b.up, VoteResultFailed)
 		return Reply{}, fmt.Errorf("vote: the activity history answered %d", res)
 	}
+	h.obs.Vote(b.up, map[VoteResult]string{VoteCounted: VoteResultCounted, VoteChanged: VoteResultChanged, VoteKept: VoteResultKept}[res])
 	label := l.text("button.vote_down")
 	if b.up {
 		label = l.text("button.vote_up")

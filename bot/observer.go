@@ -31,6 +31,23 @@ type Observer interface {
 	// the bot runs one) is up (gateway mode only). A process running
 	// several shards reports each.
 	Gateway(shard int, connected bool)
+	// Vote reports a member's 👍 (up) or 👎 on an answer, and what the
+	// activity history made of it (a Vote... constant).
+	Vote(up bool, result string)
+}
+
+// What became of a vote, as Observer.Vote reports it.
+const (
+	VoteResultCounted = "counted" // a first vote on the answer
+	VoteResultChanged = "changed" // the member changed their vote
+	VoteResultKept    = "kept"    // the member's vote was already that
+	VoteResultFailed  = "failed"  // the activity history could not keep it
+)
+
+// VoteResults lists every VoteResult... constant, for an Observer that
+// reports every combination from the start.
+func VoteResults() []string {
+	return []string{VoteResultCounted, VoteResultChanged, VoteResultKept, VoteResultFailed}
 }
 
 // Where a question came from, as Observer.Question reports it. Which
@@ -96,6 +113,7 @@ func (nopObserver) Question(string, string, time.Duration) {}
 func (nopObserver) Reload(string, bool)                    {}
 func (nopObserver) Loaded(int, int)                        {}
 func (nopObserver) Gateway(int, bool)                      {}
+func (nopObserver) Vote(bool, string)                      {}
 
 // questionEntry says where req came from if it asks a question, else "":
 // /ask, its autocomplete, a suggestion or More button, the message menu,

@@ -22,6 +22,7 @@ type recorder struct {
 	reloads   []string // "trigger ok"
 	loaded    [][2]int
 	gateway   []bool
+	votes     []string // "up|down result"
 }
 
 func (r *recorder) Question(entry, outcome string, latency time.Duration) {
@@ -47,6 +48,16 @@ func (r *recorder) Gateway(_ int, connected bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gateway = append(r.gateway, connected)
+}
+
+func (r *recorder) Vote(up bool, result string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	vote := "down"
+	if up {
+		vote = "up"
+	}
+	r.votes = append(r.votes, vote+" "+result)
 }
 
 // take returns the questions recorded since the last call.

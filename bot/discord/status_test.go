@@ -22,6 +22,7 @@ type gatewayRecorder struct {
 func (*gatewayRecorder) Question(string, string, time.Duration) {}
 func (*gatewayRecorder) Reload(string, bool)                    {}
 func (*gatewayRecorder) Loaded(int, int)                        {}
+func (*gatewayRecorder) Vote(bool, string)                      {}
 func (g *gatewayRecorder) Gateway(shard int, up bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

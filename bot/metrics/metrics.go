@@ -27,6 +27,7 @@ const (
 	NameReloadFailures   = "agreementbot_reload_failures_total"
 	NameSourcesLoaded    = "agreementbot_sources_loaded"
 	NameFactsLoaded      = "agreementbot_facts_loaded"
+	NameVotes            = "agreementbot_votes_total"
 	NameGatewayConnected = "agreementbot_gateway_connected"
 	NameTranslations     = "agreementbot_translations_total"
 	NameTranslationHits  = "agreementbot_translation_cache_hits_total"
@@ -64,6 +65,7 @@ type Metrics struct {
 	sources   prometheus.Gauge
 	facts     prometheus.Gauge
 	gateway   *prometheus.GaugeVec // by shard; nil without Options.Gateway
+	votes     *prometheus.CounterVec
 }
 
 var _ bot.Observer = (*Metrics)(nil)
@@ -96,8 +98,12 @@ func New(opts Options) *Metrics {
 		}, []string{"trigger"}),
 		sources: prometheus.NewGauge(prometheus.GaugeOpts{Name: NameSourcesLoaded, Help: "Sources the facts being served come from."}),
 		facts:   prometheus.NewGauge(prometheus.GaugeOpts{Name: NameFactsLoaded, Help: "Facts being served."}),
+		votes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: NameVotes,
+			Help: "Members' votes on answers, by vote (up, down) and result (counted: a first vote; changed; kept: the same vote again; failed: the activity history could not keep it).",
+		}, []string{"vote", "result"}),
 	}
-	m.reg.MustRegister(m.questions, m.latency, m.reloads, m.failures, m.sources, m.facts,
+	m.reg.MustRegister(m.questions, m.latency, m.reloads, m.failures, m.sources, m.facts, m.votes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if opts.Gateway {
 		m.gateway = prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -124,6 +130,26 @@ func (m *Metrics) zero() {
 		m.reloads.WithLabelValues(trigger)
 		m.failures.WithLabelValues(trigger)
 	}
+	for _, vote := range []string{voteUp, voteDown} {
+		for _, result := range bot.VoteResults() {
+			m.votes.WithLabelValues(vote, result)
+		}
+	}
+}
+
+// The vote label's values.
+const (
+	voteUp   = "up"
+	voteDown = "down"
+)
+
+// Vote counts a member's vote by direction and result.
+func (m *Metrics) Vote(up bool, result string) {
+	vote := voteDown
+	if up {
+		vote = voteUp
+	}
+	m.votes.WithLabelValues(vote, result).Inc()
 }
 
 // Handler serves the metrics in the Prometheus text format (or whatever

@@ -230,6 +230,24 @@ func TestGatewayConnected(t *testing.T) {
 	}
 }
 
+// Members' votes are counted by direction and result, every combination
+// at zero from the start.
+func TestVotes(t *testing.T) {
+	m := New(Options{Transport: TransportHTTP})
+	if text := scrape(t, m); !hasLine(text, NameVotes+`{result="failed",vote="up"} 0`) {
+		t.Errorf("no zero series for the votes before the first")
+	}
+	m.Vote(false, bot.VoteResultCounted)
+	m.Vote(false, bot.VoteResultKept)
+	m.Vote(true, bot.VoteResultCounted)
+	text := scrape(t, m)
+	for _, line := range []string{`{result="counted",vote="down"} 1`, `{result="kept",vote="down"} 1`, `{result="counted",vote="up"} 1`, `{result="changed",vote="up"} 0`} {
+		if !hasLine(text, NameVotes+line) {
+			t.Errorf("the exposition lacks %s%s", NameVotes, line)
+		}
+	}
+}
+
 // Every metric is exposed with its help and type, from a registry of its
 // own (two Metrics in one process do not collide), beside the Go runtime's
 // and the process's.
@@ -240,7 +258,7 @@ func TestExposition(t *testing.T) {
 	text := scrape(t, m)
 	for name, typ := range map[string]string{
 		NameQuestions: "counter", NameAnswerDuration: "histogram", NameReloads: "counter", NameReloadFailures: "counter",
-		NameSourcesLoaded: "gauge", NameFactsLoaded: "gauge", NameGatewayConnected: "gauge",
+		NameSourcesLoaded: "gauge", NameFactsLoaded: "gauge", NameGatewayConnected: "gauge", NameVotes: "counter",
 		"go_goroutines": "gauge", "process_cpu_seconds_total": "counter",
 	} {
 		if !strings.Contains(text, "# HELP "+name+" ") || !hasLine(text, "# TYPE "+name+" "+typ) {
