@@ -60,6 +60,17 @@ func Contains(s, sub string) bool {
 	return strings.Contains(String(s), String(sub))
 }
 
+// Words returns s folded (see String) as its words alone, letters and
+// digits, one space apart: "¿Where did they MEET?!" is "where did they
+// meet". It is the one key a question is compared with the phrasings
+// admins gave facts by, so that one phrasing cannot be taught twice under
+// two punctuations.
+func Words(s string) string {
+	return strings.Join(strings.FieldsFunc(String(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}), " ")
+}
+
 func isPlainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || c == '`' {

@@ -48,3 +48,17 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+func TestWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"¿Where did they MEET?!":          "where did they meet",
+		"  is   Canadá part of the plan?": "is canada part of the plan",
+		"¡Is Canada part of the plan!":    "is canada part of the plan",
+		"2024's bake-off":                 "2024 s bake off",
+		"":                                "",
+	} {
+		if got := Words(in); got != want {
+			t.Errorf("Words(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

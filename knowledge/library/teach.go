@@ -156,9 +156,15 @@ func (l *Library) taughtEntry(factID, q string) (source.Taught, error) {
 		return source.Taught{}, fmt.Errorf("%w: %s's source %q is not in the sources directory %s", ErrUnknownFact, factID, file, l.sourcesDir)
 	}
 	key := source.QuestionKey(q)
-	for _, p := range f.Phrasings {
-		if source.QuestionKey(p) == key {
-			return source.Taught{}, fmt.Errorf("%w, for this fact", ErrAlreadyTaught)
+	for _, other := range ix.Facts() {
+		for _, p := range other.Phrasings {
+			if source.QuestionKey(p) != key {
+				continue
+			}
+			if other.ID == f.ID {
+				return source.Taught{}, fmt.Errorf("%w, for this fact", ErrAlreadyTaught)
+			}
+			return source.Taught{}, fmt.Errorf("%w, for the fact %s", ErrAlreadyTaught, other.ID)
 		}
 	}
 	return source.Taught{Fact: f.ID, Source: file, Text: f.Text, Questions: []string{q}}, nil

@@ -98,6 +98,8 @@ func TestTeachRefuses(t *testing.T) {
 		{"taught to this fact already", "is canadá part of  THE plan?", taught, ErrAlreadyTaught},
 		{"taught to another fact already", missed, "Antony Blinken", ErrAlreadyTaught},
 		{"a curated phrasing of the fact", "When is club night?", "club meets", ErrAlreadyTaught},
+		{"taught to another fact, punctuated otherwise", "¡Is Canada part of the plan!", "Antony Blinken", ErrAlreadyTaught},
+		{"a curated phrasing of another fact", "when is club night", "Antony Blinken", ErrAlreadyTaught},
 		{"empty question", " \t ", taught, knowledge.ErrEmptyQuestion},
 		{"overlong question", strings.Repeat("why ", 300), taught, knowledge.ErrQuestionTooLong},
 	}

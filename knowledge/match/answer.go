@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/sahilm/fuzzy"
 
@@ -82,12 +81,9 @@ func (ix *Index) Answer(ctx context.Context, question string, opt knowledge.Opti
 const phrasedConfidence = 1
 
 // phrasingKey is how a question is compared with the phrasings admins
-// gave facts: folded, its words alone.
-func phrasingKey(q string) string {
-	return strings.Join(strings.FieldsFunc(fold.String(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
-	}), " ")
-}
+// gave facts: folded, its words alone (fold.Words, as the taught file's
+// duplicates are told).
+func phrasingKey(q string) string { return fold.Words(q) }
 
 // phrasedFact returns the fact an admin gave question q as a phrasing
 // of, if any.

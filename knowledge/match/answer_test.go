@@ -262,3 +262,27 @@ func TestPhrasingAnswersConfidently(t *testing.T) {
 		}
 	}
 }
+
+// TestPhrasingOfTwoFactsIsNoSureAnswer checks that a phrasing two facts
+// were given (two curated files written apart) makes neither the sure
+// answer: the question is answered as any other.
+func TestPhrasingOfTwoFactsIsNoSureAnswer(t *testing.T) {
+	c := &knowledge.Corpus{Vocabulary: &knowledge.Vocabulary{}}
+	for name, text := range map[string]string{
+		"a.yaml": "facts:\n  - text: Club night is on Tuesdays.\n    phrasings: [\"When is club night?\"]\n",
+		"b.yaml": "facts:\n  - text: The club meets on Thursdays in summer.\n    phrasings: [\"when is club night\"]\n",
+	} {
+		doc, err := source.ParseFacts(name, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Add(doc)
+	}
+	ans, err := NewIndex(c).Answer(t.Context(), "When is club night?", knowledge.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Confidence == phrasedConfidence {
+		t.Errorf("a phrasing of two facts answered as sure: %+v", ans)
+	}
+}

@@ -281,11 +281,19 @@ func (ix *Index) finishTables() {
 	ix.factWords = make([]atomic.Pointer[factWords], min(len(c.Facts), maxCachedFacts))
 	ix.completions = slices.Clone(ix.topics)
 	ix.phrased = map[string]int32{}
+	ambiguous := map[string]bool{}
 	for i, f := range c.Facts {
 		ix.completions = append(ix.completions, f.Phrasings...)
 		for _, p := range f.Phrasings {
-			ix.phrased[phrasingKey(p)] = int32(i)
+			k := phrasingKey(p)
+			if d, ok := ix.phrased[k]; ok && d != int32(i) {
+				ambiguous[k] = true
+			}
+			ix.phrased[k] = int32(i)
 		}
+	}
+	for k := range ambiguous {
+		delete(ix.phrased, k) // given to two facts: neither is sure to answer it
 	}
 	for _, t := range ix.completions {
 		ix.foldedCompletions = append(ix.foldedCompletions, fold.String(t))

@@ -98,10 +98,9 @@ func ParseTaught(path string, raw []byte) ([]Taught, error) {
 }
 
 // QuestionKey is the form two questions are compared in, to tell one
-// taught already: folded (case, accents) and with its spacing collapsed.
-func QuestionKey(q string) string {
-	return knowledge.CollapseSpace(fold.String(q))
-}
+// taught already: folded (case, accents), its words alone (fold.Words),
+// as the engine compares a question with the phrasings.
+func QuestionKey(q string) string { return fold.Words(q) }
 
 // taughtEntry reads entry number num of the taught list.
 func (y *yamlDoc) taughtEntry(n *yaml.Node, num int) (Taught, error) {
