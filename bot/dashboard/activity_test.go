@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"regexp"
 	"strings"
@@ -164,7 +165,7 @@ func TestUnanswered(t *testing.T) {
 
 // TestNiceCeiling: the chart's axis reaches the largest bar, evenly.
 func TestNiceCeiling(t *testing.T) {
-	for _, tt := range []struct{ most, want int }{{0, 2}, {1, 2}, {2, 2}, {3, 4}, {7, 8}, {10, 10}, {11, 20}, {21, 30}, {55, 60}, {61, 80}, {81, 100}, {101, 200}, {701, 800}, {801, 1000}} {
+	for _, tt := range []struct{ most, want int }{{0, 2}, {1, 2}, {2, 2}, {3, 4}, {7, 8}, {10, 10}, {11, 20}, {21, 30}, {55, 60}, {61, 80}, {81, 100}, {101, 200}, {701, 800}, {801, 1000}, {math.MaxInt, math.MaxInt}, {8e18, 8e18}} {
 		if got := niceCeiling(tt.most); got != tt.want {
 			t.Errorf("niceCeiling(%d) = %d, want %d", tt.most, got, tt.want)
 		}

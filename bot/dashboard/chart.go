@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -129,13 +130,14 @@ func niceCeiling(most int) int {
 	if most <= 10 {
 		return most + most%2
 	}
-	for p := 10; ; p *= 10 {
+	for p := 10; p <= math.MaxInt/80; p *= 10 {
 		for _, m := range []int{1, 2, 3, 4, 5, 6, 8} {
 			if m*p >= most {
 				return m * p
 			}
 		}
 	}
+	return most // beyond any round number an int holds: the value itself
 }
 
 // sum adds up n.

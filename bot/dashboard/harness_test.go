@@ -282,8 +282,27 @@ type libraryTeacher struct{ lib *library.Library }
 
 func (l libraryTeacher) Teach(ctx context.Context, question, factID string) (Taught, error) {
 	r, err := l.lib.Teach(ctx, question, factID)
-	if errors.Is(err, library.ErrAlreadyTaught) || errors.Is(err, library.ErrUnknownFact) {
-		return Taught{}, &TeachRefused{Err: err}
+	if refused := refusal(err); refused != nil {
+		return Taught{}, refused
 	}
 	return Taught{Question: r.Question, Fact: r.Fact, Report: r.Report}, err
+}
+
+func (l libraryTeacher) Check(question, factID string) error {
+	err := l.lib.CheckTeach(question, factID)
+	if refused := refusal(err); refused != nil {
+		return refused
+	}
+	return err
+}
+
+// refusal is err as a TeachRefused when the library refused, else nil.
+func refusal(err error) *TeachRefused {
+	switch {
+	case errors.Is(err, library.ErrAlreadyTaught):
+		return &TeachRefused{Reason: RefusedTaughtAlready, Err: err}
+	case errors.Is(err, library.ErrUnknownFact):
+		return &TeachRefused{Reason: RefusedUnknownFact, Err: err}
+	}
+	return nil
 }

@@ -22,6 +22,9 @@ type Teacher interface {
 	// (no such fact, the question taught already, no sources directory)
 	// is a *TeachRefused; anything else is a failure.
 	Teach(ctx context.Context, question, factID string) (Taught, error)
+	// Check returns the *TeachRefused Teach would refuse question with,
+	// or nil, changing nothing: a refusal is then no failed reload.
+	Check(question, factID string) error
 }
 
 // Taught is what teaching a question did. (The dashboard asks the
@@ -37,8 +40,19 @@ type Taught struct {
 }
 
 // TeachRefused is a Teacher's refusal to teach a question, for a reason
-// the admin can act on; nothing was changed.
-type TeachRefused struct{ Err error }
+// the admin can act on; nothing was changed. Reason is one of the
+// Refused... constants, which the page says in the admin's language.
+type TeachRefused struct {
+	Reason string
+	Err    error
+}
+
+// Why a Teacher refuses to teach a question (TeachRefused.Reason).
+const (
+	RefusedTaughtAlready = "taught_already" // a phrasing of a fact already
+	RefusedUnknownFact   = "unknown_fact"   // the fact is not served, or not from the sources directory
+	RefusedNoSources     = "no_sources"     // no sources directory to keep it in
+)
 
 // Error says why the question was not taught.
 func (e *TeachRefused) Error() string { return e.Err.Error() }
@@ -158,15 +172,18 @@ func (d *Dashboard) teach(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	var got Taught
 	req := adminRequest(sess, lang)
-	_, err := d.admin.ChangeSources(r.Context(), req, func(ctx context.Context) (knowledge.ReloadReport, error) {
-		var err error
-		got, err = d.opts.Teacher.Teach(ctx, v.Question, factID)
-		return got.Report, err
-	})
+	err := d.opts.Teacher.Check(v.Question, factID)
+	if err == nil {
+		_, err = d.admin.ChangeSources(r.Context(), req, func(ctx context.Context) (knowledge.ReloadReport, error) {
+			var err error
+			got, err = d.opts.Teacher.Teach(ctx, v.Question, factID)
+			return got.Report, err
+		})
+	}
 	var refused *TeachRefused
 	switch {
 	case errors.As(err, &refused):
-		v.Problem = refused.Error()
+		v.Problem = d.pages.text(lang, "teach.refused."+refused.Reason)
 		show(http.StatusUnprocessableEntity, v)
 		return
 	case err != nil:

@@ -72,9 +72,17 @@ func TestTeach(t *testing.T) {
 		t.Errorf("the log does not show the teaching and its reload:\n%s", e.log.String())
 	}
 
+	reloads := strings.Count(e.log.String(), "msg=reloaded")
 	p = b.post(Prefix+"teach", form)
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Not taught") || !strings.Contains(p.body, "taught already") {
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Not taught") || !strings.Contains(p.body, "already a phrasing of a fact") {
 		t.Errorf("teaching it again: %d\n%s", p.status, p.body)
+	}
+	if strings.Count(e.log.String(), "msg=reloaded") != reloads || strings.Contains(e.log.String(), "reload failed") {
+		t.Errorf("a refused teach went through a reload:\n%s", e.log.String())
+	}
+	es := b.post(Prefix+"teach?lang=es", form)
+	if !strings.Contains(es.body, "ya es una formulación de un dato") {
+		t.Errorf("the refusal in Spanish:\n%s", es.body)
 	}
 }
 
@@ -99,6 +107,8 @@ func (i idleTeacher) Teach(_ context.Context, question, factID string) (Taught, 
 	f, _ := i.env().lib.Index().Fact(factID)
 	return Taught{Question: question, Fact: f}, nil
 }
+
+func (idleTeacher) Check(string, string) error { return nil }
 
 // TestTeachPage: without a question the page asks for one; a search with
 // other words finds other facts; an empty question is refused; without a

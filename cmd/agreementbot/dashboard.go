@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/agreementbot/agreementbot/bot/dashboard"
 	"github.com/agreementbot/agreementbot/internal/config"
@@ -52,10 +51,34 @@ type teacher struct{ lib *library.Library }
 // factID.
 func (t teacher) Teach(ctx context.Context, question, factID string) (dashboard.Taught, error) {
 	r, err := t.lib.Teach(ctx, question, factID)
-	for _, refusal := range []error{library.ErrAlreadyTaught, library.ErrUnknownFact, library.ErrNoSourcesDir} {
-		if errors.Is(err, refusal) {
-			return dashboard.Taught{}, &dashboard.TeachRefused{Err: errors.New(strings.TrimPrefix(err.Error(), "teach: "))}
-		}
+	if refused := teachRefusal(err); refused != nil {
+		return dashboard.Taught{}, refused
 	}
 	return dashboard.Taught{Question: r.Question, Fact: r.Fact, Report: r.Report}, err
+}
+
+// Check returns the refusal Teach would give, or nil.
+func (t teacher) Check(question, factID string) error {
+	if err := t.lib.CheckTeach(question, factID); err != nil {
+		if refused := teachRefusal(err); refused != nil {
+			return refused
+		}
+		return err
+	}
+	return nil
+}
+
+// teachRefusal returns err as the dashboard's refusal when it is one an
+// admin can act on, else nil.
+func teachRefusal(err error) *dashboard.TeachRefused {
+	for refusal, reason := range map[error]string{
+		library.ErrAlreadyTaught: dashboard.RefusedTaughtAlready,
+		library.ErrUnknownFact:   dashboard.RefusedUnknownFact,
+		library.ErrNoSourcesDir:  dashboard.RefusedNoSources,
+	} {
+		if errors.Is(err, refusal) {
+			return &dashboard.TeachRefused{Reason: reason, Err: err}
+		}
+	}
+	return nil
 }

@@ -105,36 +105,64 @@ func (l *Library) Teach(ctx context.Context, question, factID string) (TeachResu
 	return l.taughtResult(ctx, q, factID, rep)
 }
 
+// CheckTeach returns the error Teach would refuse question for the fact
+// factID with (ErrNoSourcesDir, ErrUnknownFact, ErrAlreadyTaught, a
+// question that cannot be asked, a taught file to mend first), or nil,
+// writing and reloading nothing: for a caller that tells a refusal from
+// a reload. Teach checks again, as the facts may change in between.
+func (l *Library) CheckTeach(question, factID string) error {
+	if l.sourcesDir == "" {
+		return fmt.Errorf("teach: %w", ErrNoSourcesDir)
+	}
+	q, err := knowledge.CleanQuestion(question)
+	if err != nil {
+		return fmt.Errorf("teach: %w", err)
+	}
+	if _, _, err := l.teachable(q, factID); err != nil {
+		return fmt.Errorf("teach: %w", err)
+	}
+	return nil
+}
+
 // teach writes q into the taught file for the fact factID and reloads.
 func (l *Library) teach(ctx context.Context, q, factID string) (knowledge.ReloadReport, error) {
 	l.reload.Lock()
 	defer l.reload.Unlock()
-	entry, err := l.taughtEntry(factID, q)
+	entry, raw, err := l.teachable(q, factID)
 	if err != nil {
 		return knowledge.ReloadReport{}, err
-	}
-	path := filepath.Join(l.sourcesDir, source.TaughtFile)
-	raw, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return knowledge.ReloadReport{}, err
-	}
-	entries, err := source.ParseTaught(source.TaughtFile, raw)
-	if err != nil {
-		return knowledge.ReloadReport{}, fmt.Errorf("%s must be mended or removed first: %w", source.TaughtFile, err)
-	}
-	key := source.QuestionKey(q)
-	for _, t := range entries {
-		for _, taught := range t.Questions {
-			if source.QuestionKey(taught) == key {
-				return knowledge.ReloadReport{}, fmt.Errorf("%w, for the fact %s (%s line %d)", ErrAlreadyTaught, t.Fact, source.TaughtFile, t.Line)
-			}
-		}
 	}
 	data, err := source.AddTaught(source.TaughtFile, raw, entry)
 	if err != nil {
 		return knowledge.ReloadReport{}, err
 	}
-	return l.writeAndRebuild(ctx, "write "+source.TaughtFile, path, data)
+	return l.writeAndRebuild(ctx, "write "+source.TaughtFile, filepath.Join(l.sourcesDir, source.TaughtFile), data)
+}
+
+// teachable checks that q may be taught for the fact factID, and returns
+// the entry that teaches it with the taught file as it is now.
+func (l *Library) teachable(q, factID string) (source.Taught, []byte, error) {
+	entry, err := l.taughtEntry(factID, q)
+	if err != nil {
+		return source.Taught{}, nil, err
+	}
+	raw, err := os.ReadFile(filepath.Join(l.sourcesDir, source.TaughtFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return source.Taught{}, nil, err
+	}
+	entries, err := source.ParseTaught(source.TaughtFile, raw)
+	if err != nil {
+		return source.Taught{}, nil, fmt.Errorf("%s must be mended or removed first: %w", source.TaughtFile, err)
+	}
+	key := source.QuestionKey(q)
+	for _, t := range entries {
+		for _, taught := range t.Questions {
+			if source.QuestionKey(taught) == key {
+				return source.Taught{}, nil, fmt.Errorf("%w, for the fact %s (%s line %d)", ErrAlreadyTaught, t.Fact, source.TaughtFile, t.Line)
+			}
+		}
+	}
+	return entry, raw, nil
 }
 
 // taughtEntry checks that the fact factID is served, from a file of the
