@@ -396,12 +396,8 @@ func want(key string, p any) string {
 
 // problems checks every setting, in the order of the file.
 func (c *Config) problems() []*Error {
-	var errs []*Error
-	check := func(key string, err error) {
-		if err != nil {
-			errs = append(errs, &Error{Key: key, Err: err})
-		}
-	}
+	var errs problemList
+	check := errs.check
 	ids := func(key string, ids []string) {
 		for i, id := range ids {
 			check(fmt.Sprintf("%s[%d]", key, i), checkID(id))
@@ -415,17 +411,9 @@ func (c *Config) problems() []*Error {
 		check("discord.public_key", checkPublicKey(c.Discord.PublicKey))
 	}
 	ids("discord.guild_ids", c.Discord.GuildIDs)
-	apiErr := checkURL(c.Discord.APIURL, "https", DefaultAPIURL)
-	if apiErr == nil && !strings.HasSuffix(c.Discord.APIURL, "/") {
-		apiErr = fmt.Errorf("must end with /, got %q", c.Discord.APIURL)
-	}
-	check("discord.api_url", apiErr)
-	if u := c.Discord.OAuthURL; u != "" {
-		err := checkURL(u, "https", DefaultAPIURL)
-		if err == nil && !strings.HasSuffix(u, "/") {
-			err = fmt.Errorf("must end with /, got %q", u)
-		}
-		check("discord.oauth_url", err)
+	check("discord.api_url", checkAPIURL(c.Discord.APIURL))
+	if c.Discord.OAuthURL != "" {
+		check("discord.oauth_url", checkAPIURL(c.Discord.OAuthURL))
 	}
 	if c.Discord.GatewayURL != "" {
 		check("discord.gateway_url", checkURL(c.Discord.GatewayURL, "wss", "wss://gateway.discord.gg"))
@@ -436,9 +424,7 @@ func (c *Config) problems() []*Error {
 	if v := c.HTTP.ShutdownDelay; v < 0 {
 		check("http.shutdown_delay", fmt.Errorf("must be %s, got %s", want("http.shutdown_delay", nil), v))
 	}
-	for _, e := range c.dashboardProblems() {
-		check(e.Key, e.Err)
-	}
+	errs = append(errs, c.dashboardProblems()...)
 	ids("admins.user_ids", c.Admins.UserIDs)
 	ids("admins.role_ids", c.Admins.RoleIDs)
 	check("sources", checkPath(c.Sources))
@@ -474,6 +460,39 @@ func (c *Config) problems() []*Error {
 	if v := c.Translate.Timeout; v <= 0 {
 		check("translate.timeout", fmt.Errorf("must be %s, got %s", want("", &v), v))
 	}
+	errs = append(errs, c.activityProblems()...)
+	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
+	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
+	return errs
+}
+
+// problemList gathers the problems of settings, in order.
+type problemList []*Error
+
+// check adds err as a problem of the setting key, when there is one.
+func (p *problemList) check(key string, err error) {
+	if err != nil {
+		*p = append(*p, &Error{Key: key, Err: err})
+	}
+}
+
+// checkAPIURL checks a base URL of Discord's API (discord.api_url,
+// discord.oauth_url): https (http only to this machine), ending in "/".
+func checkAPIURL(u string) error {
+	if err := checkURL(u, "https", DefaultAPIURL); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(u, "/") {
+		return fmt.Errorf("must end with /, got %q", u)
+	}
+	return nil
+}
+
+// activityProblems checks the activity history's settings: its file is
+// never the fact store, and the vote key is a secret, never quoted.
+func (c *Config) activityProblems() []*Error {
+	var errs problemList
+	check := errs.check
 	check("activity.database", checkPath(c.Activity.Database))
 	if c.Activity.Database != "" && filepath.Clean(c.Activity.Database) == filepath.Clean(c.Database) {
 		check("activity.database", errors.New("must not be the fact store (database), which is rebuilt: give the history a file of its own"))
@@ -481,8 +500,10 @@ func (c *Config) problems() []*Error {
 	if v := c.Activity.Retention; v <= 0 {
 		check("activity.retention", fmt.Errorf("must be %s, got %s", want("", &v), v))
 	}
-	check("log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error"))
-	check("log.format", checkOneOf(c.Log.Format, "text", "json"))
+	check("activity.vote_key", checkSecret(c.Activity.VoteKey.Reveal(), "AGREEMENTBOT_ACTIVITY_VOTE_KEY"))
+	if n := len(c.Activity.VoteKey.Reveal()); n > 0 && n < MinSessionKeyLength {
+		check("activity.vote_key", fmt.Errorf("must be at least %d characters, got %d", MinSessionKeyLength, n))
+	}
 	return errs
 }
 
@@ -490,18 +511,10 @@ func (c *Config) problems() []*Error {
 // and the session key are secrets, never quoted; with a client secret the
 // dashboard needs the application id, the public URL and a session key.
 func (c *Config) dashboardProblems() []*Error {
-	var errs []*Error
-	check := func(key string, err error) {
-		if err != nil {
-			errs = append(errs, &Error{Key: key, Err: err})
-		}
-	}
+	var errs problemList
+	check := errs.check
 	check("discord.client_secret", checkSecret(c.Discord.ClientSecret.Reveal(), "AGREEMENTBOT_CLIENT_SECRET"))
 	check("http.session_key", checkSecret(c.HTTP.SessionKey.Reveal(), "AGREEMENTBOT_SESSION_KEY"))
-	check("activity.vote_key", checkSecret(c.Activity.VoteKey.Reveal(), "AGREEMENTBOT_ACTIVITY_VOTE_KEY"))
-	if n := len(c.Activity.VoteKey.Reveal()); n > 0 && n < MinSessionKeyLength {
-		check("activity.vote_key", fmt.Errorf("must be at least %d characters, got %d", MinSessionKeyLength, n))
-	}
 	if c.HTTP.PublicURL != "" {
 		check("http.public_url", checkPublicURL(c.HTTP.PublicURL))
 	}
